@@ -1,0 +1,192 @@
+// Package jsm is a small client for the Jira Service Management Cloud REST API
+// and the Jira platform user API. It knows HTTP and JSON, nothing of Terraform.
+package jsm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Config describes how to reach and authenticate to a site.
+type Config struct {
+	// BaseURL is the site (https://your-domain.atlassian.net) or the gateway
+	// form (https://api.atlassian.com/ex/jira/<cloudId>).
+	BaseURL string
+	// Email and APIToken select basic auth.
+	Email    string
+	APIToken string
+	// AccessToken selects bearer auth (OAuth 2.0).
+	AccessToken string
+	// UserAgent is sent on every request.
+	UserAgent string
+	// HTTPClient defaults to a client with sane timeouts.
+	HTTPClient *http.Client
+}
+
+// Client calls one site. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	authz     string
+	userAgent string
+	hc        *http.Client
+}
+
+// ValidateBaseURL checks that raw is an absolute https URL, or http on a
+// loopback host (the local JSM site), with no query or fragment.
+func ValidateBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("not a valid URL: %w", err)
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL; expected e.g. https://your-domain.atlassian.net", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("%q must not carry a query, a fragment or credentials", raw)
+	}
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("%q uses http: credentials would travel in clear text; use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback IP.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// New returns a client for cfg. Exactly one auth method must be configured.
+func New(cfg Config) (*Client, error) {
+	base, err := ValidateBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{base: base, userAgent: cfg.UserAgent, hc: cfg.HTTPClient}
+	basic := cfg.Email != "" || cfg.APIToken != ""
+	switch {
+	case basic && cfg.AccessToken != "":
+		return nil, errors.New("both basic auth (email, API token) and an access token are configured; choose one")
+	case cfg.AccessToken != "":
+		c.authz = "Bearer " + cfg.AccessToken
+	case cfg.Email != "" && cfg.APIToken != "":
+		req := &http.Request{Header: http.Header{}}
+		req.SetBasicAuth(cfg.Email, cfg.APIToken)
+		c.authz = req.Header.Get("Authorization")
+	default:
+		return nil, errors.New("no complete credentials: set an email with an API token, or an access token")
+	}
+	if c.hc == nil {
+		c.hc = NewHTTPClient()
+	}
+	return c, nil
+}
+
+// BaseURL returns the site the client talks to.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// request is one logical API call.
+type request struct {
+	method string
+	path   string
+	query  url.Values
+	body   any
+	header http.Header
+}
+
+// do performs r and decodes a 2xx JSON answer into out (when non-nil).
+// Any other answer becomes an *Error.
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	var payload []byte
+	if r.body != nil {
+		var err error
+		if payload, err = json.Marshal(r.body); err != nil {
+			return fmt.Errorf("encoding %s %s request: %w", r.method, r.path, err)
+		}
+	}
+	u := *c.base
+	u.Path = c.base.Path + r.path
+	u.RawQuery = r.query.Encode()
+
+	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), nil)
+	if err != nil {
+		return fmt.Errorf("building %s %s: %w", r.method, r.path, err)
+	}
+	if payload != nil {
+		// GetBody lets the transport resend the body on a retry.
+		req.Body = io.NopCloser(bytes.NewReader(payload))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+		req.ContentLength = int64(len(payload))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", c.authz)
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	for k, vs := range r.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", r.method, r.path, scrubURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return decodeError(r.method, r.path, resp.StatusCode, body)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &Error{
+			Method: r.method, Path: r.path, StatusCode: resp.StatusCode,
+			Messages: []string{"the response is not the expected JSON: " + err.Error()},
+			Excerpt:  excerpt(string(body)),
+		}
+	}
+	return nil
+}
+
+// maxBody bounds what is read of any answer: the largest real one (a page of
+// 50 users) is far smaller.
+const maxBody = 8 << 20
+
+// scrubURLError drops the URL from a transport error: its query may hold an
+// email address, and the error text is shown to users as is.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

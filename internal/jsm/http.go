@@ -1,0 +1,17 @@
+package jsm
+
+import (
+	"net"
+	"net/http"
+	"time"
+)
+
+// NewHTTPClient returns an HTTP client with timeouts fit for a remote API:
+// a hung connection must not hang a Terraform run.
+func NewHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.MaxIdleConnsPerHost = 16 // Terraform runs 10 operations at once by default
+	t.ResponseHeaderTimeout = 60 * time.Second
+	return &http.Client{Transport: t, Timeout: 2 * time.Minute}
+}

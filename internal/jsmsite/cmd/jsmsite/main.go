@@ -1,0 +1,164 @@
+// Command jsmsite runs the local fake Jira Service Management site on a
+// loopback address, for `make mock` and the demo scripts.
+//
+// Once it listens it prints the URL and credentials on stdout and, with
+// -env-file, writes JSM_URL, JSM_EMAIL and JSM_API_TOKEN lines to that file
+// (atomically), so a script can wait for the file and source it. The file is
+// removed again on a clean exit.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "jsmsite:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	addr := flag.String("addr", "127.0.0.1:8089", "loopback `host:port` to listen on (port 0 picks a free port)")
+	email := flag.String("email", "admin@example.com", "admin email accepted for basic auth")
+	apiToken := flag.String("api-token", "local-dev-token", "API token accepted for basic auth")
+	accessToken := flag.String("access-token", "local-dev-access-token", "bearer access token accepted (empty disables bearer auth)")
+	stateFile := flag.String("state", "", "`file` to load accounts from and save them to (default: in memory only)")
+	envFile := flag.String("env-file", "", "`file` to write JSM_URL/JSM_EMAIL/JSM_API_TOKEN to once listening")
+	timeZone := flag.String("timezone", jsmsite.DefaultTimeZone, "time zone of new accounts")
+	accessLog := flag.Bool("log", true, "log every request on stderr")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", flag.Args())
+	}
+
+	if err := checkLoopback(*addr); err != nil {
+		return err
+	}
+	site, err := jsmsite.New(jsmsite.Config{
+		Email: *email, APIToken: *apiToken, AccessToken: *accessToken,
+		StateFile: *stateFile, TimeZone: *timeZone,
+	})
+	if err != nil {
+		return err
+	}
+	if *envFile != "" {
+		// A stale file from an earlier run must not look like readiness.
+		if err := os.Remove(*envFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String() // the real port when -addr ends in :0
+
+	var handler http.Handler = site
+	if *accessLog {
+		handler = logRequests(site)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+
+	fmt.Printf("jsmsite listening on %s\n", url)
+	fmt.Printf("JSM_URL=%s\nJSM_EMAIL=%s\nJSM_API_TOKEN=%s\n", url, *email, *apiToken)
+	if *accessToken != "" {
+		fmt.Printf("JSM_ACCESS_TOKEN=%s\n", *accessToken)
+	}
+	if *stateFile != "" {
+		fmt.Printf("state file: %s\n", *stateFile)
+	}
+	if *envFile != "" {
+		content := fmt.Sprintf("JSM_URL=%s\nJSM_EMAIL=%s\nJSM_API_TOKEN=%s\n", url, *email, *apiToken)
+		if err := writeAtomic(*envFile, content); err != nil {
+			ln.Close()
+			return err
+		}
+		defer os.Remove(*envFile)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	fmt.Println("jsmsite stopped")
+	return nil
+}
+
+// checkLoopback refuses anything but a loopback host: the site accepts fixed
+// development credentials and must not be reachable from the network.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %v", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-addr %q: only loopback hosts (127.0.0.1, ::1, localhost) are allowed", addr)
+}
+
+// writeAtomic writes via a temp file and rename so a waiting script never
+// reads a partial file.
+func writeAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		log.Printf("%s %s -> %d (%s)", r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(time.Microsecond))
+	})
+}

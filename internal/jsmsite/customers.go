@@ -1,0 +1,311 @@
+package jsmsite
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Locale reported for every account; the fake has no per-user locale.
+const defaultLocale = "en_US"
+
+// Search page size limits, as on Jira Cloud.
+const (
+	defaultMaxResults = 50
+	maxMaxResults     = 1000
+)
+
+// avatarURLs is the 16x16..48x48 map used by both API families.
+type avatarURLs struct {
+	X16 string `json:"16x16"`
+	X24 string `json:"24x24"`
+	X32 string `json:"32x32"`
+	X48 string `json:"48x48"`
+}
+
+// avatars builds gravatar-backed Atlassian CDN URLs like the spec example;
+// keyed on the email hash so they are stable for an account.
+func avatars(email string) avatarURLs {
+	sum := md5.Sum([]byte(strings.ToLower(email)))
+	h := hex.EncodeToString(sum[:])
+	u := func(size int) string {
+		fallback := fmt.Sprintf("https://secure.gravatar.com/avatar/%s?d=mm&s=%d&noRedirect=true", h, size)
+		return fmt.Sprintf("https://avatar-cdn.atlassian.com/%s?s=%d&d=%s", h, size, url.QueryEscape(fallback))
+	}
+	return avatarURLs{X16: u(16), X24: u(24), X32: u(32), X48: u(48)}
+}
+
+// customerDTO is the servicedeskapi UserDTO.
+type customerDTO struct {
+	AccountID    string      `json:"accountId"`
+	Name         string      `json:"name"`
+	Key          string      `json:"key"`
+	EmailAddress string      `json:"emailAddress,omitempty"`
+	DisplayName  string      `json:"displayName"`
+	Active       bool        `json:"active"`
+	TimeZone     string      `json:"timeZone"`
+	Links        userLinkDTO `json:"_links"`
+}
+
+type userLinkDTO struct {
+	JiraRest   string     `json:"jiraRest"`
+	AvatarURLs avatarURLs `json:"avatarUrls"`
+	Self       string     `json:"self"`
+}
+
+func toCustomerDTO(base string, a Account) customerDTO {
+	self := base + "/rest/api/2/user?username=" + url.QueryEscape(a.AccountID)
+	d := customerDTO{
+		AccountID:   a.AccountID,
+		Name:        a.AccountID, // deprecated fields carry the account ID, as in the spec example
+		Key:         a.AccountID,
+		DisplayName: a.DisplayName,
+		Active:      a.Active,
+		TimeZone:    a.TimeZone,
+		Links:       userLinkDTO{JiraRest: self, AvatarURLs: avatars(a.Email), Self: self},
+	}
+	if !a.EmailHidden {
+		d.EmailAddress = a.Email
+	}
+	return d
+}
+
+// platformUser is the Jira platform User.
+type platformUser struct {
+	Self             string       `json:"self"`
+	AccountID        string       `json:"accountId"`
+	AccountType      string       `json:"accountType"`
+	EmailAddress     string       `json:"emailAddress,omitempty"` // omitted when the user hides it
+	AvatarURLs       avatarURLs   `json:"avatarUrls"`
+	DisplayName      string       `json:"displayName"`
+	Active           bool         `json:"active"`
+	TimeZone         string       `json:"timeZone"`
+	Locale           string       `json:"locale"`
+	Groups           *listWrapper `json:"groups,omitempty"`
+	ApplicationRoles *listWrapper `json:"applicationRoles,omitempty"`
+	Expand           string       `json:"expand,omitempty"`
+}
+
+// listWrapper is SimpleListWrapper*; the fake has no groups or roles.
+type listWrapper struct {
+	Size  int   `json:"size"`
+	Items []any `json:"items"`
+}
+
+func toPlatformUser(base, apiVersion string, a Account, expand string) platformUser {
+	u := platformUser{
+		Self:        base + "/rest/api/" + apiVersion + "/user?accountId=" + url.QueryEscape(a.AccountID),
+		AccountID:   a.AccountID,
+		AccountType: a.AccountType,
+		AvatarURLs:  avatars(a.Email),
+		DisplayName: a.DisplayName,
+		Active:      a.Active,
+		TimeZone:    a.TimeZone,
+		Locale:      defaultLocale,
+	}
+	if !a.EmailHidden {
+		u.EmailAddress = a.Email
+	}
+	for _, e := range strings.Split(expand, ",") {
+		switch strings.TrimSpace(e) {
+		case "groups":
+			u.Groups = &listWrapper{Items: []any{}}
+		case "applicationRoles":
+			u.ApplicationRoles = &listWrapper{Items: []any{}}
+		}
+	}
+	if u.Groups == nil || u.ApplicationRoles == nil {
+		u.Expand = "groups,applicationRoles" // what could still be expanded
+	}
+	return u
+}
+
+type createCustomerRequest struct {
+	DisplayName string `json:"displayName"`
+	FullName    string `json:"fullName"` // deprecated alias of displayName
+	Email       string `json:"email"`
+}
+
+// POST /rest/servicedeskapi/customer
+func (s *Site) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
+	var req createCustomerRequest
+	if !decodeJSONBody(w, r, &req) {
+		return
+	}
+	name := req.DisplayName
+	if strings.TrimSpace(name) == "" {
+		name = req.FullName
+	}
+	strict := strings.EqualFold(r.URL.Query().Get("strictConflictStatusCode"), "true")
+
+	s.mu.Lock()
+	a, err := s.addCustomerLocked(name, req.Email)
+	var saveErr error
+	if err == nil {
+		saveErr = s.saveLocked()
+	}
+	s.mu.Unlock()
+
+	switch {
+	case errors.Is(err, ErrInvalidEmail) && strings.TrimSpace(req.Email) == "":
+		writeJSMError(w, http.StatusBadRequest, "sd.customer.create.email.required", "An email address is required.")
+	case errors.Is(err, ErrInvalidEmail):
+		writeJSMError(w, http.StatusBadRequest, "sd.customer.create.email.invalid",
+			fmt.Sprintf("The email address '%s' is invalid.", req.Email), req.Email)
+	case errors.Is(err, ErrInvalidDisplayName):
+		writeJSMError(w, http.StatusBadRequest, "sd.customer.create.displayname.required", "A display name is required.")
+	case errors.Is(err, ErrEmailTaken):
+		status := http.StatusBadRequest
+		if strict {
+			status = http.StatusConflict
+		}
+		writeJSMError(w, status, "sd.customer.create.email.exists",
+			"An account already exists for this email address.", strings.ToLower(req.Email))
+	case err != nil:
+		writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", err.Error())
+	case saveErr != nil:
+		writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", saveErr.Error())
+	default:
+		writeJSON(w, http.StatusCreated, toCustomerDTO(baseURL(r), a))
+	}
+}
+
+// PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access
+func (s *Site) handleRevokePortalAccess(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("accountId")
+	if id == s.admin.AccountID {
+		writeJSMError(w, http.StatusBadRequest, "sd.customer.not.portal.only",
+			fmt.Sprintf("The account '%s' is not a portal-only customer.", id), id)
+		return
+	}
+	s.mu.Lock()
+	rec, ok := s.accounts[id]
+	var saveErr error
+	if ok {
+		revoke(rec) // idempotent: revoking twice is still 204
+		saveErr = s.saveLocked()
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		writeJSMError(w, http.StatusNotFound, "sd.customer.user.not.found",
+			fmt.Sprintf("No user exists with account ID '%s'.", id), id)
+	case saveErr != nil:
+		writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", saveErr.Error())
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// GET /rest/api/3/user and GET /rest/api/2/user (the latter also takes the
+// deprecated username parameter, which is what UserDTO._links use).
+func (s *Site) handleGetUser(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	version := "3"
+	id := q.Get("accountId")
+	if strings.HasPrefix(r.URL.Path, "/rest/api/2/") {
+		version = "2"
+		if id == "" {
+			id = q.Get("username")
+		}
+	}
+	if id == "" {
+		writePlatformError(w, http.StatusBadRequest, "The accountId query parameter needs to be provided.")
+		return
+	}
+	a, ok := s.Account(id)
+	if !ok {
+		writePlatformError(w, http.StatusNotFound, fmt.Sprintf("User with accountId '%s' does not exist.", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, toPlatformUser(baseURL(r), version, a, q.Get("expand")))
+}
+
+// GET /rest/api/3/myself
+func (s *Site) handleMyself(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, toPlatformUser(baseURL(r), "3", s.admin, r.URL.Query().Get("expand")))
+}
+
+// GET /rest/api/3/user/search
+//
+// query matches, case-insensitively, a prefix of the email, of the display
+// name, or of any word of the display name. Like Jira, a hidden email still
+// matches; the account is then returned without emailAddress. Only active
+// accounts are returned (revoked customers are inactive). accountId instead
+// of query is an exact lookup; property searches find nothing here.
+func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	query, accountID := q.Get("query"), q.Get("accountId")
+	if query != "" && accountID != "" {
+		writePlatformError(w, http.StatusBadRequest, "The query parameters 'query' and 'accountId' cannot be used together.")
+		return
+	}
+	if query == "" && accountID == "" && q.Get("property") == "" {
+		writePlatformError(w, http.StatusBadRequest, "One of 'query', 'accountId' or 'property' query parameters must be provided.")
+		return
+	}
+	startAt, ok := intParam(w, q, "startAt", 0)
+	if !ok {
+		return
+	}
+	maxResults, ok := intParam(w, q, "maxResults", defaultMaxResults)
+	if !ok {
+		return
+	}
+	maxResults = min(maxResults, maxMaxResults)
+
+	var matches []Account
+	switch {
+	case accountID != "":
+		if a, found := s.Account(accountID); found {
+			matches = append(matches, a)
+		}
+	case query != "":
+		lq := strings.ToLower(query)
+		for _, a := range append([]Account{s.admin}, s.Accounts()...) {
+			if a.Active && matchesQuery(a, lq) {
+				matches = append(matches, a)
+			}
+		}
+	}
+
+	out := []platformUser{} // never null: the answer is a plain array
+	base := baseURL(r)
+	for i := startAt; i < len(matches) && len(out) < maxResults; i++ {
+		out = append(out, toPlatformUser(base, "3", matches[i], ""))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func matchesQuery(a Account, lq string) bool {
+	name := strings.ToLower(a.DisplayName)
+	if strings.HasPrefix(a.Email, lq) || strings.HasPrefix(name, lq) {
+		return true
+	}
+	for _, word := range strings.Fields(name) {
+		if strings.HasPrefix(word, lq) {
+			return true
+		}
+	}
+	return false
+}
+
+// intParam reads a non-negative integer query parameter; a bad value is a
+// platform 400, written here.
+func intParam(w http.ResponseWriter, q url.Values, name string, def int) (int, bool) {
+	v := q.Get(name)
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		writePlatformError(w, http.StatusBadRequest, fmt.Sprintf("The '%s' query parameter must be a non-negative integer.", name))
+		return 0, false
+	}
+	return n, true
+}

@@ -1,0 +1,203 @@
+package jsmsite
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// RouteNotFound is the route name of requests no route matches.
+const RouteNotFound = "NOT FOUND"
+
+// Messages of the authentication failure, per API family.
+const (
+	msgUnauthenticated = "You are not authenticated. Authentication required to perform this operation."
+)
+
+type ctxKey int
+
+const routeKey ctxKey = 0
+
+// RouteName is the name of the route serving r ("" outside the site).
+func RouteName(r *http.Request) string {
+	name, _ := r.Context().Value(routeKey).(string)
+	return name
+}
+
+// Use adds a middleware around every route, outside the authentication
+// check (so it sees unauthenticated requests too). Middlewares added first
+// run outermost. It may be called while the site is serving.
+func (s *Site) Use(mw Middleware) {
+	s.mwMu.Lock()
+	defer s.mwMu.Unlock()
+	s.middlewares = append(s.middlewares, mw)
+}
+
+// Routes lists the route names, in registration order. A route's name is its
+// ServeMux pattern, e.g. "PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access".
+func (s *Site) Routes() []string {
+	return append([]string(nil), s.routes...)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// route registers h under pattern, which also becomes the route's stable
+// name. Every route goes through the middlewares and the auth check.
+func (s *Site) route(pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, pattern)
+	s.mux.Handle(pattern, s.wrap(pattern, h))
+}
+
+// wrap builds the chain per request so that middlewares added by Use after
+// New still apply.
+func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
+	authed := s.requireAuth(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), routeKey, name))
+		s.mwMu.RLock()
+		mws := s.middlewares
+		s.mwMu.RUnlock()
+		var next http.Handler = authed
+		for i := len(mws) - 1; i >= 0; i-- {
+			next = mws[i](name, next)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Site) registerRoutes() {
+	s.route("POST /rest/servicedeskapi/customer", s.handleCreateCustomer)
+	s.route("PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", s.handleRevokePortalAccess)
+	s.route("GET /rest/api/3/user", s.handleGetUser)
+	s.route("GET /rest/api/2/user", s.handleGetUser) // what UserDTO._links point at
+	s.route("GET /rest/api/3/user/search", s.handleSearchUsers)
+	s.route("GET /rest/api/3/myself", s.handleMyself)
+
+	s.route("GET /__site/accounts", s.handleSiteListAccounts)
+	s.route("POST /__site/accounts", s.handleSiteAddAccount)
+	s.route("GET /__site/accounts/{id}", s.handleSiteGetAccount)
+	s.route("PATCH /__site/accounts/{id}", s.handleSitePatchAccount)
+	s.route("DELETE /__site/accounts/{id}", s.handleSiteDeleteAccount)
+
+	// Catch-all: the most general pattern, so it also takes method
+	// mismatches that ServeMux would otherwise answer with a bare 405.
+	s.routes = append(s.routes, RouteNotFound)
+	s.mux.Handle("/", s.wrap(RouteNotFound, func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusNotFound, "rest.resource.not.found",
+			"No resource matches "+r.Method+" "+r.URL.Path+".")
+	}))
+}
+
+// requireAuth accepts HTTP basic (email + API token) or, when configured,
+// a bearer access token.
+func (s *Site) requireAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.authenticated(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Add("WWW-Authenticate", `Basic realm="jsmsite"`)
+		if s.cfg.AccessToken != "" {
+			w.Header().Add("WWW-Authenticate", `Bearer realm="jsmsite"`)
+		}
+		writeError(w, r, http.StatusUnauthorized, "rest.authentication.required", msgUnauthenticated)
+	})
+}
+
+func (s *Site) authenticated(r *http.Request) bool {
+	if user, token, ok := r.BasicAuth(); ok {
+		// Atlassian login emails are case-insensitive; tokens are not.
+		return s.cfg.Email != "" && s.cfg.APIToken != "" &&
+			strings.EqualFold(user, s.cfg.Email) &&
+			subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.APIToken)) == 1
+	}
+	if s.cfg.AccessToken == "" {
+		return false
+	}
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.cfg.AccessToken)) == 1
+}
+
+// jsmError is the servicedeskapi ErrorResponse.
+type jsmError struct {
+	ErrorMessage     string       `json:"errorMessage"`
+	I18nErrorMessage i18nErrorMsg `json:"i18nErrorMessage"`
+}
+
+type i18nErrorMsg struct {
+	I18nKey    string   `json:"i18nKey"`
+	Parameters []string `json:"parameters"`
+}
+
+// platformError is the Jira platform ErrorCollection.
+type platformError struct {
+	ErrorMessages []string          `json:"errorMessages"`
+	Errors        map[string]string `json:"errors"`
+}
+
+// writeError answers in the error shape of the API family the path belongs
+// to: the JSM shape under /rest/servicedeskapi/, the platform shape
+// elsewhere. i18nKey and params are used by the JSM shape only.
+func writeError(w http.ResponseWriter, r *http.Request, status int, i18nKey, msg string, params ...string) {
+	if isJSMPath(r.URL.Path) {
+		writeJSMError(w, status, i18nKey, msg, params...)
+		return
+	}
+	writePlatformError(w, status, msg)
+}
+
+func isJSMPath(p string) bool { return strings.HasPrefix(p, "/rest/servicedeskapi/") }
+
+func writeJSMError(w http.ResponseWriter, status int, i18nKey, msg string, params ...string) {
+	if params == nil {
+		params = []string{}
+	}
+	writeJSON(w, status, jsmError{ErrorMessage: msg, I18nErrorMessage: i18nErrorMsg{I18nKey: i18nKey, Parameters: params}})
+}
+
+func writePlatformError(w http.ResponseWriter, status int, msgs ...string) {
+	writeJSON(w, status, platformError{ErrorMessages: msgs, Errors: map[string]string{}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // Jira does not escape & < > in URLs and names
+	_ = enc.Encode(v)
+}
+
+// decodeJSONBody reads a JSON request body as Jira does: a non-JSON content
+// type is 415, an unreadable or non-object body 400. It writes the error
+// answer itself and reports whether the caller may go on.
+func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, r, http.StatusUnsupportedMediaType, "rest.unsupported.media.type",
+			"Unsupported media type: send the request body as application/json.")
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeError(w, r, http.StatusBadRequest, "rest.invalid.payload",
+			"Invalid request payload. Refer to the REST API documentation and try again.")
+		return false
+	}
+	return true
+}
+
+// baseURL is the scheme and host the request reached the site on, so that
+// links in answers point back at this site.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

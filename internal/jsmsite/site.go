@@ -1,0 +1,358 @@
+// Package jsmsite is an in-memory fake of the parts of the Jira Service
+// Management Cloud REST API that the provider uses. It serves the real
+// request/response shapes, status codes and error bodies so that acceptance
+// tests and demos can run without an Atlassian site.
+//
+// A *Site is an http.Handler; mount it on httptest.NewServer in tests or run
+// the standalone binary in ./cmd/jsmsite.
+package jsmsite
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// DefaultTimeZone is given to new accounts when Config.TimeZone is empty.
+const DefaultTimeZone = "UTC"
+
+// Account types, as in the platform User.accountType enum.
+const (
+	AccountTypeCustomer  = "customer"
+	AccountTypeAtlassian = "atlassian"
+)
+
+// Config holds the credentials the site accepts and where it keeps state.
+type Config struct {
+	Email, APIToken, AccessToken string // credentials the site accepts; empty AccessToken disables bearer
+	StateFile                    string // if set: load accounts at New, save after every mutation (atomic write: temp file + rename)
+	TimeZone                     string // default time zone of new accounts
+}
+
+// Account is one account known to the site.
+type Account struct {
+	AccountID           string    `json:"accountId"`
+	Email               string    `json:"email"` // always stored lowercased
+	DisplayName         string    `json:"displayName"`
+	TimeZone            string    `json:"timeZone"`
+	AccountType         string    `json:"accountType"`
+	Active              bool      `json:"active"`
+	EmailHidden         bool      `json:"emailHidden"`
+	PortalAccessRevoked bool      `json:"portalAccessRevoked"`
+	Created             time.Time `json:"created"`
+}
+
+// Errors returned by AddCustomer (and mapped to HTTP answers by the handler).
+var (
+	ErrInvalidEmail       = errors.New("jsmsite: invalid email address")
+	ErrInvalidDisplayName = errors.New("jsmsite: display name is required")
+	ErrEmailTaken         = errors.New("jsmsite: an account already exists for this email")
+)
+
+// Middleware wraps the handler of one named route. route is the stable
+// route name, e.g. "POST /rest/servicedeskapi/customer" (see Routes).
+type Middleware func(route string, next http.Handler) http.Handler
+
+// Site is the fake. It is safe for concurrent use.
+type Site struct {
+	cfg   Config
+	admin Account // the authenticated caller; fixed, not stored, not mutable
+
+	mu       sync.Mutex
+	accounts map[string]*record // by account ID
+	byEmail  map[string]string  // lowercased email -> account ID
+	seq      int64              // creation counter, breaks ties in Created
+
+	mux    *http.ServeMux
+	routes []string
+
+	mwMu        sync.RWMutex
+	middlewares []Middleware
+}
+
+type record struct {
+	Account
+	seq int64
+}
+
+// stateFile is the on-disk format. Other resources (organizations, service
+// desks) get their own top-level fields later.
+type stateFile struct {
+	Version  int       `json:"version"`
+	Accounts []Account `json:"accounts"`
+}
+
+// New builds a site. With cfg.StateFile set, accounts are loaded from it when
+// it exists (a missing file means an empty site).
+func New(cfg Config) (*Site, error) {
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = DefaultTimeZone
+	}
+	s := &Site{
+		cfg:      cfg,
+		accounts: map[string]*record{},
+		byEmail:  map[string]string{},
+		mux:      http.NewServeMux(),
+	}
+	s.admin = Account{
+		AccountID:   adminAccountID(cfg.Email),
+		Email:       strings.ToLower(cfg.Email),
+		DisplayName: "Site Admin",
+		TimeZone:    cfg.TimeZone,
+		AccountType: AccountTypeAtlassian,
+		Active:      true,
+	}
+	if cfg.StateFile != "" {
+		if err := s.load(); err != nil {
+			return nil, err
+		}
+	}
+	s.registerRoutes()
+	return s, nil
+}
+
+// adminAccountID derives an Atlassian-style 24-hex-digit account ID from the
+// admin email so it is stable across restarts without being persisted.
+func adminAccountID(email string) string {
+	sum := sha256.Sum256([]byte("jsmsite-admin:" + strings.ToLower(email)))
+	return hex.EncodeToString(sum[:])[:24]
+}
+
+// newAccountID makes an ID of the form real portal-only customers get:
+// qm:<uuid v4>:<23 lowercase hex digits>.
+func newAccountID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return "qm:" + uuid.NewString() + ":" + hex.EncodeToString(b[:])[:23]
+}
+
+// validEmail accepts only a bare addr-spec with a dotted domain: no display
+// name part, no angle brackets, no spaces.
+func validEmail(email string) bool {
+	if email == "" || len(email) > 254 || strings.ContainsAny(email, " \t\r\n<>") {
+		return false
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Name != "" || addr.Address != email {
+		return false
+	}
+	at := strings.LastIndexByte(email, '@')
+	domain := email[at+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// Admin is the fixed account the configured credentials authenticate as
+// (what GET /rest/api/3/myself answers).
+func (s *Site) Admin() Account { return s.admin }
+
+// Accounts lists the customer accounts (not the admin), oldest first.
+func (s *Site) Accounts() []Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sortedLocked()
+}
+
+func (s *Site) sortedLocked() []Account {
+	recs := make([]*record, 0, len(s.accounts))
+	for _, r := range s.accounts {
+		recs = append(recs, r)
+	}
+	sort.Slice(recs, func(i, j int) bool { return recs[i].seq < recs[j].seq })
+	out := make([]Account, len(recs))
+	for i, r := range recs {
+		out[i] = r.Account
+	}
+	return out
+}
+
+// Account looks an account up by ID; the admin account is found too.
+func (s *Site) Account(id string) (Account, bool) {
+	if id == s.admin.AccountID {
+		return s.admin, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.accounts[id]; ok {
+		return r.Account, true
+	}
+	return Account{}, false
+}
+
+// AccountByEmail looks an account up by email, case-insensitively; the admin
+// account is found too.
+func (s *Site) AccountByEmail(email string) (Account, bool) {
+	email = strings.ToLower(email)
+	if email == s.admin.Email {
+		return s.admin, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, ok := s.byEmail[email]; ok {
+		return s.accounts[id].Account, true
+	}
+	return Account{}, false
+}
+
+// AddCustomer creates a portal-only customer out of band, with the same
+// validation as POST /rest/servicedeskapi/customer.
+func (s *Site) AddCustomer(displayName, email string) (Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.addCustomerLocked(displayName, email)
+	if err != nil {
+		return Account{}, err
+	}
+	if err := s.saveLocked(); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+func (s *Site) addCustomerLocked(displayName, email string) (Account, error) {
+	if !validEmail(email) {
+		return Account{}, ErrInvalidEmail
+	}
+	if strings.TrimSpace(displayName) == "" {
+		return Account{}, ErrInvalidDisplayName
+	}
+	email = strings.ToLower(email)
+	if _, taken := s.byEmail[email]; taken || email == s.admin.Email {
+		return Account{}, ErrEmailTaken
+	}
+	s.seq++
+	r := &record{seq: s.seq, Account: Account{
+		AccountID:   newAccountID(),
+		Email:       email,
+		DisplayName: displayName,
+		TimeZone:    s.cfg.TimeZone,
+		AccountType: AccountTypeCustomer,
+		Active:      true,
+		Created:     time.Now().UTC(),
+	}}
+	s.accounts[r.AccountID] = r
+	s.byEmail[email] = r.AccountID
+	return r.Account, nil
+}
+
+// DeleteAccount removes a customer out of band (as an admin would in the UI).
+func (s *Site) DeleteAccount(id string) bool {
+	return s.mutate(id, func(r *record) {
+		delete(s.accounts, id)
+		delete(s.byEmail, r.Email)
+	})
+}
+
+// RenameAccount changes a customer's display name out of band (there is no
+// API for it on the real site).
+func (s *Site) RenameAccount(id, displayName string) bool {
+	return s.mutate(id, func(r *record) { r.DisplayName = displayName })
+}
+
+// SetEmailHidden sets the customer's "hide email" privacy setting.
+func (s *Site) SetEmailHidden(id string, hidden bool) bool {
+	return s.mutate(id, func(r *record) { r.EmailHidden = hidden })
+}
+
+// RevokePortalAccess does what PUT .../revoke-portal-only-access does.
+func (s *Site) RevokePortalAccess(id string) bool {
+	return s.mutate(id, revoke)
+}
+
+// revoke takes portal access away; the account then counts as inactive,
+// which is how callers can tell on GET /rest/api/3/user.
+func revoke(r *record) {
+	r.PortalAccessRevoked = true
+	r.Active = false
+}
+
+// mutate applies f to a customer under the lock and saves. The out-of-band
+// methods report only whether the account exists, so save errors are logged.
+func (s *Site) mutate(id string, f func(*record)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.accounts[id]
+	if !ok {
+		return false
+	}
+	f(r)
+	if err := s.saveLocked(); err != nil {
+		log.Printf("jsmsite: %v", err)
+	}
+	return true
+}
+
+func (s *Site) load() error {
+	data, err := os.ReadFile(s.cfg.StateFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("jsmsite: reading state: %w", err)
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil
+	}
+	var st stateFile
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("jsmsite: parsing state file %s: %w", s.cfg.StateFile, err)
+	}
+	// The file lists accounts oldest first; keep that order.
+	for _, a := range st.Accounts {
+		a.Email = strings.ToLower(a.Email)
+		if a.AccountID == "" || a.Email == "" {
+			return fmt.Errorf("jsmsite: state file %s: account without accountId or email", s.cfg.StateFile)
+		}
+		if _, dup := s.byEmail[a.Email]; dup {
+			return fmt.Errorf("jsmsite: state file %s: duplicate email %s", s.cfg.StateFile, a.Email)
+		}
+		s.seq++
+		s.accounts[a.AccountID] = &record{Account: a, seq: s.seq}
+		s.byEmail[a.Email] = a.AccountID
+	}
+	return nil
+}
+
+// saveLocked writes the whole state atomically (temp file in the same
+// directory, then rename) so a reader or a crash never sees half a file.
+func (s *Site) saveLocked() error {
+	if s.cfg.StateFile == "" {
+		return nil
+	}
+	data, err := json.MarshalIndent(stateFile{Version: 1, Accounts: s.sortedLocked()}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("jsmsite: encoding state: %w", err)
+	}
+	dir := filepath.Dir(s.cfg.StateFile)
+	tmp, err := os.CreateTemp(dir, filepath.Base(s.cfg.StateFile)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("jsmsite: saving state: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("jsmsite: saving state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("jsmsite: saving state: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.cfg.StateFile); err != nil {
+		return fmt.Errorf("jsmsite: saving state: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package jsmsite
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// The /__site/ routes expose the out-of-band operations (what an admin would
+// do in the Atlassian UI) over HTTP for the standalone binary. They do not
+// exist on a real site. Errors use the platform shape.
+
+// GET /__site/accounts
+func (s *Site) handleSiteListAccounts(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.Accounts())
+}
+
+// POST /__site/accounts {"displayName","email"}
+func (s *Site) handleSiteAddAccount(w http.ResponseWriter, r *http.Request) {
+	var req createCustomerRequest
+	if !decodeJSONBody(w, r, &req) {
+		return
+	}
+	a, err := s.AddCustomer(req.DisplayName, req.Email)
+	switch {
+	case errors.Is(err, ErrEmailTaken):
+		writePlatformError(w, http.StatusConflict, "An account already exists for this email address.")
+	case errors.Is(err, ErrInvalidEmail), errors.Is(err, ErrInvalidDisplayName):
+		writePlatformError(w, http.StatusBadRequest, err.Error())
+	case err != nil:
+		writePlatformError(w, http.StatusInternalServerError, err.Error())
+	default:
+		writeJSON(w, http.StatusCreated, a)
+	}
+}
+
+// GET /__site/accounts/{id}
+func (s *Site) handleSiteGetAccount(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.Account(r.PathValue("id"))
+	if !ok {
+		siteAccountNotFound(w, r)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+type patchAccountRequest struct {
+	DisplayName *string `json:"displayName"`
+	EmailHidden *bool   `json:"emailHidden"`
+}
+
+// PATCH /__site/accounts/{id} {"displayName"?, "emailHidden"?}
+func (s *Site) handleSitePatchAccount(w http.ResponseWriter, r *http.Request) {
+	var req patchAccountRequest
+	if !decodeJSONBody(w, r, &req) {
+		return
+	}
+	id := r.PathValue("id")
+	if req.DisplayName != nil && strings.TrimSpace(*req.DisplayName) == "" {
+		writePlatformError(w, http.StatusBadRequest, "displayName must not be blank.")
+		return
+	}
+	// Validate the account exists first so a 404 changes nothing.
+	if _, ok := s.customer(id); !ok {
+		siteAccountNotFound(w, r)
+		return
+	}
+	if req.DisplayName != nil && !s.RenameAccount(id, *req.DisplayName) ||
+		req.EmailHidden != nil && !s.SetEmailHidden(id, *req.EmailHidden) {
+		siteAccountNotFound(w, r) // deleted concurrently
+		return
+	}
+	a, _ := s.Account(id)
+	writeJSON(w, http.StatusOK, a)
+}
+
+// DELETE /__site/accounts/{id}
+func (s *Site) handleSiteDeleteAccount(w http.ResponseWriter, r *http.Request) {
+	if !s.DeleteAccount(r.PathValue("id")) {
+		siteAccountNotFound(w, r)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// customer finds a customer (not the admin, which cannot be changed).
+func (s *Site) customer(id string) (Account, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.accounts[id]; ok {
+		return r.Account, true
+	}
+	return Account{}, false
+}
+
+func siteAccountNotFound(w http.ResponseWriter, r *http.Request) {
+	writePlatformError(w, http.StatusNotFound, fmt.Sprintf("No customer account with ID '%s'.", r.PathValue("id")))
+}

@@ -1,0 +1,94 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+var _ datasource.DataSourceWithConfigure = &customerDataSource{}
+
+// NewCustomerDataSource returns the jsm_customer data source.
+func NewCustomerDataSource() datasource.DataSource { return &customerDataSource{} }
+
+type customerDataSource struct {
+	client *jsm.Client
+}
+
+func (d *customerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer"
+}
+
+func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("account_id"), path.MatchRoot("email"))
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up an existing account (a customer or any other user) by account ID or by email.",
+		Attributes: map[string]schema.Attribute{
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "The account ID to look up. Exactly one of `account_id` and `email` must be set.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{oneKey},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case. An account " +
+					"whose email is hidden by its privacy settings cannot be found by email: use `account_id`.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{oneKey, emailValidator{}},
+			},
+			"id":           schema.StringAttribute{MarkdownDescription: "The account ID.", Computed: true},
+			"display_name": schema.StringAttribute{MarkdownDescription: "The account's display name.", Computed: true},
+			"account_type": schema.StringAttribute{MarkdownDescription: "The account type: `customer`, `atlassian`, `app` or `unknown`.", Computed: true},
+			"active":       schema.BoolAttribute{MarkdownDescription: "Whether the account is active.", Computed: true},
+			"time_zone":    schema.StringAttribute{MarkdownDescription: "The account's time zone, when the API returns one.", Computed: true},
+			"links": schema.SingleNestedAttribute{
+				MarkdownDescription: "The account's links.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"self":        schema.StringAttribute{MarkdownDescription: "The account's REST URL.", Computed: true},
+					"jira_rest":   schema.StringAttribute{MarkdownDescription: "The account's Jira REST URL.", Computed: true},
+					"avatar_urls": schema.MapAttribute{MarkdownDescription: "Avatar URLs by size.", Computed: true, ElementType: types.StringType},
+				},
+			},
+		},
+	}
+}
+
+func (d *customerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m customerAccount
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var (
+		user *jsm.User
+		err  error
+	)
+	if !m.AccountID.IsNull() {
+		user, err = d.client.GetUser(ctx, m.AccountID.ValueString())
+	} else {
+		user, err = d.client.FindUserByEmail(ctx, m.Email.ValueString())
+	}
+	if err != nil {
+		detail := err.Error()
+		if jsm.IsNotFound(err) && m.AccountID.IsNull() {
+			detail += ". An account whose email is hidden by privacy settings cannot be found by email: look it up by account_id."
+		}
+		resp.Diagnostics.AddError("Could not find the account", detail)
+		return
+	}
+	resp.Diagnostics.Append(m.setFromUser(ctx, user)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,298 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+	"github.com/jsmtf/terraform-provider-jsm/internal/planmodifiers"
+)
+
+const (
+	onDestroyForget = "forget"
+	onDestroyRevoke = "revoke_portal_access"
+)
+
+// trimmedRegexp matches a non-empty string without leading or trailing space.
+var trimmedRegexp = regexp.MustCompile(`^\S(.*\S)?$`)
+
+var (
+	_ resource.ResourceWithConfigure   = &customerResource{}
+	_ resource.ResourceWithImportState = &customerResource{}
+	_ resource.ResourceWithModifyPlan  = &customerResource{}
+)
+
+// NewCustomerResource returns the jsm_customer resource.
+func NewCustomerResource() resource.Resource { return &customerResource{} }
+
+type customerResource struct {
+	client *jsm.Client
+}
+
+type customerResourceModel struct {
+	customerAccount
+	OnDestroy     types.String `tfsdk:"on_destroy"`
+	AdoptExisting types.Bool   `tfsdk:"adopt_existing"`
+}
+
+func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer"
+}
+
+func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Jira Service Management customer: a portal-only account created with " +
+			"`POST /rest/servicedeskapi/customer`.\n\n" +
+			"JSM has no API that renames or deletes a customer. A change of `display_name` is refused at plan time, " +
+			"a change of `email` replaces the customer, and destroying the resource only forgets the account " +
+			"(or revokes its portal access, see `on_destroy`): the account itself stays on the site.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The customer's account ID.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "The customer's account ID, of the form `qm:<uuid>:<hex>` for portal-only customers.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "The customer's email address, a bare address such as `fred@example.com`. " +
+					"Compared without regard to letter case. JSM cannot change a customer's email: " +
+					"changing it creates a new customer (the old account stays on the site).",
+				Required:      true,
+				Validators:    []validator.String{emailValidator{}},
+				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfNotEqualFold()},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "The customer's name as shown in the portal. Must not be empty or start or end " +
+					"with spaces. JSM has no API to rename a customer, so a change is an error at plan time: rename the " +
+					"customer in Atlassian Administration, or add `lifecycle { ignore_changes = [display_name] }`.",
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(trimmedRegexp, "must not be empty and must not start or end with whitespace"),
+				},
+			},
+			"on_destroy": schema.StringAttribute{
+				MarkdownDescription: "What destroying the resource does, since no API deletes a customer account: " +
+					"`forget` (default) only removes it from the Terraform state; `revoke_portal_access` first revokes the " +
+					"customer's portal access. Either way the account stays on the site.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(onDestroyForget),
+				Validators: []validator.String{stringvalidator.OneOf(onDestroyForget, onDestroyRevoke)},
+			},
+			"adopt_existing": schema.BoolAttribute{
+				MarkdownDescription: "When the email already has an account, manage that account instead of failing " +
+					"(default `true`). When `false`, creating fails with the command that imports the account.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"account_type": schema.StringAttribute{
+				MarkdownDescription: "The account type: `customer` for portal-only customers, `atlassian` for an adopted " +
+					"Atlassian account.",
+				Computed:      true,
+				PlanModifiers: keep,
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether the account is active.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"time_zone": schema.StringAttribute{
+				MarkdownDescription: "The account's time zone, when the API returns one.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"links": linksResourceAttribute(),
+		},
+	}
+}
+
+func linksResourceAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "The links JSM returns with the customer.",
+		Computed:            true,
+		PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+		Attributes: map[string]schema.Attribute{
+			"self":        schema.StringAttribute{MarkdownDescription: "The account's REST URL.", Computed: true},
+			"jira_rest":   schema.StringAttribute{MarkdownDescription: "The account's Jira REST URL.", Computed: true},
+			"avatar_urls": schema.MapAttribute{MarkdownDescription: "Avatar URLs by size (`16x16`, `24x24`, `32x32`, `48x48`).", Computed: true, ElementType: types.StringType},
+		},
+	}
+}
+
+func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses a rename at plan time: no API renames a customer, and
+// failing half-way through an apply would be worse.
+func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state, plan customerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !equalFold(state.Email.ValueString(), plan.Email.ValueString())) {
+		return // the customer is replaced, so the new one takes the new name
+	}
+	if plan.DisplayName.IsUnknown() || plan.DisplayName.Equal(state.DisplayName) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("display_name"), "A customer's display name cannot be changed",
+		fmt.Sprintf("The customer %s (%s) is named %q in JSM, and the configuration says %q. "+
+			"JSM has no API that renames a customer, so Terraform cannot apply this change. To proceed, either:\n"+
+			"  - rename the customer in Atlassian Administration (or set display_name back to %q), or\n"+
+			"  - stop managing the name: add lifecycle { ignore_changes = [display_name] } to the resource.",
+			state.AccountID.ValueString(), state.Email.ValueString(), state.DisplayName.ValueString(),
+			plan.DisplayName.ValueString(), state.DisplayName.ValueString()))
+}
+
+func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan customerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	email, name := plan.Email.ValueString(), plan.DisplayName.ValueString()
+
+	user, err := r.client.CreateCustomer(ctx, name, email)
+	if jsm.IsConflict(err) {
+		user, err = r.existingAccount(ctx, email, plan.AdoptExisting.ValueBool())
+		if err == nil && user.DisplayName != name {
+			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
+				fmt.Sprintf("The email %s already has an account (%s) named %q, and the configuration says %q. "+
+					"JSM cannot rename a customer: set display_name = %q to adopt it, or rename it in Atlassian Administration first.",
+					email, user.AccountID, user.DisplayName, name, user.DisplayName))
+			return
+		}
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create the JSM customer "+email, err.Error())
+		return
+	}
+
+	resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
+	plan.DisplayName = types.StringValue(name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// existingAccount finds the account that already holds email, to adopt it
+// or to tell the user how to import it.
+func (r *customerResource) existingAccount(ctx context.Context, email string, adopt bool) (*jsm.User, error) {
+	user, err := r.client.FindUserByEmail(ctx, email)
+	if jsm.IsNotFound(err) {
+		return nil, fmt.Errorf("JSM answered that %s already has an account, but no account with that email can be found: "+
+			"its email is probably hidden by the person's privacy settings. Find the account ID in Atlassian Administration "+
+			"and import it: terraform import jsm_customer.<NAME> <account ID>", email)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s already has an account, and looking it up failed: %w", email, err)
+	}
+	if !adopt {
+		return nil, fmt.Errorf("%s already has an account, %s, and adopt_existing is false. To manage that account, "+
+			"import it (replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\n"+
+			"or set adopt_existing = true", email, user.AccountID, user.AccountID)
+	}
+	return user, nil
+}
+
+func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state customerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	user, err := r.client.GetUser(ctx, state.AccountID.ValueString())
+	if jsm.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("JSM customer no longer exists",
+			fmt.Sprintf("The account %s (%s) was not found, so it was removed from the state; "+
+				"the next apply creates the customer again.", state.AccountID.ValueString(), state.Email.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the JSM customer "+state.AccountID.ValueString(), err.Error())
+		return
+	}
+	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only records settings Terraform alone holds (on_destroy,
+// adopt_existing, the letter case of email): nothing else can change in place.
+func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan customerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state customerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.AccountID.ValueString()
+	if state.OnDestroy.ValueString() == onDestroyRevoke {
+		if err := r.client.RevokePortalAccess(ctx, id); err != nil && !jsm.IsNotFound(err) {
+			resp.Diagnostics.AddError("Could not revoke the portal access of JSM customer "+id, err.Error())
+			return
+		}
+		resp.Diagnostics.AddWarning("JSM customer's portal access revoked; the account remains",
+			fmt.Sprintf("The portal access of %s (%s) was revoked and it was removed from the state. "+
+				"No API deletes a customer account: an admin can delete it in Atlassian Administration.", id, state.Email.ValueString()))
+		return
+	}
+	resp.Diagnostics.AddWarning("JSM customer forgotten; the account remains",
+		fmt.Sprintf("%s (%s) was removed from the Terraform state only: no API deletes a customer account, so it still exists "+
+			"and can still use the portal. Delete it in Atlassian Administration if needed, or set "+
+			"on_destroy = \"revoke_portal_access\" to revoke its access on destroy.", id, state.Email.ValueString()))
+}
+
+// ImportState takes an account ID or an email address.
+func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if isEmail(req.ID) {
+		if msg := checkEmail(req.ID); msg != "" {
+			resp.Diagnostics.AddError("Invalid import ID", "Import a customer by account ID or by email: "+msg)
+			return
+		}
+		user, err := r.client.FindUserByEmail(ctx, req.ID)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not find the customer "+req.ID,
+				err.Error()+". If the account's email is hidden by privacy settings, import it by account ID instead.")
+			return
+		}
+		id = user.AccountID
+		// Keep the email as written: it is what the configuration most likely says.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), req.ID)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), id)...)
+	// The defaults, so the plan after an import shows no change.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyForget)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), true)...)
+}

@@ -1,0 +1,152 @@
+// Package provider implements the jsm Terraform provider: schemas, models and
+// the translation between Terraform and the API client.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// Environment variables read when an attribute is not set in HCL.
+const (
+	envURL         = "JSM_URL"
+	envEmail       = "JSM_EMAIL"
+	envAPIToken    = "JSM_API_TOKEN"
+	envAccessToken = "JSM_ACCESS_TOKEN"
+)
+
+var _ provider.Provider = &jsmProvider{}
+
+type jsmProvider struct {
+	version string
+}
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &jsmProvider{version: version} }
+}
+
+type providerModel struct {
+	URL         types.String `tfsdk:"url"`
+	Email       types.String `tfsdk:"email"`
+	APIToken    types.String `tfsdk:"api_token"`
+	AccessToken types.String `tfsdk:"access_token"`
+}
+
+func (p *jsmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "jsm"
+	resp.Version = p.version
+}
+
+func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Jira Service Management Cloud customers, organizations and service desk access.",
+		Attributes: map[string]schema.Attribute{
+			"url": schema.StringAttribute{
+				MarkdownDescription: "The site, `https://your-domain.atlassian.net`, or the API gateway form " +
+					"`https://api.atlassian.com/ex/jira/<cloudId>` used by OAuth access tokens and scoped API tokens. " +
+					"Must use https, except for loopback hosts (`127.0.0.1`, `::1`, `localhost`). " +
+					"Defaults to the `JSM_URL` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "The email of the Atlassian account that owns `api_token` (basic auth). " +
+					"Defaults to the `JSM_EMAIL` environment variable.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.ConflictsWith(path.MatchRoot("access_token")),
+				},
+			},
+			"api_token": schema.StringAttribute{
+				MarkdownDescription: "An Atlassian API token, used with `email` for basic auth. " +
+					"Defaults to the `JSM_API_TOKEN` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.ConflictsWith(path.MatchRoot("access_token")),
+				},
+			},
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "An OAuth 2.0 access token, sent as a bearer token; use it with the gateway URL " +
+					"form. Conflicts with `email` and `api_token`. Defaults to the `JSM_ACCESS_TOKEN` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+		},
+	}
+}
+
+func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// A value that comes from a resource not yet created is unknown at plan
+	// time: defer where Terraform allows it, otherwise say which attribute.
+	unknown := false
+	for name, v := range map[string]types.String{
+		"url": cfg.URL, "email": cfg.Email, "api_token": cfg.APIToken, "access_token": cfg.AccessToken,
+	} {
+		if v.IsUnknown() {
+			unknown = true
+			if !req.ClientCapabilities.DeferralAllowed {
+				resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
+					fmt.Sprintf("The provider cannot be configured because %q depends on a value not known until apply. "+
+						"Set it from a value known at plan time, or apply the resource it depends on first with -target.", name))
+			}
+		}
+	}
+	if unknown {
+		if req.ClientCapabilities.DeferralAllowed && !resp.Diagnostics.HasError() {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
+		return
+	}
+
+	settings := resolveSettings(cfg, os.Getenv)
+	resp.Diagnostics.Append(settings.validate()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := jsm.New(jsm.Config{
+		BaseURL:     settings.url,
+		Email:       settings.email,
+		APIToken:    settings.apiToken,
+		AccessToken: settings.accessToken,
+		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	resp.DataSourceData = client
+	resp.ResourceData = client
+}
+
+func (p *jsmProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewCustomerResource,
+	}
+}
+
+func (p *jsmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewCustomerDataSource,
+	}
+}

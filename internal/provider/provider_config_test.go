@@ -1,0 +1,117 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// clearJSMEnv keeps the developer's JSM_* variables out of tests that
+// configure the provider in HCL alone.
+func clearJSMEnv(t *testing.T) {
+	for _, v := range []string{envURL, envEmail, envAPIToken, envAccessToken} {
+		t.Setenv(v, "")
+	}
+}
+
+func TestAccProvider_invalidConfiguration(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t) // needs to control the credentials
+	_ = site
+	clearJSMEnv(t)
+	resourceBlock := `
+resource "jsm_customer" "test" {
+  email        = "config@example.com"
+  display_name = "Config Test"
+}
+`
+	for name, tc := range map[string]struct {
+		provider, want string
+	}{
+		"missing credentials": {
+			fmt.Sprintf(`provider "jsm" { url = %q }`, s.url),
+			`(?s)Missing credentials.*JSM_EMAIL.*JSM_API_TOKEN.*JSM_ACCESS_TOKEN`,
+		},
+		"missing api token": {
+			fmt.Sprintf(`provider "jsm" {
+  url   = %q
+  email = "admin@example.com"
+}`, s.url),
+			`(?s)Missing API token.*JSM_API_TOKEN`,
+		},
+		"missing url": {
+			`provider "jsm" {
+  email     = "admin@example.com"
+  api_token = "x"
+}`,
+			`(?s)Missing JSM site URL.*JSM_URL`,
+		},
+		"both auth methods": {
+			fmt.Sprintf(`provider "jsm" {
+  url          = %q
+  email        = "admin@example.com"
+  api_token    = "x"
+  access_token = "y"
+}`, s.url),
+			`(?s)access_token.*cannot be specified when.*email`,
+		},
+		"http to a remote host": {
+			`provider "jsm" {
+  url          = "http://example.atlassian.net"
+  access_token = "y"
+}`,
+			`(?s)Invalid JSM site URL.*uses http.*use https`,
+		},
+		"not a URL": {
+			`provider "jsm" {
+  url          = "example.atlassian.net"
+  access_token = "y"
+}`,
+			`(?s)Invalid JSM site URL.*not an absolute http\(s\) URL`,
+		},
+		"wrong token": {
+			fmt.Sprintf(`provider "jsm" {
+  url       = %q
+  email     = %q
+  api_token = "not-the-token"
+}`, s.url, testEmail),
+			`(?s)HTTP 401.*credentials were refused`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:      tc.provider + "\n" + resourceBlock,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// The environment supplies what HCL leaves out, and HCL wins over it.
+func TestAccProvider_environment(t *testing.T) {
+	s := newTestSite(t)
+	s.local(t)
+	clearJSMEnv(t)
+	t.Setenv(envURL, s.url)
+	t.Setenv(envEmail, testEmail)
+	t.Setenv(envAPIToken, "wrong-token-from-env")
+	email := randomEmail("env")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      "provider \"jsm\" {}\n" + customerConfig(&testSite{site: nil}, email, "Env Person", "")[len("provider \"jsm\" {}\n"):],
+				ExpectError: regexp.MustCompile(`HTTP 401`),
+			},
+			{
+				Config: fmt.Sprintf("provider \"jsm\" {\n  api_token = %q\n}\n", testAPIToken) +
+					customerConfig(&testSite{site: nil}, email, "Env Person", "")[len("provider \"jsm\" {}\n"):],
+			},
+		},
+	})
+}

@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// settings is the provider configuration after HCL and the environment are
+// merged: a value in HCL wins over its environment variable.
+type settings struct {
+	url, email, apiToken, accessToken string
+	// fromEnv records which attributes came from the environment, so errors
+	// name the variable the user actually set.
+	fromEnv map[string]bool
+}
+
+func resolveSettings(cfg providerModel, getenv func(string) string) settings {
+	s := settings{fromEnv: map[string]bool{}}
+	pick := func(attr string, v types.String, env string) string {
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		if e := getenv(env); e != "" {
+			s.fromEnv[attr] = true
+			return e
+		}
+		return ""
+	}
+	s.url = pick("url", cfg.URL, envURL)
+	s.email = pick("email", cfg.Email, envEmail)
+	s.apiToken = pick("api_token", cfg.APIToken, envAPIToken)
+	s.accessToken = pick("access_token", cfg.AccessToken, envAccessToken)
+	return s
+}
+
+// source names where an attribute's value came from, for error messages.
+func (s settings) source(attr, env string) string {
+	if s.fromEnv[attr] {
+		return "the " + env + " environment variable"
+	}
+	return "the provider's " + attr + " attribute"
+}
+
+// validate reports every missing or contradictory setting at once.
+func (s settings) validate() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if s.url == "" {
+		diags.AddAttributeError(path.Root("url"), "Missing JSM site URL",
+			"Set the provider's url attribute or the "+envURL+" environment variable to your site, "+
+				"e.g. https://your-domain.atlassian.net (or https://api.atlassian.com/ex/jira/<cloudId> for OAuth and scoped tokens).")
+	} else if _, err := jsm.ValidateBaseURL(s.url); err != nil {
+		diags.AddAttributeError(path.Root("url"), "Invalid JSM site URL",
+			"The URL from "+s.source("url", envURL)+" is invalid: "+err.Error())
+	}
+
+	basic := s.email != "" || s.apiToken != ""
+	switch {
+	case basic && s.accessToken != "":
+		diags.AddAttributeError(path.Root("access_token"), "Conflicting authentication settings",
+			"Both basic auth ("+s.source("email", envEmail)+" / "+s.source("api_token", envAPIToken)+") and an access token ("+
+				s.source("access_token", envAccessToken)+") are set. Use either email with api_token "+
+				"("+envEmail+", "+envAPIToken+") or access_token ("+envAccessToken+"), not both: unset one of them.")
+	case s.accessToken != "":
+	case s.email != "" && s.apiToken == "":
+		diags.AddAttributeError(path.Root("api_token"), "Missing API token",
+			"email is set but api_token is not: set the provider's api_token attribute or the "+envAPIToken+" environment variable.")
+	case s.email == "" && s.apiToken != "":
+		diags.AddAttributeError(path.Root("email"), "Missing email",
+			"api_token is set but email is not: set the provider's email attribute or the "+envEmail+
+				" environment variable to the email of the account that owns the token.")
+	case !basic:
+		diags.AddError("Missing credentials",
+			"No credentials are configured. Set email and api_token (or "+envEmail+" and "+envAPIToken+
+				") for basic auth, or access_token (or "+envAccessToken+") for an OAuth 2.0 bearer token.")
+	}
+	return diags
+}
