@@ -10,13 +10,22 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/provider"
 )
 
-// version is set at build time by goreleaser (-X main.version=...).
-var version = "dev"
+// version and commit are set at build time by goreleaser
+// (-X main.version=... -X main.commit=...).
+var (
+	version = "dev"
+	commit  = "none"
+)
 
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	log.SetFlags(0)
+	log.SetPrefix("terraform-provider-jsm " + version + " (" + commit + "): ")
+	if !debug { // a provider run by hand under a debugger logs to its own terminal
+		quietLogsUnlessRequested()
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/jsmtf/jsm",

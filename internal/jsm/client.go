@@ -14,6 +14,9 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Config describes how to reach and authenticate to a site.
@@ -28,8 +31,23 @@ type Config struct {
 	AccessToken string
 	// UserAgent is sent on every request.
 	UserAgent string
-	// HTTPClient defaults to a client with sane timeouts.
+	// HTTPClient defaults to a client with sane timeouts. Its Timeout bounds
+	// each attempt; retries and pacing wrap its transport (the client itself
+	// is not modified).
 	HTTPClient *http.Client
+
+	// MaxRetries is how often an attempt answered 429, 502, 503 or 504, or
+	// lost to a connection error or timeout, is retried: 0 means
+	// DefaultMaxRetries, a negative value never retries.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
+	// the server names no wait (0: DefaultRetryWaitMin, DefaultRetryWaitMax).
+	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRequestsPerSecond caps the request rate from the start; 0 means no
+	// cap until the server answers 429 (see Pacer).
+	MaxRequestsPerSecond float64
+	// Logger receives the request log; nil logs nothing.
+	Logger Logger
 }
 
 // Client calls one site. It is safe for concurrent use.
@@ -38,6 +56,13 @@ type Client struct {
 	authz     string
 	userAgent string
 	hc        *http.Client
+
+	// The retrying, paced stack (transport.go, pacer.go).
+	rc            *retryablehttp.Client
+	pacer         *Pacer
+	log           Logger
+	maxServerWait time.Duration
+	waitHook      func(time.Duration) time.Duration // tests: observe and shorten waits
 }
 
 // ValidateBaseURL checks that raw is an absolute https URL, or http on a
@@ -92,6 +117,7 @@ func New(cfg Config) (*Client, error) {
 	if c.hc == nil {
 		c.hc = NewHTTPClient()
 	}
+	c.initTransport(cfg)
 	return c, nil
 }
 
@@ -143,24 +169,35 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 	}
 
-	resp, err := c.hc.Do(req)
+	resp, st, err := c.send(req, r, payload)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", r.method, r.path, scrubURLError(err))
+		return &Error{Method: r.method, Path: r.path, Cause: scrubURLError(err),
+			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return decodeError(r.method, r.path, resp.StatusCode, body)
+	if err := decodeResponse(r.method, r.path, resp.StatusCode, body, out); err != nil {
+		err.Attempts, err.MayHaveApplied = st.attempts, st.mayHaveApplied
+		return err
+	}
+	return nil
+}
+
+// decodeResponse turns any answer into nil (a 2xx decoded into out, when
+// out is non-nil) or an *Error carrying the status; it never panics.
+func decodeResponse(method, path string, status int, body []byte, out any) *Error {
+	if status < 200 || status > 299 {
+		return decodeError(method, path, status, body)
 	}
 	if out == nil {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return &Error{
-			Method: r.method, Path: r.path, StatusCode: resp.StatusCode,
+			Method: method, Path: path, StatusCode: status,
 			Messages: []string{"the response is not the expected JSON: " + err.Error()},
 			Excerpt:  excerpt(string(body)),
 		}

@@ -104,16 +104,40 @@ func deref(s *string) string {
 
 // CreateCustomer creates a portal customer. An email that already has an
 // account answers 409 (IsConflict), thanks to strictConflictStatusCode.
+//
+// A create is not idempotent on the wire: when an attempt's answer is lost
+// (dropped connection, timeout, 502 after the server committed) the retry
+// answers 409, or the retries run out. The account is then looked up by
+// email, and one with this display name is returned as created by this
+// call, so the caller neither fails nor loses track of the account. Any
+// other account with the email is a genuine conflict.
 func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) (*User, error) {
 	var dto userDTO
-	err := c.do(ctx, request{
+	var settled *User
+	err := c.doWrite(ctx, request{
 		method: http.MethodPost,
 		path:   "/rest/servicedeskapi/customer",
 		query:  url.Values{"strictConflictStatusCode": {"true"}},
 		body:   map[string]string{"displayName": displayName, "email": email},
-	}, &dto)
+	}, &dto, func(ctx context.Context, cause *Error) (bool, error) {
+		u, err := c.FindUserByEmail(ctx, email)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if u.DisplayName != displayName {
+			return false, nil // someone else's account: let the 409 say so
+		}
+		settled = u
+		return true, nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	if settled != nil {
+		return settled, nil
 	}
 	if dto.AccountID == "" {
 		return nil, fmt.Errorf("POST /rest/servicedeskapi/customer: the answer holds no accountId")

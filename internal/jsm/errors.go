@@ -25,25 +25,65 @@ type Error struct {
 	Excerpt string
 	// Hint is the likely cause for statuses whose messages rarely say it.
 	Hint string
+
+	// Cause is the transport error when no answer came (StatusCode 0):
+	// connection refused or lost, timeout, context ended.
+	Cause error
+	// Attempts is how many times the request was sent (retries included).
+	Attempts int
+	// MayHaveApplied: this is a write, and an attempt ended without a clear
+	// answer (connection lost after sending, timeout, 5xx), so the server
+	// may have applied it. A 409 or 404 after such an attempt may be the
+	// echo of the call's own success; see MayHaveApplied.
+	MayHaveApplied bool
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
+	if e.StatusCode == 0 {
+		fmt.Fprintf(&b, "%s %s: %v", e.Method, e.Path, e.Cause)
+		e.writeAttempts(&b)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
-	switch {
-	case len(e.Messages) > 0:
+	if len(e.Messages) > 0 {
 		b.WriteString(": ")
 		b.WriteString(strings.Join(e.Messages, "; "))
+	}
+	switch {
 	case e.Excerpt != "":
 		fmt.Fprintf(&b, " (body: %q)", e.Excerpt)
-	default:
+	case len(e.Messages) == 0:
 		b.WriteString(" (empty body)")
 	}
 	if e.Hint != "" {
-		b.WriteString(". ")
+		if !strings.HasSuffix(b.String(), ".") {
+			b.WriteString(".")
+		}
+		b.WriteString(" ")
 		b.WriteString(e.Hint)
 	}
+	e.writeAttempts(&b)
 	return b.String()
+}
+
+func (e *Error) writeAttempts(b *strings.Builder) {
+	if e.Attempts > 1 {
+		fmt.Fprintf(b, " (after %d attempts)", e.Attempts)
+	}
+}
+
+// Unwrap gives the transport error, so errors.Is(err, context.Canceled) holds.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// MayHaveApplied reports whether err ends a write the server may
+// nevertheless have applied: an attempt's answer was lost or was a 5xx.
+// Then a 409 ("already exists") or a 404 ("already gone") may be the echo of
+// the call's own success, and a final 5xx or transport error does not prove
+// that nothing changed. Read the object back before reporting a failure.
+func MayHaveApplied(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.MayHaveApplied
 }
 
 // Is lets errors.Is(err, ErrNotFound) hold for 404 answers.
@@ -110,12 +150,17 @@ func decodeError(method, path string, status int, body []byte) *Error {
 	case http.StatusForbidden:
 		e.Hint = "The account lacks permission: managing customers needs the Jira Administrator global permission " +
 			"and, for OAuth, the scope manage:servicedesk-customer"
+	case http.StatusPreconditionFailed:
+		e.Hint = "JSM answers 412 to an experimental operation called without the header X-ExperimentalApi: opt-in; " +
+			"the provider sends it, so a proxy between Terraform and the site probably dropped it"
 	}
 	return e
 }
 
 // excerpt returns a short, single-line, valid UTF-8 start of s.
 func excerpt(s string) string {
+	// Diagnostics travel as protobuf strings, which must be valid UTF-8.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) <= excerptLimit {
 		return s

@@ -63,7 +63,7 @@ func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
 		s.mwMu.RLock()
 		mws := s.middlewares
 		s.mwMu.RUnlock()
-		var next http.Handler = authed
+		next := authed
 		for i := len(mws) - 1; i >= 0; i-- {
 			next = mws[i](name, next)
 		}
@@ -72,12 +72,16 @@ func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
 }
 
 func (s *Site) registerRoutes() {
+	s.registerFaults() // first: its middleware is the outermost
+
 	s.route("POST /rest/servicedeskapi/customer", s.handleCreateCustomer)
 	s.route("PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", s.handleRevokePortalAccess)
 	s.route("GET /rest/api/3/user", s.handleGetUser)
 	s.route("GET /rest/api/2/user", s.handleGetUser) // what UserDTO._links point at
 	s.route("GET /rest/api/3/user/search", s.handleSearchUsers)
 	s.route("GET /rest/api/3/myself", s.handleMyself)
+
+	s.registerDirectoryRoutes()
 
 	s.route("GET /__site/accounts", s.handleSiteListAccounts)
 	s.route("POST /__site/accounts", s.handleSiteAddAccount)

@@ -76,12 +76,15 @@ type Site struct {
 	accounts map[string]*record // by account ID
 	byEmail  map[string]string  // lowercased email -> account ID
 	seq      int64              // creation counter, breaks ties in Created
+	dir      *directory         // organizations and service desks (organizations.go)
 
 	mux    *http.ServeMux
 	routes []string
 
 	mwMu        sync.RWMutex
 	middlewares []Middleware
+
+	faults *faultInjector // fault injection and request counters (faults.go)
 }
 
 type record struct {
@@ -94,6 +97,10 @@ type record struct {
 type stateFile struct {
 	Version  int       `json:"version"`
 	Accounts []Account `json:"accounts"`
+	// Organizations and service desks (organizations.go, servicedesks.go).
+	Organizations      []Organization `json:"organizations,omitempty"`
+	LastOrganizationID int64          `json:"lastOrganizationId,omitempty"`
+	ServiceDesks       []ServiceDesk  `json:"serviceDesks,omitempty"`
 }
 
 // New builds a site. With cfg.StateFile set, accounts are loaded from it when
@@ -106,6 +113,7 @@ func New(cfg Config) (*Site, error) {
 		cfg:      cfg,
 		accounts: map[string]*record{},
 		byEmail:  map[string]string{},
+		dir:      newDirectory(),
 		mux:      http.NewServeMux(),
 	}
 	s.admin = Account{
@@ -325,7 +333,7 @@ func (s *Site) load() error {
 		s.accounts[a.AccountID] = &record{Account: a, seq: s.seq}
 		s.byEmail[a.Email] = a.AccountID
 	}
-	return nil
+	return s.loadDirectoryLocked(st)
 }
 
 // saveLocked writes the whole state atomically (temp file in the same
@@ -334,7 +342,9 @@ func (s *Site) saveLocked() error {
 	if s.cfg.StateFile == "" {
 		return nil
 	}
-	data, err := json.MarshalIndent(stateFile{Version: 1, Accounts: s.sortedLocked()}, "", "  ")
+	st := stateFile{Version: 1, Accounts: s.sortedLocked()}
+	s.fillDirectoryLocked(&st)
+	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("jsmsite: encoding state: %w", err)
 	}

@@ -2,6 +2,7 @@ package jsmsite
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -478,7 +479,7 @@ func TestOutOfBand(t *testing.T) {
 	if err != nil || a.Email != "seed@example.com" {
 		t.Fatalf("AddCustomer: %+v, %v", a, err)
 	}
-	if _, err := f.site.AddCustomer("Seed 2", "seed@example.com"); err != ErrEmailTaken {
+	if _, err := f.site.AddCustomer("Seed 2", "seed@example.com"); !errors.Is(err, ErrEmailTaken) {
 		t.Errorf("duplicate AddCustomer: %v", err)
 	}
 	if !f.site.RenameAccount(a.AccountID, "Renamed") {

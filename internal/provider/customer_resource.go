@@ -190,7 +190,15 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create the JSM customer "+email, err.Error())
+		detail := err.Error()
+		if jsm.MayHaveApplied(err) && !jsm.IsConflict(err) {
+			// The client already looked the account up by email and found
+			// nothing usable, but the lookup may lag or have failed too.
+			detail += "\n\nAn answer from the site was lost, so the account may exist even so. If the next apply " +
+				"reports that " + email + " already has an account, it is adopted (adopt_existing = true), or import it: " +
+				"terraform import jsm_customer.<NAME> " + email
+		}
+		resp.Diagnostics.AddError("Could not create the JSM customer "+email, detail)
 		return
 	}
 

@@ -43,6 +43,9 @@ type providerModel struct {
 	Email       types.String `tfsdk:"email"`
 	APIToken    types.String `tfsdk:"api_token"`
 	AccessToken types.String `tfsdk:"access_token"`
+
+	MaxRetries           types.Int64   `tfsdk:"max_retries"`
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 func (p *jsmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -87,6 +90,9 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 		},
 	}
+	for name, attr := range transportAttributes() { // retries and pacing (transport_settings.go)
+		resp.Schema.Attributes[name] = attr
+	}
 }
 
 func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -120,17 +126,23 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	settings := resolveSettings(cfg, os.Getenv)
 	resp.Diagnostics.Append(settings.validate()...)
+	transport, diags := resolveTransportSettings(cfg.MaxRetries, cfg.MaxRequestsPerSecond, os.Getenv)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	client, err := jsm.New(jsm.Config{
+	jcfg := jsm.Config{
 		BaseURL:     settings.url,
 		Email:       settings.email,
 		APIToken:    settings.apiToken,
 		AccessToken: settings.accessToken,
 		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
-	})
+	}
+	transport.apply(&jcfg)
+	// One client, hence one retrying transport and one pacer, for every
+	// resource and data source of this provider configuration.
+	client, err := jsm.New(jcfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
@@ -142,11 +154,18 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *jsmProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCustomerResource,
+		NewOrganizationResource,
+		NewOrganizationCustomersResource,
+		NewServiceDeskCustomersResource,
+		NewServiceDeskOrganizationResource,
 	}
 }
 
 func (p *jsmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCustomerDataSource,
+		NewServiceDeskDataSource,
+		NewOrganizationDataSource,
+		NewCustomersDataSource,
 	}
 }

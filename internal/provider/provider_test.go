@@ -38,15 +38,15 @@ func newTestSite(t *testing.T) *testSite {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests need TF_ACC=1 (make test sets it)")
 	}
-	if real := os.Getenv("JSM_URL"); real != "" {
+	if realURL := os.Getenv("JSM_URL"); realURL != "" {
 		c, err := jsm.New(jsm.Config{
-			BaseURL: real, Email: os.Getenv("JSM_EMAIL"), APIToken: os.Getenv("JSM_API_TOKEN"),
+			BaseURL: realURL, Email: os.Getenv("JSM_EMAIL"), APIToken: os.Getenv("JSM_API_TOKEN"),
 			AccessToken: os.Getenv("JSM_ACCESS_TOKEN"),
 		})
 		if err != nil {
 			t.Fatalf("JSM_* environment: %v", err)
 		}
-		return &testSite{url: real, client: c}
+		return &testSite{url: realURL, client: c}
 	}
 	site, err := jsmsite.New(jsmsite.Config{Email: testEmail, APIToken: testAPIToken})
 	if err != nil {

@@ -40,6 +40,17 @@ func run() error {
 	envFile := flag.String("env-file", "", "`file` to write JSM_URL/JSM_EMAIL/JSM_API_TOKEN to once listening")
 	timeZone := flag.String("timezone", jsmsite.DefaultTimeZone, "time zone of new accounts")
 	accessLog := flag.Bool("log", true, "log every request on stderr")
+	var faults jsmsite.Faults
+	flag.DurationVar(&faults.Latency, "latency", 0, "delay every API answer by this `duration`")
+	flag.DurationVar(&faults.LatencyJitter, "latency-jitter", 0, "add a random delay of up to this `duration`")
+	flag.Float64Var(&faults.RateLimit, "rate-limit", 0, "token-bucket limit in `requests per second` (0: none); excess requests get 429")
+	flag.IntVar(&faults.Burst, "burst", 0, "token-bucket size (default: one second's worth of -rate-limit)")
+	flag.DurationVar(&faults.RetryAfter, "retry-after", time.Second, "Retry-After of injected 429 and 503 answers")
+	flag.Float64Var(&faults.Fail429, "fail-429", 0, "`fraction` of API requests answered 429")
+	flag.Float64Var(&faults.Fail502, "fail-502", 0, "`fraction` of API requests answered 502")
+	flag.Float64Var(&faults.Fail503, "fail-503", 0, "`fraction` of API requests answered 503")
+	flag.Float64Var(&faults.CommitThen502, "commit-then-502", 0, "`fraction` of writes applied, then answered 502")
+	flag.Float64Var(&faults.CommitThenDrop, "commit-then-drop", 0, "`fraction` of writes applied, then answered by dropping the connection")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
@@ -53,6 +64,9 @@ func run() error {
 		StateFile: *stateFile, TimeZone: *timeZone,
 	})
 	if err != nil {
+		return err
+	}
+	if err := site.SetFaults(faults); err != nil {
 		return err
 	}
 	if *envFile != "" {

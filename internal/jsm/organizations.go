@@ -1,0 +1,188 @@
+package jsm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Organization is a JSM organization.
+type Organization struct {
+	ID          string
+	Name        string
+	UUID        string // empty when the site does not return one
+	SCIMManaged bool
+	Self        string
+}
+
+type organizationDTO struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	UUID        string `json:"uuid"`
+	SCIMManaged bool   `json:"scimManaged"`
+	Links       struct {
+		Self string `json:"self"`
+	} `json:"_links"`
+}
+
+func (d organizationDTO) org() Organization {
+	return Organization{ID: d.ID, Name: d.Name, UUID: d.UUID, SCIMManaged: d.SCIMManaged, Self: d.Links.Self}
+}
+
+const orgPath = "/rest/servicedeskapi/organization"
+
+func orgIDPath(id string) string { return orgPath + "/" + url.PathEscape(id) }
+
+// ListOrganizations returns every organization of the site (all pages).
+func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
+	dtos, err := listPaged[organizationDTO](ctx, c, request{path: orgPath})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Organization, len(dtos))
+	for i, d := range dtos {
+		out[i] = d.org()
+	}
+	return out, nil
+}
+
+// FindOrganizationByName returns the organization named exactly name;
+// nothing found is IsNotFound.
+func (c *Client) FindOrganizationByName(ctx context.Context, name string) (*Organization, error) {
+	var found *Organization
+	err := getPaged(ctx, c, request{path: orgPath}, func(d organizationDTO) bool {
+		if d.Name == name {
+			o := d.org()
+			found = &o
+			return false
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, fmt.Errorf("no organization named %q: %w", name, ErrNotFound)
+	}
+	return found, nil
+}
+
+// CreateOrganization creates an organization. Beware: when the name is
+// taken, JSM answers 201 with the existing organization.
+func (c *Client) CreateOrganization(ctx context.Context, name string) (*Organization, error) {
+	var d organizationDTO
+	if err := c.do(ctx, request{method: http.MethodPost, path: orgPath, body: map[string]string{"name": name}}, &d); err != nil {
+		return nil, err
+	}
+	if d.ID == "" {
+		return nil, fmt.Errorf("POST %s: the answer holds no organization id", orgPath)
+	}
+	o := d.org()
+	return &o, nil
+}
+
+// GetOrganization reads an organization; a missing one is IsNotFound.
+func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization, error) {
+	var d organizationDTO
+	if err := c.do(ctx, request{method: http.MethodGet, path: orgIDPath(id)}, &d); err != nil {
+		return nil, err
+	}
+	o := d.org()
+	return &o, nil
+}
+
+// DeleteOrganization deletes an organization, whatever it is linked to.
+func (c *Client) DeleteOrganization(ctx context.Context, id string) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: orgIDPath(id)}, nil)
+}
+
+// OrganizationMembers returns the account IDs of an organization's members
+// (all pages).
+func (c *Client) OrganizationMembers(ctx context.Context, id string) ([]string, error) {
+	return accountIDs(ctx, c, request{path: orgIDPath(id) + "/user"})
+}
+
+// AddOrganizationMembers adds accounts in batches of at most BatchSize. An
+// unknown account fails its batch with 400, but JSM still adds the others.
+func (c *Client) AddOrganizationMembers(ctx context.Context, id string, ids []string) error {
+	return c.accountBatches(ctx, http.MethodPost, orgIDPath(id)+"/user", nil, ids)
+}
+
+// RemoveOrganizationMembers removes accounts in batches of at most BatchSize.
+func (c *Client) RemoveOrganizationMembers(ctx context.Context, id string, ids []string) error {
+	return c.accountBatches(ctx, http.MethodDelete, orgIDPath(id)+"/user", nil, ids)
+}
+
+func (c *Client) accountBatches(ctx context.Context, method, path string, header http.Header, ids []string) error {
+	return inBatches(ids, func(batch []string) error {
+		return c.do(ctx, request{
+			method: method, path: path, header: header,
+			body: map[string][]string{"accountIds": batch},
+		}, nil)
+	})
+}
+
+// accountIDs reads the account IDs of a paged list of users.
+func accountIDs(ctx context.Context, c *Client, r request) ([]string, error) {
+	var out []string
+	err := getPaged(ctx, c, r, func(u userDTO) bool { out = append(out, u.AccountID); return true })
+	return out, err
+}
+
+func propertyPath(id, key string) string {
+	return orgIDPath(id) + "/property/" + url.PathEscape(key)
+}
+
+// OrganizationPropertyKeys lists the keys of an organization's properties.
+func (c *Client) OrganizationPropertyKeys(ctx context.Context, id string) ([]string, error) {
+	type keyDTO struct {
+		Key string `json:"key"`
+	}
+	var out struct {
+		Keys  []keyDTO `json:"keys"`
+		Beans []keyDTO `json:"entityPropertyKeyBeans"` // the name in Atlassian's example
+	}
+	if err := c.do(ctx, request{method: http.MethodGet, path: orgIDPath(id) + "/property"}, &out); err != nil {
+		return nil, err
+	}
+	keys := []string{}
+	for _, k := range append(out.Keys, out.Beans...) {
+		keys = append(keys, k.Key)
+	}
+	return keys, nil
+}
+
+// GetOrganizationProperty returns a property's JSON value; a missing
+// property (or organization) is IsNotFound.
+func (c *Client) GetOrganizationProperty(ctx context.Context, id, key string) (json.RawMessage, error) {
+	var out struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := c.do(ctx, request{method: http.MethodGet, path: propertyPath(id, key)}, &out); err != nil {
+		return nil, err
+	}
+	return out.Value, nil
+}
+
+// SetOrganizationProperty creates or replaces a property; value must be JSON.
+func (c *Client) SetOrganizationProperty(ctx context.Context, id, key string, value json.RawMessage) error {
+	if !json.Valid(value) {
+		return fmt.Errorf("the value of organization property %q is not valid JSON", key)
+	}
+	return c.do(ctx, request{method: http.MethodPut, path: propertyPath(id, key), body: value}, nil)
+}
+
+// DeleteOrganizationProperty removes a property; a missing one is IsNotFound.
+func (c *Client) DeleteOrganizationProperty(ctx context.Context, id, key string) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: propertyPath(id, key)}, nil)
+}
+
+// ValidOrganizationID reports whether id has the form of an organization
+// ID (a positive integer).
+func ValidOrganizationID(id string) bool {
+	n, err := strconv.ParseInt(id, 10, 64)
+	return err == nil && n > 0 && strconv.FormatInt(n, 10) == id
+}

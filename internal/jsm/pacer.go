@@ -1,0 +1,181 @@
+package jsm
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Pacing works on windows of answers (about half a second each). A window where
+// more than paceTarget of the answers were 429 sets the rate to what the
+// server admitted in it; a window below that raises the rate, doubling it
+// while far below the rate that caused the cut, else by a quarter, with no
+// bound but the configured maximum. Judging the refused fraction,
+// not single refusals, tells a real limit (refusals grow with the rate)
+// from occasional refusals (a constant few percent), which must not slow a
+// run. X-RateLimit-NearLimit (under 20 % of the budget left) on most
+// answers of a window eases the rate off before requests are refused, so
+// against Atlassian few requests reach the limit at all.
+const (
+	paceTarget    = 0.2  // refused fraction above which the rate is cut
+	paceMargin    = 0.95 // the cut rate is this much of what was admitted
+	paceGrow      = 1.25 // factor per window without too many refusals
+	paceFloor     = 0.2  // requests per second; the rate never goes below
+	paceWindow    = 500 * time.Millisecond
+	paceMinSample = 10              // answers a window needs, unless...
+	paceMaxWindow = 5 * time.Second // ...it has lasted this long
+)
+
+// Pacer spaces the requests of every goroutine of a client, so that when
+// the server starts answering 429 all of them slow down together instead of
+// each hitting the limit and sleeping in lockstep. It starts unlimited (or
+// at the configured maximum), is cut when too many answers are 429, and
+// recovers gradually. It is safe for concurrent use.
+type Pacer struct {
+	lim *rate.Limiter
+	now func() time.Time
+
+	mu                     sync.Mutex
+	ceiling                float64 // configured maximum; 0 means none
+	cur                    float64 // current limit; 0 means unlimited
+	winStart               time.Time
+	winOK, winRefused, win int // win counts answers, winOK the admitted ones
+	winNear                int // answers saying X-RateLimit-NearLimit: true
+	// troubleAt is the limit in force when refusals last forced a cut (0:
+	// unlimited). Far below it the rate doubles per window, near it it
+	// rises by a quarter, as TCP's slow start and congestion avoidance do.
+	troubleAt float64
+	throttled int
+	braked    bool // the limit is halved until the window ends
+	frozen    bool // tests: never adapt
+}
+
+// NewPacer returns a pacer capped at maxPerSecond (0 or less: no cap until
+// the server refuses requests).
+func NewPacer(maxPerSecond float64) *Pacer {
+	p := &Pacer{now: time.Now, lim: rate.NewLimiter(rate.Inf, 1)}
+	if maxPerSecond > 0 {
+		p.ceiling, p.cur = maxPerSecond, maxPerSecond
+		p.lim.SetLimit(rate.Limit(maxPerSecond))
+	}
+	return p
+}
+
+// Wait blocks until the next request may go, or ctx ends.
+func (p *Pacer) Wait(ctx context.Context) error { return p.lim.Wait(ctx) }
+
+// Limit is the current rate limit in requests per second; 0 means unlimited.
+func (p *Pacer) Limit() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cur
+}
+
+// Throttled counts the 429 answers observed.
+func (p *Pacer) Throttled() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.throttled
+}
+
+// Observe counts an answer and, when a window is complete, adapts the rate.
+// A nil resp (transport error) and 5xx answers say nothing about the rate.
+func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
+	if resp == nil || resp.StatusCode >= 500 || p.frozen {
+		return
+	}
+	p.mu.Lock()
+	now := p.now()
+	if p.winStart.IsZero() {
+		p.winStart = now
+	}
+	p.win++
+	if resp.StatusCode == http.StatusTooManyRequests {
+		p.winRefused++
+		p.throttled++
+		if !p.braked {
+			// Brake at once, for the rest of the window: the other workers'
+			// next requests would meet the same empty budget and each sleep
+			// through a Retry-After.
+			p.braked = true
+			brake := p.cur / 2
+			if p.cur == 0 {
+				brake = float64(p.win) / max(now.Sub(p.winStart).Seconds(), 0.1) / 2
+			}
+			p.lim.SetLimitAt(now, rate.Limit(max(brake, paceFloor)))
+		}
+	} else {
+		p.winOK++
+		if strings.EqualFold(resp.Header.Get("X-RateLimit-NearLimit"), "true") {
+			p.winNear++
+		}
+	}
+	elapsed := now.Sub(p.winStart)
+	if elapsed < paceWindow || p.win < paceMinSample && elapsed < paceMaxWindow {
+		p.mu.Unlock()
+		return
+	}
+	msg, fields := p.adaptLocked(now, elapsed)
+	if p.braked {
+		p.set(now, p.cur) // release the brake: the window has judged
+	}
+	p.winStart, p.win, p.winOK, p.winRefused, p.winNear, p.braked = now, 0, 0, 0, 0, false
+	p.mu.Unlock()
+	if msg != "" && log != nil {
+		log.Debug(ctx, msg, fields)
+	}
+}
+
+// adaptLocked sets the rate from the window just ended; it returns what to
+// log, if anything.
+func (p *Pacer) adaptLocked(now time.Time, elapsed time.Duration) (string, map[string]any) {
+	refused := float64(p.winRefused) / float64(p.win)
+	admitted := float64(p.winOK) / elapsed.Seconds()
+	var next float64
+	switch {
+	case refused > paceTarget:
+		// What the server let through, but at most halving: workers asleep
+		// on Retry-After make a window admit less than the server would.
+		next = admitted * paceMargin
+		if p.cur != 0 {
+			next = max(next, p.cur/2)
+		}
+		p.troubleAt = p.cur
+	case p.winNear*2 > p.win && p.cur == 0:
+		next = admitted // the budget is nearly spent at this rate
+	case p.winNear*2 > p.win:
+		next = p.cur * paceMargin // nearly spent: ease off a little
+	case p.cur == 0:
+		return "", nil
+	default:
+		next = p.cur * paceGrow
+		if p.troubleAt == 0 || 2*p.cur < p.troubleAt {
+			next = p.cur * 2
+		}
+		if p.ceiling > 0 {
+			next = min(next, p.ceiling)
+		}
+		p.set(now, next)
+		return "", nil
+	}
+	next = max(next, paceFloor)
+	if p.cur != 0 && next >= p.cur {
+		return "", nil
+	}
+	p.set(now, next)
+	return "lowering the request rate", map[string]any{
+		"requests_per_second": next, "refused": p.winRefused, "near_limit": p.winNear, "answers": p.win}
+}
+
+func (p *Pacer) set(now time.Time, perSecond float64) {
+	p.cur = perSecond
+	if perSecond == 0 {
+		p.lim.SetLimitAt(now, rate.Inf)
+		return
+	}
+	p.lim.SetLimitAt(now, rate.Limit(perSecond))
+}

@@ -1,0 +1,307 @@
+package jsm
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+// fakeClock drives a pacer's notion of now.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func answer(code int, headers ...string) *http.Response {
+	h := http.Header{}
+	for i := 0; i+1 < len(headers); i += 2 {
+		h.Set(headers[i], headers[i+1])
+	}
+	return &http.Response{StatusCode: code, Header: h}
+}
+
+func newTestPacer(maxRate float64) (*Pacer, *fakeClock) {
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	p := NewPacer(maxRate)
+	p.now = clk.now
+	p.winStart = clk.now()
+	return p, clk
+}
+
+// window feeds one window of answers: ok admitted, refused 429s, spread
+// over paceWindow, the last answer closing the window.
+func window(p *Pacer, clk *fakeClock, ok, refused int, headers ...string) {
+	n := ok + refused
+	for i := range n {
+		clk.add(time.Duration(i+1)*paceWindow/time.Duration(n) - time.Duration(i)*paceWindow/time.Duration(n))
+		code := 200
+		if i < refused {
+			code = 429
+		}
+		p.Observe(context.Background(), answer(code, headers...), nil)
+	}
+}
+
+// perSec is the rate of n answers in a window.
+func perSec(n int) float64 { return float64(n) / paceWindow.Seconds() }
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-6*math.Max(1, b) }
+
+func TestPacer_cutsToWhatTheServerAdmits(t *testing.T) {
+	p, clk := newTestPacer(0)
+	if p.Limit() != 0 {
+		t.Fatalf("starts limited at %v", p.Limit())
+	}
+	window(p, clk, 14, 6) // 30 % refused, 14 admitted in the second
+	if got := p.Limit(); !near(got, perSec(14)*paceMargin) {
+		t.Fatalf("after a window with 30 %% refused: %v, want %v", got, perSec(14)*paceMargin)
+	}
+	if p.Throttled() != 6 {
+		t.Errorf("Throttled = %d", p.Throttled())
+	}
+}
+
+// A constant one in ten refused must not slow a run down.
+func TestPacer_occasionalRefusalsDoNotCut(t *testing.T) {
+	p, clk := newTestPacer(0)
+	for range 20 {
+		window(p, clk, 45, 5)
+	}
+	if p.Limit() != 0 {
+		t.Errorf("limited at %v by 10 %% refusals", p.Limit())
+	}
+	p, clk = newTestPacer(20)
+	window(p, clk, 10, 10) // cut to 9.5
+	for range 20 {
+		window(p, clk, 9, 1)
+	}
+	if p.Limit() != 20 {
+		t.Errorf("did not recover to the ceiling under 10 %% refusals: %v", p.Limit())
+	}
+}
+
+func TestPacer_recoversGradually(t *testing.T) {
+	p, clk := newTestPacer(0)
+	window(p, clk, 10, 10) // cut from unlimited to what was admitted
+	want := perSec(10) * paceMargin
+	for i := range 4 { // never refused at a limit: doubling
+		window(p, clk, 20, 0)
+		if want *= 2; !near(p.Limit(), want) {
+			t.Fatalf("window %d: %v, want %v", i, p.Limit(), want)
+		}
+	}
+	trouble := want
+	window(p, clk, 6, 4) // 40 % refused: cut, but at most halved
+	if want = max(perSec(6)*paceMargin, want/2); !near(p.Limit(), want) {
+		t.Fatalf("second cut: %v, want %v", p.Limit(), want)
+	}
+	for i := 0; p.Limit() < trouble*2; i++ {
+		prev := p.Limit()
+		window(p, clk, 20, 0)
+		factor := paceGrow // near the rate that was refused: a quarter more
+		if 2*prev < trouble {
+			factor = 2
+		}
+		if !near(p.Limit(), prev*factor) {
+			t.Fatalf("window %d: %v -> %v, want ×%v", i, prev, p.Limit(), factor)
+		}
+	}
+}
+
+func TestPacer_5xxAndTransportErrorsSayNothing(t *testing.T) {
+	p, clk := newTestPacer(10)
+	for range 50 {
+		clk.add(100 * time.Millisecond)
+		p.Observe(context.Background(), answer(503), nil)
+		p.Observe(context.Background(), nil, nil)
+	}
+	if p.Limit() != 10 {
+		t.Errorf("rate moved to %v", p.Limit())
+	}
+}
+
+func TestPacer_smallWindowsWait(t *testing.T) {
+	p, clk := newTestPacer(10)
+	window(p, clk, 2, 3) // five answers in a second: too few to judge
+	if p.Limit() != 10 {
+		t.Errorf("judged a window of five answers: %v", p.Limit())
+	}
+	clk.add(5 * time.Second)
+	p.Observe(context.Background(), answer(429), nil) // ...unless it lasted long
+	if p.Limit() >= 10 {
+		t.Errorf("a long window of mostly refusals did not cut: %v", p.Limit())
+	}
+}
+
+func TestPacer_ceilingAndFloor(t *testing.T) {
+	p, clk := newTestPacer(4)
+	if p.Limit() != 4 {
+		t.Fatalf("starts at %v, want the configured 4", p.Limit())
+	}
+	window(p, clk, 2, 8)
+	if !near(p.Limit(), perSec(2)*paceMargin) {
+		t.Errorf("after a window with 80 %% refused: %v", p.Limit())
+	}
+	for range 20 {
+		window(p, clk, 10, 0)
+	}
+	if p.Limit() != 4 {
+		t.Errorf("recovered to %v, want exactly the ceiling 4", p.Limit())
+	}
+	for range 10 { // each window at most halves the rate
+		window(p, clk, 0, 10)
+	}
+	if p.Limit() != paceFloor {
+		t.Errorf("after windows of refusals only: %v, want the floor %v", p.Limit(), paceFloor)
+	}
+}
+
+func TestPacer_nearLimitEasesOff(t *testing.T) {
+	p, clk := newTestPacer(0)
+	window(p, clk, 30, 0, "X-RateLimit-NearLimit", "true")
+	if !near(p.Limit(), perSec(30)) {
+		t.Fatalf("unlimited, then a window near the limit: %v, want the %v/s it ran at", p.Limit(), perSec(30))
+	}
+	window(p, clk, 30, 0, "X-RateLimit-NearLimit", "true")
+	if !near(p.Limit(), perSec(30)*paceMargin) {
+		t.Errorf("limited, then near the limit: %v, want %v", p.Limit(), perSec(30)*paceMargin)
+	}
+	window(p, clk, 10, 0) // never refused: doubling
+	if !near(p.Limit(), perSec(30)*paceMargin*2) {
+		t.Errorf("did not rise once the budget recovered: %v", p.Limit())
+	}
+}
+
+// The first 429 of a window halves the limit at once, so the other workers
+// do not all meet the empty budget; the window's judgment then applies.
+func TestPacer_brakesOnTheFirst429(t *testing.T) {
+	p, clk := newTestPacer(40)
+	clk.add(100 * time.Millisecond)
+	p.Observe(context.Background(), answer(429), nil)
+	if got := float64(p.lim.Limit()); got != 20 {
+		t.Fatalf("limiter at %v after a 429, want 20", got)
+	}
+	p.Observe(context.Background(), answer(429), nil)
+	if got := float64(p.lim.Limit()); got != 20 {
+		t.Fatalf("braked twice in a window: %v", got)
+	}
+	window(p, clk, 19, 0) // the window closes: 2 refused in 21, under the target
+	if got := float64(p.lim.Limit()); got != 40 || p.Limit() != 40 {
+		t.Errorf("brake not released: limiter %v, limit %v", got, p.Limit())
+	}
+}
+
+// The pacer's Wait really spaces requests at the limit.
+func TestPacer_waitSpacesRequests(t *testing.T) {
+	p := NewPacer(50)
+	start := time.Now()
+	for range 11 {
+		if err := p.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Ten gaps of 20 ms at least; only a lower bound, which cannot flake.
+	if el := time.Since(start); el < 190*time.Millisecond {
+		t.Errorf("11 requests at 50/s took %v", el)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := NewPacer(0.2).Wait(ctx); err == nil {
+		t.Error("Wait ignored a canceled context")
+	}
+}
+
+func TestPacer_concurrent(t *testing.T) {
+	p := NewPacer(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second) // bounds a test that only feeds -race
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 100 {
+				_ = p.Wait(ctx)
+				code := 200
+				if (i+j)%25 == 0 {
+					code = 429
+				}
+				p.Observe(context.Background(), answer(code), nopLogger{})
+				_ = p.Limit()
+			}
+		}()
+	}
+	wg.Wait()
+	if p.Throttled() == 0 {
+		t.Error("no 429 recorded")
+	}
+}
+
+// Against a server limit of R requests per second, N requests from ten
+// workers take about N/R seconds, and the pacer keeps refusals few.
+// Measured only (timings vary); run with -v to see the numbers.
+func TestPacer_underServerLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes a few seconds")
+	}
+	const limit, total, workers = 100.0, 400, 10
+	for _, paced := range []bool{true, false} {
+		t.Run(fmt.Sprintf("paced=%v", paced), func(t *testing.T) {
+			site, url := newFaultySite(t, jsmsite.Faults{RateLimit: limit, Burst: 10})
+			acct, err := site.AddCustomer("A", "a@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := newRetryClient(t, url, Config{MaxRetries: 50})
+			c.waitHook = func(d time.Duration) time.Duration { return d } // real waits
+			if !paced {
+				c.pacer.frozen = true // every worker for itself
+			}
+			start := time.Now()
+			var wg sync.WaitGroup
+			jobs := make(chan int, total)
+			for i := range total {
+				jobs <- i
+			}
+			close(jobs)
+			for range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range jobs {
+						if _, err := c.GetUser(context.Background(), acct.AccountID); err != nil {
+							t.Error(err)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			el := time.Since(start)
+			refused := site.RequestCount("GET /rest/api/3/user", 429)
+			t.Logf("%d requests at a server limit of %v/s: %v (N/R = %v), %d refused",
+				total, limit, el.Round(10*time.Millisecond), time.Duration(total/limit*float64(time.Second)), refused)
+			// The server's bucket bounds the time from below, so this cannot flake.
+			if floor := time.Duration((total - 10) / limit * float64(time.Second)); el < floor {
+				t.Errorf("finished in %v, faster than the server allows (%v)", el, floor)
+			}
+		})
+	}
+}

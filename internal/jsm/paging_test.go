@@ -1,0 +1,186 @@
+package jsm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// pagedServer serves n organizations, handing out at most serverLimit a
+// page whatever limit is asked, and records what it was asked.
+type pagedServer struct {
+	n, serverLimit int
+	mu             sync.Mutex
+	starts         []int
+	limits         []string
+	bodies         []string
+	methods        []string
+	headers        []http.Header
+	status         int // for writes; 0 means 204
+	errBody        string
+}
+
+func (p *pagedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.methods = append(p.methods, r.Method)
+	p.headers = append(p.headers, r.Header.Clone())
+	w.Header().Set("Content-Type", "application/json")
+	if r.Method != http.MethodGet {
+		b, _ := io.ReadAll(r.Body)
+		p.bodies = append(p.bodies, string(b))
+		if p.status != 0 {
+			w.WriteHeader(p.status)
+			_, _ = io.WriteString(w, p.errBody)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	start, _ := strconv.Atoi(r.URL.Query().Get("start"))
+	p.starts = append(p.starts, start)
+	p.limits = append(p.limits, r.URL.Query().Get("limit"))
+	end := min(start+p.serverLimit, p.n)
+	var values []string
+	for i := start; i < end; i++ {
+		values = append(values, fmt.Sprintf(`{"id":"%d","name":"Org %d","scimManaged":false}`, i+1, i+1))
+	}
+	fmt.Fprintf(w, `{"size":%d,"start":%d,"limit":%d,"isLastPage":%v,"values":[%s]}`,
+		len(values), start, p.serverLimit, end >= p.n, strings.Join(values, ","))
+}
+
+func newPagedClient(t *testing.T, h http.Handler) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestPagingHonorsLoweredLimit(t *testing.T) {
+	p := &pagedServer{n: 23, serverLimit: 7}
+	c := newPagedClient(t, p)
+	orgs, err := c.ListOrganizations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orgs) != 23 || orgs[0].ID != "1" || orgs[22].Name != "Org 23" {
+		t.Fatalf("got %d organizations: %+v", len(orgs), orgs)
+	}
+	if want := []int{0, 7, 14, 21}; fmt.Sprint(p.starts) != fmt.Sprint(want) {
+		t.Fatalf("starts %v, want %v (advance by what the server returned)", p.starts, want)
+	}
+	for _, l := range p.limits {
+		if l != strconv.Itoa(PageLimit) {
+			t.Fatalf("asked limit %s, want %d", l, PageLimit)
+		}
+	}
+}
+
+func TestPagingStopsEarlyOnFind(t *testing.T) {
+	p := &pagedServer{n: 200, serverLimit: 50}
+	c := newPagedClient(t, p)
+	o, err := c.FindOrganizationByName(context.Background(), "Org 60")
+	if err != nil || o.ID != "60" {
+		t.Fatalf("found %+v, %v", o, err)
+	}
+	if len(p.starts) != 2 {
+		t.Fatalf("%d pages read, want 2 (stop once found)", len(p.starts))
+	}
+	if _, err := c.FindOrganizationByName(context.Background(), "org 60"); !IsNotFound(err) {
+		t.Fatalf("names match exactly: got %v", err)
+	}
+}
+
+func TestPagingEmptyPageNotLast(t *testing.T) {
+	c := newPagedClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"size":0,"start":0,"limit":50,"isLastPage":false,"values":[]}`)
+	}))
+	if _, err := c.ListOrganizations(context.Background()); err == nil || !strings.Contains(err.Error(), "empty page") {
+		t.Fatalf("want an error about the empty page, got %v", err)
+	}
+}
+
+func TestMembershipBatches(t *testing.T) {
+	p := &pagedServer{}
+	c := newPagedClient(t, p)
+	ids := make([]string, 120)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("qm:%03d", i)
+	}
+	if err := c.AddOrganizationMembers(context.Background(), "7", ids); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.bodies) != 3 {
+		t.Fatalf("%d calls, want 3", len(p.bodies))
+	}
+	var seen []string
+	for i, want := range []int{50, 50, 20} {
+		var b struct {
+			AccountIDs []string `json:"accountIds"`
+		}
+		if err := json.Unmarshal([]byte(p.bodies[i]), &b); err != nil || len(b.AccountIDs) != want {
+			t.Fatalf("call %d: %s (%v), want %d ids", i, p.bodies[i], err, want)
+		}
+		seen = append(seen, b.AccountIDs...)
+	}
+	if fmt.Sprint(seen) != fmt.Sprint(ids) {
+		t.Fatal("the batches do not add up to the ids, in order")
+	}
+	if err := c.AddOrganizationMembers(context.Background(), "7", nil); err != nil || len(p.bodies) != 3 {
+		t.Fatalf("no ids must make no call: %v, %d calls", err, len(p.bodies))
+	}
+}
+
+func TestMembershipBatchesGoOnAfterAFailure(t *testing.T) {
+	p := &pagedServer{status: 400, errBody: `{"errorMessage":"The following users do not exist: qm:x."}`}
+	c := newPagedClient(t, p)
+	ids := make([]string, 101)
+	for i := range ids {
+		ids[i] = fmt.Sprint("qm:", i)
+	}
+	err := c.AddServiceDeskCustomers(context.Background(), "2", ids)
+	if len(p.bodies) != 3 {
+		t.Fatalf("%d calls, want 3 (every batch is tried)", len(p.bodies))
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != 400 || !strings.Contains(err.Error(), "do not exist") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestExperimentalHeaderAndHints(t *testing.T) {
+	p := &pagedServer{status: 400, errBody: `{"errorMessage":"Customers can't be removed: open access."}`}
+	c := newPagedClient(t, p)
+	err := c.RemoveServiceDeskCustomers(context.Background(), "1", []string{"qm:a"})
+	if got := p.headers[0].Get("X-ExperimentalApi"); got != "opt-in" {
+		t.Fatalf("X-ExperimentalApi = %q", got)
+	}
+	if err == nil || !strings.Contains(err.Error(), "Who can raise requests") {
+		t.Fatalf("want the open-access hint, got %v", err)
+	}
+	if err := c.AddServiceDeskCustomers(context.Background(), "1", []string{"qm:a"}); strings.Contains(fmt.Sprint(err), "Who can raise") {
+		t.Fatalf("the hint belongs to removal only: %v", err)
+	}
+	if p.headers[1].Get("X-ExperimentalApi") != "" {
+		t.Fatal("adding customers is not experimental")
+	}
+
+	e := decodeError("GET", "/rest/servicedeskapi/servicedesk/1/customer", http.StatusPreconditionFailed,
+		[]byte(`{"errorMessage":"This API is experimental."}`))
+	if !strings.Contains(e.Error(), "X-ExperimentalApi: opt-in") {
+		t.Fatalf("412 without hint: %v", e)
+	}
+}

@@ -1,0 +1,114 @@
+package jsm
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// ServiceDesk is a service desk: the JSM side of a Jira project.
+type ServiceDesk struct {
+	ID          string
+	ProjectID   string
+	ProjectKey  string
+	ProjectName string
+}
+
+type serviceDeskDTO struct {
+	ID          string `json:"id"`
+	ProjectID   string `json:"projectId"`
+	ProjectKey  string `json:"projectKey"`
+	ProjectName string `json:"projectName"`
+}
+
+const deskPath = "/rest/servicedeskapi/servicedesk"
+
+func deskIDPath(id string) string { return deskPath + "/" + url.PathEscape(id) }
+
+// experimental is the header JSM's experimental operations require; without
+// it they answer 412.
+var experimental = http.Header{"X-ExperimentalApi": {"opt-in"}}
+
+// GetServiceDesk reads a service desk by ID or project key (or
+// projectKey:KEY, projectId:ID); a missing one is IsNotFound.
+func (c *Client) GetServiceDesk(ctx context.Context, idOrKey string) (*ServiceDesk, error) {
+	var d serviceDeskDTO
+	if err := c.do(ctx, request{method: http.MethodGet, path: deskIDPath(idOrKey)}, &d); err != nil {
+		return nil, err
+	}
+	return &ServiceDesk{ID: d.ID, ProjectID: d.ProjectID, ProjectKey: d.ProjectKey, ProjectName: d.ProjectName}, nil
+}
+
+// ServiceDeskCustomers returns a desk's customers (all pages), optionally
+// filtered by query (part of a name or email). Experimental in JSM.
+func (c *Client) ServiceDeskCustomers(ctx context.Context, deskID, query string) ([]User, error) {
+	r := request{path: deskIDPath(deskID) + "/customer", header: experimental}
+	if query != "" {
+		r.query = url.Values{"query": {query}}
+	}
+	var out []User
+	err := getPaged(ctx, c, r, func(u userDTO) bool { out = append(out, *u.user()); return true })
+	return out, err
+}
+
+// ServiceDeskCustomerIDs returns the account IDs of a desk's customers.
+func (c *Client) ServiceDeskCustomerIDs(ctx context.Context, deskID string) ([]string, error) {
+	return accountIDs(ctx, c, request{path: deskIDPath(deskID) + "/customer", header: experimental})
+}
+
+// AddServiceDeskCustomers adds customers in batches of at most BatchSize. An
+// unknown account fails its batch with 400, but JSM still adds the others.
+func (c *Client) AddServiceDeskCustomers(ctx context.Context, deskID string, ids []string) error {
+	return c.accountBatches(ctx, http.MethodPost, deskIDPath(deskID)+"/customer", nil, ids)
+}
+
+// RemoveServiceDeskCustomers removes customers in batches of at most
+// BatchSize. Experimental in JSM; it fails with 400 while the desk is open
+// to anyone, and the error then says what to change.
+func (c *Client) RemoveServiceDeskCustomers(ctx context.Context, deskID string, ids []string) error {
+	err := c.accountBatches(ctx, http.MethodDelete, deskIDPath(deskID)+"/customer", experimental, ids)
+	var e *Error
+	if errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && e.Hint == "" {
+		e.Hint = "JSM refuses to remove customers from a service desk that anyone can raise requests on (open access " +
+			"or public signup). Restrict the desk first: Project settings > Customer permissions > Who can raise requests: " +
+			"only customers added to the project; then apply again. To stop managing these customers instead, " +
+			"`terraform state rm` the resource"
+	}
+	return err
+}
+
+// ServiceDeskOrganizationIDs returns the IDs of the organizations linked to
+// a desk (all pages).
+func (c *Client) ServiceDeskOrganizationIDs(ctx context.Context, deskID string) ([]string, error) {
+	var out []string
+	err := getPaged(ctx, c, request{path: deskIDPath(deskID) + "/organization"}, func(d organizationDTO) bool {
+		out = append(out, d.ID)
+		return true
+	})
+	return out, err
+}
+
+// AddServiceDeskOrganization links an organization to a desk (204 even when
+// already linked).
+func (c *Client) AddServiceDeskOrganization(ctx context.Context, deskID, orgID string) error {
+	return c.deskOrganization(ctx, http.MethodPost, deskID, orgID)
+}
+
+// RemoveServiceDeskOrganization unlinks an organization from a desk (204
+// even when not linked).
+func (c *Client) RemoveServiceDeskOrganization(ctx context.Context, deskID, orgID string) error {
+	return c.deskOrganization(ctx, http.MethodDelete, deskID, orgID)
+}
+
+func (c *Client) deskOrganization(ctx context.Context, method, deskID, orgID string) error {
+	n, err := strconv.ParseInt(orgID, 10, 64)
+	if err != nil {
+		return errors.New("organization ID " + strconv.Quote(orgID) + " is not an integer")
+	}
+	return c.do(ctx, request{
+		method: method, path: deskIDPath(deskID) + "/organization",
+		body: map[string]int64{"organizationId": n},
+	}, nil)
+}

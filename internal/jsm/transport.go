@@ -1,0 +1,351 @@
+package jsm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Retry defaults. Atlassian answers 429 on any endpoint and 5xx during
+// incidents; Terraform runs ten operations at once, so a single refusal must
+// never fail an apply.
+const (
+	DefaultMaxRetries   = 5
+	DefaultRetryWaitMin = 1 * time.Second
+	DefaultRetryWaitMax = 30 * time.Second
+	// DefaultMaxServerWait bounds a wait the server asks for (Retry-After,
+	// X-RateLimit-Reset): honoured up to this, so a bogus header cannot
+	// stall a run for hours. The context still ends any wait earlier.
+	DefaultMaxServerWait = 5 * time.Minute
+)
+
+// Logger receives the client's request log: one DEBUG line per attempt
+// (method, path, status, attempt, duration, rate-limit headers) and the
+// bodies at TRACE. Fields never hold the Authorization header or tokens.
+// Implementations must be safe for concurrent use.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}
+
+// Rate-limit headers logged with every answer that carries them.
+var rateLimitHeaders = []string{
+	"Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+	"X-RateLimit-NearLimit", "RateLimit-Reason",
+}
+
+// logBodyLimit bounds a body written to the TRACE log.
+const logBodyLimit = 64 << 10
+
+type callKey struct{}
+
+// call follows one logical API call across its attempts. The attempts of a
+// call run one after another on the caller's goroutine, so it needs no lock.
+type call struct {
+	method, path, query string
+	write               bool // the server may change state (anything but GET/HEAD)
+	reqBody             []byte
+	attempts            int
+	// mayHaveApplied: some attempt of a write ended without a clear answer
+	// (connection lost after sending, timeout, 5xx), so the server may have
+	// applied it even though the call fails or a retry answers 409/404.
+	mayHaveApplied bool
+}
+
+func callFrom(ctx context.Context) *call {
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+// initTransport builds the retrying, paced HTTP stack of a client. There is
+// one per Client, and the provider builds one Client per configuration, so
+// every resource shares the pacing.
+func (c *Client) initTransport(cfg Config) {
+	c.log = cfg.Logger
+	if c.log == nil {
+		c.log = nopLogger{}
+	}
+	c.pacer = NewPacer(cfg.MaxRequestsPerSecond)
+	c.maxServerWait = DefaultMaxServerWait
+
+	inner := *c.hc // never modify the caller's client
+	base := inner.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	inner.Transport = &attemptTransport{base: base, c: c}
+
+	retries := cfg.MaxRetries
+	switch {
+	case retries == 0:
+		retries = DefaultMaxRetries
+	case retries < 0:
+		retries = 0
+	}
+	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
+	if waitMin <= 0 {
+		waitMin = DefaultRetryWaitMin
+	}
+	if waitMax <= 0 {
+		waitMax = DefaultRetryWaitMax
+	}
+	if waitMax < waitMin {
+		waitMax = waitMin
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   &inner,
+		Logger:       nil, // attemptTransport logs, through Logger, without the query
+		RetryWaitMin: waitMin,
+		RetryWaitMax: waitMax,
+		RetryMax:     retries,
+		CheckRetry:   checkRetry,
+		Backoff:      c.backoff,
+		// Hand back the last answer (a 429 or 503 after the last retry) so it
+		// is decoded like any other error, status and server message included.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// checkRetry retries 429, 502, 503, 504 and transport failures (connection
+// errors, timeouts), but never once the caller's context is done.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		// The library knows which transport errors are permanent (bad TLS
+		// certificate, bad scheme, redirect loops).
+		return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff is the wait before retry number attempt+1. A wait the server
+// names (Retry-After, X-RateLimit-Reset) wins, capped at maxServerWait,
+// plus up to 20 % so that workers refused together do not return together.
+// Otherwise it is exponential from waitMin, doubling to waitMax, with the
+// 0.7 to 1.3 jitter Atlassian advises.
+func (c *Client) backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+	wait, source := serverWait(resp, time.Now())
+	if source != "" {
+		wait = min(wait, c.maxServerWait)
+		wait += time.Duration(rand.Float64() * 0.2 * float64(wait))
+	} else {
+		source = "backoff"
+		wait = expBackoff(waitMin, waitMax, attempt, rand.Float64())
+	}
+	if c.waitHook != nil {
+		wait = c.waitHook(wait)
+	}
+	if resp != nil && resp.Request != nil {
+		ctx := resp.Request.Context()
+		fields := map[string]any{"wait_ms": wait.Milliseconds(), "wait_source": source, "http_status": resp.StatusCode}
+		if st := callFrom(ctx); st != nil {
+			fields["http_method"], fields["http_path"], fields["attempt"] = st.method, st.path, st.attempts
+		}
+		c.log.Debug(ctx, "waiting before retrying", fields)
+	}
+	return wait
+}
+
+// expBackoff is waitMin*2^attempt, capped at waitMax, times jitter mapped
+// from u in [0,1) to [0.7,1.3), and still at most waitMax.
+func expBackoff(waitMin, waitMax time.Duration, attempt int, u float64) time.Duration {
+	d := float64(waitMin) * math.Pow(2, float64(max(attempt, 0)))
+	if d > float64(waitMax) || math.IsInf(d, 0) || math.IsNaN(d) {
+		d = float64(waitMax)
+	}
+	d *= 0.7 + 0.6*u
+	return time.Duration(min(d, float64(waitMax)))
+}
+
+// serverWait is the wait the answer asks for: Retry-After in seconds or as
+// an HTTP date, else X-RateLimit-Reset as an ISO 8601 time. source is ""
+// when the answer names none (or resp is nil).
+func serverWait(resp *http.Response, now time.Time) (time.Duration, string) {
+	if resp == nil {
+		return 0, ""
+	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+		return d, "Retry-After"
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		if t, ok := parseISOTime(resp.Header.Get("X-RateLimit-Reset")); ok {
+			return max(t.Sub(now), 0), "X-RateLimit-Reset"
+		}
+	}
+	return 0, ""
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date; a date in the past
+// means no wait. Fractions of seconds are accepted although the RFC has none.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 || math.IsNaN(secs) || math.IsInf(secs, 0) {
+			return 0, false
+		}
+		if secs > float64(math.MaxInt64/int64(time.Second)) {
+			return time.Duration(math.MaxInt64), true
+		}
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// isoLayouts are the ISO 8601 forms X-RateLimit-Reset is seen in.
+var isoLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04Z0700"}
+
+func parseISOTime(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range isoLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// attemptTransport runs under the retrying client: it paces every attempt,
+// reads the whole answer (so a connection lost mid-body is a retryable
+// transport error rather than a decoding error), records whether a write
+// may have been applied, and logs the attempt.
+type attemptTransport struct {
+	base http.RoundTripper
+	c    *Client
+}
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st := callFrom(ctx)
+	if st == nil { // not sent by Client.do; keep the bookkeeping local
+		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method)}
+	}
+	if err := t.c.pacer.Wait(ctx); err != nil {
+		return nil, err // not sent: the context ended while paced
+	}
+	st.attempts++
+	start := time.Now()
+	resp, err := t.base.RoundTrip(req)
+	var body []byte
+	if err == nil {
+		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
+		if err != nil {
+			resp = nil
+		} else {
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+		}
+	}
+	elapsed := time.Since(start)
+	t.c.pacer.Observe(ctx, resp, t.c.log)
+
+	if st.write && (err != nil && !neverSent(err) || resp != nil && resp.StatusCode >= 500) {
+		st.mayHaveApplied = true
+	}
+	t.c.logAttempt(ctx, st, resp, err, elapsed, body)
+	return resp, err
+}
+
+func isWrite(method string) bool { return method != http.MethodGet && method != http.MethodHead }
+
+// neverSent reports errors that happen before a request leaves: the server
+// cannot have applied it.
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+func (c *Client) logAttempt(ctx context.Context, st *call, resp *http.Response, err error, elapsed time.Duration, body []byte) {
+	fields := map[string]any{
+		"http_method": st.method,
+		"http_path":   st.path, // never the query: it may hold an email address
+		"attempt":     st.attempts,
+		"duration_ms": elapsed.Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = scrubURLError(err).Error()
+	}
+	if resp != nil {
+		fields["http_status"] = resp.StatusCode
+		for _, h := range rateLimitHeaders {
+			if v := resp.Header.Get(h); v != "" {
+				fields[strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = v
+			}
+		}
+	}
+	c.log.Debug(ctx, "HTTP request", fields)
+
+	trace := map[string]any{"http_method": st.method, "http_path": st.path, "attempt": st.attempts}
+	if st.query != "" {
+		trace["http_query"] = st.query
+	}
+	if len(st.reqBody) > 0 {
+		trace["request_body"] = clip(st.reqBody)
+	}
+	if resp != nil {
+		trace["http_status"] = resp.StatusCode
+		trace["response_body"] = clip(body)
+	}
+	c.log.Trace(ctx, "HTTP exchange", trace)
+}
+
+func clip(b []byte) string {
+	if len(b) > logBodyLimit {
+		return string(b[:logBodyLimit]) + "…(truncated)"
+	}
+	return string(b)
+}
+
+// send performs one logical call with retries and pacing. The answer's body
+// is already read into memory. st tells how many attempts were made and
+// whether a write may have been applied.
+func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
+	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload}
+	req = req.WithContext(context.WithValue(req.Context(), callKey{}, st))
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, st, err
+	}
+	resp, err := c.rc.Do(rreq)
+	if err != nil && resp != nil {
+		resp.Body.Close()
+		resp = nil
+	}
+	return resp, st, err
+}
+
+// Pacer returns the client's shared request pacer (for tests and metrics).
+func (c *Client) Pacer() *Pacer { return c.pacer }

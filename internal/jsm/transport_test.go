@@ -1,0 +1,444 @@
+package jsm
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+const (
+	tEmail = "admin@example.com"
+	tToken = "tok-3c8e51f0-distinctive-api-token"
+)
+
+// rtWaits records the rtWaits the client decided on and replaces them with
+// none, so tests assert the policy without sleeping.
+type rtWaits struct {
+	mu sync.Mutex
+	ds []time.Duration
+}
+
+func (w *rtWaits) hook(d time.Duration) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ds = append(w.ds, d)
+	return 0
+}
+
+func (w *rtWaits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.ds...)
+}
+
+func newRetryClient(t *testing.T, url string, cfg Config) (*Client, *rtWaits) {
+	t.Helper()
+	cfg.BaseURL, cfg.Email, cfg.APIToken = url, tEmail, tToken
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &rtWaits{}
+	c.waitHook = w.hook
+	return c, w
+}
+
+// rtScript answers the i-th request (from 0) with answers[i], the last one
+// repeated; it counts the requests.
+type rtScript struct {
+	n       atomic.Int32
+	answers []func(w http.ResponseWriter, r *http.Request)
+}
+
+func (s *rtScript) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	i := int(s.n.Add(1)) - 1
+	s.answers[min(i, len(s.answers)-1)](w, r)
+}
+
+func rtAnswer(code int, headers ...string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		if code == http.StatusCreated || code == http.StatusOK {
+			fmt.Fprint(w, `{"accountId":"qm:1","displayName":"A","emailAddress":"a@example.com","accountType":"customer"}`)
+		} else {
+			fmt.Fprintf(w, `{"errorMessage":"status %d"}`, code)
+		}
+	}
+}
+
+func rtServe(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRetry_429ThenCreated(t *testing.T) {
+	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(429, "Retry-After", "7"), rtAnswer(201)}}
+	c, w := newRetryClient(t, rtServe(t, s).URL, Config{})
+	u, err := c.CreateCustomer(context.Background(), "A", "a@example.com")
+	if err != nil || u.AccountID != "qm:1" {
+		t.Fatalf("CreateCustomer = %+v, %v", u, err)
+	}
+	if s.n.Load() != 2 {
+		t.Errorf("%d attempts, want 2", s.n.Load())
+	}
+	// Retry-After is honoured, plus at most 20 % spread.
+	if ws := w.all(); len(ws) != 1 || ws[0] < 7*time.Second || ws[0] > 8400*time.Millisecond {
+		t.Errorf("rtWaits = %v, want one of 7 s to 8.4 s", ws)
+	}
+	if c.Pacer().Throttled() != 1 {
+		t.Errorf("pacer saw %d 429s", c.Pacer().Throttled())
+	}
+}
+
+func TestRetry_serverWaits(t *testing.T) {
+	now := time.Now()
+	for name, tc := range map[string]struct {
+		status   int
+		headers  []string
+		min, max time.Duration
+	}{
+		"Retry-After seconds on 503": {503, []string{"Retry-After", "3"}, 3 * time.Second, 3600 * time.Millisecond},
+		"Retry-After HTTP date":      {429, []string{"Retry-After", now.Add(20 * time.Second).UTC().Format(http.TimeFormat)}, 15 * time.Second, 24 * time.Second},
+		"X-RateLimit-Reset":          {429, []string{"X-RateLimit-Reset", now.Add(10 * time.Second).UTC().Format(time.RFC3339)}, 8 * time.Second, 12 * time.Second},
+		"Retry-After beyond the cap": {429, []string{"Retry-After", "86400"}, DefaultMaxServerWait, DefaultMaxServerWait * 6 / 5},
+		"no header: backoff":         {502, nil, 700 * time.Millisecond, 1300 * time.Millisecond},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(tc.status, tc.headers...), rtAnswer(200)}}
+			c, w := newRetryClient(t, rtServe(t, s).URL, Config{})
+			if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+				t.Fatal(err)
+			}
+			if ws := w.all(); len(ws) != 1 || ws[0] < tc.min || ws[0] > tc.max {
+				t.Errorf("rtWaits = %v, want one in [%v, %v]", ws, tc.min, tc.max)
+			}
+		})
+	}
+}
+
+func TestRetry_exponentialBackoff(t *testing.T) {
+	for attempt, seconds := range []int{1, 2, 4, 8, 16, 30, 30} {
+		want := time.Duration(seconds) * time.Second
+		if want > 30*time.Second {
+			want = 30 * time.Second
+		}
+		lo := expBackoff(time.Second, 30*time.Second, attempt, 0)
+		hi := expBackoff(time.Second, 30*time.Second, attempt, 0.9999)
+		if lo != time.Duration(float64(want)*0.7) || hi > 30*time.Second || hi < lo {
+			t.Errorf("attempt %d: [%v, %v], want from %v", attempt, lo, hi, time.Duration(float64(want)*0.7))
+		}
+	}
+	if d := expBackoff(time.Second, 30*time.Second, 5000, 0.5); d != 30*time.Second {
+		t.Errorf("huge attempt: %v", d)
+	}
+}
+
+func TestRetry_maxRetriesBound(t *testing.T) {
+	for _, tc := range []struct{ cfg, attempts int }{{0, DefaultMaxRetries + 1}, {2, 3}, {-1, 1}} {
+		s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(503)}}
+		c, w := newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: tc.cfg})
+		_, err := c.GetUser(context.Background(), "qm:1")
+		var e *Error
+		if !errors.As(err, &e) || e.StatusCode != 503 || e.Attempts != tc.attempts || int(s.n.Load()) != tc.attempts {
+			t.Errorf("MaxRetries %d: err %v, %d requests; want 503 after %d", tc.cfg, err, s.n.Load(), tc.attempts)
+		}
+		if len(w.all()) != tc.attempts-1 {
+			t.Errorf("MaxRetries %d: %d rtWaits", tc.cfg, len(w.all()))
+		}
+		if tc.attempts > 1 && !strings.Contains(err.Error(), fmt.Sprintf("after %d attempts", tc.attempts)) {
+			t.Errorf("message %q does not tell the attempts", err)
+		}
+	}
+}
+
+func TestRetry_notRetried(t *testing.T) {
+	for _, code := range []int{400, 401, 403, 404, 409, 500} {
+		s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(code)}}
+		c, _ := newRetryClient(t, rtServe(t, s).URL, Config{})
+		_, err := c.GetUser(context.Background(), "qm:1")
+		if StatusCode(err) != code || s.n.Load() != 1 {
+			t.Errorf("%d: err %v after %d requests", code, err, s.n.Load())
+		}
+	}
+}
+
+// A wait the server asks for ends when the context does.
+func TestRetry_contextCancelStopsWaiting(t *testing.T) {
+	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(429, "Retry-After", "3600")}}
+	c, err := New(Config{BaseURL: rtServe(t, s).URL, Email: tEmail, APIToken: tToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for s.n.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	done := make(chan error, 1)
+	go func() { _, err := c.GetUser(ctx, "qm:1"); done <- err }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second): // far below the hour asked for
+		t.Fatal("still waiting after the context was canceled")
+	}
+}
+
+func TestRetry_connectionDropped(t *testing.T) {
+	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){
+		func(w http.ResponseWriter, r *http.Request) {
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			conn.Close()
+		},
+		rtAnswer(200),
+	}}
+	c, _ := newRetryClient(t, rtServe(t, s).URL, Config{})
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil || s.n.Load() != 2 {
+		t.Fatalf("err %v after %d requests", err, s.n.Load())
+	}
+}
+
+func TestRetry_transportErrorIsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // connection refused from now on
+	c, w := newRetryClient(t, url, Config{MaxRetries: 2})
+	_, err := c.GetUser(context.Background(), "qm:1")
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != 0 || e.Cause == nil || e.Attempts != 3 || len(w.all()) != 2 {
+		t.Fatalf("err = %#v", err)
+	}
+	if MayHaveApplied(err) {
+		t.Error("a GET cannot have applied anything")
+	}
+	if strings.Contains(err.Error(), "accountId=") {
+		t.Errorf("the error shows the query: %v", err)
+	}
+}
+
+// newFaultySite is a local JSM site with the given faults.
+func newFaultySite(t *testing.T, f jsmsite.Faults) (*jsmsite.Site, string) {
+	t.Helper()
+	site, err := jsmsite.New(jsmsite.Config{Email: tEmail, APIToken: tToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := site.SetFaults(f); err != nil {
+		t.Fatal(err)
+	}
+	return site, rtServe(t, site).URL
+}
+
+// failFirst makes the first request of route lose its answer after the
+// handler ran: with a 502, or by dropping the connection.
+func failFirst(route string, drop bool) jsmsite.Middleware {
+	var done atomic.Bool
+	return func(name string, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if name != route || done.Swap(true) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			if drop {
+				conn, _, _ := http.NewResponseController(w).Hijack()
+				conn.Close()
+				return
+			}
+			w.WriteHeader(http.StatusBadGateway)
+		})
+	}
+}
+
+func TestCreateCustomer_lostAnswerThen409IsOurAccount(t *testing.T) {
+	for _, drop := range []bool{false, true} {
+		t.Run(fmt.Sprintf("drop=%v", drop), func(t *testing.T) {
+			site, url := newFaultySite(t, jsmsite.Faults{})
+			site.Use(failFirst("POST /rest/servicedeskapi/customer", drop))
+			c, _ := newRetryClient(t, url, Config{})
+			u, err := c.CreateCustomer(context.Background(), "Fred", "fred@example.com")
+			if err != nil {
+				t.Fatalf("CreateCustomer: %v", err)
+			}
+			accts := site.Accounts()
+			if len(accts) != 1 || accts[0].AccountID != u.AccountID {
+				t.Fatalf("site holds %+v, the call returned %s", accts, u.AccountID)
+			}
+			if n := site.Requests()["POST /rest/servicedeskapi/customer"][409]; n != 1 {
+				t.Errorf("the retry was answered 409 %d times, want 1 (the case under test)", n)
+			}
+		})
+	}
+}
+
+// Every attempt commits then fails: the retries run out on a 502, and the
+// account found by email is the call's own.
+func TestCreateCustomer_retriesExhaustedButCreated(t *testing.T) {
+	site, url := newFaultySite(t, jsmsite.Faults{CommitThen502: 1})
+	c, _ := newRetryClient(t, url, Config{MaxRetries: 2})
+	u, err := c.CreateCustomer(context.Background(), "Fred", "fred@example.com")
+	if err != nil {
+		t.Fatalf("CreateCustomer: %v", err)
+	}
+	if a, ok := site.AccountByEmail("fred@example.com"); !ok || a.AccountID != u.AccountID || len(site.Accounts()) != 1 {
+		t.Fatalf("site: %+v %v; call returned %s", a, ok, u.AccountID)
+	}
+}
+
+// A 409 after a lost answer, for an account with another name, is not ours.
+func TestCreateCustomer_lostAnswerThenSomeoneElsesAccount(t *testing.T) {
+	site, url := newFaultySite(t, jsmsite.Faults{})
+	if _, err := site.AddCustomer("Someone Else", "fred@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int32
+	site.Use(func(name string, next http.Handler) http.Handler { // the first create is refused by a 502
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if name == "POST /rest/servicedeskapi/customer" && n.Add(1) == 1 {
+				w.WriteHeader(http.StatusBadGateway)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	c, _ := newRetryClient(t, url, Config{})
+	_, err := c.CreateCustomer(context.Background(), "Fred", "fred@example.com")
+	if !IsConflict(err) || !MayHaveApplied(err) {
+		t.Fatalf("err = %v, want the 409", err)
+	}
+}
+
+func TestCreateCustomer_plain409IsAConflict(t *testing.T) {
+	site, url := newFaultySite(t, jsmsite.Faults{})
+	if _, err := site.AddCustomer("Fred", "fred@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := newRetryClient(t, url, Config{})
+	_, err := c.CreateCustomer(context.Background(), "Fred", "fred@example.com")
+	if !IsConflict(err) || MayHaveApplied(err) {
+		t.Fatalf("err = %v, want a plain 409", err)
+	}
+}
+
+type logLine struct {
+	level, msg string
+	fields     map[string]any
+}
+
+type recLogger struct {
+	mu    sync.Mutex
+	lines []logLine
+}
+
+func (l *recLogger) add(level, msg string, f map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, logLine{level, msg, f})
+}
+func (l *recLogger) Debug(_ context.Context, msg string, f map[string]any) { l.add("DEBUG", msg, f) }
+func (l *recLogger) Trace(_ context.Context, msg string, f map[string]any) { l.add("TRACE", msg, f) }
+
+func TestLogging_attemptsWithoutSecrets(t *testing.T) {
+	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){
+		rtAnswer(429, "Retry-After", "1", "X-RateLimit-Remaining", "0", "RateLimit-Reason", "jira-burst-based"),
+		func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `[{"accountId":"qm:1","emailAddress":"a@example.com","displayName":"A"}]`)
+		}}}
+	log := &recLogger{}
+	c, _ := newRetryClient(t, rtServe(t, s).URL, Config{Logger: log})
+	if _, err := c.FindUserByEmail(context.Background(), "a@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	var requests []logLine
+	for _, l := range log.lines {
+		all := fmt.Sprint(l.msg, l.fields)
+		for _, secret := range []string{tToken, base64.StdEncoding.EncodeToString([]byte(tEmail + ":" + tToken)), "Authorization", "Basic "} {
+			if strings.Contains(all, secret) {
+				t.Errorf("%s line holds %q: %s", l.level, secret, all)
+			}
+		}
+		if l.level == "DEBUG" && strings.Contains(all, "a@example.com") {
+			t.Errorf("DEBUG line holds the query: %s", all)
+		}
+		if l.msg == "HTTP request" {
+			requests = append(requests, l)
+		}
+	}
+	if len(requests) != 2 {
+		t.Fatalf("%d request lines, want 2: %v", len(requests), log.lines)
+	}
+	first, second := requests[0].fields, requests[1].fields
+	if first["http_method"] != "GET" || first["http_path"] != "/rest/api/3/user/search" || first["http_status"] != 429 ||
+		first["attempt"] != 1 || first["retry_after"] != "1" || first["ratelimit_reason"] != "jira-burst-based" ||
+		first["x_ratelimit_remaining"] != "0" {
+		t.Errorf("first attempt logged as %v", first)
+	}
+	if _, ok := first["duration_ms"]; !ok {
+		t.Error("no duration")
+	}
+	if second["http_status"] != 200 || second["attempt"] != 2 {
+		t.Errorf("second attempt logged as %v", second)
+	}
+	traced := false
+	for _, l := range log.lines {
+		if l.level == "TRACE" && strings.Contains(fmt.Sprint(l.fields["response_body"]), "qm:1") {
+			traced = true
+		}
+	}
+	if !traced {
+		t.Error("no TRACE line with the response body")
+	}
+}
+
+// Many goroutines share one client against a site that refuses and fails
+// some requests; -race checks the shared transport and pacer.
+func TestTransport_concurrentUse(t *testing.T) {
+	site, url := newFaultySite(t, jsmsite.Faults{Fail429: 0.1, Fail503: 0.05, CommitThen502: 0.05, CommitThenDrop: 0.05})
+	c, _ := newRetryClient(t, url, Config{MaxRetries: 20})
+	const workers, each = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				email := fmt.Sprintf("u%d-%d@example.com", w, i)
+				u, err := c.CreateCustomer(context.Background(), "User", email)
+				if err == nil {
+					_, err = c.GetUser(context.Background(), u.AccountID)
+				}
+				if err != nil {
+					errs <- fmt.Errorf("%s: %w", email, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(site.Accounts()); n != workers*each {
+		t.Errorf("site holds %d accounts, want %d", n, workers*each)
+	}
+}

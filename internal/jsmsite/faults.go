@@ -1,0 +1,304 @@
+package jsmsite
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Faults makes the site misbehave the way Atlassian Cloud does under load
+// and during incidents. The zero value injects nothing. Faults apply to the
+// API routes, not to the /__site/ routes.
+type Faults struct {
+	// Latency delays every answer, plus a uniform random extra up to
+	// LatencyJitter.
+	Latency, LatencyJitter time.Duration
+	// RateLimit is a token bucket, in requests per second (0: none), of
+	// Burst tokens (default: one second's worth). A request finding it empty
+	// gets 429 with Retry-After and the X-RateLimit-* headers; others get
+	// X-RateLimit-Limit, -Remaining and -NearLimit, as on Atlassian.
+	RateLimit float64
+	Burst     int
+	// Fail429, Fail502 and Fail503 are the fractions of requests answered
+	// 429, 502 (an HTML proxy page) and 503 without running the handler.
+	Fail429, Fail502, Fail503 float64
+	// RetryAfter is sent with the injected 429 and 503 answers (default 1 s,
+	// rounded up to whole seconds as the header carries seconds).
+	RetryAfter time.Duration
+	// CommitThen502 and CommitThenDrop are fractions of writes (POST, PUT,
+	// PATCH, DELETE) that are applied, then answered with a 502 or with a
+	// dropped connection: the answer is lost, the change is not.
+	CommitThen502, CommitThenDrop float64
+}
+
+// Validate checks that fractions are within [0,1] and sum to at most 1.
+func (f Faults) Validate() error {
+	fr := map[string]float64{"Fail429": f.Fail429, "Fail502": f.Fail502, "Fail503": f.Fail503,
+		"CommitThen502": f.CommitThen502, "CommitThenDrop": f.CommitThenDrop}
+	for name, v := range fr {
+		if v < 0 || v > 1 || math.IsNaN(v) {
+			return fmt.Errorf("jsmsite: fault %s = %v must be between 0 and 1", name, v)
+		}
+	}
+	if f.Fail429+f.Fail502+f.Fail503 > 1 {
+		return errors.New("jsmsite: Fail429 + Fail502 + Fail503 must not exceed 1")
+	}
+	if f.CommitThen502+f.CommitThenDrop > 1 {
+		return errors.New("jsmsite: CommitThen502 + CommitThenDrop must not exceed 1")
+	}
+	if f.Latency < 0 || f.LatencyJitter < 0 || f.RetryAfter < 0 || f.RateLimit < 0 || f.Burst < 0 {
+		return errors.New("jsmsite: latencies, RetryAfter, RateLimit and Burst must not be negative")
+	}
+	return nil
+}
+
+// StatusDropped is the status counted for a connection dropped without an
+// answer.
+const StatusDropped = 0
+
+// faultInjector holds the fault settings and the request counters.
+type faultInjector struct {
+	mu     sync.Mutex
+	f      Faults
+	bucket *rate.Limiter // nil without RateLimit
+	counts map[string]map[int]int
+}
+
+// registerFaults installs the fault and counting middleware (outermost, so
+// it counts what the client really got, auth failures included) and the
+// GET /__site/stats route. Called from registerRoutes.
+func (s *Site) registerFaults() {
+	s.faults = &faultInjector{counts: map[string]map[int]int{}}
+	s.Use(s.faults.middleware)
+	s.route("GET /__site/stats", s.handleSiteStats)
+}
+
+// SetFaults replaces the fault settings; it may be called while serving.
+// The rate-limit bucket starts full.
+func (s *Site) SetFaults(f Faults) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	fi := s.faults
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	fi.f = f
+	fi.bucket = nil
+	if f.RateLimit > 0 {
+		burst := f.Burst
+		if burst <= 0 {
+			burst = max(1, int(math.Ceil(f.RateLimit)))
+		}
+		fi.bucket = rate.NewLimiter(rate.Limit(f.RateLimit), burst)
+	}
+	return nil
+}
+
+// Faults returns the current fault settings.
+func (s *Site) Faults() Faults {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return s.faults.f
+}
+
+// Requests counts the requests served, by route name (see Routes) and
+// status; a dropped connection counts as StatusDropped. The map is a copy.
+func (s *Site) Requests() map[string]map[int]int {
+	fi := s.faults
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	out := make(map[string]map[int]int, len(fi.counts))
+	for route, byStatus := range fi.counts {
+		out[route] = make(map[int]int, len(byStatus))
+		for st, n := range byStatus {
+			out[route][st] = n
+		}
+	}
+	return out
+}
+
+// RequestCount sums Requests over routes (all when route is "") and
+// statuses (all when status is negative).
+func (s *Site) RequestCount(route string, status int) int {
+	n := 0
+	for r, byStatus := range s.Requests() {
+		if route != "" && r != route {
+			continue
+		}
+		for st, c := range byStatus {
+			if status < 0 || st == status {
+				n += c
+			}
+		}
+	}
+	return n
+}
+
+// ResetRequests clears the counters.
+func (s *Site) ResetRequests() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.counts = map[string]map[int]int{}
+}
+
+// GET /__site/stats: the counters, {"requests": {route: {status: count}}}.
+func (s *Site) handleSiteStats(w http.ResponseWriter, r *http.Request) {
+	out := map[string]map[string]int{}
+	for route, byStatus := range s.Requests() {
+		out[route] = map[string]int{}
+		for st, n := range byStatus {
+			out[route][strconv.Itoa(st)] = n
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"requests": out, "faults": s.Faults()})
+}
+
+func (fi *faultInjector) count(route string, status int) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if fi.counts[route] == nil {
+		fi.counts[route] = map[int]int{}
+	}
+	fi.counts[route][status]++
+}
+
+// countingWriter records the status; Unwrap lets http.ResponseController
+// reach the connection to drop it.
+type countingWriter struct {
+	http.ResponseWriter
+	status int
+	// drop, when set, closes the connection instead of answering; it
+	// counts first, so a test that saw the connection drop sees the count.
+	drop func()
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (fi *faultInjector) middleware(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &countingWriter{ResponseWriter: w}
+		dropped := false
+		cw.drop = func() { dropped = true; fi.count(route, StatusDropped) }
+		defer func() {
+			if !dropped {
+				fi.count(route, max(cw.status, http.StatusOK))
+			}
+		}()
+		if strings.HasPrefix(r.URL.Path, "/__site/") {
+			next.ServeHTTP(cw, r)
+			return
+		}
+		fi.serve(cw, r, next)
+	})
+}
+
+// serve applies the faults in the order a real stack would: latency, the
+// rate limiter, an outage answer, and last a write whose answer is lost.
+func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Handler) {
+	fi.mu.Lock()
+	f, bucket := fi.f, fi.bucket
+	fi.mu.Unlock()
+
+	if d := f.Latency + time.Duration(rand.Float64()*float64(f.LatencyJitter)); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if bucket != nil && !fi.admit(w, bucket, f) {
+		return
+	}
+
+	retryAfter := strconv.Itoa(max(1, int(math.Ceil(f.RetryAfter.Seconds()))))
+	switch u := rand.Float64(); {
+	case u < f.Fail429:
+		w.Header().Set("Retry-After", retryAfter)
+		w.Header().Set("RateLimit-Reason", "jira-burst-based")
+		writeError(w, r, http.StatusTooManyRequests, "rate.limit.exceeded", "Rate limit exceeded.")
+		return
+	case u < f.Fail429+f.Fail502:
+		writeHTML(w, http.StatusBadGateway, "502 Bad Gateway")
+		return
+	case u < f.Fail429+f.Fail502+f.Fail503:
+		w.Header().Set("Retry-After", retryAfter)
+		writeHTML(w, http.StatusServiceUnavailable, "503 Service Unavailable")
+		return
+	}
+
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		switch u := rand.Float64(); {
+		case u < f.CommitThen502:
+			next.ServeHTTP(httptest.NewRecorder(), r) // applied; the answer is lost
+			writeHTML(w, http.StatusBadGateway, "502 Bad Gateway")
+			return
+		case u < f.CommitThen502+f.CommitThenDrop:
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				w.drop()
+				conn.Close()
+				return
+			}
+			writeHTML(w, http.StatusBadGateway, "502 Bad Gateway") // HTTP/2: cannot drop
+			return
+		}
+	}
+	next.ServeHTTP(w, r)
+}
+
+// admit takes a token from the bucket, or answers 429 as Atlassian does.
+func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter, f Faults) bool {
+	now := time.Now()
+	ok := bucket.AllowN(now, 1)
+	burst := bucket.Burst()
+	left := max(0, int(bucket.TokensAt(now)))
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(burst))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(left))
+	h.Set("X-RateLimit-NearLimit", strconv.FormatBool(float64(left) < 0.2*float64(burst)))
+	if ok {
+		return true
+	}
+	// Time until one token is back, in whole seconds as Retry-After carries.
+	wait := time.Duration((1 - bucket.TokensAt(now)) / f.RateLimit * float64(time.Second))
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	h.Set("Retry-After", strconv.Itoa(secs))
+	h.Set("X-RateLimit-Reset", now.Add(wait).UTC().Format(time.RFC3339))
+	h.Set("RateLimit-Reason", "jira-burst-based")
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = w.Write([]byte(`{"errorMessages":["Rate limit exceeded."],"errors":{}}` + "\n"))
+	return false
+}
+
+// writeHTML answers like a proxy or load balancer in front of the site.
+func writeHTML(w http.ResponseWriter, status int, title string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<!DOCTYPE html>\n<html><head><title>%s</title></head>\n<body><h1>%s</h1><p>The server is temporarily unable to service your request.</p></body></html>\n", title, title)
+}

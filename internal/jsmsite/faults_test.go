@@ -1,0 +1,209 @@
+package jsmsite
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const createRoute = "POST /rest/servicedeskapi/customer"
+
+func setFaults(t *testing.T, s *Site, f Faults) {
+	t.Helper()
+	if err := s.SetFaults(f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFaults_countsByRouteAndStatus(t *testing.T) {
+	f := newFixture(t, Config{})
+	f.create("A", "a@example.com")
+	f.do("POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true",
+		map[string]string{"displayName": "A", "email": "a@example.com"}, nil)
+	f.doAuth("GET", "/rest/api/3/myself", nil, nil, nil) // no credentials: 401 is counted too
+	f.do("GET", "/no/such/route", nil, nil)
+
+	got := f.site.Requests()
+	if got[createRoute][201] != 1 || got[createRoute][409] != 1 {
+		t.Errorf("create counts = %v", got[createRoute])
+	}
+	if got["GET /rest/api/3/myself"][401] != 1 {
+		t.Errorf("myself counts = %v", got["GET /rest/api/3/myself"])
+	}
+	if got[RouteNotFound][404] != 1 {
+		t.Errorf("not-found counts = %v", got[RouteNotFound])
+	}
+	if n := f.site.RequestCount("", -1); n != 4 {
+		t.Errorf("total = %d, want 4", n)
+	}
+	var stats struct {
+		Requests map[string]map[string]int `json:"requests"`
+	}
+	f.do("GET", "/__site/stats", nil, &stats)
+	if stats.Requests[createRoute]["409"] != 1 {
+		t.Errorf("/__site/stats = %v", stats.Requests)
+	}
+	f.site.ResetRequests()
+	if n := f.site.RequestCount("", -1); n != 0 {
+		t.Errorf("after reset: %d", n)
+	}
+}
+
+func TestFaults_outageAnswersSkipTheHandler(t *testing.T) {
+	for _, tc := range []struct {
+		faults     Faults
+		status     int
+		retryAfter string
+		body       string
+	}{
+		{Faults{Fail429: 1, RetryAfter: 1500 * time.Millisecond}, 429, "2", "Rate limit"},
+		{Faults{Fail502: 1}, 502, "", "<html>"},
+		{Faults{Fail503: 1}, 503, "1", "<html>"},
+	} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			f := newFixture(t, Config{})
+			setFaults(t, f.site, tc.faults)
+			req, _ := http.NewRequest("POST", f.srv.URL+"/rest/servicedeskapi/customer",
+				strings.NewReader(`{"displayName":"A","email":"a@example.com"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.SetBasicAuth(testEmail, testToken)
+			resp, err := f.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body strings.Builder
+			buf := make([]byte, 4096)
+			n, _ := resp.Body.Read(buf)
+			body.Write(buf[:n])
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || resp.Header.Get("Retry-After") != tc.retryAfter ||
+				!strings.Contains(body.String(), tc.body) {
+				t.Errorf("got %d, Retry-After %q, body %q", resp.StatusCode, resp.Header.Get("Retry-After"), body.String())
+			}
+			if len(f.site.Accounts()) != 0 {
+				t.Error("the handler ran")
+			}
+			// The out-of-band routes stay reliable.
+			if st, _ := f.do("GET", "/__site/accounts", nil, nil); st != 200 {
+				t.Errorf("/__site/accounts: %d", st)
+			}
+		})
+	}
+}
+
+func TestFaults_commitThenFail(t *testing.T) {
+	t.Run("502", func(t *testing.T) {
+		f := newFixture(t, Config{})
+		setFaults(t, f.site, Faults{CommitThen502: 1})
+		st, _ := f.do("POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true",
+			map[string]string{"displayName": "A", "email": "a@example.com"}, nil)
+		if st != 502 {
+			t.Errorf("status %d, want 502", st)
+		}
+		if _, ok := f.site.AccountByEmail("a@example.com"); !ok {
+			t.Error("the write was not applied")
+		}
+		// Reads are never "committed then failed".
+		if st, _ := f.do("GET", "/rest/api/3/myself", nil, nil); st != 200 {
+			t.Errorf("GET: %d", st)
+		}
+	})
+	t.Run("drop", func(t *testing.T) {
+		f := newFixture(t, Config{})
+		setFaults(t, f.site, Faults{CommitThenDrop: 1})
+		req, _ := http.NewRequest("POST", f.srv.URL+"/rest/servicedeskapi/customer",
+			strings.NewReader(`{"displayName":"A","email":"a@example.com"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth(testEmail, testToken)
+		resp, err := f.srv.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("got an answer, %d; want a dropped connection", resp.StatusCode)
+		}
+		if _, ok := f.site.AccountByEmail("a@example.com"); !ok {
+			t.Error("the write was not applied")
+		}
+		if n := f.site.Requests()[createRoute][StatusDropped]; n != 1 {
+			t.Errorf("dropped count = %d", n)
+		}
+	})
+}
+
+func TestFaults_rateLimit(t *testing.T) {
+	f := newFixture(t, Config{})
+	setFaults(t, f.site, Faults{RateLimit: 0.5, Burst: 2}) // refills a token in 2 s: the test is done before
+	get := func() *http.Response {
+		req, _ := http.NewRequest("GET", f.srv.URL+"/rest/api/3/myself", nil)
+		req.SetBasicAuth(testEmail, testToken)
+		resp, err := f.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	first, second, third := get(), get(), get()
+	if first.StatusCode != 200 || second.StatusCode != 200 {
+		t.Fatalf("within the burst: %d, %d", first.StatusCode, second.StatusCode)
+	}
+	if first.Header.Get("X-RateLimit-Limit") != "2" || first.Header.Get("X-RateLimit-Remaining") != "1" ||
+		second.Header.Get("X-RateLimit-NearLimit") != "true" {
+		t.Errorf("headers: %v / %v", first.Header, second.Header)
+	}
+	if third.StatusCode != 429 {
+		t.Fatalf("over the limit: %d", third.StatusCode)
+	}
+	ra, err := strconv.Atoi(third.Header.Get("Retry-After"))
+	if err != nil || ra < 1 || ra > 2 {
+		t.Errorf("Retry-After %q", third.Header.Get("Retry-After"))
+	}
+	if _, err := time.Parse(time.RFC3339, third.Header.Get("X-RateLimit-Reset")); err != nil {
+		t.Errorf("X-RateLimit-Reset: %v", err)
+	}
+	if third.Header.Get("RateLimit-Reason") == "" {
+		t.Error("no RateLimit-Reason")
+	}
+}
+
+func TestFaults_validate(t *testing.T) {
+	for _, bad := range []Faults{{Fail429: 1.5}, {Fail502: -0.1}, {Fail429: 0.6, Fail503: 0.6},
+		{CommitThen502: 0.7, CommitThenDrop: 0.7}, {Latency: -time.Second}} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%+v: no error", bad)
+		}
+	}
+	f := newFixture(t, Config{})
+	if err := f.site.SetFaults(Faults{Fail429: 2}); err == nil {
+		t.Error("SetFaults accepted an invalid fraction")
+	}
+}
+
+// Faults change while requests run; -race checks the settings and counters.
+func TestFaults_concurrent(t *testing.T) {
+	f := newFixture(t, Config{})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 10 {
+				req, _ := http.NewRequest("GET", f.srv.URL+"/rest/api/3/myself", nil)
+				req.SetBasicAuth(testEmail, testToken)
+				if resp, err := f.srv.Client().Do(req); err == nil {
+					resp.Body.Close()
+				}
+				if j%3 == 0 {
+					_ = f.site.SetFaults(Faults{Fail503: float64(i%2) / 2, RateLimit: 1000})
+				}
+				_ = f.site.Requests()
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.site.RequestCount("GET /rest/api/3/myself", -1); n != 80 {
+		t.Errorf("counted %d requests, want 80", n)
+	}
+}

@@ -1,0 +1,203 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// membershipKind describes a set of accounts attached to a parent object (an
+// organization's members, a service desk's customers): the resources that
+// manage one differ only in these.
+type membershipKind struct {
+	typeSuffix  string // after the provider name, e.g. "_organization_customers"
+	parentAttr  string // e.g. "organization_id"
+	parentNoun  string // e.g. "organization"
+	description string
+	parentDesc  string
+	accountDesc string
+	validators  func() []validatorString
+	list        func(ctx context.Context, c *jsm.Client, parent string) ([]string, error)
+	add         func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
+	remove      func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
+}
+
+var (
+	_ resource.ResourceWithConfigure   = &membershipResource{}
+	_ resource.ResourceWithImportState = &membershipResource{}
+)
+
+// membershipResource manages exactly the account IDs it lists in a parent's
+// set of accounts, and leaves every other account of that set alone.
+type membershipResource struct {
+	kind   membershipKind
+	client *jsm.Client
+}
+
+func (r *membershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + r.kind.typeSuffix
+}
+
+func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: r.kind.description,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The " + r.kind.parentNoun + " ID, as in `" + r.kind.parentAttr + "`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			r.kind.parentAttr: schema.StringAttribute{
+				MarkdownDescription: r.kind.parentDesc,
+				Required:            true,
+				Validators:          r.kind.validators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"account_ids": schema.SetAttribute{
+				MarkdownDescription: r.kind.accountDesc,
+				Required:            true,
+				ElementType:         types.StringType,
+				Validators:          accountIDsValidators(),
+			},
+		},
+	}
+}
+
+func (r *membershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+type membershipModel struct {
+	parent string
+	ids    types.Set
+}
+
+// getter is what Plan, State and Config have in common.
+type getter interface {
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+}
+
+func (r *membershipResource) get(ctx context.Context, g getter, diags *diag.Diagnostics) membershipModel {
+	var parent types.String
+	var m membershipModel
+	diags.Append(g.GetAttribute(ctx, path.Root(r.kind.parentAttr), &parent)...)
+	diags.Append(g.GetAttribute(ctx, path.Root("account_ids"), &m.ids)...)
+	m.parent = parent.ValueString()
+	return m
+}
+
+func (r *membershipResource) set(ctx context.Context, st *tfsdk.State, parent string, ids []string, diags *diag.Diagnostics) {
+	diags.Append(st.SetAttribute(ctx, path.Root("id"), parent)...)
+	diags.Append(st.SetAttribute(ctx, path.Root(r.kind.parentAttr), parent)...)
+	diags.Append(st.SetAttribute(ctx, path.Root("account_ids"), setValue(ids, diags))...)
+}
+
+func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
+	ids := stringSet(ctx, plan.ids, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.kind.add(ctx, r.client, plan.parent, ids); err != nil {
+		// Nothing is recorded: adding is idempotent, so the next apply simply
+		// adds the whole list again.
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not add the accounts to %s %s", r.kind.parentNoun, plan.parent),
+			err.Error()+"\n\nJSM adds the valid account IDs of a call even when others fail, so some may have been added; "+
+				"fix the list and apply again.")
+		return
+	}
+	r.set(ctx, &resp.State, plan.parent, ids, &resp.Diagnostics)
+}
+
+func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	importing := state.ids.IsNull()
+	actual, err := r.kind.list(ctx, r.client, state.parent)
+	if jsm.IsNotFound(err) && !importing {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("JSM %s no longer exists", r.kind.parentNoun),
+			fmt.Sprintf("The %s %s was not found, so its memberships were removed from the state.", r.kind.parentNoun, state.parent))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the accounts of %s %s", r.kind.parentNoun, state.parent), err.Error())
+		return
+	}
+	ids := actual // an import takes every current account
+	if !importing {
+		// Only the listed accounts are managed: others are not this resource's.
+		ids = intersect(stringSet(ctx, state.ids, &resp.Diagnostics), actual)
+	}
+	r.set(ctx, &resp.State, state.parent, ids, &resp.Diagnostics)
+}
+
+// Update adds before it removes, so an account moving between
+// configurations never loses access in between.
+func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	want, have := stringSet(ctx, plan.ids, &resp.Diagnostics), stringSet(ctx, state.ids, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var errs []string
+	if add := minus(want, have); len(add) > 0 {
+		if err := r.kind.add(ctx, r.client, plan.parent, add); err != nil {
+			errs = append(errs, "adding: "+err.Error())
+		}
+	}
+	if remove := minus(have, want); len(remove) > 0 {
+		if err := r.kind.remove(ctx, r.client, plan.parent, remove); err != nil {
+			errs = append(errs, "removing: "+err.Error())
+		}
+	}
+	if len(errs) == 0 {
+		r.set(ctx, &resp.State, plan.parent, want, &resp.Diagnostics)
+		return
+	}
+	resp.Diagnostics.AddError(fmt.Sprintf("Could not update the accounts of %s %s", r.kind.parentNoun, plan.parent),
+		strings.Join(errs, "\n"))
+	// Record what the site holds of both lists, so the next plan shows
+	// exactly what is still to do (the prior state when that cannot be read).
+	recorded := have
+	if actual, err := r.kind.list(ctx, r.client, plan.parent); err == nil {
+		recorded = intersect(append(have, minus(want, have)...), actual)
+	}
+	r.set(ctx, &resp.State, plan.parent, recorded, &resp.Diagnostics)
+}
+
+func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	state := r.get(ctx, req.State, &resp.Diagnostics)
+	ids := stringSet(ctx, state.ids, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || len(ids) == 0 {
+		return
+	}
+	if err := r.kind.remove(ctx, r.client, state.parent, ids); err != nil && !jsm.IsNotFound(err) {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove the accounts from %s %s", r.kind.parentNoun, state.parent), err.Error())
+	}
+}
+
+// ImportState takes the parent's ID; the import takes all current accounts.
+func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !numericIDRegexp.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import by %s ID, a positive integer such as 12; got %q.", r.kind.parentNoun, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(r.kind.parentAttr), req.ID)...)
+}

@@ -1,0 +1,277 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+const orgMembersAddr = "jsm_organization_customers.test"
+
+// newCustomers creates n customers through the API and returns their IDs.
+func newCustomers(t *testing.T, s *testSite, prefix string, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		u, err := s.client.CreateCustomer(context.Background(), fmt.Sprintf("%s %d", prefix, i), randomEmail(strings.ToLower(prefix)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = u.AccountID
+	}
+	return ids
+}
+
+func hclList(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = fmt.Sprintf("%q", id)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func orgMembersConfig(s *testSite, orgName string, ids []string) string {
+	cfg := organizationConfig(s, orgName, "")
+	if ids != nil {
+		cfg += fmt.Sprintf(`
+resource "jsm_organization_customers" "test" {
+  organization_id = jsm_organization.test.id
+  account_ids     = %s
+}
+`, hclList(ids))
+	}
+	return cfg
+}
+
+func setOfIDs(ids ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(ids))
+	for i, id := range ids {
+		checks[i] = knownvalue.StringExact(id)
+	}
+	return knownvalue.SetExact(checks)
+}
+
+// sameMembers checks a site's list of account IDs against want, in any order.
+func sameMembers(what string, got []string, want ...string) error {
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	if !slices.Equal(g, w) {
+		return fmt.Errorf("%s: %v, want %v", what, g, w)
+	}
+	return nil
+}
+
+func TestAccOrganizationCustomersResource_lifecycle(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	ids := newCustomers(t, s, "Member", 4)
+	a, b, c, d := ids[0], ids[1], ids[2], ids[3]
+	name := randomName("Members")
+	var org string
+	members := func(want ...string) resource.TestCheckFunc {
+		return func(st *terraform.State) error {
+			org = orgID(st)
+			return sameMembers("organization members", site.OrganizationMembers(org), want...)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:           orgMembersConfig(s, name, []string{a, b}),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orgMembersAddr, tfjsonpath.New("account_ids"), setOfIDs(a, b)),
+					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("id"), orgAddr, tfjsonpath.New("id"), compareSame),
+					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("organization_id"), orgAddr, tfjsonpath.New("id"), compareSame),
+				},
+				Check: members(a, b),
+			},
+			{ // a portal sign-up (c) is not this resource's: no change
+				PreConfig:        func() { site.AddOrganizationMembers(org, c) },
+				Config:           orgMembersConfig(s, name, []string{a, b}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // a listed member removed out of band is drift: added back
+				PreConfig: func() {
+					if !site.RemoveOrganizationMember(org, a) {
+						t.Fatal("a was not a member")
+					}
+				},
+				Config: orgMembersConfig(s, name, []string{a, b}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgMembersAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: members(a, b, c),
+			},
+			{ // grow
+				Config:            orgMembersConfig(s, name, []string{a, b, d}),
+				ConfigPlanChecks:  emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(orgMembersAddr, tfjsonpath.New("account_ids"), setOfIDs(a, b, d))},
+				Check:             members(a, b, c, d),
+			},
+			{ // shrink: only the listed ones go, c stays
+				Config:            orgMembersConfig(s, name, []string{d}),
+				ConfigPlanChecks:  emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(orgMembersAddr, tfjsonpath.New("account_ids"), setOfIDs(d))},
+				Check:             members(c, d),
+			},
+			{ // list every member, so an import (which takes them all) matches
+				Config: orgMembersConfig(s, name, []string{c, d}),
+				Check:  members(c, d),
+			},
+			{ResourceName: orgMembersAddr, ImportState: true, ImportStateVerify: true},
+			{ // an import {} block: the plan must be a no-op import
+				Config:          orgMembersConfig(s, name, []string{c, d}),
+				ResourceName:    orgMembersAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{ // destroy the memberships alone: listed ones removed, the organization stays
+				PreConfig: func() { site.AddOrganizationMembers(org, a) },
+				Config:    orgMembersConfig(s, name, nil),
+				Check:     members(a),
+			},
+		},
+	})
+}
+
+func TestAccOrganizationCustomersResource_importTakesAllMembers(t *testing.T) {
+	s := newTestSite(t)
+	ids := newCustomers(t, s, "Imported", 3)
+	ctx := context.Background()
+	org, err := s.client.CreateOrganization(ctx, randomName("Import Members"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.client.AddOrganizationMembers(ctx, org.ID, ids); err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.provider() + fmt.Sprintf(`
+resource "jsm_organization_customers" "test" {
+  organization_id = %q
+  account_ids     = %s
+}
+`, org.ID, hclList(ids))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:          cfg,
+				ResourceName:    orgMembersAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   org.ID,
+			},
+			{
+				Config:        cfg,
+				ResourceName:  orgMembersAddr,
+				ImportState:   true,
+				ImportStateId: "acme",
+				ExpectError:   regexp.MustCompile(`Import by organization ID`),
+			},
+		},
+	})
+}
+
+// 120 members take 3 POSTs of at most 50, and are read back through the pages.
+func TestAccOrganizationCustomersResource_batches(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	ids := make([]string, 120)
+	for i := range ids {
+		acc, err := site.AddCustomer(fmt.Sprintf("Bulk %03d", i), fmt.Sprintf("bulk-%03d@example.com", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = acc.AccountID
+	}
+	var posts, gets atomic.Int64
+	site.Use(func(route string, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch route {
+			case "POST /rest/servicedeskapi/organization/{organizationId}/user":
+				posts.Add(1)
+			case "GET /rest/servicedeskapi/organization/{organizationId}/user":
+				gets.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	var _ jsmsite.Middleware // the counter is an ordinary site middleware
+	name := randomName("Bulk")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { posts.Store(0) },
+				Config:    orgMembersConfig(s, name, ids),
+				Check: func(st *terraform.State) error {
+					if n := posts.Load(); n != 3 {
+						return fmt.Errorf("%d POSTs to the members endpoint, want 3", n)
+					}
+					return sameMembers("members", site.OrganizationMembers(orgID(st)), ids...)
+				},
+			},
+			{ // a refresh reads all three pages and finds nothing to do
+				PreConfig:        func() { gets.Store(0) },
+				Config:           orgMembersConfig(s, name, ids),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orgMembersAddr, tfjsonpath.New("account_ids"), knownvalue.SetSizeExact(120)),
+				},
+				Check: func(*terraform.State) error {
+					if n := gets.Load(); n < 3 || n%3 != 0 {
+						return fmt.Errorf("%d GETs of the member pages, want a multiple of 3 (50+50+20 per read)", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccOrganizationCustomersResource_unknownAccount(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	ids := newCustomers(t, s, "Valid", 1)
+	name := randomName("Unknown")
+	ghost := "qm:00000000-0000-4000-8000-000000000000:00000000000000000000000"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      orgMembersConfig(s, name, []string{}),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)account_ids.*at least 1`),
+			},
+			{
+				Config:      orgMembersConfig(s, name, []string{ids[0], ghost}),
+				ExpectError: regexp.MustCompile(`(?s)do not exist.*` + regexp.QuoteMeta(ghost)),
+			},
+			{ // JSM added the valid one anyway; fixing the list adopts it
+				Config: orgMembersConfig(s, name, ids),
+				Check: func(st *terraform.State) error {
+					return sameMembers("members", site.OrganizationMembers(orgID(st)), ids...)
+				},
+				ConfigPlanChecks: emptyPlanAfterApply(),
+			},
+		},
+	})
+}

@@ -1,0 +1,365 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// Limits of organization names and properties, as on JSM Cloud.
+const (
+	maxOrganizationName   = 200
+	maxPropertyKeyBytes   = 255
+	maxPropertyValueBytes = 32768
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &organizationResource{}
+	_ resource.ResourceWithImportState = &organizationResource{}
+	_ resource.ResourceWithModifyPlan  = &organizationResource{}
+)
+
+// NewOrganizationResource returns the jsm_organization resource.
+func NewOrganizationResource() resource.Resource { return &organizationResource{} }
+
+type organizationResource struct {
+	client *jsm.Client
+}
+
+type organizationResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	UUID        types.String `tfsdk:"uuid"`
+	SCIMManaged types.Bool   `tfsdk:"scim_managed"`
+	Properties  types.Map    `tfsdk:"properties"`
+}
+
+func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization"
+}
+
+func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Jira Service Management organization: a group of customers, typically one client company, " +
+			"that can be given access to service desks (see `jsm_service_desk_organization`) and whose members are managed " +
+			"with `jsm_organization_customers`.\n\n" +
+			"JSM answers a create with the *existing* organization when the name is taken. So that Terraform never takes " +
+			"over (and later deletes) an organization it did not create, creating fails when the name exists, and the " +
+			"error gives the command that imports it instead. Destroying the resource deletes the organization, whatever " +
+			"service desks it is linked to; its customer accounts remain.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The organization ID, an integer such as `\"12\"`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The organization's name, 1 to 200 characters, without leading or trailing spaces. " +
+					"JSM has no API to rename an organization, so a change replaces it (a new organization, " +
+					"without the old one's members and service desk access unless those are managed in Terraform too).",
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthBetween(1, maxOrganizationName),
+					stringvalidator.RegexMatches(trimmedRegexp, "must not be empty and must not start or end with whitespace"),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"properties": schema.MapAttribute{
+				MarkdownDescription: "Organization properties: arbitrary JSON documents stored on the organization by key, " +
+					"for apps and automation, e.g. `{ attributes = jsonencode({ tier = \"gold\" }) }`. Values are compared as " +
+					"JSON, so key order and spacing make no difference. Only the keys listed here are managed: other " +
+					"properties of the organization are left alone, and removing a key from this map deletes that property. " +
+					"Keys are 1 to 255 bytes; values must be JSON of at most 32768 bytes.",
+				Optional:    true,
+				ElementType: jsontypes.NormalizedType{},
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes)),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxPropertyValueBytes), jsonDocumentValidator{}),
+				},
+			},
+			"uuid": schema.StringAttribute{
+				MarkdownDescription: "The organization's UUID (its identity in the user directory), when JSM returns one.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"scim_managed": schema.BoolAttribute{
+				MarkdownDescription: "Whether the organization is managed by SCIM user provisioning.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (m *organizationResourceModel) setFromOrg(o *jsm.Organization) {
+	m.ID = types.StringValue(o.ID)
+	m.Name = types.StringValue(o.Name)
+	m.UUID = stringOrNull(o.UUID)
+	m.SCIMManaged = types.BoolValue(o.SCIMManaged)
+}
+
+// properties reads the properties map; null gives nil.
+func (m *organizationResourceModel) properties(ctx context.Context, diags *diag.Diagnostics) map[string]jsontypes.Normalized {
+	if m.Properties.IsNull() || m.Properties.IsUnknown() {
+		return nil
+	}
+	out := map[string]jsontypes.Normalized{}
+	diags.Append(m.Properties.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func propertiesValue(props map[string]jsontypes.Normalized, diags *diag.Diagnostics) types.Map {
+	v, d := types.MapValueFrom(context.Background(), jsontypes.NormalizedType{}, props)
+	diags.Append(d...)
+	return v
+}
+
+func sortedPropertyKeys(m map[string]jsontypes.Normalized) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ModifyPlan keeps the state's text of a property whose configured value is
+// the same JSON document written differently (an imported property, say), so
+// such a difference plans no update.
+func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state, plan organizationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Properties.IsUnknown() {
+		return
+	}
+	want, have := plan.properties(ctx, &resp.Diagnostics), state.properties(ctx, &resp.Diagnostics)
+	changed := false
+	for k, v := range want {
+		old, ok := have[k]
+		if !ok || v.IsUnknown() || v.IsNull() || old.ValueString() == v.ValueString() {
+			continue
+		}
+		if eq, d := old.StringSemanticEquals(ctx, v); !d.HasError() && eq {
+			want[k] = old
+			changed = true
+		}
+	}
+	if changed {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), propertiesValue(want, &resp.Diagnostics))...)
+	}
+}
+
+func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan organizationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+
+	// Look first, once, before the POST (a retried POST after a lost answer
+	// must find the organization this call created, not fail on it).
+	existing, err := r.client.ListOrganizations(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list the JSM organizations", "Before creating "+fmt.Sprintf("%q", name)+
+			", the provider checks that no organization has that name, and listing them failed: "+err.Error())
+		return
+	}
+	before := map[string]bool{}
+	for _, o := range existing {
+		before[o.ID] = true
+		if o.Name == name {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists",
+				organizationExistsDetail(o.Name, o.ID))
+			return
+		}
+	}
+
+	org, err := r.client.CreateOrganization(ctx, name)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create the JSM organization "+fmt.Sprintf("%q", name), err.Error())
+		return
+	}
+	if before[org.ID] { // JSM matched the name otherwise (e.g. letter case) and answered an existing one
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists",
+			organizationExistsDetail(org.Name, org.ID))
+		return
+	}
+	plan.setFromOrg(org)
+	plan.Name = types.StringValue(name)
+
+	// Write the properties; on failure the state keeps the ones written.
+	props := plan.properties(ctx, &resp.Diagnostics)
+	written := map[string]jsontypes.Normalized{}
+	for _, k := range sortedPropertyKeys(props) {
+		if err := r.client.SetOrganizationProperty(ctx, org.ID, k, json.RawMessage(props[k].ValueString())); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("properties").AtMapKey(k), "Could not set the organization property",
+				fmt.Sprintf("Organization %s (%q) was created, but setting its property %q failed: %s", org.ID, name, k, err))
+			if len(written) > 0 || !plan.Properties.IsNull() {
+				plan.Properties = propertiesValue(written, &resp.Diagnostics)
+			}
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		}
+		written[k] = props[k]
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func organizationExistsDetail(name, id string) string {
+	return fmt.Sprintf("An organization named %q already exists (ID %s). JSM would answer the create with it, and Terraform "+
+		"would then manage (and on destroy, delete) an organization it did not create, so the provider stops here.\n\n"+
+		"To manage the existing organization, import it (replace <NAME> with this resource's name):\n"+
+		"  terraform import jsm_organization.<NAME> %s\n"+
+		"or add to the configuration:\n"+
+		"  import {\n    to = jsm_organization.<NAME>\n    id = %q\n  }\n"+
+		"Otherwise choose another name.", name, id, id, id)
+}
+
+func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state organizationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	importing := state.Name.IsNull()
+	org, err := r.client.GetOrganization(ctx, id)
+	if jsm.IsNotFound(err) && !importing {
+		resp.Diagnostics.AddWarning("JSM organization no longer exists",
+			fmt.Sprintf("The organization %s (%q) was not found, so it was removed from the state; the next apply creates it again.",
+				id, state.Name.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the JSM organization "+id, err.Error())
+		return
+	}
+	state.setFromOrg(org)
+
+	var keys []string
+	if importing {
+		// An import takes every property the organization has.
+		if keys, err = r.client.OrganizationPropertyKeys(ctx, id); err != nil {
+			resp.Diagnostics.AddError("Could not list the properties of JSM organization "+id, err.Error())
+			return
+		}
+	} else {
+		keys = sortedPropertyKeys(state.properties(ctx, &resp.Diagnostics))
+	}
+	props := map[string]jsontypes.Normalized{}
+	for _, k := range keys {
+		v, err := r.client.GetOrganizationProperty(ctx, id, k)
+		if jsm.IsNotFound(err) {
+			continue // deleted out of band: the plan sets it again
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Could not read the JSM organization property "+k, err.Error())
+			return
+		}
+		props[k] = jsontypes.NewNormalizedValue(string(v))
+	}
+	if !(state.Properties.IsNull() && len(props) == 0) {
+		state.Properties = propertiesValue(props, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update writes the properties that changed and deletes the ones removed
+// from the configuration; the name cannot change in place.
+func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state organizationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	want, have := plan.properties(ctx, &resp.Diagnostics), state.properties(ctx, &resp.Diagnostics)
+	// result tracks what the site holds as the calls go, for a failed apply.
+	result := map[string]jsontypes.Normalized{}
+	for k, v := range have {
+		result[k] = v
+	}
+	fail := func(k, action string, err error) {
+		resp.Diagnostics.AddAttributeError(path.Root("properties").AtMapKey(k), "Could not "+action+" the organization property",
+			fmt.Sprintf("Organization %s: %s property %q failed: %s", id, action, k, err))
+		state.Properties = propertiesValue(result, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+	for _, k := range sortedPropertyKeys(have) {
+		if _, keep := want[k]; keep {
+			continue
+		}
+		if err := r.client.DeleteOrganizationProperty(ctx, id, k); err != nil && !jsm.IsNotFound(err) {
+			fail(k, "delete", err)
+			return
+		}
+		delete(result, k)
+	}
+	for _, k := range sortedPropertyKeys(want) {
+		if old, ok := have[k]; ok {
+			if eq, _ := old.StringSemanticEquals(ctx, want[k]); eq {
+				continue
+			}
+		}
+		if err := r.client.SetOrganizationProperty(ctx, id, k, json.RawMessage(want[k].ValueString())); err != nil {
+			fail(k, "set", err)
+			return
+		}
+		result[k] = want[k]
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state organizationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.client.DeleteOrganization(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not delete the JSM organization "+state.ID.ValueString(), err.Error())
+	}
+}
+
+// ImportState takes the organization ID or its exact name.
+func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if !jsm.ValidOrganizationID(id) {
+		org, err := r.client.FindOrganizationByName(ctx, req.ID)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not find the JSM organization "+fmt.Sprintf("%q", req.ID),
+				"Import an organization by its ID (an integer) or its exact name: "+err.Error())
+			return
+		}
+		id = org.ID
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}

@@ -1,0 +1,274 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const orgAddr = "jsm_organization.test"
+
+func randomName(prefix string) string {
+	return prefix + " " + strings.ToLower(acctest.RandString(8))
+}
+
+func organizationConfig(s *testSite, name, properties string) string {
+	props := ""
+	if properties != "" {
+		props = "  properties = {\n" + properties + "\n  }\n"
+	}
+	return s.provider() + fmt.Sprintf("resource \"jsm_organization\" \"test\" {\n  name = %q\n%s}\n", name, props)
+}
+
+// orgID reads the organization ID from the state.
+func orgID(st *terraform.State) string { return st.RootModule().Resources[orgAddr].Primary.ID }
+
+// jsonEqual compares two JSON documents semantically.
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	ja, _ := json.Marshal(x)
+	jb, _ := json.Marshal(y)
+	return string(ja) == string(jb)
+}
+
+func TestAccOrganizationResource_lifecycle(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Acme")
+	props := `    attributes = jsonencode({ tier = "gold", contacts = ["ops@acme.example"] })
+    billing    = jsonencode(42)`
+	cfg := organizationConfig(s, name, props)
+	var id string
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:           cfg,
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(orgAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[1-9][0-9]*$`))),
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("uuid"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("scim_managed"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(2)),
+				},
+				Check: func(st *terraform.State) error {
+					id = orgID(st)
+					o, ok := site.Organization(id)
+					if !ok || o.Name != name {
+						return fmt.Errorf("site holds %+v (found %v)", o, ok)
+					}
+					if !jsonEqual(o.Properties["attributes"], []byte(`{"contacts":["ops@acme.example"],"tier":"gold"}`)) ||
+						string(o.Properties["billing"]) != "42" {
+						return fmt.Errorf("site properties %s", o.Properties)
+					}
+					return nil
+				},
+			},
+			{ResourceName: orgAddr, ImportState: true, ImportStateVerify: true},
+			{ResourceName: orgAddr, ImportState: true, ImportStateVerify: true, ImportStateId: name},
+			{ // rewritten with another key order and spacing, plus an unmanaged property: no change
+				PreConfig: func() {
+					site.SetOrganizationProperty(id, "attributes", json.RawMessage(`{ "tier" : "gold",  "contacts" : [ "ops@acme.example" ] }`))
+					site.SetOrganizationProperty(id, "set-by-an-app", json.RawMessage(`{"x":1}`))
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // changed and deleted out of band: restored in place
+				PreConfig: func() {
+					site.SetOrganizationProperty(id, "attributes", json.RawMessage(`{"tier":"bronze"}`))
+					site.DeleteOrganizationProperty(id, "billing")
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(orgAddr, tfjsonpath.New("id"))},
+				Check: func(*terraform.State) error {
+					a, _ := site.OrganizationProperty(id, "attributes")
+					b, _ := site.OrganizationProperty(id, "billing")
+					if !jsonEqual(a, []byte(`{"tier":"gold","contacts":["ops@acme.example"]}`)) || string(b) != "42" {
+						return fmt.Errorf("not restored: attributes %s, billing %s", a, b)
+					}
+					return nil
+				},
+			},
+			{ // a key removed from the configuration deletes that property only
+				Config:           organizationConfig(s, name, `    billing = jsonencode(43)`),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: func(*terraform.State) error {
+					o, _ := site.Organization(id)
+					if _, ok := o.Properties["attributes"]; ok {
+						return fmt.Errorf("attributes not deleted: %s", o.Properties)
+					}
+					if string(o.Properties["billing"]) != "43" || string(o.Properties["set-by-an-app"]) != `{"x":1}` {
+						return fmt.Errorf("properties %s", o.Properties)
+					}
+					return nil
+				},
+			},
+			{ // no properties at all: the unmanaged one stays
+				Config:           organizationConfig(s, name, ""),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("properties"), knownvalue.Null()),
+				},
+				Check: func(*terraform.State) error {
+					if o, _ := site.Organization(id); len(o.Properties) != 1 {
+						return fmt.Errorf("properties %s, want only set-by-an-app", o.Properties)
+					}
+					return nil
+				},
+			},
+			{ // no rename API: a new name replaces the organization
+				Config: organizationConfig(s, name+" renamed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: func(st *terraform.State) error {
+					if _, ok := site.Organization(id); ok {
+						return fmt.Errorf("the old organization %s still exists", id)
+					}
+					if o, _ := site.Organization(orgID(st)); o.Name != name+" renamed" {
+						return fmt.Errorf("new organization %+v", o)
+					}
+					return nil
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			for _, o := range site.Organizations() {
+				if strings.HasPrefix(o.Name, name) {
+					return fmt.Errorf("organization %s (%q) survived destroy", o.Name, o.Name)
+				}
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccOrganizationResource_drift(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Drift")
+	cfg := organizationConfig(s, name, "")
+	ids := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))}},
+			{ // deleted out of band: created again
+				PreConfig: func() {
+					for _, o := range site.Organizations() {
+						if o.Name == name {
+							site.DeleteOrganization(fmt.Sprint(o.ID))
+						}
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))},
+			},
+		},
+	})
+}
+
+// An organization that exists already is never taken over: the error gives
+// the import command, and nothing is created.
+func TestAccOrganizationResource_existingName(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Taken")
+	existing := site.AddOrganization(name)
+	want := regexp.QuoteMeta(fmt.Sprintf("terraform import jsm_organization.<NAME> %d", existing.ID))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: organizationConfig(s, name, ""), ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
+			// JSM matches names without regard to case: caught after the POST.
+			{Config: organizationConfig(s, strings.ToUpper(name), ""), ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
+			{ // the way out the error gives
+				Config:             organizationConfig(s, name, ""),
+				ResourceName:       orgAddr,
+				ImportState:        true,
+				ImportStateId:      fmt.Sprint(existing.ID),
+				ImportStatePersist: true,
+			},
+			{
+				Config:           organizationConfig(s, name, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("id"), knownvalue.StringExact(fmt.Sprint(existing.ID))),
+				},
+				Check: func(*terraform.State) error {
+					if n := len(site.Organizations()); n != 1 {
+						return fmt.Errorf("%d organizations on the site, want only the existing one", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccOrganizationResource_importWithProperties(t *testing.T) {
+	s := newTestSite(t)
+	name := randomName("Imported")
+	ctx := context.Background()
+	org, err := s.client.CreateOrganization(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.client.SetOrganizationProperty(ctx, org.ID, "attributes", json.RawMessage(`{"b":2,"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	cfg := organizationConfig(s, name, `    attributes = jsonencode({ a = 1, b = 2 })`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg, ResourceName: orgAddr, ImportState: true, ImportStateId: name, ImportStatePersist: true},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+func TestAccOrganizationResource_invalidInputs(t *testing.T) {
+	s := newTestSite(t)
+	for name, tc := range map[string]struct{ name, props, want string }{
+		"empty name":  {"", "", `(?s)name.*character count must be between 1 and 200`},
+		"long name":   {strings.Repeat("n", 201), "", `(?s)name.*character count must be between 1 and 200`},
+		"padded name": {" Acme", "", `(?s)name.*start or end with\s+whitespace`},
+		"not JSON":    {"Acme", `    k = "{not json"`, `(?s)Invalid JSON document.*jsonencode`},
+		"long key":    {"Acme", `    ` + strings.Repeat("k", 256) + ` = "1"`, `(?s)length must be between 1 and 255`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config: organizationConfig(s, tc.name, tc.props), PlanOnly: true, ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}

@@ -1,0 +1,73 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestResolveSettingsHCLWinsOverEnvironment(t *testing.T) {
+	env := map[string]string{envURL: "https://env.atlassian.net", envEmail: "env@example.com", envAPIToken: "env-token"}
+	s := resolveSettings(providerModel{
+		URL:         types.StringValue("https://hcl.atlassian.net"),
+		Email:       types.StringNull(),
+		APIToken:    types.StringNull(),
+		AccessToken: types.StringNull(),
+	}, func(k string) string { return env[k] })
+	if s.url != "https://hcl.atlassian.net" || s.email != "env@example.com" || s.apiToken != "env-token" || s.accessToken != "" {
+		t.Errorf("settings %+v", s)
+	}
+	if s.fromEnv["url"] || !s.fromEnv["email"] {
+		t.Errorf("fromEnv %v", s.fromEnv)
+	}
+	if diags := s.validate(); diags.HasError() {
+		t.Errorf("valid settings: %v", diags)
+	}
+}
+
+func TestSettingsValidateNamesAttributeAndVariable(t *testing.T) {
+	for name, tc := range map[string]struct {
+		s    settings
+		want []string
+	}{
+		"nothing":       {settings{}, []string{"JSM_URL", "JSM_EMAIL", "JSM_API_TOKEN", "JSM_ACCESS_TOKEN"}},
+		"email only":    {settings{url: "https://x.atlassian.net", email: "a@b.c"}, []string{"api_token", "JSM_API_TOKEN"}},
+		"token only":    {settings{url: "https://x.atlassian.net", apiToken: "t"}, []string{"email", "JSM_EMAIL"}},
+		"both from env": {settings{url: "https://x.atlassian.net", email: "a@b.c", apiToken: "t", accessToken: "u", fromEnv: map[string]bool{"access_token": true}}, []string{"the JSM_ACCESS_TOKEN environment variable", "not both"}},
+		"http from env": {settings{url: "http://x.atlassian.net", accessToken: "u", fromEnv: map[string]bool{"url": true}}, []string{"JSM_URL environment variable", "https"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			diags := tc.s.validate()
+			if !diags.HasError() {
+				t.Fatal("no error")
+			}
+			var text strings.Builder
+			for _, d := range diags {
+				text.WriteString(d.Summary() + " " + d.Detail() + "\n")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text.String(), w) {
+					t.Errorf("diagnostics %q do not mention %q", text.String(), w)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckEmail(t *testing.T) {
+	for in, ok := range map[string]bool{
+		"fred@example.com":          true,
+		"fred.f+tag@sub.example.co": true,
+		"Fred <fred@example.com>":   false,
+		"<fred@example.com>":        false,
+		" fred@example.com":         false,
+		"fred@localhost":            false,
+		"fred":                      false,
+		"":                          false,
+	} {
+		if got := checkEmail(in) == ""; got != ok {
+			t.Errorf("checkEmail(%q) ok = %v, want %v", in, got, ok)
+		}
+	}
+}
