@@ -29,7 +29,7 @@ func (c *Client) doWrite(ctx context.Context, r request, out any, settle Settle)
 	done, serr := settle(ctx, e)
 	switch {
 	case serr != nil:
-		return fmt.Errorf("%w; the server may have applied the request anyway, and checking failed: %v", err, serr)
+		return fmt.Errorf("%w; the server may have applied the request anyway, and checking failed: %w", err, serr)
 	case done:
 		return nil
 	}

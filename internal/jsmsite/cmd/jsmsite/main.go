@@ -129,7 +129,7 @@ func run() error {
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("-addr %q: %v", addr, err)
+		return fmt.Errorf("-addr %q: %w", addr, err)
 	}
 	if host == "localhost" {
 		return nil
