@@ -115,3 +115,37 @@ func TestAccProvider_environment(t *testing.T) {
 		},
 	})
 }
+
+// A provider setting that comes from a resource not yet created is unknown at
+// plan time: the plan fails with the attribute named, never with a panic or
+// a request to a half-known site.
+func TestAccProvider_unknownConfiguration(t *testing.T) {
+	s := newTestSite(t)
+	s.local(t)
+	clearJSMEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "site" {
+  input = %q
+}
+
+provider "jsm" {
+  url       = terraform_data.site.output
+  email     = %q
+  api_token = %q
+}
+
+resource "jsm_customer" "test" {
+  email        = "unknown-config@example.com"
+  display_name = "Unknown Config"
+}
+`, s.url, testEmail, testAPIToken),
+			ExpectError: regexp.MustCompile(`(?s)Unknown provider configuration.*"url" depends on a value not known`),
+		}},
+	})
+	if n := len(s.site.Accounts()); n != 0 {
+		t.Errorf("the site holds %d accounts; nothing may be created with an unknown configuration", n)
+	}
+}
