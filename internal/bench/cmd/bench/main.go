@@ -1,0 +1,273 @@
+// Command bench measures what onboarding many customers costs: it runs the
+// real terraform CLI with the built provider against the standalone local
+// JSM site (cmd/jsmsite), and compares every step with its floor: the same
+// step for the same count of Terraform's built-in terraform_data (F,
+// Terraform's own per-resource work on this machine), plus, where the site
+// injects latency or a rate limit, the time the API needs at the least
+// (requests counted by the site, divided by -parallelism or by the limit).
+//
+// Every measured run starts a fresh site, so its state and request counters
+// are clean, and runs the provider's step and the floor's step one after the
+// other (alternating which goes first), so each ratio is taken within the
+// same run; the table shows medians over -runs runs.
+//
+//	go run ./internal/bench/cmd/bench              # make bench: N=1000, 3 runs, every scenario
+//	go run ./internal/bench/cmd/bench -short       # make bench-short: N=50, 1 run, for CI
+//
+// The process fails when a hard invariant breaks (a terraform command fails,
+// a plan is not empty, the site counts unexpected requests, a rate-limited
+// apply has failures); timing targets are reported, and only fail the run
+// with -strict, as they depend on how busy the machine is.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+type env struct {
+	root         string // module root
+	work         string // scratch directory
+	terraformBin string
+	providerBin  string // what memwrap runs: the provider, or profprovider with -profile
+	nullBin      string // the plugin floor's provider (nullprovider)
+	siteBin      string
+	rcFile       string // Terraform CLI config with dev_overrides to the memwrap directory
+	profileDir   string
+	providerEnv  string // extra environment of the provider processes (memwrap's BENCH_CHILD_ENV)
+
+	n           int
+	runs        int
+	parallelism int
+	latency     time.Duration
+	rateLimit   float64
+	short       bool
+	verbose     bool
+
+	violations []string // broken hard invariants
+}
+
+func (e *env) logf(format string, args ...any) {
+	if e.verbose {
+		fmt.Fprintf(os.Stderr, format+"\n", args...)
+	}
+}
+
+// violate records a broken hard invariant; the run goes on so that the
+// table shows everything, and the process fails at the end.
+func (e *env) violate(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	fmt.Fprintln(os.Stderr, "INVARIANT BROKEN:", msg)
+	e.violations = append(e.violations, msg)
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+var allScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale"}
+
+func run() error {
+	e := &env{}
+	scenarios := flag.String("scenarios", strings.Join(allScenarios, ","), "comma-separated `list` of scenarios: "+strings.Join(allScenarios, ", "))
+	flag.IntVar(&e.n, "n", 1000, "number of customers")
+	flag.IntVar(&e.runs, "runs", 3, "measured runs per scenario; the table shows medians")
+	flag.IntVar(&e.parallelism, "parallelism", 10, "terraform -parallelism")
+	flag.DurationVar(&e.latency, "latency", 100*time.Millisecond, "latency per request of the latency scenario")
+	flag.Float64Var(&e.rateLimit, "rate", 50, "server rate limit of the ratelimit scenario, in requests per second")
+	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50, 1 run; fails on broken invariants, never on timings")
+	out := flag.String("out", "", "also write the results (machine, versions, table) as markdown to `file`")
+	strict := flag.Bool("strict", false, "fail when a target is missed, not only when an invariant breaks")
+	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states, terraform and site logs)")
+	profile := flag.String("profile", "", "write CPU and allocation profiles of every provider process under `dir` (slower; for investigation, not for figures)")
+	flag.StringVar(&e.providerEnv, "provider-env", "", "comma-separated `KEY=VALUE` pairs added to the provider processes' environment only (experiments)")
+	flag.BoolVar(&e.verbose, "v", true, "log every terraform command on stderr")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %v", flag.Args())
+	}
+	setFlags := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { setFlags[f.Name] = true })
+	if e.short {
+		if !setFlags["n"] {
+			e.n = 50
+		}
+		if !setFlags["runs"] {
+			e.runs = 1
+		}
+	}
+	if e.n < 10 || e.runs < 1 || e.parallelism < 1 || e.rateLimit <= 0 {
+		return errors.New("-n must be at least 10, -runs and -parallelism at least 1, -rate positive")
+	}
+	selected := map[string]bool{}
+	for _, s := range strings.Split(*scenarios, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !contains(allScenarios, s) {
+			return fmt.Errorf("-scenarios: unknown scenario %q (have %s)", s, strings.Join(allScenarios, ", "))
+		}
+		selected[s] = true
+	}
+
+	if err := e.setup(*profile); err != nil {
+		return err
+	}
+	if *keep {
+		fmt.Fprintln(os.Stderr, "bench: scratch directory kept:", e.work)
+	} else {
+		defer os.RemoveAll(e.work)
+	}
+
+	rep := &report{env: e, started: time.Now(), loadStart: loadAvg()}
+	for _, s := range allScenarios {
+		if !selected[s] {
+			continue
+		}
+		e.logf("==> %s", s)
+		var err error
+		switch s {
+		case "overhead":
+			err = e.overhead(rep)
+		case "latency":
+			err = e.latencyScenario(rep)
+		case "ratelimit":
+			err = e.ratelimit(rep)
+		case "memberships":
+			err = e.memberships(rep)
+		case "scale":
+			err = e.scale(rep)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	rep.finished = time.Now()
+	rep.loadEnd = loadAvg()
+
+	md := rep.markdown()
+	fmt.Println(md)
+	if *out != "" {
+		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintln(os.Stderr, "bench: results written to", *out)
+	}
+	if len(e.violations) > 0 {
+		return fmt.Errorf("%d invariant(s) broken:\n  %s", len(e.violations), strings.Join(e.violations, "\n  "))
+	}
+	if missed := rep.missed(); len(missed) > 0 {
+		fmt.Fprintf(os.Stderr, "bench: targets missed: %s\n", strings.Join(missed, "; "))
+		if *strict {
+			return errors.New("targets missed (-strict)")
+		}
+	}
+	return nil
+}
+
+// setup builds the provider, the memory wrapper and the site, and writes
+// the Terraform CLI configuration that points dev_overrides at the wrapper.
+func (e *env) setup(profileDir string) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	e.root = root
+	if e.terraformBin, err = exec.LookPath("terraform"); err != nil {
+		return fmt.Errorf("terraform is not on PATH: %w", err)
+	}
+	if e.work, err = os.MkdirTemp("", "jsm-bench-"); err != nil {
+		return err
+	}
+	bin := filepath.Join(e.work, "bin")
+	wrapDir := filepath.Join(e.work, "override")
+	for _, d := range []string{bin, wrapDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	e.providerBin = filepath.Join(bin, "terraform-provider-jsm")
+	e.siteBin = filepath.Join(bin, "jsmsite")
+	e.nullBin = filepath.Join(bin, "terraform-provider-benchnull")
+	builds := [][2]string{
+		{e.providerBin, "."},
+		{e.siteBin, "./internal/jsmsite/cmd/jsmsite"},
+		{e.nullBin, "./internal/bench/cmd/nullprovider"},
+		{filepath.Join(wrapDir, "terraform-provider-jsm"), "./internal/bench/cmd/memwrap"},
+		{filepath.Join(wrapDir, "terraform-provider-benchnull"), "./internal/bench/cmd/memwrap"},
+	}
+	if profileDir != "" {
+		if e.profileDir, err = filepath.Abs(profileDir); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(e.profileDir, 0o755); err != nil {
+			return err
+		}
+		e.providerBin = filepath.Join(bin, "profprovider")
+		builds = append(builds, [2]string{e.providerBin, "./internal/bench/cmd/profprovider"})
+	}
+	e.logf("==> building the provider, the local JSM site and the memory wrapper")
+	for _, b := range builds {
+		cmd := exec.Command("go", "build", "-o", b[0], b[1])
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %w\n%s", b[1], err, out)
+		}
+	}
+	e.rcFile = filepath.Join(e.work, "terraformrc")
+	rc := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/jsmtf/jsm"       = %q
+    "registry.terraform.io/jsmtf/benchnull" = %q
+  }
+  direct {}
+}
+`, wrapDir, wrapDir)
+	return os.WriteFile(e.rcFile, []byte(rc), 0o644)
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("run the benchmark from inside the provider's module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}

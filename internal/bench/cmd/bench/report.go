@@ -1,0 +1,334 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Targets of the benchmark (see BENCHMARKS.md).
+const (
+	targetOverhead    = 1.5  // × F, each step
+	targetLatency     = 1.1  // × (F + requests × latency / parallelism)
+	targetRateLimit   = 1.1  // × (F + requests / limit)
+	target429Share    = 0.05 // of the requests
+	targetMemberships = 25   // membership requests of the apply, at N = 1000
+	targetPeakMiB     = 150  // provider peak RSS at N = 1000
+	targetLinear      = 1.5  // marginal cost per customer, top segment ÷ bottom segment
+)
+
+type report struct {
+	env                *env
+	started, finished  time.Time
+	loadStart, loadEnd string
+	order              []string
+	data               map[string]samples
+	routes             map[string]counts // memberships, by step (last run)
+	rows               []row
+	missedTargets      []string
+	scaleReused        bool // scale's largest N is the overhead scenario's apply
+}
+
+type row struct {
+	scenario, step                  string
+	wall, floor, ideal, ratio, reqs string
+	plugin, pluginRatio             string
+	notes, target, met              string
+}
+
+func (r *report) add(name string, s samples) {
+	if r.data == nil {
+		r.data = map[string]samples{}
+		r.routes = map[string]counts{}
+	}
+	r.order = append(r.order, name)
+	r.data[name] = s
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func maxOf(v []float64) float64 {
+	m := math.NaN()
+	for _, x := range v {
+		if math.IsNaN(m) || x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+func secs(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func ratio(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", v)
+}
+
+func count(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func mib(kib float64) float64 { return kib / 1024 }
+
+// judge records whether a target is met; in -short mode timings are shown
+// but never count as missed.
+func (r *report) judge(ok bool, timing bool, what string) string {
+	switch {
+	case ok:
+		return "yes"
+	case timing && r.env.short:
+		return "no (short: not checked)"
+	}
+	r.missedTargets = append(r.missedTargets, what)
+	return "**no**"
+}
+
+func (r *report) missed() []string { return r.missedTargets }
+
+func (r *report) build() {
+	e := r.env
+	for _, name := range r.order {
+		sm := r.data[name]
+		switch name {
+		case "overhead":
+			for _, step := range []string{"apply", "plan", "destroy"} {
+				rt := sm.median(step + ".ratio")
+				r.rows = append(r.rows, row{
+					scenario: fmt.Sprintf("1 overhead, N=%d", e.n), step: step,
+					wall: secs(sm.median(step + ".wall")), floor: secs(sm.median(step + ".floor")),
+					ideal: secs(sm.median(step + ".floor")), ratio: ratio(rt),
+					plugin: secs(sm.median(step + ".plugin")), pluginRatio: ratio(sm.median(step + ".pluginratio")),
+					reqs:   count(sm.median(step + ".req")),
+					notes:  fmt.Sprintf("provider peak %.0f MiB; %s", mib(maxOf(sm[step+".rss"])), cpuNote(sm, step)),
+					target: fmt.Sprintf("≤ %.1f×", targetOverhead),
+					met:    r.judge(rt <= targetOverhead, true, "overhead "+step),
+				})
+			}
+		case "latency":
+			for _, step := range []string{"apply", "plan"} {
+				rt := sm.median(step + ".ratio")
+				r.rows = append(r.rows, row{
+					scenario: fmt.Sprintf("2 latency %s, -parallelism=%d", e.latency, e.parallelism), step: step,
+					wall: secs(sm.median(step + ".wall")), floor: secs(sm.median(step + ".floor")),
+					ideal: secs(sm.median(step + ".ideal")), ratio: ratio(rt),
+					plugin: secs(sm.median(step + ".plugin")), pluginRatio: ratio(sm.median(step + ".pluginratio")),
+					reqs: count(sm.median(step + ".req")),
+					notes: fmt.Sprintf("ideal = F + %s × %s / %d; %s", count(sm.median(step+".req")), e.latency, e.parallelism,
+						cpuNote(sm, step)),
+					target: fmt.Sprintf("≤ %.1f×", targetLatency),
+					met:    r.judge(rt <= targetLatency, true, "latency "+step),
+				})
+			}
+		case "ratelimit":
+			rt := sm.median("apply.ratio")
+			share := sm.median("apply.429share")
+			fails := maxOf(sm["apply.failures"])
+			r.rows = append(r.rows, row{
+				scenario: fmt.Sprintf("3 rate limit %.0f/s", e.rateLimit), step: "apply",
+				wall: secs(sm.median("apply.wall")), floor: secs(sm.median("apply.floor")),
+				ideal: secs(sm.median("apply.ideal")), ratio: ratio(rt),
+				plugin: secs(sm.median("apply.plugin")), pluginRatio: ratio(sm.median("apply.pluginratio")),
+				reqs: fmt.Sprintf("%s + %s × 429", count(sm.median("apply.req")), count(sm.median("apply.429"))),
+				notes: fmt.Sprintf("ideal = F + %s / %.0f; 429: %.1f %% of %s; failures: %s; %s", count(sm.median("apply.req")), e.rateLimit,
+					100*share, count(sm.median("apply.total")), count(fails), cpuNote(sm, "apply")),
+				target: fmt.Sprintf("≤ %.1f×, < %.0f %% 429, 0 failures", targetRateLimit, 100*target429Share),
+				met: r.judge(rt <= targetRateLimit && share < target429Share && fails == 0, rt > targetRateLimit && share < target429Share && fails == 0,
+					"rate limit"),
+			})
+		case "memberships":
+			for _, step := range []string{"apply", "plan", "destroy"} {
+				m := sm.median(step + ".member_req")
+				rw := row{
+					scenario: fmt.Sprintf("4 memberships, N=%d", e.n), step: step,
+					wall: secs(sm.median(step + ".wall")), floor: "–", ideal: "–", ratio: "–",
+					reqs:  fmt.Sprintf("%s membership + %s customer", count(m), count(sm.median(step+".customer_req"))),
+					notes: "1 organization, 1 desk link",
+				}
+				if step == "apply" {
+					rw.target = fmt.Sprintf("≤ %d membership requests", targetMemberships)
+					// Scaled for other N: the batches grow with N.
+					limit := float64(targetMemberships) * math.Max(1, float64(e.n)/1000)
+					rw.met = r.judge(m <= limit, false, "memberships apply")
+				}
+				r.rows = append(r.rows, rw)
+			}
+		case "scale":
+			sizes := e.scaleSizes()
+			walls := make([]float64, len(sizes))
+			floors := make([]float64, len(sizes))
+			pcpus := make([]float64, len(sizes))
+			for i, n := range sizes {
+				key := "n" + strconv.Itoa(n)
+				walls[i], floors[i], pcpus[i] = sm.median(key+".wall"), sm.median(key+".floor"), sm.median(key+".pcpu")
+			}
+			marg := func(v []float64, i int) float64 { // ms per customer from size i-1 to size i
+				return 1000 * (v[i] - v[i-1]) / float64(sizes[i]-sizes[i-1])
+			}
+			for i, n := range sizes {
+				key := "n" + strconv.Itoa(n)
+				peak := mib(maxOf(sm[key+".rss"]))
+				notes := fmt.Sprintf("%.1f ms/customer; peak %.0f MiB; %s", 1000*walls[i]/float64(n), peak, cpuNote(sm, key))
+				rw := row{
+					scenario: "5 scale", step: fmt.Sprintf("apply N=%d", n),
+					wall: secs(walls[i]), floor: secs(floors[i]), ideal: secs(floors[i]),
+					ratio: ratio(sm.median(key + ".ratio")), reqs: count(float64(n)),
+					plugin: secs(sm.median(key + ".plugin")), pluginRatio: ratio(walls[i] / sm.median(key+".plugin")),
+				}
+				if i > 0 {
+					notes += fmt.Sprintf("; marginal %.1f ms/customer (floor %.1f; provider CPU %.1f)", marg(walls, i), marg(floors, i), marg(pcpus, i))
+				}
+				if i == len(sizes)-1 && r.scaleReused {
+					notes += "; the overhead scenario's apply runs"
+				}
+				if i == len(sizes)-1 {
+					lin := marg(walls, i) / marg(walls, 1)
+					notes += fmt.Sprintf("; marginal growth %.2f× (floor %.2f×; provider CPU %.2f×)", lin, marg(floors, i)/marg(floors, 1), marg(pcpus, i)/marg(pcpus, 1))
+					rw.target = fmt.Sprintf("linear (marginal growth ≤ %.1f×); peak < %d MiB", targetLinear, targetPeakMiB)
+					rw.met = r.judge(lin <= targetLinear && peak < targetPeakMiB, !(peak >= targetPeakMiB), "scale")
+				}
+				rw.notes = notes
+				r.rows = append(r.rows, rw)
+			}
+		}
+	}
+}
+
+// cpuNote says where the CPU time of a step went.
+func cpuNote(sm samples, key string) string {
+	note := fmt.Sprintf("CPU s: provider %.1f + terraform %.1f; floor F %.1f",
+		sm.median(key+".pcpu"), sm.median(key+".tcpu"), sm.median(key+".fcpu"))
+	if v := sm[key+".plugincpu"]; len(v) > 0 {
+		note += fmt.Sprintf(", plugin floor P %.1f", median(v))
+	}
+	return note
+}
+
+func (r *report) markdown() string {
+	r.build()
+	for i := range r.rows {
+		if r.rows[i].plugin == "" {
+			r.rows[i].plugin, r.rows[i].pluginRatio = "–", "–"
+		}
+	}
+	e := r.env
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Results %s\n\n", r.started.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "- Machine: %s\n", machine())
+	fmt.Fprintf(&b, "- Terraform %s, %s, provider built from this tree\n", terraformVersion(e.terraformBin), goVersion())
+	fmt.Fprintf(&b, "- N=%d, %d run(s) per scenario (medians; ratios taken within each run), -parallelism=%d; took %s; load average %s at the start, %s at the end\n\n",
+		e.n, e.runs, e.parallelism, r.finished.Sub(r.started).Round(time.Second), r.loadStart, r.loadEnd)
+
+	b.WriteString("| Scenario | Step | Wall (s) | Floor F (s) | Ideal (s) | Ratio | Target | Met | Plugin floor P (s) | Ratio to P-ideal | API requests | Notes |\n")
+	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |\n")
+	for _, rw := range r.rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			rw.scenario, rw.step, rw.wall, rw.floor, rw.ideal, rw.ratio, rw.target, rw.met, rw.plugin, rw.pluginRatio, rw.reqs, rw.notes)
+	}
+	if len(r.routes) > 0 {
+		b.WriteString("\nMemberships, API requests by route and status (last run):\n\n")
+		b.WriteString("| Route | apply | plan | destroy |\n| --- | ---: | ---: | ---: |\n")
+		keys := map[string]bool{}
+		for _, c := range r.routes {
+			for route, byStatus := range c {
+				for st := range byStatus {
+					keys[fmt.Sprintf("%s → %d", route, st)] = true
+				}
+			}
+		}
+		var sorted []string
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		sort.Strings(sorted)
+		for _, k := range sorted {
+			route, stStr, _ := strings.Cut(k, " → ")
+			st, _ := strconv.Atoi(stStr)
+			cell := func(step string) string {
+				if n := r.routes[step][route][st]; n > 0 {
+					return strconv.Itoa(n)
+				}
+				return ""
+			}
+			fmt.Fprintf(&b, "| `%s` → %d | %s | %s | %s |\n", route, st, cell("apply"), cell("plan"), cell("destroy"))
+		}
+	}
+	if len(e.violations) > 0 {
+		fmt.Fprintf(&b, "\n**%d invariant(s) broken**: %s\n", len(e.violations), strings.Join(e.violations, "; "))
+	}
+	return b.String()
+}
+
+func machine() string {
+	model := "?"
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+		f.Close()
+	}
+	mem := "?"
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+				if kib, err := strconv.ParseFloat(f[1], 64); err == nil {
+					mem = fmt.Sprintf("%.0f GiB", kib/1024/1024)
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("%s/%s, %d CPUs (%s), %s RAM", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), model, mem)
+}
+
+func terraformVersion(bin string) string {
+	out, err := exec.Command(bin, "version", "-json").Output()
+	if err != nil {
+		return "?"
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if json.Unmarshal(out, &v) != nil {
+		return "?"
+	}
+	return v.Version
+}
+
+func goVersion() string {
+	out, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		return runtime.Version()
+	}
+	return strings.TrimSpace(string(out))
+}

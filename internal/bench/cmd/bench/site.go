@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// site is one standalone local JSM site process (cmd/jsmsite), started
+// fresh for every measured run so that its accounts and counters are clean.
+type site struct {
+	cmd               *exec.Cmd
+	url, email, token string
+	logPath           string
+	exited            chan struct{}
+	waitErr           error
+}
+
+// startSite runs the site binary on a free loopback port with the given
+// extra flags (fault injection) and waits until it reports its URL.
+func (e *env) startSite(dir string, flags ...string) (*site, error) {
+	envFile := filepath.Join(dir, "site.env")
+	logPath := filepath.Join(dir, "site.log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-log=false"}, flags...)
+	cmd := exec.Command(e.siteBin, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	s := &site{cmd: cmd, logPath: logPath, exited: make(chan struct{})}
+	go func() { s.waitErr = cmd.Wait(); logf.Close(); close(s.exited) }()
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if vals, err := readEnvFile(envFile); err == nil && vals["JSM_URL"] != "" {
+			s.url, s.email, s.token = vals["JSM_URL"], vals["JSM_EMAIL"], vals["JSM_API_TOKEN"]
+			return s, nil
+		}
+		select {
+		case <-s.exited:
+			out, _ := os.ReadFile(logPath)
+			return nil, fmt.Errorf("the local JSM site exited before listening (%w):\n%s", s.waitErr, out)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, fmt.Errorf("the local JSM site did not report its URL within 30s")
+		}
+	}
+}
+
+func readEnvFile(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
+			out[k] = v
+		}
+	}
+	return out, sc.Err()
+}
+
+// env is what a terraform command needs to reach this site.
+func (s *site) env() []string {
+	return []string{"JSM_URL=" + s.url, "JSM_EMAIL=" + s.email, "JSM_API_TOKEN=" + s.token}
+}
+
+func (s *site) stop() {
+	select {
+	case <-s.exited:
+		return
+	default:
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.exited
+	}
+}
+
+// get GETs a /__site/ route and decodes the JSON answer.
+func (s *site) get(path string, out any) error {
+	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth(s.email, s.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// counts are requests by route name and status, as GET /__site/stats
+// reports them.
+type counts map[string]map[int]int
+
+// stats reads the site's request counters (GET /__site/stats).
+func (s *site) stats() (counts, error) {
+	var raw struct {
+		Requests map[string]map[string]int `json:"requests"`
+	}
+	if err := s.get("/__site/stats", &raw); err != nil {
+		return nil, fmt.Errorf("reading the site's request counters: %w", err)
+	}
+	out := counts{}
+	for route, byStatus := range raw.Requests {
+		out[route] = map[int]int{}
+		for st, n := range byStatus {
+			code, err := strconv.Atoi(st)
+			if err != nil {
+				return nil, fmt.Errorf("/__site/stats: status %q: %w", st, err)
+			}
+			out[route][code] = n
+		}
+	}
+	return out, nil
+}
+
+// isAPI tells the API routes (what the provider calls) from the site's own
+// /__site/ routes (what the benchmark calls).
+func isAPI(route string) bool { return !strings.Contains(route, " /__site/") }
+
+// minus is c - before, API routes only.
+func (c counts) minus(before counts) counts {
+	out := counts{}
+	for route, byStatus := range c {
+		if !isAPI(route) {
+			continue
+		}
+		for st, n := range byStatus {
+			if d := n - before[route][st]; d != 0 {
+				if out[route] == nil {
+					out[route] = map[int]int{}
+				}
+				out[route][st] = d
+			}
+		}
+	}
+	return out
+}
+
+// total sums the requests of the routes route selects (all when nil), of
+// status st (all when st < 0).
+func (c counts) total(route func(string) bool, st int) int {
+	n := 0
+	for r, byStatus := range c {
+		if route != nil && !route(r) {
+			continue
+		}
+		for s, k := range byStatus {
+			if st < 0 || s == st {
+				n += k
+			}
+		}
+	}
+	return n
+}
+
+func routeIs(names ...string) func(string) bool {
+	return func(r string) bool {
+		for _, n := range names {
+			if r == n {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func routeNot(names ...string) func(string) bool {
+	in := routeIs(names...)
+	return func(r string) bool { return !in(r) }
+}
+
+// Route names, as the site names them (their ServeMux patterns).
+const (
+	routeCreateCustomer = "POST /rest/servicedeskapi/customer"
+	routeGetUser        = "GET /rest/api/3/user"
+)
+
+// customerRoutes are the routes jsm_customer uses in a run without conflicts.
+var customerRoutes = routeIs(routeCreateCustomer, routeGetUser)
+
+// failed counts the answers with an error status (4xx, 5xx) or none at all.
+func (c counts) failed() int {
+	n := 0
+	for _, byStatus := range c {
+		for st, k := range byStatus {
+			if st >= 400 || st == 0 {
+				n += k
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,131 @@
+// Command profprovider is the provider's plugin server, as in the module's
+// main.go, that also writes a CPU profile and a heap profile of its own
+// process when BENCH_PROFILE_DIR is set: cpu-<pid>.pprof and heap-<pid>.pprof,
+// and mem-<pid>.txt, the peaks of the live heap (after a GC), of the heap
+// objects (live and garbage) and of the memory the runtime holds, sampled
+// every 20 ms.
+// Terraform cannot run a provider under a profiler, and a provider launched
+// by Terraform ends when Terraform asks it to stop (Serve returns), which is
+// when the profiles are written. `bench -profile DIR` uses it in place of
+// the real provider.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/provider"
+)
+
+func main() {
+	dir := os.Getenv("BENCH_PROFILE_DIR")
+	var stop func()
+	if dir != "" {
+		stop = startProfiles(dir)
+	}
+	quietLogsUnlessRequested() // as the real main.go does
+	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
+		Address:         "registry.terraform.io/jsmtf/jsm",
+		ProtocolVersion: 6,
+	})
+	if stop != nil {
+		stop()
+	}
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
+
+// quietLogsUnlessRequested is a copy of the one in the module's logging.go.
+func quietLogsUnlessRequested() {
+	for _, k := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_JSM",
+		"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
+		if os.Getenv(k) != "" {
+			return
+		}
+	}
+	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_JSM"} {
+		_ = os.Setenv(k, "off")
+	}
+}
+
+func startProfiles(dir string) func() {
+	pid := os.Getpid()
+	cpu, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", pid)))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "profprovider:", err)
+		return nil
+	}
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		fmt.Fprintln(os.Stderr, "profprovider:", err)
+		cpu.Close()
+		return nil
+	}
+	done := make(chan struct{})
+	memDone := sampleMemory(filepath.Join(dir, fmt.Sprintf("mem-%d.txt", pid)), done)
+	return func() {
+		close(done)
+		<-memDone
+		pprof.StopCPUProfile()
+		cpu.Close()
+		runtime.GC()
+		if g, err := os.Create(filepath.Join(dir, fmt.Sprintf("goroutines-%d.txt", pid))); err == nil {
+			_ = pprof.Lookup("goroutine").WriteTo(g, 1)
+			g.Close()
+		}
+		if heap, err := os.Create(filepath.Join(dir, fmt.Sprintf("heap-%d.pprof", pid))); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(heap, 0)
+			heap.Close()
+		}
+	}
+}
+
+// sampleMemory records the peaks of a few runtime metrics until done.
+func sampleMemory(path string, done <-chan struct{}) <-chan struct{} {
+	names := []string{"/gc/heap/live:bytes", "/memory/classes/heap/objects:bytes", "/memory/classes/total:bytes", "/gc/heap/goal:bytes", "/sched/goroutines:goroutines"}
+	samples := make([]metrics.Sample, len(names))
+	for i, n := range names {
+		samples[i].Name = n
+	}
+	peaks := make([]uint64, len(names))
+	out := make(chan struct{})
+	go func() {
+		defer close(out)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(samples)
+			for i, s := range samples {
+				if s.Value.Kind() == metrics.KindUint64 {
+					peaks[i] = max(peaks[i], s.Value.Uint64())
+				}
+			}
+			select {
+			case <-done:
+				if f, err := os.Create(path); err == nil {
+					for i, n := range names {
+						if strings.HasSuffix(n, ":bytes") {
+							fmt.Fprintf(f, "%s %.1f MiB\n", n, float64(peaks[i])/(1<<20))
+						} else {
+							fmt.Fprintf(f, "%s %d\n", n, peaks[i])
+						}
+					}
+					f.Close()
+				}
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return out
+}
