@@ -269,31 +269,24 @@ func (s *Site) OrganizationMembers(id string) []string {
 // AddOrganizationMembers adds accounts to an organization out of band (a
 // portal sign-up, another tool); unknown account IDs are added too.
 func (s *Site) AddOrganizationMembers(id string, accountIDs ...string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.orgLocked(id)
-	if !ok {
-		return false
-	}
-	for _, a := range accountIDs {
-		o.members[a] = true
-	}
-	s.saveOrLog()
-	return true
+	return s.orgMutate(id, func(o *orgRecord) bool {
+		for _, a := range accountIDs {
+			o.members[a] = true
+		}
+		return true
+	})
 }
 
 // RemoveOrganizationMember removes one account from an organization out of
 // band; it reports whether the account was a member.
 func (s *Site) RemoveOrganizationMember(id, accountID string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.orgLocked(id)
-	if !ok || !o.members[accountID] {
-		return false
-	}
-	delete(o.members, accountID)
-	s.saveOrLog()
-	return true
+	return s.orgMutate(id, func(o *orgRecord) bool {
+		if !o.members[accountID] {
+			return false
+		}
+		delete(o.members, accountID)
+		return true
+	})
 }
 
 // OrganizationProperty returns a property's stored JSON value.
@@ -313,29 +306,32 @@ func (s *Site) SetOrganizationProperty(id, key string, value json.RawMessage) bo
 	if !json.Valid(value) {
 		return false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.orgLocked(id)
-	if !ok {
-		return false
-	}
-	o.props[key] = append(json.RawMessage(nil), value...)
-	s.saveOrLog()
-	return true
+	return s.orgMutate(id, func(o *orgRecord) bool {
+		o.props[key] = append(json.RawMessage(nil), value...)
+		return true
+	})
 }
 
 // DeleteOrganizationProperty removes a property out of band.
 func (s *Site) DeleteOrganizationProperty(id, key string) bool {
+	return s.orgMutate(id, func(o *orgRecord) bool {
+		if _, ok := o.props[key]; !ok {
+			return false
+		}
+		delete(o.props, key)
+		return true
+	})
+}
+
+// orgMutate applies f to an organization under the lock and saves when f
+// reports a change, as deskMutate does for desks.
+func (s *Site) orgMutate(id string, f func(*orgRecord) bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, ok := s.orgLocked(id)
-	if !ok {
+	if !ok || !f(o) {
 		return false
 	}
-	if _, ok := o.props[key]; !ok {
-		return false
-	}
-	delete(o.props, key)
 	s.saveOrLog()
 	return true
 }

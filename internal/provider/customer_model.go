@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -58,7 +59,7 @@ func (m *customerAccount) setFromUser(ctx context.Context, u *jsm.User) diag.Dia
 }
 
 func equalFoldString(v types.String, s string) bool {
-	return !v.IsNull() && !v.IsUnknown() && equalFold(v.ValueString(), s)
+	return !v.IsNull() && !v.IsUnknown() && strings.EqualFold(v.ValueString(), s)
 }
 
 func stringOrNull(s string) types.String {

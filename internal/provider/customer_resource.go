@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -155,7 +156,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !equalFold(state.Email.ValueString(), plan.Email.ValueString())) {
+	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !strings.EqualFold(state.Email.ValueString(), plan.Email.ValueString())) {
 		return // the customer is replaced, so the new one takes the new name
 	}
 	if plan.DisplayName.IsUnknown() || plan.DisplayName.Equal(state.DisplayName) {

@@ -9,8 +9,6 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) }
-
 // clientFrom takes the client the provider configured; nil means the
 // provider is not configured yet (validation), which is not an error.
 func clientFrom(data any, diags *diag.Diagnostics) *jsm.Client {
