@@ -48,6 +48,10 @@ type Config struct {
 	MaxRequestsPerSecond float64
 	// Logger receives the request log; nil logs nothing.
 	Logger Logger
+
+	// MaxListItems is the most items one listing reads before it fails
+	// (0: DefaultMaxListItems).
+	MaxListItems int
 }
 
 // Client calls one site. It is safe for concurrent use.
@@ -63,6 +67,7 @@ type Client struct {
 	log           Logger
 	maxServerWait time.Duration
 	waitHook      func(time.Duration) time.Duration // tests: observe and shorten waits
+	maxListItems  int
 }
 
 // ValidateBaseURL checks that raw is an absolute https URL, or http on a
@@ -100,7 +105,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{base: base, userAgent: cfg.UserAgent, hc: cfg.HTTPClient}
+	c := &Client{base: base, userAgent: cfg.UserAgent, hc: cfg.HTTPClient, maxListItems: cfg.MaxListItems}
+	if c.maxListItems <= 0 {
+		c.maxListItems = DefaultMaxListItems
+	}
 	basic := cfg.Email != "" || cfg.APIToken != ""
 	switch {
 	case basic && cfg.AccessToken != "":

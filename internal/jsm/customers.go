@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -167,29 +168,39 @@ func (c *Client) GetUser(ctx context.Context, accountID string) (*User, error) {
 // checked; an account whose email is hidden cannot be matched. Nothing found
 // is IsNotFound.
 func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, error) {
-	const pageSize = 50
+	const pageSize, maxPages = 50, 20
+	const path = "/rest/api/3/user/search"
 	// A prefix query on a full email matches few accounts; the bound only
 	// guards against a server that never stops paging.
-	for start := 0; start < 20*pageSize; start += pageSize {
+	var prev []string
+	for n := 0; n < maxPages; n++ {
 		var page []platformUser
 		err := c.do(ctx, request{
 			method: http.MethodGet,
-			path:   "/rest/api/3/user/search",
-			query:  url.Values{"query": {email}, "startAt": {fmt.Sprint(start)}, "maxResults": {fmt.Sprint(pageSize)}},
+			path:   path,
+			query:  url.Values{"query": {email}, "startAt": {fmt.Sprint(n * pageSize)}, "maxResults": {fmt.Sprint(pageSize)}},
 		}, &page)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range page {
+		ids := make([]string, len(page))
+		for i, p := range page {
 			if p.EmailAddress != nil && strings.EqualFold(*p.EmailAddress, email) {
 				return p.user(), nil
 			}
+			ids[i] = p.AccountID
 		}
 		if len(page) < pageSize {
-			break
+			return nil, fmt.Errorf("no account with email %s: %w", email, ErrNotFound)
 		}
+		if slices.Equal(ids, prev) {
+			return nil, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
+				"the search stopped because it would not advance (a proxy or server that ignores startAt)", path, n*pageSize)
+		}
+		prev = ids
 	}
-	return nil, fmt.Errorf("no account with email %s: %w", email, ErrNotFound)
+	return nil, fmt.Errorf("GET %s: more than %d accounts match the email %s without one having it exactly; "+
+		"stopped there rather than read on", path, maxPages*pageSize, email)
 }
 
 // RevokePortalAccess takes a portal-only customer's access away.

@@ -1,7 +1,9 @@
 package jsm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,9 +14,11 @@ import (
 // PageLimit is the page size asked for; JSM never hands out more than 50.
 const PageLimit = 50
 
-// maxPages bounds a paged read, so a server that never says isLastPage
-// cannot loop a Terraform run forever (a million items at 50 a page).
-const maxPages = 20000
+// DefaultMaxListItems is the most items one listing reads before it fails
+// (Config.MaxListItems): far above any organization, desk or membership list
+// the provider manages, it bounds memory and requests (2,000 pages) should a
+// server keep handing out new items.
+const DefaultMaxListItems = 100000
 
 // page is the servicedeskapi PagedDTO.
 type page[T any] struct {
@@ -28,13 +32,14 @@ type page[T any] struct {
 // getPaged GETs every page of r's paged list, in order, and hands each item
 // to visit until it returns false. It follows start and isLastPage, and
 // advances by what the server returned, so a server that lowers limit is
-// honored.
+// honored. A page that does not advance (another start than asked, or the
+// previous page again) and a list longer than the client's item cap stop
+// the listing with an error: without them a server that always answers
+// isLastPage false would be read until the run is killed.
 func getPaged[T any](ctx context.Context, c *Client, r request, visit func(T) bool) error {
-	start := 0
-	for n := 0; ; n++ {
-		if n == maxPages {
-			return fmt.Errorf("GET %s: still not on the last page after %d pages; giving up", r.path, maxPages)
-		}
+	start, seen := 0, 0
+	var prev []json.RawMessage
+	for {
 		q := url.Values{}
 		for k, v := range r.query {
 			q[k] = v
@@ -43,11 +48,22 @@ func getPaged[T any](ctx context.Context, c *Client, r request, visit func(T) bo
 		q.Set("limit", strconv.Itoa(PageLimit))
 		pr := r
 		pr.method, pr.query = http.MethodGet, q
-		var p page[T]
+		var p page[json.RawMessage]
 		if err := c.do(ctx, pr, &p); err != nil {
 			return err
 		}
-		for _, v := range p.Values {
+		if err := checkAdvance(r.path, start, p.Start, p.Values, prev); err != nil {
+			return err
+		}
+		for _, raw := range p.Values {
+			if seen == c.maxListItems {
+				return listTooLong(r.path, c.maxListItems)
+			}
+			seen++
+			var v T
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return fmt.Errorf("GET %s: an item of the page at start=%d is not the expected JSON: %w", r.path, start, err)
+			}
 			if !visit(v) {
 				return nil
 			}
@@ -59,7 +75,40 @@ func getPaged[T any](ctx context.Context, c *Client, r request, visit func(T) bo
 			return fmt.Errorf("GET %s: the server answered an empty page at start=%d that is not the last", r.path, start)
 		}
 		start += len(p.Values)
+		prev = p.Values
 	}
+}
+
+// checkAdvance fails a page that does not move the listing forward: one
+// whose start is not the one asked for, or whose items are the previous
+// page's (a server that ignores start).
+func checkAdvance(path string, asked, got int, items, prev []json.RawMessage) error {
+	if got != asked {
+		return fmt.Errorf("GET %s: asked for the page at start=%d, the server answered start=%d; "+
+			"the listing stopped because it would not advance (a proxy or server that ignores start)", path, asked, got)
+	}
+	if len(items) > 0 && samePage(items, prev) {
+		return fmt.Errorf("GET %s: the page at start=%d repeats the previous page; "+
+			"the listing stopped because it would not advance (a proxy or server that ignores start)", path, asked)
+	}
+	return nil
+}
+
+func samePage(a, b []json.RawMessage) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func listTooLong(path string, limit int) error {
+	return fmt.Errorf("GET %s: the list holds more than %d items, the most the provider reads in one listing; "+
+		"stopped there rather than read on (a server that keeps handing out new items, or a list far larger than expected)", path, limit)
 }
 
 // listPaged collects every item of a paged list.

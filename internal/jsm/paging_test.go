@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -182,5 +183,90 @@ func TestExperimentalHeaderAndHints(t *testing.T) {
 		[]byte(`{"errorMessage":"This API is experimental."}`))
 	if !strings.Contains(e.Error(), "X-ExperimentalApi: opt-in") {
 		t.Fatalf("412 without hint: %v", e)
+	}
+}
+
+// stuckServer answers every GET with the first page of a long list and
+// isLastPage false, as a server or proxy that ignores start does; echo says
+// whether the answer's start repeats the one asked for (else it is 0).
+type stuckServer struct {
+	echo bool
+	n    atomic.Int32
+}
+
+func (s *stuckServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.n.Add(1)
+	start := 0
+	if s.echo {
+		start, _ = strconv.Atoi(r.URL.Query().Get("start"))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"size":2,"start":%d,"limit":50,"isLastPage":false,"values":[{"id":"1","name":"A"},{"id":"2","name":"B"}]}`, start)
+}
+
+func TestPagingThatDoesNotAdvanceStops(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		echo bool
+		want string
+	}{
+		{"start not the one asked", false, "answered start=0"},
+		{"same page again", true, "repeats the previous page"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &stuckServer{echo: tc.echo}
+			c := newPagedClient(t, s)
+			_, err := c.ListOrganizations(context.Background())
+			if err == nil || !strings.Contains(err.Error(), "GET /rest/servicedeskapi/organization: ") ||
+				!strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want an error naming the endpoint and %q, got %v", tc.want, err)
+			}
+			if n := s.n.Load(); n != 2 {
+				t.Fatalf("%d requests, want 2 (stop at the first page that does not advance)", n)
+			}
+		})
+	}
+}
+
+func TestPagingStopsAtTheItemCap(t *testing.T) {
+	srv := httptest.NewServer(&pagedServer{n: 30, serverLimit: 7})
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", MaxRetries: -1, MaxListItems: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListOrganizations(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "GET /rest/servicedeskapi/organization: the list holds more than 10 items") {
+		t.Fatalf("want the item cap error, got %v", err)
+	}
+	// A list of exactly the cap, and a search that stops before it, pass.
+	if o, err := c.FindOrganizationByName(context.Background(), "Org 9"); err != nil || o.ID != "9" {
+		t.Fatalf("found %+v, %v", o, err)
+	}
+	srv10 := httptest.NewServer(&pagedServer{n: 10, serverLimit: 7})
+	t.Cleanup(srv10.Close)
+	c10, _ := New(Config{BaseURL: srv10.URL, Email: "admin@example.com", APIToken: "t", MaxRetries: -1, MaxListItems: 10})
+	if orgs, err := c10.ListOrganizations(context.Background()); err != nil || len(orgs) != 10 {
+		t.Fatalf("a list of exactly the cap: %d, %v", len(orgs), err)
+	}
+}
+
+func TestFindUserByEmailStopsOnARepeatedPage(t *testing.T) {
+	var n atomic.Int32
+	c := newPagedClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1) // ignores startAt: always the same 50 accounts
+		users := make([]string, 50)
+		for i := range users {
+			users[i] = fmt.Sprintf(`{"accountId":"qm:%d","displayName":"Fred %d","active":true}`, i, i)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, "["+strings.Join(users, ",")+"]")
+	}))
+	_, err := c.FindUserByEmail(context.Background(), "fred@example.com")
+	if err == nil || IsNotFound(err) || !strings.Contains(err.Error(), "GET /rest/api/3/user/search: the page at startAt=50 repeats") {
+		t.Fatalf("want the repeated-page error, got %v", err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("%d requests, want 2", n.Load())
 	}
 }

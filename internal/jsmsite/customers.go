@@ -258,6 +258,9 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	maxResults = min(maxResults, maxMaxResults)
+	if stuckPaging(r) != "" {
+		startAt = 0
+	}
 
 	var matches []Account
 	switch {

@@ -1,6 +1,8 @@
 package jsmsite
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -38,7 +40,31 @@ type Faults struct {
 	// PATCH, DELETE) that are applied, then answered with a 502 or with a
 	// dropped connection: the answer is lost, the change is not.
 	CommitThen502, CommitThenDrop float64
+
+	// QuotaExhausted answers every API request 429 as a site whose hourly
+	// points-based quota is spent does: RateLimit-Reason
+	// jira-quota-tenant-based, Retry-After and X-RateLimit-Reset naming
+	// QuotaReset, or the next full hour (UTC) when QuotaReset is zero. Once
+	// QuotaReset has passed, requests go through again.
+	QuotaExhausted bool
+	QuotaReset     time.Time
+	// FailNext answers the next FailNext API requests with FailNextStatus
+	// (a 5xx or 429; default 503) and Retry-After (see RetryAfter), then
+	// serves normally: a deterministic outage for tests.
+	FailNext       int
+	FailNextStatus int
+	// StuckPaging makes the paged lists (the servicedeskapi lists and user
+	// search) ignore start/startAt and always answer the first page, never
+	// the last: StuckPagingRepeat echoes the start asked for, StuckPagingRestart
+	// answers start 0. A broken proxy or server; the real site pages.
+	StuckPaging string
 }
+
+// StuckPaging modes.
+const (
+	StuckPagingRepeat  = "repeat"
+	StuckPagingRestart = "restart"
+)
 
 // Validate checks that fractions are within [0,1] and sum to at most 1.
 func (f Faults) Validate() error {
@@ -55,8 +81,16 @@ func (f Faults) Validate() error {
 	if f.CommitThen502+f.CommitThenDrop > 1 {
 		return errors.New("jsmsite: CommitThen502 + CommitThenDrop must not exceed 1")
 	}
-	if f.Latency < 0 || f.LatencyJitter < 0 || f.RetryAfter < 0 || f.RateLimit < 0 || f.Burst < 0 {
-		return errors.New("jsmsite: latencies, RetryAfter, RateLimit and Burst must not be negative")
+	switch f.StuckPaging {
+	case "", StuckPagingRepeat, StuckPagingRestart:
+	default:
+		return fmt.Errorf("jsmsite: StuckPaging = %q must be empty, %q or %q", f.StuckPaging, StuckPagingRepeat, StuckPagingRestart)
+	}
+	if f.FailNextStatus != 0 && f.FailNextStatus != http.StatusTooManyRequests && (f.FailNextStatus < 500 || f.FailNextStatus > 599) {
+		return fmt.Errorf("jsmsite: FailNextStatus = %d must be 429 or a 5xx", f.FailNextStatus)
+	}
+	if f.Latency < 0 || f.FailNext < 0 || f.LatencyJitter < 0 || f.RetryAfter < 0 || f.RateLimit < 0 || f.Burst < 0 {
+		return errors.New("jsmsite: latencies, RetryAfter, RateLimit, Burst and FailNext must not be negative")
 	}
 	return nil
 }
@@ -220,7 +254,14 @@ func (fi *faultInjector) middleware(route string, next http.Handler) http.Handle
 func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Handler) {
 	fi.mu.Lock()
 	f, bucket := fi.f, fi.bucket
+	failNext := fi.f.FailNext > 0
+	if failNext {
+		fi.f.FailNext--
+	}
 	fi.mu.Unlock()
+	if f.StuckPaging != "" {
+		r = r.WithContext(context.WithValue(r.Context(), stuckPagingKey{}, f.StuckPaging))
+	}
 
 	if d := f.Latency + time.Duration(rand.Float64()*float64(f.LatencyJitter)); d > 0 {
 		t := time.NewTimer(d)
@@ -231,11 +272,23 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Han
 			return
 		}
 	}
+	if f.QuotaExhausted && quotaExhausted(w, r, f.QuotaReset) {
+		return
+	}
 	if bucket != nil && !fi.admit(w, bucket, f) {
 		return
 	}
 
 	retryAfter := strconv.Itoa(max(1, int(math.Ceil(f.RetryAfter.Seconds()))))
+	if failNext {
+		w.Header().Set("Retry-After", retryAfter)
+		status := cmp.Or(f.FailNextStatus, http.StatusServiceUnavailable)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("RateLimit-Reason", "jira-burst-based")
+		}
+		writeHTML(w, status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
+		return
+	}
 	switch u := rand.Float64(); {
 	case u < f.Fail429:
 		w.Header().Set("Retry-After", retryAfter)
@@ -294,6 +347,32 @@ func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter, f Faults
 	w.WriteHeader(http.StatusTooManyRequests)
 	_, _ = w.Write([]byte(`{"errorMessages":["Rate limit exceeded."],"errors":{}}` + "\n"))
 	return false
+}
+
+// quotaExhausted answers 429 as Atlassian does for a spent hourly quota,
+// until reset (zero: the next full hour); it reports whether it answered.
+func quotaExhausted(w *countingWriter, r *http.Request, reset time.Time) bool {
+	now := time.Now()
+	if reset.IsZero() {
+		reset = now.UTC().Truncate(time.Hour).Add(time.Hour)
+	}
+	if !now.Before(reset) {
+		return false
+	}
+	h := w.Header()
+	h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(reset.Sub(now).Seconds())))))
+	h.Set("X-RateLimit-Reset", reset.UTC().Format(time.RFC3339))
+	h.Set("RateLimit-Reason", "jira-quota-tenant-based")
+	writeError(w, r, http.StatusTooManyRequests, "rate.limit.exceeded", "Rate limit exceeded.")
+	return true
+}
+
+type stuckPagingKey struct{}
+
+// stuckPaging is the StuckPaging mode in force for r ("" when none).
+func stuckPaging(r *http.Request) string {
+	m, _ := r.Context().Value(stuckPagingKey{}).(string)
+	return m
 }
 
 // writeHTML answers like a proxy or load balancer in front of the site.

@@ -1,6 +1,7 @@
 package jsmsite
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -205,5 +206,74 @@ func TestFaults_concurrent(t *testing.T) {
 	wg.Wait()
 	if n := f.site.RequestCount("GET /rest/api/3/myself", -1); n != 80 {
 		t.Errorf("counted %d requests, want 80", n)
+	}
+}
+
+// get sends an authenticated GET and returns the answer with its body read.
+func (f *fixture) get(path string) (*http.Response, string) {
+	f.t.Helper()
+	req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+	req.SetBasicAuth(testEmail, testToken)
+	resp, err := f.srv.Client().Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestFaults_quotaExhausted(t *testing.T) {
+	f := newFixture(t, Config{})
+	setFaults(t, f.site, Faults{QuotaExhausted: true})
+	resp, body := f.get("/rest/servicedeskapi/organization")
+	now := time.Now()
+	nextHour := now.UTC().Truncate(time.Hour).Add(time.Hour)
+	secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if resp.StatusCode != 429 || resp.Header.Get("RateLimit-Reason") != "jira-quota-tenant-based" ||
+		resp.Header.Get("X-RateLimit-Reset") != nextHour.Format(time.RFC3339) ||
+		secs < 1 || time.Duration(secs)*time.Second > time.Until(nextHour)+2*time.Second || !strings.Contains(body, "Rate limit") {
+		t.Fatalf("got %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+	// A reset in the past restores the quota.
+	setFaults(t, f.site, Faults{QuotaExhausted: true, QuotaReset: now.Add(-time.Second)})
+	if resp, _ := f.get("/rest/servicedeskapi/organization"); resp.StatusCode != 200 {
+		t.Fatalf("after the reset: %d", resp.StatusCode)
+	}
+}
+
+func TestFaults_failNext(t *testing.T) {
+	f := newFixture(t, Config{})
+	setFaults(t, f.site, Faults{FailNext: 2, FailNextStatus: 500})
+	for i, want := range []int{500, 500, 200} {
+		resp, _ := f.get("/rest/servicedeskapi/organization")
+		if resp.StatusCode != want || want == 500 && resp.Header.Get("Retry-After") != "1" {
+			t.Fatalf("request %d: %d, Retry-After %q; want %d", i, resp.StatusCode, resp.Header.Get("Retry-After"), want)
+		}
+	}
+	if f.site.Faults().FailNext != 0 {
+		t.Fatal("FailNext is not counted down")
+	}
+}
+
+func TestFaults_stuckPaging(t *testing.T) {
+	f := newFixture(t, Config{})
+	f.createOrg("A")
+	for mode, wantStart := range map[string]string{StuckPagingRepeat: `"start":1`, StuckPagingRestart: `"start":0`} {
+		setFaults(t, f.site, Faults{StuckPaging: mode})
+		_, body := f.get("/rest/servicedeskapi/organization?start=1")
+		if !strings.Contains(body, wantStart) || !strings.Contains(body, `"isLastPage":false`) || !strings.Contains(body, `"name":"A"`) {
+			t.Errorf("%s: %s", mode, body)
+		}
+	}
+	setFaults(t, f.site, Faults{StuckPaging: StuckPagingRepeat})
+	if _, body := f.get("/rest/api/3/user/search?query=admin&startAt=1"); !strings.Contains(body, "accountId") {
+		t.Errorf("user search ignores startAt: %s", body)
+	}
+	if err := (Faults{StuckPaging: "x"}).Validate(); err == nil {
+		t.Error("unknown StuckPaging accepted")
+	}
+	if err := (Faults{FailNextStatus: 404}).Validate(); err == nil {
+		t.Error("FailNextStatus 404 accepted")
 	}
 }

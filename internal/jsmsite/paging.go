@@ -69,10 +69,17 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 	if !ok {
 		return
 	}
-	end := min(start+limit, len(items))
+	from, stuck := start, stuckPaging(r)
+	switch stuck {
+	case StuckPagingRepeat:
+		from = 0
+	case StuckPagingRestart:
+		from, start = 0, 0
+	}
+	end := min(from+limit, len(items))
 	values := []T{}
-	if start < len(items) {
-		values = append(values, items[start:end]...)
+	if from < len(items) {
+		values = append(values, items[from:end]...)
 	}
 	base := baseURL(r)
 	link := func(s int) string {
@@ -86,7 +93,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 		Size:       len(values),
 		Start:      start,
 		Limit:      limit,
-		IsLastPage: start+len(values) >= len(items),
+		IsLastPage: stuck == "" && start+len(values) >= len(items),
 		Links:      pageLinksDTO{Base: base + "/rest/servicedeskapi", Context: ""},
 		Values:     values,
 	}

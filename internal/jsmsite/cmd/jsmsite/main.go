@@ -51,6 +51,8 @@ func run() error {
 	flag.Float64Var(&faults.Fail503, "fail-503", 0, "`fraction` of API requests answered 503")
 	flag.Float64Var(&faults.CommitThen502, "commit-then-502", 0, "`fraction` of writes applied, then answered 502")
 	flag.Float64Var(&faults.CommitThenDrop, "commit-then-drop", 0, "`fraction` of writes applied, then answered by dropping the connection")
+	flag.BoolVar(&faults.QuotaExhausted, "quota-exhausted", false, "answer every API request 429 as a site whose hourly quota is spent, until the next full hour")
+	flag.StringVar(&faults.StuckPaging, "stuck-paging", "", "paged lists ignore start and never end: `mode` repeat (echo start) or restart (start 0)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
