@@ -49,9 +49,27 @@ type Config struct {
 	// Logger receives the request log; nil logs nothing.
 	Logger Logger
 
+	// MaxRetryWait is the longest wait before a retry that the server may
+	// ask for (Retry-After, X-RateLimit-Reset) and the client sleeps
+	// through; a longer one fails the call at once, with the reason and the
+	// time the limit resets (0: DefaultMaxRetryWait).
+	MaxRetryWait time.Duration
+	// MaxCallDuration bounds one call, all its attempts and waits included
+	// (0: DefaultMaxCallDuration; negative: no bound but the context's).
+	MaxCallDuration time.Duration
+	// LimitNames are what the caller's users call MaxRetryWait and
+	// MaxCallDuration, so errors can say which setting to raise.
+	LimitNames LimitNames
+
 	// MaxListItems is the most items one listing reads before it fails
 	// (0: DefaultMaxListItems).
 	MaxListItems int
+}
+
+// LimitNames name the client's limits in errors, e.g. "the provider's
+// max_retry_wait"; empty names are left out.
+type LimitNames struct {
+	MaxRetryWait, MaxCallDuration string
 }
 
 // Client calls one site. It is safe for concurrent use.
@@ -62,12 +80,14 @@ type Client struct {
 	hc        *http.Client
 
 	// The retrying, paced stack (transport.go, pacer.go).
-	rc            *retryablehttp.Client
-	pacer         *Pacer
-	log           Logger
-	maxServerWait time.Duration
-	waitHook      func(time.Duration) time.Duration // tests: observe and shorten waits
-	maxListItems  int
+	rc              *retryablehttp.Client
+	pacer           *Pacer
+	log             Logger
+	maxRetryWait    time.Duration
+	maxCallDuration time.Duration // 0: no budget
+	limitNames      LimitNames
+	waitHook        func(time.Duration) time.Duration // tests: observe and shorten waits
+	maxListItems    int
 }
 
 // ValidateBaseURL checks that raw is an absolute https URL, or http on a
@@ -180,7 +200,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	resp, st, err := c.send(req, r, payload)
 	if err != nil {
 		return &Error{Method: r.method, Path: r.path, Cause: scrubURLError(err),
-			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied}
+			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied, GaveUp: st.gaveUp}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -188,7 +208,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
 	if err := decodeResponse(r.method, r.path, resp.StatusCode, body, out); err != nil {
-		err.Attempts, err.MayHaveApplied = st.attempts, st.mayHaveApplied
+		err.Attempts, err.MayHaveApplied, err.GaveUp = st.attempts, st.mayHaveApplied, st.gaveUp
 		return err
 	}
 	return nil

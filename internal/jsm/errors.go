@@ -36,6 +36,10 @@ type Error struct {
 	// may have applied it. A 409 or 404 after such an attempt may be the
 	// echo of the call's own success; see MayHaveApplied.
 	MayHaveApplied bool
+	// GaveUp says why the call was not retried although retries were left:
+	// the server asked for a wait longer than the client makes (a spent
+	// quota), with the reason and the time the limit resets.
+	GaveUp string
 }
 
 func (e *Error) Error() string {
@@ -68,7 +72,13 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) writeAttempts(b *strings.Builder) {
-	if e.Attempts > 1 {
+	if e.GaveUp != "" {
+		if !strings.HasSuffix(b.String(), ".") {
+			b.WriteString(".")
+		}
+		b.WriteString(" " + strings.ToUpper(e.GaveUp[:1]) + e.GaveUp[1:])
+	}
+	if e.Attempts > 1 && !errors.Is(e.Cause, ErrCallBudget) { // that one counts them itself
 		fmt.Fprintf(b, " (after %d attempts)", e.Attempts)
 	}
 }

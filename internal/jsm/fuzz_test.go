@@ -128,8 +128,8 @@ func FuzzServerWait(f *testing.F) {
 		if d < 0 {
 			t.Fatalf("negative wait %v", d)
 		}
-		c := &Client{maxServerWait: DefaultMaxServerWait, log: nopLogger{}}
-		if w := c.backoff(time.Second, 30*time.Second, 3, &http.Response{StatusCode: 429, Header: h}); w < 0 || w > DefaultMaxServerWait*6/5+time.Millisecond {
+		c := &Client{maxRetryWait: DefaultMaxRetryWait, log: nopLogger{}}
+		if w := c.backoff(time.Second, 30*time.Second, 3, &http.Response{StatusCode: 429, Header: h}); w < 0 || w > DefaultMaxRetryWait {
 			t.Fatalf("wait %v out of bounds", w)
 		}
 	})

@@ -2,8 +2,10 @@ package jsm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -23,25 +25,38 @@ const (
 	DefaultMaxRetries   = 5
 	DefaultRetryWaitMin = 1 * time.Second
 	DefaultRetryWaitMax = 30 * time.Second
-	// DefaultMaxServerWait bounds a wait the server asks for (Retry-After,
-	// X-RateLimit-Reset): honoured up to this, so a bogus header cannot
-	// stall a run for hours. The context still ends any wait earlier.
-	DefaultMaxServerWait = 5 * time.Minute
+	// DefaultMaxRetryWait is the longest wait the server may ask for
+	// (Retry-After, X-RateLimit-Reset) that the client sleeps through; a
+	// longer one (an hourly quota is spent) fails the call at once.
+	DefaultMaxRetryWait = 5 * time.Minute
+	// DefaultMaxCallDuration bounds one call, all attempts and waits
+	// included, to what a CI job can afford.
+	DefaultMaxCallDuration = 10 * time.Minute
+	// warnWait: waits at least this long are logged at WARN, so a run that
+	// seems stuck says why.
+	warnWait = 5 * time.Second
 )
 
 // Logger receives the client's request log: one DEBUG line per attempt
-// (method, path, status, attempt, duration, rate-limit headers) and the
-// bodies at TRACE. Fields never hold the Authorization header or tokens.
-// Implementations must be safe for concurrent use.
+// (method, path, status, attempt, duration, rate-limit headers), the
+// bodies at TRACE, and long waits at WARN. Fields never hold the
+// Authorization header or tokens. Implementations must be safe for
+// concurrent use.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 	Trace(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
 func (nopLogger) Trace(context.Context, string, map[string]any) {}
+func (nopLogger) Warn(context.Context, string, map[string]any)  {}
+
+// ErrCallBudget is in the chain of the error of a call that ran out of its
+// time budget (Config.MaxCallDuration).
+var ErrCallBudget = errors.New("the call's time budget ran out")
 
 // Rate-limit headers logged with every answer that carries them.
 var rateLimitHeaders = []string{
@@ -65,6 +80,12 @@ type call struct {
 	// (connection lost after sending, timeout, 5xx), so the server may have
 	// applied it even though the call fails or a retry answers 409/404.
 	mayHaveApplied bool
+	started        time.Time
+	budget         bool // the context's deadline is the call's time budget
+	lastStatus     int  // of the last answer; 0 before any
+	// gaveUp says why retrying stopped before the retries ran out (the
+	// server asked for a wait too long); it ends the call's error.
+	gaveUp string
 }
 
 func callFrom(ctx context.Context) *call {
@@ -81,7 +102,9 @@ func (c *Client) initTransport(cfg Config) {
 		c.log = nopLogger{}
 	}
 	c.pacer = NewPacer(cfg.MaxRequestsPerSecond)
-	c.maxServerWait = DefaultMaxServerWait
+	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
+	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
+	c.limitNames = cfg.LimitNames
 
 	inner := *c.hc // never modify the caller's client
 	base := inner.Transport
@@ -113,7 +136,7 @@ func (c *Client) initTransport(cfg Config) {
 		RetryWaitMin: waitMin,
 		RetryWaitMax: waitMax,
 		RetryMax:     retries,
-		CheckRetry:   checkRetry,
+		CheckRetry:   c.checkRetry,
 		Backoff:      c.backoff,
 		// Hand back the last answer (a 429 or 503 after the last retry) so it
 		// is decoded like any other error, status and server message included.
@@ -121,9 +144,11 @@ func (c *Client) initTransport(cfg Config) {
 	}
 }
 
-// checkRetry retries 429, 502, 503, 504 and transport failures (connection
-// errors, timeouts), but never once the caller's context is done.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// checkRetry retries 429, 502, 503, 504, any 5xx that names a wait
+// (Retry-After), and transport failures (connection errors, timeouts), but
+// never once the caller's context is done, nor when the server asks for a
+// wait the client will not make (see giveUpWaiting).
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -132,39 +157,118 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		// certificate, bad scheme, redirect loops).
 		return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true, nil
+	wait, source := serverWait(resp, time.Now())
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusBadGateway,
+		resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
+	case resp.StatusCode >= 500 && source != "":
+	default:
+		return false, nil
 	}
-	return false, nil
+	if source != "" && c.giveUpWaiting(ctx, resp, wait) {
+		return false, nil // the answer itself is the call's error
+	}
+	return true, nil
+}
+
+// giveUpWaiting reports whether a wait the server asks for is longer than
+// the client waits for one answer (maxRetryWait) or ends after the call's
+// time budget; then it records why in the call, so the call fails at once
+// with the reason and the reset time rather than sleeping first.
+func (c *Client) giveUpWaiting(ctx context.Context, resp *http.Response, wait time.Duration) bool {
+	st := callFrom(ctx)
+	if st == nil {
+		return false
+	}
+	now := time.Now()
+	var limit string
+	switch deadline, ok := ctx.Deadline(); {
+	case wait > c.maxRetryWait:
+		limit = fmt.Sprintf("longer than the longest wait allowed for one answer (%s%s)", c.maxRetryWait, named(c.limitNames.MaxRetryWait))
+	case ok && now.Add(wait).After(deadline) && st.budget:
+		limit = fmt.Sprintf("past the end of the call's time budget (%s%s)", c.maxCallDuration, named(c.limitNames.MaxCallDuration))
+	default:
+		return false
+	}
+	reason := "HTTP " + strconv.Itoa(resp.StatusCode)
+	if r := resp.Header.Get("RateLimit-Reason"); r != "" {
+		reason = "RateLimit-Reason " + sanitizeHeader(r)
+	}
+	what := "the limit resets"
+	if strings.Contains(strings.ToLower(reason), "quota") {
+		what = "the quota resets"
+	}
+	reset, ok := parseISOTime(resp.Header.Get("X-RateLimit-Reset"))
+	if !ok || reset.Before(now) {
+		reset = now.Add(wait)
+	}
+	st.gaveUp = fmt.Sprintf("not retried: the server asks to wait %s (%s; %s at %s), %s; try again after that time",
+		wait.Round(time.Second), reason, what, reset.UTC().Format(time.RFC3339), limit)
+	return true
+}
+
+// named formats a limit's user-facing name, if the caller gave one.
+func named(name string) string {
+	if name == "" {
+		return ""
+	}
+	return ", " + name
+}
+
+// sanitizeHeader keeps a header value short and printable for a message.
+func sanitizeHeader(v string) string {
+	v = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, v)
+	if len(v) > 64 {
+		v = v[:64]
+	}
+	return strings.ToValidUTF8(v, "")
 }
 
 // backoff is the wait before retry number attempt+1. A wait the server
-// names (Retry-After, X-RateLimit-Reset) wins, capped at maxServerWait,
-// plus up to 20 % so that workers refused together do not return together.
-// Otherwise it is exponential from waitMin, doubling to waitMax, with the
-// 0.7 to 1.3 jitter Atlassian advises.
+// names (Retry-After, X-RateLimit-Reset) wins, plus up to 20 % so that
+// workers refused together do not return together, within maxRetryWait
+// (checkRetry has already failed a longer one). Otherwise it is
+// exponential from waitMin, doubling to waitMax, with the 0.7 to 1.3
+// jitter Atlassian advises. Waits of warnWait or more are logged at WARN.
 func (c *Client) backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
 	wait, source := serverWait(resp, time.Now())
 	if source != "" {
-		wait = min(wait, c.maxServerWait)
-		wait += time.Duration(rand.Float64() * 0.2 * float64(wait))
+		wait = min(wait, c.maxRetryWait)
+		wait = min(wait+time.Duration(rand.Float64()*0.2*float64(wait)), max(wait, c.maxRetryWait))
 	} else {
 		source = "backoff"
 		wait = expBackoff(waitMin, waitMax, attempt, rand.Float64())
 	}
+	if resp != nil && resp.Request != nil {
+		c.logWait(resp, wait, source)
+	}
 	if c.waitHook != nil {
 		wait = c.waitHook(wait)
 	}
-	if resp != nil && resp.Request != nil {
-		ctx := resp.Request.Context()
-		fields := map[string]any{"wait_ms": wait.Milliseconds(), "wait_source": source, "http_status": resp.StatusCode}
-		if st := callFrom(ctx); st != nil {
-			fields["http_method"], fields["http_path"], fields["attempt"] = st.method, st.path, st.attempts
-		}
-		c.log.Debug(ctx, "waiting before retrying", fields)
-	}
 	return wait
+}
+
+// logWait logs a wait before a retry: at DEBUG, and at WARN when long.
+func (c *Client) logWait(resp *http.Response, wait time.Duration, source string) {
+	ctx := resp.Request.Context()
+	fields := map[string]any{"wait_ms": wait.Milliseconds(), "wait_source": source, "http_status": resp.StatusCode}
+	if st := callFrom(ctx); st != nil {
+		fields["http_method"], fields["http_path"], fields["attempt"] = st.method, st.path, st.attempts
+	}
+	reason := "HTTP " + strconv.Itoa(resp.StatusCode)
+	if r := resp.Header.Get("RateLimit-Reason"); r != "" {
+		reason = sanitizeHeader(r)
+		fields["ratelimit_reason"] = reason
+	}
+	c.log.Debug(ctx, "waiting before retrying", fields)
+	if wait >= warnWait {
+		c.log.Warn(ctx, fmt.Sprintf("waiting %s before retrying (%s)", wait.Round(100*time.Millisecond), reason), fields)
+	}
 }
 
 // expBackoff is waitMin*2^attempt, capped at waitMax, times jitter mapped
@@ -267,6 +371,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	elapsed := time.Since(start)
 	t.c.pacer.Observe(ctx, resp, t.c.log)
+	if resp != nil {
+		st.lastStatus = resp.StatusCode
+	}
 
 	if st.write && (err != nil && !neverSent(err) || resp != nil && resp.StatusCode >= 500) {
 		st.mayHaveApplied = true
@@ -329,13 +436,22 @@ func clip(b []byte) string {
 	return string(b)
 }
 
-// send performs one logical call with retries and pacing. The answer's body
-// is already read into memory. st tells how many attempts were made and
-// whether a write may have been applied.
+// send performs one logical call with retries and pacing, within the
+// call's time budget. The answer's body is already read into memory. st
+// tells how many attempts were made, whether a write may have been applied
+// and why retrying stopped early, if it did.
 func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
-	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload}
-	req = req.WithContext(context.WithValue(req.Context(), callKey{}, st))
-	rreq, err := retryablehttp.FromRequest(req)
+	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
+		started: time.Now()}
+	parent := req.Context()
+	ctx := context.WithValue(parent, callKey{}, st)
+	if c.maxCallDuration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, c.maxCallDuration, ErrCallBudget)
+		defer cancel() // the body is already in memory
+		st.budget = true
+	}
+	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
 	if err != nil {
 		return nil, st, err
 	}
@@ -344,7 +460,22 @@ func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Respo
 		resp.Body.Close()
 		resp = nil
 	}
+	if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), ErrCallBudget) {
+		err = c.budgetError(st)
+	}
 	return resp, st, err
+}
+
+// budgetError says that a call ran out of its time budget: how long it
+// tried, in how many attempts, and what it last heard.
+func (c *Client) budgetError(st *call) error {
+	last := "no answer"
+	if st.lastStatus != 0 {
+		last = "HTTP " + strconv.Itoa(st.lastStatus)
+	}
+	return fmt.Errorf("%w: gave up after %s and %d attempt(s) (the most one call may take is %s%s); the last answer was %s",
+		ErrCallBudget, time.Since(st.started).Round(100*time.Millisecond), st.attempts, c.maxCallDuration,
+		named(c.limitNames.MaxCallDuration), last)
 }
 
 // Pacer returns the client's shared request pacer (for tests and metrics).

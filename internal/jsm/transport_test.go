@@ -115,7 +115,7 @@ func TestRetry_serverWaits(t *testing.T) {
 		"Retry-After seconds on 503": {503, []string{"Retry-After", "3"}, 3 * time.Second, 3600 * time.Millisecond},
 		"Retry-After HTTP date":      {429, []string{"Retry-After", now.Add(20 * time.Second).UTC().Format(http.TimeFormat)}, 15 * time.Second, 24 * time.Second},
 		"X-RateLimit-Reset":          {429, []string{"X-RateLimit-Reset", now.Add(10 * time.Second).UTC().Format(time.RFC3339)}, 8 * time.Second, 12 * time.Second},
-		"Retry-After beyond the cap": {429, []string{"Retry-After", "86400"}, DefaultMaxServerWait, DefaultMaxServerWait * 6 / 5},
+		"jitter within the cap":      {429, []string{"Retry-After", "299"}, 299 * time.Second, DefaultMaxRetryWait},
 		"no header: backoff":         {502, nil, 700 * time.Millisecond, 1300 * time.Millisecond},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -179,7 +179,7 @@ func TestRetry_notRetried(t *testing.T) {
 
 // A wait the server asks for ends when the context does.
 func TestRetry_contextCancelStopsWaiting(t *testing.T) {
-	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(429, "Retry-After", "3600")}}
+	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(429, "Retry-After", "120")}}
 	c, err := New(Config{BaseURL: rtServe(t, s).URL, Email: tEmail, APIToken: tToken})
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +198,7 @@ func TestRetry_contextCancelStopsWaiting(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
-	case <-time.After(30 * time.Second): // far below the hour asked for
+	case <-time.After(30 * time.Second): // far below the two minutes asked for
 		t.Fatal("still waiting after the context was canceled")
 	}
 }
@@ -356,6 +356,7 @@ func (l *recLogger) add(level, msg string, f map[string]any) {
 }
 func (l *recLogger) Debug(_ context.Context, msg string, f map[string]any) { l.add("DEBUG", msg, f) }
 func (l *recLogger) Trace(_ context.Context, msg string, f map[string]any) { l.add("TRACE", msg, f) }
+func (l *recLogger) Warn(_ context.Context, msg string, f map[string]any)  { l.add("WARN", msg, f) }
 
 func TestLogging_attemptsWithoutSecrets(t *testing.T) {
 	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){

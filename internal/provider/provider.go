@@ -46,6 +46,8 @@ type providerModel struct {
 
 	MaxRetries           types.Int64   `tfsdk:"max_retries"`
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
+	MaxRetryWait         types.String  `tfsdk:"max_retry_wait"`
+	MaxCallDuration      types.String  `tfsdk:"max_call_duration"`
 }
 
 func (p *jsmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -126,7 +128,7 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	settings := resolveSettings(cfg, os.Getenv)
 	resp.Diagnostics.Append(settings.validate()...)
-	transport, diags := resolveTransportSettings(cfg.MaxRetries, cfg.MaxRequestsPerSecond, os.Getenv)
+	transport, diags := resolveTransportSettings(cfg, os.Getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

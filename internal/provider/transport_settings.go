@@ -24,6 +24,15 @@ import (
 const (
 	envMaxRetries           = "JSM_MAX_RETRIES"
 	envMaxRequestsPerSecond = "JSM_MAX_REQUESTS_PER_SECOND"
+	envMaxRetryWait         = "JSM_MAX_RETRY_WAIT"
+	envMaxCallDuration      = "JSM_MAX_CALL_DURATION"
+)
+
+// Bounds of the duration settings: below a second nothing could succeed
+// against a real site; a day is already far beyond any CI job.
+var (
+	maxRetryWaitBounds    = durationBounds{min: time.Second, max: 24 * time.Hour}
+	maxCallDurationBounds = durationBounds{min: time.Second, max: 24 * time.Hour}
 )
 
 // testRetryWait, when non-zero, replaces the backoff bounds. Test-only: set
@@ -49,21 +58,76 @@ func transportAttributes() map[string]schema.Attribute {
 			Optional:   true,
 			Validators: []validator.Float64{float64validator.AtLeast(0.01)},
 		},
+		"max_retry_wait": schema.StringAttribute{
+			MarkdownDescription: "The longest wait before a retry that the provider accepts from the site, as a " +
+				"duration such as `90s` or `5m` (from `1s` to `24h`). Atlassian answers `429` with a `Retry-After` " +
+				"of seconds under burst limits, but up to the next full hour when an hourly quota " +
+				"(`RateLimit-Reason: jira-quota-*`) is spent. A longer wait fails the operation at once, with the " +
+				"reason and the UTC time the limit resets, instead of sleeping first. Waits of 5 s or more are " +
+				"logged at `WARN`. Defaults to the `" + envMaxRetryWait + "` environment variable, else `" +
+				jsm.DefaultMaxRetryWait.String() + "`.",
+			Optional:   true,
+			Validators: []validator.String{maxRetryWaitBounds},
+		},
+		"max_call_duration": schema.StringAttribute{
+			MarkdownDescription: "How long one API call may take in all, every retry and wait included, as a " +
+				"duration such as `2m` or `1h` (from `1s` to `24h`). When it runs out the operation fails, naming " +
+				"the request, how long it tried and how many attempts it made. Defaults to the `" + envMaxCallDuration +
+				"` environment variable, else `" + jsm.DefaultMaxCallDuration.String() + "`, which fits a CI job.",
+			Optional:   true,
+			Validators: []validator.String{maxCallDurationBounds},
+		},
 	}
 }
 
-// transportSettings are max_retries and max_requests_per_second after HCL
-// and the environment are merged.
+// durationBounds validates a Go duration string (such as 90s or 5m) within
+// [min, max], at plan time when known.
+type durationBounds struct{ min, max time.Duration }
+
+func (v durationBounds) Description(context.Context) string {
+	return "must be a duration such as 90s or 5m, from " + v.min.String() + " to " + v.max.String()
+}
+
+func (v durationBounds) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationBounds) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, msg := v.parse(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", msg)
+	}
+}
+
+// parse returns the duration s names, or why it is not acceptable.
+func (v durationBounds) parse(s string) (time.Duration, string) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return 0, strconv.Quote(s) + " is not a duration: write a number with a unit, such as 90s, 5m or 1h30m."
+	case d < v.min || d > v.max:
+		return 0, strconv.Quote(s) + " is out of range: it must be from " + v.min.String() + " to " + v.max.String() + "."
+	}
+	return d, ""
+}
+
+// transportSettings are max_retries, max_requests_per_second,
+// max_retry_wait and max_call_duration after HCL and the environment are
+// merged.
 type transportSettings struct {
 	maxRetries           int64
 	maxRequestsPerSecond float64
+	maxRetryWait         time.Duration
+	maxCallDuration      time.Duration
 }
 
 // resolveTransportSettings reads the attributes, else their environment
 // variables; a malformed variable is an error that names it.
-func resolveTransportSettings(retries types.Int64, rps types.Float64, getenv func(string) string) (transportSettings, diag.Diagnostics) {
+func resolveTransportSettings(cfg providerModel, getenv func(string) string) (transportSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	ts := transportSettings{maxRetries: jsm.DefaultMaxRetries}
+	retries, rps := cfg.MaxRetries, cfg.MaxRequestsPerSecond
+	ts := transportSettings{maxRetries: jsm.DefaultMaxRetries, maxRetryWait: jsm.DefaultMaxRetryWait,
+		maxCallDuration: jsm.DefaultMaxCallDuration}
 	switch v := strings.TrimSpace(getenv(envMaxRetries)); {
 	case !retries.IsNull():
 		ts.maxRetries = retries.ValueInt64()
@@ -88,7 +152,29 @@ func resolveTransportSettings(retries types.Int64, rps types.Float64, getenv fun
 			ts.maxRequestsPerSecond = f
 		}
 	}
+	resolveDuration(&ts.maxRetryWait, "max_retry_wait", cfg.MaxRetryWait, envMaxRetryWait, maxRetryWaitBounds, getenv, &diags)
+	resolveDuration(&ts.maxCallDuration, "max_call_duration", cfg.MaxCallDuration, envMaxCallDuration, maxCallDurationBounds, getenv, &diags)
 	return ts, diags
+}
+
+// resolveDuration sets *dst from the attribute, else from its environment
+// variable, else leaves the default; the attribute's validator has already
+// checked a value from HCL.
+func resolveDuration(dst *time.Duration, attr string, v types.String, env string, b durationBounds,
+	getenv func(string) string, diags *diag.Diagnostics) {
+	src, from := v.ValueString(), "The "+attr+" attribute"
+	if v.IsNull() || v.IsUnknown() {
+		src, from = strings.TrimSpace(getenv(env)), "The "+env+" environment variable"
+	}
+	if src == "" {
+		return
+	}
+	d, msg := b.parse(src)
+	if msg != "" {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+attr, from+" is "+msg)
+		return
+	}
+	*dst = d
 }
 
 // apply puts the settings, the logger and the test-only waits into cfg.
@@ -98,6 +184,11 @@ func (ts transportSettings) apply(cfg *jsm.Config) {
 		cfg.MaxRetries = -1 // jsm reads 0 as "the default"
 	}
 	cfg.MaxRequestsPerSecond = ts.maxRequestsPerSecond
+	cfg.MaxRetryWait, cfg.MaxCallDuration = ts.maxRetryWait, ts.maxCallDuration
+	cfg.LimitNames = jsm.LimitNames{
+		MaxRetryWait:    "the provider's max_retry_wait or " + envMaxRetryWait,
+		MaxCallDuration: "the provider's max_call_duration or " + envMaxCallDuration,
+	}
 	cfg.RetryWaitMin, cfg.RetryWaitMax = testRetryWait.min, testRetryWait.max
 	cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
 }
@@ -138,4 +229,8 @@ func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) 
 
 func (l tfLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Trace(l.mask(ctx), msg, fields)
+}
+
+func (l tfLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(l.mask(ctx), msg, fields)
 }
