@@ -92,7 +92,7 @@ func TestBudget_endsTheCall(t *testing.T) {
 		attempts string
 	}{
 		"always 503":    {rtAnswer(503), "the last answer was HTTP 503", ""},
-		"a slow answer": {slow, "the last answer was no answer", "and 1 attempt(s)"},
+		"a slow answer": {slow, "no answer came", "and 1 attempt(s)"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){tc.answer}}

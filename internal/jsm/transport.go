@@ -181,12 +181,14 @@ func (c *Client) giveUpWaiting(ctx context.Context, resp *http.Response, wait ti
 		return false
 	}
 	now := time.Now()
-	var limit string
+	var limit, remedy string
 	switch deadline, ok := ctx.Deadline(); {
 	case wait > c.maxRetryWait:
 		limit = fmt.Sprintf("longer than the longest wait allowed for one answer (%s%s)", c.maxRetryWait, named(c.limitNames.MaxRetryWait))
+		remedy = "try again after that time"
 	case ok && now.Add(wait).After(deadline) && st.budget:
 		limit = fmt.Sprintf("past the end of the call's time budget (%s%s)", c.maxCallDuration, named(c.limitNames.MaxCallDuration))
+		remedy = "try again later, or allow calls more time"
 	default:
 		return false
 	}
@@ -194,16 +196,19 @@ func (c *Client) giveUpWaiting(ctx context.Context, resp *http.Response, wait ti
 	if r := resp.Header.Get("RateLimit-Reason"); r != "" {
 		reason = "RateLimit-Reason " + sanitizeHeader(r)
 	}
-	what := "the limit resets"
-	if strings.Contains(strings.ToLower(reason), "quota") {
+	what := "the server expects to be back"
+	switch {
+	case strings.Contains(strings.ToLower(reason), "quota"):
 		what = "the quota resets"
+	case resp.StatusCode == http.StatusTooManyRequests:
+		what = "the limit resets"
 	}
 	reset, ok := parseISOTime(resp.Header.Get("X-RateLimit-Reset"))
 	if !ok || reset.Before(now) {
 		reset = now.Add(wait)
 	}
-	st.gaveUp = fmt.Sprintf("not retried: the server asks to wait %s (%s; %s at %s), %s; try again after that time",
-		wait.Round(time.Second), reason, what, reset.UTC().Format(time.RFC3339), limit)
+	st.gaveUp = fmt.Sprintf("not retried: the server asks to wait %s (%s; %s at %s), %s; %s",
+		wait.Round(time.Second), reason, what, reset.UTC().Format(time.RFC3339), limit, remedy)
 	return true
 }
 
@@ -469,11 +474,11 @@ func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Respo
 // budgetError says that a call ran out of its time budget: how long it
 // tried, in how many attempts, and what it last heard.
 func (c *Client) budgetError(st *call) error {
-	last := "no answer"
+	last := "no answer came"
 	if st.lastStatus != 0 {
-		last = "HTTP " + strconv.Itoa(st.lastStatus)
+		last = "the last answer was HTTP " + strconv.Itoa(st.lastStatus)
 	}
-	return fmt.Errorf("%w: gave up after %s and %d attempt(s) (the most one call may take is %s%s); the last answer was %s",
+	return fmt.Errorf("%w: gave up after %s and %d attempt(s) (the most one call may take is %s%s); %s",
 		ErrCallBudget, time.Since(st.started).Round(100*time.Millisecond), st.attempts, c.maxCallDuration,
 		named(c.limitNames.MaxCallDuration), last)
 }

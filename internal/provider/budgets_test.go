@@ -3,10 +3,16 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
@@ -72,6 +78,124 @@ func TestAccPaging_notAdvancingStops(t *testing.T) {
 	for _, err := range counts {
 		if err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// A site whose hourly quota is spent answers 429 with a Retry-After of
+// most of an hour: the plan fails at once, with the reason and the reset
+// time, instead of sleeping (or, as before, retrying after five minutes).
+func TestAccQuota_exhaustedFailsFast(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	org, err := s.client.CreateOrganization(context.Background(), randomName("Quota Org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset := time.Now().Add(50 * time.Minute).UTC().Truncate(time.Second)
+	var took time.Duration
+	var start time.Time
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				setFaults(t, site, jsmsite.Faults{QuotaExhausted: true, QuotaReset: reset})()
+				start = time.Now()
+			},
+			Config: s.provider() + fmt.Sprintf("data \"jsm_organization\" \"x\" {\n  id = %q\n}\n", org.ID),
+			ExpectError: regexp.MustCompile(`(?s)GET /rest/servicedeskapi/organization/` + org.ID + `: HTTP 429.*` +
+				`Not\s+retried:\s+the\s+server\s+asks\s+to\s+wait\s+(49m|50m).*jira-quota-tenant-based.*` +
+				`quota\s+resets\s+at\s+` + regexp.QuoteMeta(reset.Format(time.RFC3339)) + `.*max_retry_wait`),
+		}},
+	})
+	took = time.Since(start)
+	if took > 30*time.Second {
+		t.Errorf("the plan took %v; it must fail at once", took)
+	}
+	if n := site.RequestCount("", http.StatusTooManyRequests); n == 0 || n > 2 {
+		t.Errorf("%d requests answered 429, want 1 or 2 (one per read, no retry)", n)
+	}
+}
+
+// A 500 or 503 that carries Retry-After is retried like a 429, and the
+// read succeeds.
+func TestAcc5xxWithRetryAfterIsRetried(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Outage Org")
+	org, err := s.client.CreateOrganization(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.provider() + fmt.Sprintf("data \"jsm_organization\" \"x\" {\n  id = %q\n}\n", org.ID)
+	route := "GET /rest/servicedeskapi/organization/{organizationId}"
+	var steps []resource.TestStep
+	for _, status := range []int{http.StatusInternalServerError, http.StatusServiceUnavailable} {
+		steps = append(steps, resource.TestStep{
+			PreConfig: setFaults(t, site, jsmsite.Faults{FailNext: 1, FailNextStatus: status, RetryAfter: time.Second}),
+			Config:    cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.jsm_organization.x", tfjsonpath.New("name"), knownvalue.StringExact(name)),
+			},
+			Check: func(*terraform.State) error {
+				if got := site.Requests()[route]; got[status] != 1 || got[http.StatusOK] == 0 {
+					return fmt.Errorf("%s answered %v, want one %d, then 200s", route, got, status)
+				}
+				return nil
+			},
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+}
+
+// max_call_duration stops a call against a site that answers too slowly,
+// or keeps answering 503: the error names the request and the budget.
+func TestAccCallBudget(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	org, err := s.client.CreateOrganization(context.Background(), randomName("Budget Org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.providerWith(t, "  max_call_duration = \"1s\"\n") +
+		fmt.Sprintf("data \"jsm_organization\" \"x\" {\n  id = %q\n}\n", org.ID)
+	endpoint := regexp.QuoteMeta("GET /rest/servicedeskapi/organization/" + org.ID + ": ")
+	var start time.Time
+	var took []time.Duration
+	begin := func(f jsmsite.Faults) func() {
+		return func() {
+			if !start.IsZero() {
+				took = append(took, time.Since(start))
+			}
+			setFaults(t, site, f)()
+			start = time.Now()
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: begin(jsmsite.Faults{Latency: 20 * time.Second}),
+				Config:    cfg,
+				ExpectError: regexp.MustCompile(`(?s)` + endpoint + `the\s+call's\s+time\s+budget\s+ran\s+out:\s+gave\s+up\s+after\s+1(\.\d)?s\s+and\s+1\s+attempt.*` +
+					`max_call_duration.*no\s+answer\s+came`),
+			},
+			{
+				PreConfig: begin(jsmsite.Faults{Fail503: 1, RetryAfter: time.Second}),
+				Config:    cfg,
+				ExpectError: regexp.MustCompile(`(?s)` + endpoint + `HTTP\s+503.*Not\s+retried:.*past\s+the\s+end\s+of\s+the\s+call's\s+time\s+budget\s+\(1s,` +
+					`.*max_call_duration`),
+			},
+			{
+				PreConfig:   begin(jsmsite.Faults{}),
+				Config:      s.providerWith(t, "  max_call_duration = \"ten minutes\"\n") + "data \"jsm_organization\" \"x\" {\n  id = \"1\"\n}\n",
+				ExpectError: regexp.MustCompile(`(?s)Invalid duration.*"ten minutes" is not a duration`),
+			},
+		},
+	})
+	for i, d := range took {
+		if d > 15*time.Second { // Terraform may read the data source twice
+			t.Errorf("step %d took %v; the budget is 1s", i+1, d)
 		}
 	}
 }

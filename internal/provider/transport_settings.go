@@ -186,8 +186,8 @@ func (ts transportSettings) apply(cfg *jsm.Config) {
 	cfg.MaxRequestsPerSecond = ts.maxRequestsPerSecond
 	cfg.MaxRetryWait, cfg.MaxCallDuration = ts.maxRetryWait, ts.maxCallDuration
 	cfg.LimitNames = jsm.LimitNames{
-		MaxRetryWait:    "the provider's max_retry_wait or " + envMaxRetryWait,
-		MaxCallDuration: "the provider's max_call_duration or " + envMaxCallDuration,
+		MaxRetryWait:    "set by the provider's max_retry_wait or " + envMaxRetryWait,
+		MaxCallDuration: "set by the provider's max_call_duration or " + envMaxCallDuration,
 	}
 	cfg.RetryWaitMin, cfg.RetryWaitMax = testRetryWait.min, testRetryWait.max
 	cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
