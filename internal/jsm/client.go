@@ -36,8 +36,9 @@ type Config struct {
 	// is not modified).
 	HTTPClient *http.Client
 
-	// MaxRetries is how often an attempt answered 429, 502, 503 or 504, or
-	// lost to a connection error or timeout, is retried: 0 means
+	// MaxRetries is how often an attempt answered 429, 502, 503 or 504 (or
+	// any 5xx with Retry-After), or lost to a connection error or timeout,
+	// is retried: 0 means
 	// DefaultMaxRetries, a negative value never retries.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when

@@ -44,10 +44,12 @@ var testRetryWait struct{ min, max time.Duration }
 func transportAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"max_retries": schema.Int64Attribute{
-			MarkdownDescription: "How many times a request answered `429 Too Many Requests`, `502`, `503` or `504`, " +
-				"or lost to a connection error or timeout, is retried before the operation fails. The wait honours " +
-				"`Retry-After` and `X-RateLimit-Reset`, otherwise it grows from 1 s to 30 s with jitter. `0` disables " +
-				"retries. Defaults to the `" + envMaxRetries + "` environment variable, else `5`.",
+			MarkdownDescription: "How many times a request answered `429 Too Many Requests`, `502`, `503` or `504` " +
+				"(or any other `5xx` carrying `Retry-After`), or lost to a connection error or timeout, is retried " +
+				"before the operation fails. The wait honours `Retry-After` and `X-RateLimit-Reset` up to " +
+				"`max_retry_wait`, otherwise it grows from 1 s to 30 s with jitter; `max_call_duration` bounds " +
+				"all the attempts of one call. `0` disables retries. Defaults to the `" + envMaxRetries +
+				"` environment variable, else `5`.",
 			Optional:   true,
 			Validators: []validator.Int64{int64validator.Between(0, 100)},
 		},
