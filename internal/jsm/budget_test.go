@@ -43,8 +43,8 @@ func TestQuota_waitBound(t *testing.T) {
 	c, w := newRetryClient(t, rtServe(t, s).URL, Config{MaxRetryWait: 10 * time.Second})
 	_, err := c.GetUser(context.Background(), "qm:1")
 	want := time.Now().Add(30 * time.Second).UTC()
-	if err == nil || !strings.Contains(err.Error(), "the quota resets at ") || !strings.Contains(err.Error(), "(10s)") {
-		t.Fatalf("got %v", err)
+	if err == nil || !strings.Contains(err.Error(), "the quota resets at ") || !strings.Contains(err.Error(), "(10s)") || len(w.all()) != 0 {
+		t.Fatalf("got %v, waits %v", err, w.all())
 	}
 	got, perr := time.Parse(time.RFC3339, strings.Fields(err.Error()[strings.Index(err.Error(), "resets at ")+10:])[0][:20])
 	if perr != nil || got.Sub(want).Abs() > 2*time.Second {
