@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/jsmtf/terraform-provider-jsm/internal/provider"
+	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
 )
 
 // version and commit are set at build time by goreleaser
@@ -23,16 +21,7 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("terraform-provider-jsm " + version + " (" + commit + "): ")
-	if !debug { // a provider run by hand under a debugger logs to its own terminal
-		quietLogsUnlessRequested()
-	}
-
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/jsmtf/jsm",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	if err := serve.Run("jsm", provider.New(version), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

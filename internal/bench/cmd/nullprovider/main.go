@@ -5,8 +5,9 @@
 // values up, Read and Delete change nothing. What it costs over
 // terraform_data is what any framework provider with this schema costs
 // Terraform: provider processes, gRPC, msgpack, the framework's schema
-// walks and the larger state. It logs as the real provider does (see the
-// module's logging.go).
+// walks and the larger state. The schema is jsm_customer's own, taken from
+// the resource, so the floor cannot drift from what it measures; it is
+// served and logs as the real provider is (internal/serve).
 package main
 
 import (
@@ -16,44 +17,22 @@ import (
 	"fmt"
 	"log"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	jsmprovider "github.com/jsmtf/terraform-provider-jsm/internal/provider"
+	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
 )
 
 func main() {
-	quietLogsUnlessRequested()
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return nullProvider{} },
-		providerserver.ServeOpts{Address: "registry.terraform.io/jsmtf/benchnull", ProtocolVersion: 6})
-	if err != nil {
+	if err := serve.Run("benchnull", func() provider.Provider { return nullProvider{} }, false); err != nil {
 		log.Fatal(err.Error())
-	}
-}
-
-// quietLogsUnlessRequested is a copy of the one in the module's logging.go.
-func quietLogsUnlessRequested() {
-	for _, k := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_BENCHNULL",
-		"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
-		if os.Getenv(k) != "" {
-			return
-		}
-	}
-	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_BENCHNULL"} {
-		_ = os.Setenv(k, "off")
 	}
 }
 
@@ -100,28 +79,10 @@ func (customer) Metadata(_ context.Context, req resource.MetadataRequest, resp *
 	resp.TypeName = req.ProviderTypeName + "_customer"
 }
 
-func (customer) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
-		"id":             schema.StringAttribute{Computed: true, PlanModifiers: keep},
-		"account_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep},
-		"email":          schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-		"display_name":   schema.StringAttribute{Required: true},
-		"on_destroy":     schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("forget")},
-		"adopt_existing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)},
-		"account_type":   schema.StringAttribute{Computed: true, PlanModifiers: keep},
-		"active":         schema.BoolAttribute{Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
-		"time_zone":      schema.StringAttribute{Computed: true, PlanModifiers: keep},
-		"links": schema.SingleNestedAttribute{
-			Computed:      true,
-			PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
-			Attributes: map[string]schema.Attribute{
-				"self":        schema.StringAttribute{Computed: true},
-				"jira_rest":   schema.StringAttribute{Computed: true},
-				"avatar_urls": schema.MapAttribute{Computed: true, ElementType: types.StringType},
-			},
-		},
-	}}
+// Schema is jsm_customer's: same attributes, types, defaults, validators
+// and plan modifiers.
+func (customer) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	jsmprovider.NewCustomerResource().Schema(ctx, req, resp)
 }
 
 // Create makes up what the local JSM site would answer, in the same shapes

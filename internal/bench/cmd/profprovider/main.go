@@ -11,7 +11,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"os"
@@ -22,9 +21,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/jsmtf/terraform-provider-jsm/internal/provider"
+	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
 )
 
 func main() {
@@ -33,29 +31,12 @@ func main() {
 	if dir != "" {
 		stop = startProfiles(dir)
 	}
-	quietLogsUnlessRequested() // as the real main.go does
-	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/jsmtf/jsm",
-		ProtocolVersion: 6,
-	})
+	err := serve.Run("jsm", provider.New("bench"), false) // as the real main.go does
 	if stop != nil {
 		stop()
 	}
 	if err != nil {
 		log.Fatal(err.Error())
-	}
-}
-
-// quietLogsUnlessRequested is a copy of the one in the module's logging.go.
-func quietLogsUnlessRequested() {
-	for _, k := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_JSM",
-		"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
-		if os.Getenv(k) != "" {
-			return
-		}
-	}
-	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_JSM"} {
-		_ = os.Setenv(k, "off")
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"os"
@@ -15,17 +15,18 @@ func TestQuietLogsUnlessRequested(t *testing.T) {
 		{"no logging asked for", "", "off"},
 		{"TF_LOG", "TF_LOG", ""},
 		{"TF_LOG_PROVIDER", "TF_LOG_PROVIDER", ""},
+		{"TF_LOG_PROVIDER_JSM", "TF_LOG_PROVIDER_JSM", ""},
 		{"TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_FRAMEWORK", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range logEnv {
+			for _, k := range logEnv("TF_LOG_PROVIDER_JSM") {
 				t.Setenv(k, "") // restored after the test
 				os.Unsetenv(k)
 			}
 			if tc.set != "" {
 				t.Setenv(tc.set, "DEBUG")
 			}
-			quietLogsUnlessRequested()
+			QuietLogsUnlessRequested("jsm")
 			for _, k := range quiet {
 				if k == tc.set {
 					continue
@@ -35,5 +36,11 @@ func TestQuietLogsUnlessRequested(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAddress(t *testing.T) {
+	if got, want := Address("jsm"), "registry.terraform.io/jsmtf/jsm"; got != want {
+		t.Errorf("Address(jsm) = %q, want %q", got, want)
 	}
 }

@@ -1,0 +1,65 @@
+// Package serve starts a terraform-plugin-framework provider the way every
+// binary of this module does: the plugin SDK's logs quieted unless Terraform
+// would show them, and the provider served under the project's registry
+// address. main.go and the benchmark's stand-in providers share it, so they
+// cannot drift apart.
+package serve
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+)
+
+// Namespace is the registry namespace the provider is published under.
+const Namespace = "jsmtf"
+
+// Address is the registry address of the provider of type name typeName,
+// e.g. registry.terraform.io/jsmtf/jsm.
+func Address(typeName string) string {
+	return "registry.terraform.io/" + Namespace + "/" + typeName
+}
+
+// Run serves the provider typeName until Terraform stops it. With debug the
+// provider prints reattach settings for a debugger (delve) and keeps the
+// SDK's logs.
+func Run(typeName string, p func() provider.Provider, debug bool) error {
+	if !debug { // a provider run by hand under a debugger logs to its own terminal
+		QuietLogsUnlessRequested(typeName)
+	}
+	return providerserver.Serve(context.Background(), p, providerserver.ServeOpts{
+		Address:         Address(typeName),
+		Debug:           debug,
+		ProtocolVersion: 6,
+	})
+}
+
+// QuietLogsUnlessRequested turns the plugin SDK's, the framework's and the
+// provider's own logs off when Terraform would throw them away anyway.
+//
+// Unless told otherwise, terraform-plugin-go and the framework log at TRACE:
+// several JSON lines per RPC, written to stderr, which Terraform reads,
+// parses and discards when neither TF_LOG nor TF_LOG_PROVIDER is set. For a
+// thousand customers that is a quarter of the provider's CPU time and much
+// of Terraform's extra CPU time over its floor (see BENCHMARKS.md). With
+// either variable set, or an SDK level set explicitly, nothing changes.
+func QuietLogsUnlessRequested(typeName string) {
+	own := "TF_LOG_PROVIDER_" + strings.ToUpper(typeName)
+	for _, k := range logEnv(own) {
+		if os.Getenv(k) != "" {
+			return
+		}
+	}
+	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", own} {
+		_ = os.Setenv(k, "off")
+	}
+}
+
+// logEnv lists the variables that make Terraform show provider logs (TF_LOG,
+// TF_LOG_PROVIDER) or that set a log level explicitly.
+func logEnv(own string) []string {
+	return []string{"TF_LOG", "TF_LOG_PROVIDER", own, "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
+}
