@@ -88,6 +88,7 @@ func (s *Site) registerRoutes() {
 	s.route("GET /__site/accounts/{id}", s.handleSiteGetAccount)
 	s.route("PATCH /__site/accounts/{id}", s.handleSitePatchAccount)
 	s.route("DELETE /__site/accounts/{id}", s.handleSiteDeleteAccount)
+	s.route("PUT /__site/account-answers", s.handleSiteAccountAnswers)
 
 	// Catch-all: the most general pattern, so it also takes method
 	// mismatches that ServeMux would otherwise answer with a bare 405.
