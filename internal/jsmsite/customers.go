@@ -142,18 +142,18 @@ func (ans AccountAnswers) toCustomerDTO(base string, a Account) customerDTO {
 
 // platformUser is the Jira platform User.
 type platformUser struct {
-	Self             string       `json:"self"`
-	AccountID        string       `json:"accountId"`
-	AccountType      string       `json:"accountType"`
+	Self             string          `json:"self"`
+	AccountID        string          `json:"accountId"`
+	AccountType      string          `json:"accountType"`
 	EmailAddress     json.RawMessage `json:"emailAddress,omitempty"` // see AccountAnswers.HiddenEmail
-	AvatarURLs       avatarURLs   `json:"avatarUrls"`
-	DisplayName      string       `json:"displayName"`
-	Active           bool         `json:"active"`
-	TimeZone         string       `json:"timeZone"`
-	Locale           string       `json:"locale"`
-	Groups           *listWrapper `json:"groups,omitempty"`
-	ApplicationRoles *listWrapper `json:"applicationRoles,omitempty"`
-	Expand           string       `json:"expand,omitempty"`
+	AvatarURLs       avatarURLs      `json:"avatarUrls"`
+	DisplayName      string          `json:"displayName"`
+	Active           bool            `json:"active"`
+	TimeZone         string          `json:"timeZone"`
+	Locale           string          `json:"locale"`
+	Groups           *listWrapper    `json:"groups,omitempty"`
+	ApplicationRoles *listWrapper    `json:"applicationRoles,omitempty"`
+	Expand           string          `json:"expand,omitempty"`
 }
 
 // listWrapper is SimpleListWrapper*; the fake has no groups or roles.

@@ -45,14 +45,14 @@ type Config struct {
 
 // Account is one account known to the site.
 type Account struct {
-	AccountID           string    `json:"accountId"`
-	Email               string    `json:"email"` // always stored lowercased
-	DisplayName         string    `json:"displayName"`
-	TimeZone            string    `json:"timeZone"`
-	AccountType         string    `json:"accountType"`
-	Active              bool      `json:"active"`
-	EmailHidden         bool      `json:"emailHidden"`
-	PortalAccessRevoked bool      `json:"portalAccessRevoked"`
+	AccountID           string `json:"accountId"`
+	Email               string `json:"email"` // always stored lowercased
+	DisplayName         string `json:"displayName"`
+	TimeZone            string `json:"timeZone"`
+	AccountType         string `json:"accountType"`
+	Active              bool   `json:"active"`
+	EmailHidden         bool   `json:"emailHidden"`
+	PortalAccessRevoked bool   `json:"portalAccessRevoked"`
 	// Deleted: deleted by a right-to-be-forgotten request. The record stays
 	// (GET /rest/api/3/user still answers it), blanked, and its email is free.
 	Deleted bool `json:"deleted,omitempty"`
@@ -79,11 +79,11 @@ type Site struct {
 	admin Account // the authenticated caller; fixed, not stored, not mutable
 
 	mu       sync.Mutex
-	accounts map[string]*record // by account ID
+	accounts map[string]*record  // by account ID
 	byEmail  map[string][]string // lowercased email -> IDs of the accounts holding it, oldest first
 	answers  AccountAnswers      // how account answers look where the real API varies (customers.go)
-	seq      int64              // creation counter, breaks ties in Created
-	dir      *directory         // organizations and service desks (organizations.go)
+	seq      int64               // creation counter, breaks ties in Created
+	dir      *directory          // organizations and service desks (organizations.go)
 
 	mux    *http.ServeMux
 	routes []string
