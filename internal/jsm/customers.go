@@ -368,7 +368,7 @@ func (e *AmbiguousError) Error() string {
 	for _, u := range e.Candidates {
 		fmt.Fprintf(&b, "\n  - %s (account type %s, named %q)", u.AccountID, u.AccountType, u.DisplayName)
 	}
-	b.WriteString("\nChoose one and import it by account ID: terraform import jsm_customer.<NAME> <account ID>")
+	b.WriteString("\nUse the account ID of the one you mean.")
 	return b.String()
 }
 

@@ -102,7 +102,7 @@ func TestPreferCustomer(t *testing.T) {
 	if !errors.As(err, &amb) {
 		t.Fatalf("two customers: %v", err)
 	}
-	for _, want := range []string{"qm:1:2 (account type customer", "qm:3:4 (account type customer", "5b10ac8d82e05b22cc7d4ef5 (account type atlassian", "terraform import"} {
+	for _, want := range []string{"qm:1:2 (account type customer", "qm:3:4 (account type customer", "5b10ac8d82e05b22cc7d4ef5 (account type atlassian", "account ID of the one"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -59,6 +60,9 @@ type AccountAnswers struct {
 	// customer, whose time zone is then the site's default, which is what
 	// the platform API answers.
 	CustomerTimeZoneNull bool
+	// SearchNewestFirst: user search lists newer accounts first. Atlassian
+	// documents no order; the default is oldest first.
+	SearchNewestFirst bool
 }
 
 // Forms of a hidden email in answers.
@@ -359,6 +363,9 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 
 	out := []platformUser{} // never null: the answer is a plain array
 	base, ans := baseURL(r), s.accountAnswers()
+	if ans.SearchNewestFirst {
+		slices.Reverse(matches)
+	}
 	for i := startAt; i < len(matches) && len(out) < maxResults; i++ {
 		out = append(out, ans.toPlatformUser(base, "3", matches[i], ""))
 	}
@@ -373,10 +380,12 @@ func matchesQuery(a Account, lq string) bool {
 // start of any word of the display name, or of the email (unless hidden) or
 // of the deprecated name (the account ID here).
 func matchesDeskQuery(a Account, lq string) bool {
-	if !a.EmailHidden && strings.HasPrefix(a.Email, lq) || strings.HasPrefix(strings.ToLower(a.AccountID), lq) {
+	name := strings.ToLower(a.DisplayName)
+	if !a.EmailHidden && strings.HasPrefix(a.Email, lq) || strings.HasPrefix(strings.ToLower(a.AccountID), lq) ||
+		strings.HasPrefix(name, lq) {
 		return true
 	}
-	for _, word := range strings.Fields(strings.ToLower(a.DisplayName)) {
+	for _, word := range strings.Fields(name) {
 		if strings.HasPrefix(word, lq) {
 			return true
 		}
