@@ -2,6 +2,8 @@ package jsmsite
 
 import (
 	"errors"
+	"net/http/httptest"
+	"net/url"
 	"testing"
 )
 
@@ -87,5 +89,24 @@ func TestFallbackAnswers(t *testing.T) {
 	f.do("GET", "/rest/api/3/user?accountId="+c["accountId"].(string), nil, &u)
 	if u["timeZone"] != DefaultTimeZone {
 		t.Errorf("platform timeZone %v, want the site default", u["timeZone"])
+	}
+}
+
+// Through Gateway, the site answers under /ex/jira/<cloudId> with links
+// that keep the prefix; the root still works.
+func TestGatewayPrefix(t *testing.T) {
+	f := newFixture(t, Config{})
+	gw := httptest.NewServer(f.site.Gateway("cloud-1"))
+	t.Cleanup(gw.Close)
+	f.srv = gw
+	c := f.create("Gate Person", "gate@example.com")
+	id := c["accountId"].(string)
+	if self := c["_links"].(map[string]any)["self"]; self != gw.URL+"/rest/api/2/user?username="+id {
+		t.Errorf("root self %v", self)
+	}
+	var u map[string]any
+	if st, raw := f.do("GET", "/ex/jira/cloud-1/rest/api/3/user?accountId="+url.QueryEscape(id), nil, &u); st != 200 ||
+		u["self"] != gw.URL+"/ex/jira/cloud-1/rest/api/3/user?accountId="+url.QueryEscape(id) {
+		t.Errorf("gateway GET: %d %s", st, raw)
 	}
 }

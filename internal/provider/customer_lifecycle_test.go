@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -425,5 +426,37 @@ func TestAccCustomersDataSource_prefixQuery(t *testing.T) {
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps:                    []tfresource.TestStep{{Config: cfg, ConfigStateChecks: checks}},
+	})
+}
+
+// Through the gateway form of the URL, create and refresh store the same
+// links, which keep the gateway's path.
+func TestAccCustomerResource_stableThroughGateway(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	srv := httptest.NewServer(site.Gateway("cloud-1"))
+	t.Cleanup(srv.Close)
+	gw := &testSite{site: site, url: srv.URL + "/ex/jira/cloud-1", client: s.client}
+	email := randomEmail("gateway")
+	cfg := customerConfig(gw, email, "Gateway Person", "")
+	links := statecheck.CompareValue(compare.ValuesSame())
+	linkPrefix := regexp.MustCompile("^" + regexp.QuoteMeta(gw.url+"/rest/api/2/user?username="))
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{
+				Config:           cfg,
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					links.AddStateValue(customerAddr, tfjsonpath.New("links")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("links").AtMapKey("self"), knownvalue.StringRegexp(linkPrefix)),
+				},
+			},
+			{
+				Config:            cfg,
+				ConfigPlanChecks:  tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{links.AddStateValue(customerAddr, tfjsonpath.New("links"))},
+			},
+		},
 	})
 }
