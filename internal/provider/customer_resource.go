@@ -64,7 +64,20 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"`POST /rest/servicedeskapi/customer`.\n\n" +
 			"JSM has no API that renames or deletes a customer. A change of `display_name` is refused at plan time, " +
 			"a change of `email` replaces the customer, and destroying the resource only forgets the account " +
-			"(or revokes its portal access, see `on_destroy`): the account itself stays on the site.",
+			"(or revokes its portal access, see `on_destroy`): the account itself stays on the site.\n\n" +
+			"**When the email already has an account** (create answers 409), the provider searches for it (active accounts " +
+			"only) and adopts it (`adopt_existing`): the portal-only customer when a customer and an Atlassian account share " +
+			"the email; else the one active account whose email is hidden by privacy settings and whose display name is " +
+			"`display_name` (with a warning). When several accounts still fit, the error lists each one's ID and type; when " +
+			"none can be found, it lists the likely causes (the account is inactive or its access was revoked; its email is " +
+			"hidden; the credentials lack *Browse users and groups*) and how to import it by account ID.\n\n" +
+			"**On refresh**: an account deleted by a right-to-be-forgotten request (Atlassian answers it with an indicative " +
+			"name such as \"Former user\", inactive, with a blank email; or 404) is removed from the state with a warning, " +
+			"and the next apply creates the customer again. The rule: an inactive account with a blank email whose display " +
+			"name is no longer the one in the state. An inactive account (deactivated, or its portal access revoked) stays, " +
+			"with `active = false` and a warning: an admin restores access in Atlassian Administration. An answer that " +
+			"describes no account (`accountId` `unknown` or another account's, or `accountType` `unknown`: a corrupted record " +
+			"or an outage's fallback values) fails the refresh and changes nothing.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The customer's account ID.",
@@ -96,7 +109,9 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does, since no API deletes a customer account: " +
 					"`forget` (default) only removes it from the Terraform state; `revoke_portal_access` first revokes the " +
-					"customer's portal access. Either way the account stays on the site.",
+					"customer's portal access. Either way the account stays on the site. Revoking is skipped, with a warning " +
+					"and without failing the destroy, for an account that is not a portal-only customer (`account_type` " +
+					"`atlassian`), that is already inactive, or that was deleted.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(onDestroyForget),
@@ -116,14 +131,16 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: keep,
 			},
 			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the account is active.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Whether the account is active: `false` for a deactivated account or a customer whose " +
+					"portal access was revoked (refresh then warns; an admin restores access in Atlassian Administration).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "The account's time zone, when the API returns one.",
-				Computed:            true,
-				PlanModifiers:       keep,
+				MarkdownDescription: "The account's time zone; the site's default when the account has none of its own " +
+					"(what the platform API answers, so create and refresh agree).",
+				Computed:      true,
+				PlanModifiers: keep,
 			},
 			"links": linksResourceAttribute(),
 		},
@@ -132,9 +149,10 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 
 func linksResourceAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
-		MarkdownDescription: "The links JSM returns with the customer.",
-		Computed:            true,
-		PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: "The links JSM returns with the customer, in one canonical form " +
+			"(`<site>/rest/api/2/user?username=<account ID>`, the gateway path kept) so create and refresh agree.",
+		Computed:      true,
+		PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 		Attributes: map[string]schema.Attribute{
 			"self":        schema.StringAttribute{MarkdownDescription: "The account's REST URL.", Computed: true},
 			"jira_rest":   schema.StringAttribute{MarkdownDescription: "The account's Jira REST URL.", Computed: true},
