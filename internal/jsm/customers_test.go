@@ -146,3 +146,33 @@ func TestCreatedAndReadLinksAgree(t *testing.T) {
 		t.Errorf("gateway: create %s, refresh %s", x, y)
 	}
 }
+
+// A create whose answer is lost and whose retry answers 409 settles on the
+// portal-only customer, even when an Atlassian account with the same email
+// and name comes first in the search.
+func TestCreateCustomerLostAnswerPrefersCustomer(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodPost && posts.Add(1) == 1:
+			w.WriteHeader(http.StatusBadGateway) // applied, answer lost
+		case r.Method == http.MethodPost:
+			w.WriteHeader(http.StatusConflict)
+			_, _ = w.Write([]byte(`{"errorMessage":"An account already exists for this email address."}`))
+		default:
+			_, _ = w.Write([]byte(`[
+			 {"accountId":"5b10ac8d82e05b22cc7d4ef5","accountType":"atlassian","emailAddress":"fred@example.com","displayName":"Fred","active":true},
+			 {"accountId":"qm:1:2","accountType":"customer","emailAddress":"fred@example.com","displayName":"Fred","active":true}]`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, Email: "a@b.c", APIToken: "t", RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := c.CreateCustomer(context.Background(), "Fred", "fred@example.com")
+	if err != nil || u.AccountID != "qm:1:2" {
+		t.Fatalf("got %+v, %v", u, err)
+	}
+}
