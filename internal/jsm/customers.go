@@ -2,11 +2,13 @@ package jsm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // User is an account as the provider needs it, from either the JSM customer
@@ -44,6 +46,9 @@ type userDTO struct {
 }
 
 func (d userDTO) user() *User {
+	// Rebuilt the way platformUser.user builds them, so that create and
+	// refresh store the same links whatever escaping the server chose.
+	self := jsmUserLink(d.Links.Self, d.AccountID)
 	return &User{
 		AccountID:   d.AccountID,
 		AccountType: "customer", // the customer API only makes and returns customers
@@ -51,7 +56,7 @@ func (d userDTO) user() *User {
 		DisplayName: d.DisplayName,
 		Active:      d.Active,
 		TimeZone:    deref(d.TimeZone),
-		Links:       UserLinks{Self: d.Links.Self, JiraRest: d.Links.JiraRest, AvatarURLs: d.Links.AvatarURLs},
+		Links:       UserLinks{Self: self, JiraRest: self, AvatarURLs: d.Links.AvatarURLs},
 	}
 }
 
@@ -82,8 +87,9 @@ func (p platformUser) user() *User {
 }
 
 // jsmUserLink gives the link JSM's customer API returns for an account
-// (<site>/rest/api/2/user?username=<id>), built from the platform API's self
-// URL, so an imported customer holds the same links as a created one.
+// (<site>/rest/api/2/user?username=<id>), built from either API's self URL
+// (the path before /rest/ is kept: the gateway form has one), so a created,
+// a refreshed and an imported customer hold the same links.
 func jsmUserLink(self, accountID string) string {
 	u, err := url.Parse(self)
 	if err != nil || u.Host == "" {
@@ -122,8 +128,9 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 		body:   map[string]string{"displayName": displayName, "email": email},
 	}, &dto, func(ctx context.Context, cause *Error) (bool, error) {
 		u, err := c.FindUserByEmail(ctx, email)
-		if IsNotFound(err) {
-			return false, nil
+		var ambiguous *AmbiguousError
+		if IsNotFound(err) || errors.As(err, &ambiguous) {
+			return false, nil // let the 409 stand: the caller sorts the candidates out
 		}
 		if err != nil {
 			return false, err
@@ -147,29 +154,137 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 }
 
 // GetUser reads any account by ID; a missing account is IsNotFound.
+//
+// An answer that describes no account is an error, never a User: the
+// platform answers a corrupted record with accountId "unknown", and an
+// outage with fallback values in every field (see reliable). Such an answer
+// is asked again a few times, like a failed request, before giving up with
+// an error that wraps ErrUnreliableAnswer.
 func (c *Client) GetUser(ctx context.Context, accountID string) (*User, error) {
-	var p platformUser
-	err := c.do(ctx, request{
-		method: http.MethodGet,
-		path:   "/rest/api/3/user",
-		query:  url.Values{"accountId": {accountID}},
-	}, &p)
-	if err != nil {
-		return nil, err
+	reasks := min(c.rc.RetryMax, unreliableReasks)
+	for attempt := 0; ; attempt++ {
+		var p platformUser
+		err := c.do(ctx, request{
+			method: http.MethodGet,
+			path:   "/rest/api/3/user",
+			query:  url.Values{"accountId": {accountID}},
+		}, &p)
+		if err != nil {
+			return nil, err
+		}
+		why := p.unreliable(accountID)
+		if why == "" {
+			return p.user(), nil
+		}
+		if attempt >= reasks {
+			return nil, &UnreliableError{AccountID: accountID, Reason: why, Attempts: attempt + 1}
+		}
+		if err := sleepCtx(ctx, c.rc.Backoff(c.rc.RetryWaitMin, c.rc.RetryWaitMax, attempt, nil)); err != nil {
+			return nil, err
+		}
 	}
-	if p.AccountID == "" {
-		return nil, fmt.Errorf("GET /rest/api/3/user: the answer holds no accountId")
-	}
-	return p.user(), nil
 }
 
-// FindUserByEmail returns the account whose email is exactly email (ignoring
-// case). User search matches prefixes of names and emails, so every result is
-// checked; an account whose email is hidden cannot be matched. Nothing found
-// is IsNotFound.
-func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, error) {
+// unreliableReasks bounds how often an answer that describes no account is
+// asked again: an outage rarely ends within the seconds a plan can wait.
+const unreliableReasks = 2
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// ErrUnreliableAnswer is wrapped by the error of a read whose answer
+// describes no account (a corrupted record or an outage).
+var ErrUnreliableAnswer = errors.New("the answer describes no account")
+
+// UnreliableError is a 200 answer to GET /rest/api/3/user that says nothing
+// about the account asked for. Callers must keep what they knew.
+type UnreliableError struct {
+	AccountID string
+	Reason    string
+	Attempts  int
+}
+
+func (e *UnreliableError) Error() string {
+	return fmt.Sprintf("GET /rest/api/3/user for account %s: %s (after %d attempts). The platform answers this way "+
+		"during an outage, or for a corrupted record of a deleted account. Nothing was changed; try again later. "+
+		"If it persists, check the account in Atlassian Administration: if it was deleted, remove it from the state "+
+		"with terraform state rm", e.AccountID, e.Reason, e.Attempts)
+}
+
+func (e *UnreliableError) Unwrap() error { return ErrUnreliableAnswer }
+
+// knownAccountTypes are the account types of real accounts; the schema's
+// fourth value, "unknown", is a fallback.
+var knownAccountTypes = map[string]bool{"atlassian": true, "app": true, "customer": true}
+
+// unreliable says why an answer to GET /rest/api/3/user?accountId=asked
+// describes no account, or "" when it does. The rule, from the User schema:
+//   - a corrupted record answers accountId "unknown";
+//   - any other accountId than the one asked is not about that account;
+//   - an outage answers fallback values in every field, and the type of a
+//     real account, deleted or not, is one of atlassian, app and customer:
+//     "unknown" or no type marks the fallback answer.
+func (p platformUser) unreliable(asked string) string {
+	switch {
+	case p.AccountID == "unknown":
+		return `the answer's accountId is "unknown", the mark of a corrupted record`
+	case p.AccountID != asked:
+		return fmt.Sprintf("the answer is about account %q, not the one asked for", p.AccountID)
+	case !knownAccountTypes[p.AccountType]:
+		return fmt.Sprintf("the answer carries only fallback values (accountType %q)", p.AccountType)
+	}
+	return ""
+}
+
+// FormerUserName is the display name the platform gives, as an indication,
+// to an account deleted by a right-to-be-forgotten request.
+const FormerUserName = "Former user"
+
+// LooksDeleted reports whether u, read back for an account last known as
+// knownName, is what the platform answers for an account deleted by a
+// right-to-be-forgotten request: 200 with the same accountId and type, a
+// display name that is only an indication, a blank email and active false.
+//
+// An inactive account (deactivated, or a customer whose portal access was
+// revoked) also answers active false, and its email may be hidden by privacy
+// settings; but it keeps its display name. So an inactive account with a
+// blank email counts as deleted only when its display name is no longer the
+// one last known (or, when none is known, is "Former user"). Call it on a
+// User from GetUser, which has already refused corrupted and outage answers.
+func (u *User) LooksDeleted(knownName string) bool {
+	if u.Active || u.Email != "" {
+		return false
+	}
+	if knownName == "" {
+		return strings.EqualFold(u.DisplayName, FormerUserName)
+	}
+	return u.DisplayName != knownName
+}
+
+// EmailMatches are the accounts user search returns for an exact address.
+type EmailMatches struct {
+	// Exact hold the address (letter case aside).
+	Exact []User
+	// Hidden show no email: the search matched the address, or a prefix of
+	// it, without showing it (privacy settings), or matched the name.
+	Hidden []User
+}
+
+// SearchByEmail runs user search for email and sorts the answers. User
+// search matches prefixes of names and emails and answers active accounts
+// only, so every answer is checked and an inactive account is never found.
+func (c *Client) SearchByEmail(ctx context.Context, email string) (EmailMatches, error) {
 	const pageSize, maxPages = 50, 20
 	const path = "/rest/api/3/user/search"
+	var m EmailMatches
 	// A prefix query on a full email matches few accounts; the bound only
 	// guards against a server that never stops paging.
 	var prev []string
@@ -181,26 +296,91 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 			query:  url.Values{"query": {email}, "startAt": {fmt.Sprint(n * pageSize)}, "maxResults": {fmt.Sprint(pageSize)}},
 		}, &page)
 		if err != nil {
-			return nil, err
+			return m, err
 		}
 		ids := make([]string, len(page))
 		for i, p := range page {
-			if p.EmailAddress != nil && strings.EqualFold(*p.EmailAddress, email) {
-				return p.user(), nil
+			switch got := deref(p.EmailAddress); {
+			case got == "": // null, empty or absent: the real API varies
+				m.Hidden = append(m.Hidden, *p.user())
+			case strings.EqualFold(got, email):
+				m.Exact = append(m.Exact, *p.user())
 			}
 			ids[i] = p.AccountID
 		}
 		if len(page) < pageSize {
-			return nil, fmt.Errorf("no account with email %s: %w", email, ErrNotFound)
+			return m, nil
 		}
 		if slices.Equal(ids, prev) {
-			return nil, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
+			return m, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
 				"the search stopped because it would not advance (a proxy or server that ignores startAt)", path, n*pageSize)
 		}
 		prev = ids
 	}
-	return nil, fmt.Errorf("GET %s: more than %d accounts match the email %s without one having it exactly; "+
+	return m, fmt.Errorf("GET %s: more than %d accounts match the email %s; "+
 		"stopped there rather than read on", path, maxPages*pageSize, email)
+}
+
+// HiddenNamed returns the hidden-email matches named displayName.
+func (m EmailMatches) HiddenNamed(displayName string) []User {
+	var out []User
+	for _, u := range m.Hidden {
+		if u.DisplayName == displayName {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// FindUserByEmail returns the account whose email is exactly email
+// (ignoring case), preferring a portal-only customer (see PreferCustomer).
+// Nothing found is IsNotFound; several candidates an *AmbiguousError.
+func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, error) {
+	m, err := c.SearchByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	return PreferCustomer(email, m.Exact)
+}
+
+// PreferCustomer picks, among accounts that hold the same email, the one
+// to manage as a customer: a portal-only customer and an Atlassian account
+// can share an email, and the portal-only one is the customer. With no
+// customer among several accounts, or several customers, the choice is
+// ambiguous. No account at all is IsNotFound.
+func PreferCustomer(email string, users []User) (*User, error) {
+	if len(users) == 0 {
+		return nil, fmt.Errorf("no active account with email %s: %w", email, ErrNotFound)
+	}
+	if len(users) == 1 {
+		return &users[0], nil
+	}
+	var customers []User
+	for _, u := range users {
+		if u.AccountType == "customer" {
+			customers = append(customers, u)
+		}
+	}
+	if len(customers) == 1 {
+		return &customers[0], nil
+	}
+	return nil, &AmbiguousError{Email: email, Candidates: users}
+}
+
+// AmbiguousError: several accounts fit an email and none can be preferred.
+type AmbiguousError struct {
+	Email      string
+	Candidates []User
+}
+
+func (e *AmbiguousError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d accounts fit the email %s, and no single portal-only customer (account type customer) is among them:", len(e.Candidates), e.Email)
+	for _, u := range e.Candidates {
+		fmt.Fprintf(&b, "\n  - %s (account type %s, named %q)", u.AccountID, u.AccountType, u.DisplayName)
+	}
+	b.WriteString("\nUse the account ID of the one you mean.")
+	return b.String()
 }
 
 // RevokePortalAccess takes a portal-only customer's access away.

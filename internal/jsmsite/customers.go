@@ -3,10 +3,12 @@ package jsmsite
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -40,16 +42,82 @@ func avatars(email string) avatarURLs {
 	return avatarURLs{X16: u(16), X24: u(24), X32: u(32), X48: u(48)}
 }
 
+// AccountAnswers chooses how account answers look where the real API
+// varies or where Atlassian does not document the answer. The zero value is
+// the documented behaviour. Set it with SetAccountAnswers, also while serving.
+type AccountAnswers struct {
+	// DeletedAnswer404: GET /rest/api/3/user answers 404 for a deleted
+	// account, instead of the documented 200 "Former user" answer.
+	DeletedAnswer404 bool
+	// HiddenEmail is how an email hidden by privacy settings shows in
+	// answers: HiddenEmailAbsent (default), HiddenEmailNull or
+	// HiddenEmailEmpty; the real API is seen to use all three.
+	HiddenEmail string
+	// Unavailable: GET /rest/api/3/user answers every account with fallback
+	// values, as during an Atlassian outage (200, accountType "unknown").
+	Unavailable bool
+	// CustomerTimeZoneNull: the customer API answers timeZone null for a new
+	// customer, whose time zone is then the site's default, which is what
+	// the platform API answers.
+	CustomerTimeZoneNull bool
+	// SearchNewestFirst: user search lists newer accounts first. Atlassian
+	// documents no order; the default is oldest first.
+	SearchNewestFirst bool
+}
+
+// Forms of a hidden email in answers.
+const (
+	HiddenEmailAbsent = ""
+	HiddenEmailNull   = "null"
+	HiddenEmailEmpty  = "empty"
+)
+
+// SetAccountAnswers replaces the account answer settings.
+func (s *Site) SetAccountAnswers(a AccountAnswers) error {
+	switch a.HiddenEmail {
+	case HiddenEmailAbsent, HiddenEmailNull, HiddenEmailEmpty:
+	default:
+		return fmt.Errorf("jsmsite: HiddenEmail %q must be %q, %q or %q", a.HiddenEmail, HiddenEmailAbsent, HiddenEmailNull, HiddenEmailEmpty)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers = a
+	return nil
+}
+
+func (s *Site) accountAnswers() AccountAnswers {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answers
+}
+
+// emailJSON is the emailAddress of a: the address, or a hidden (or
+// deleted, blank) email in the form the settings choose (nil: absent).
+func (ans AccountAnswers) emailJSON(a Account) json.RawMessage {
+	switch {
+	case a.Deleted:
+		return json.RawMessage(`""`) // blank, as the User schema says
+	case !a.EmailHidden:
+		b, _ := json.Marshal(a.Email)
+		return b
+	case ans.HiddenEmail == HiddenEmailNull:
+		return json.RawMessage("null")
+	case ans.HiddenEmail == HiddenEmailEmpty:
+		return json.RawMessage(`""`)
+	}
+	return nil
+}
+
 // customerDTO is the servicedeskapi UserDTO.
 type customerDTO struct {
-	AccountID    string      `json:"accountId"`
-	Name         string      `json:"name"`
-	Key          string      `json:"key"`
-	EmailAddress string      `json:"emailAddress,omitempty"`
-	DisplayName  string      `json:"displayName"`
-	Active       bool        `json:"active"`
-	TimeZone     string      `json:"timeZone"`
-	Links        userLinkDTO `json:"_links"`
+	AccountID    string          `json:"accountId"`
+	Name         string          `json:"name"`
+	Key          string          `json:"key"`
+	EmailAddress json.RawMessage `json:"emailAddress,omitempty"`
+	DisplayName  string          `json:"displayName"`
+	Active       bool            `json:"active"`
+	TimeZone     *string         `json:"timeZone"`
+	Links        userLinkDTO     `json:"_links"`
 }
 
 type userLinkDTO struct {
@@ -58,37 +126,38 @@ type userLinkDTO struct {
 	Self       string     `json:"self"`
 }
 
-func toCustomerDTO(base string, a Account) customerDTO {
-	self := base + "/rest/api/2/user?username=" + url.QueryEscape(a.AccountID)
+func (ans AccountAnswers) toCustomerDTO(base string, a Account) customerDTO {
+	// Unescaped, as in Atlassian's example of a created customer.
+	self := base + "/rest/api/2/user?username=" + a.AccountID
 	d := customerDTO{
-		AccountID:   a.AccountID,
-		Name:        a.AccountID, // deprecated fields carry the account ID, as in the spec example
-		Key:         a.AccountID,
-		DisplayName: a.DisplayName,
-		Active:      a.Active,
-		TimeZone:    a.TimeZone,
-		Links:       userLinkDTO{JiraRest: self, AvatarURLs: avatars(a.Email), Self: self},
+		AccountID:    a.AccountID,
+		Name:         a.AccountID, // deprecated fields carry the account ID, as in the spec example
+		Key:          a.AccountID,
+		EmailAddress: ans.emailJSON(a),
+		DisplayName:  a.DisplayName,
+		Active:       a.Active,
+		Links:        userLinkDTO{JiraRest: self, AvatarURLs: avatars(a.Email), Self: self},
 	}
-	if !a.EmailHidden {
-		d.EmailAddress = a.Email
+	if !ans.CustomerTimeZoneNull {
+		d.TimeZone = &a.TimeZone
 	}
 	return d
 }
 
 // platformUser is the Jira platform User.
 type platformUser struct {
-	Self             string       `json:"self"`
-	AccountID        string       `json:"accountId"`
-	AccountType      string       `json:"accountType"`
-	EmailAddress     string       `json:"emailAddress,omitempty"` // omitted when the user hides it
-	AvatarURLs       avatarURLs   `json:"avatarUrls"`
-	DisplayName      string       `json:"displayName"`
-	Active           bool         `json:"active"`
-	TimeZone         string       `json:"timeZone"`
-	Locale           string       `json:"locale"`
-	Groups           *listWrapper `json:"groups,omitempty"`
-	ApplicationRoles *listWrapper `json:"applicationRoles,omitempty"`
-	Expand           string       `json:"expand,omitempty"`
+	Self             string          `json:"self"`
+	AccountID        string          `json:"accountId"`
+	AccountType      string          `json:"accountType"`
+	EmailAddress     json.RawMessage `json:"emailAddress,omitempty"` // see AccountAnswers.HiddenEmail
+	AvatarURLs       avatarURLs      `json:"avatarUrls"`
+	DisplayName      string          `json:"displayName"`
+	Active           bool            `json:"active"`
+	TimeZone         string          `json:"timeZone"`
+	Locale           string          `json:"locale"`
+	Groups           *listWrapper    `json:"groups,omitempty"`
+	ApplicationRoles *listWrapper    `json:"applicationRoles,omitempty"`
+	Expand           string          `json:"expand,omitempty"`
 }
 
 // listWrapper is SimpleListWrapper*; the fake has no groups or roles.
@@ -97,19 +166,17 @@ type listWrapper struct {
 	Items []any `json:"items"`
 }
 
-func toPlatformUser(base, apiVersion string, a Account, expand string) platformUser {
+func (ans AccountAnswers) toPlatformUser(base, apiVersion string, a Account, expand string) platformUser {
 	u := platformUser{
-		Self:        base + "/rest/api/" + apiVersion + "/user?accountId=" + url.QueryEscape(a.AccountID),
-		AccountID:   a.AccountID,
-		AccountType: a.AccountType,
-		AvatarURLs:  avatars(a.Email),
-		DisplayName: a.DisplayName,
-		Active:      a.Active,
-		TimeZone:    a.TimeZone,
-		Locale:      defaultLocale,
-	}
-	if !a.EmailHidden {
-		u.EmailAddress = a.Email
+		Self:         base + "/rest/api/" + apiVersion + "/user?accountId=" + url.QueryEscape(a.AccountID),
+		AccountID:    a.AccountID,
+		AccountType:  a.AccountType,
+		EmailAddress: ans.emailJSON(a),
+		AvatarURLs:   avatars(a.Email),
+		DisplayName:  a.DisplayName,
+		Active:       a.Active,
+		TimeZone:     a.TimeZone,
+		Locale:       defaultLocale,
 	}
 	for _, e := range strings.Split(expand, ",") {
 		switch strings.TrimSpace(e) {
@@ -171,27 +238,31 @@ func (s *Site) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
 	case saveErr != nil:
 		writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", saveErr.Error())
 	default:
-		writeJSON(w, http.StatusCreated, toCustomerDTO(baseURL(r), a))
+		writeJSON(w, http.StatusCreated, s.accountAnswers().toCustomerDTO(baseURL(r), a))
 	}
 }
 
 // PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access
+//
+// Only a portal-only customer's access can be revoked: any other account
+// (the admin, an Atlassian account) is refused with 400. A deleted account
+// is not found.
 func (s *Site) handleRevokePortalAccess(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("accountId")
-	if id == s.admin.AccountID {
-		writeJSMError(w, http.StatusBadRequest, "sd.customer.not.portal.only",
-			fmt.Sprintf("The account '%s' is not a portal-only customer.", id), id)
-		return
-	}
 	s.mu.Lock()
 	rec, ok := s.accounts[id]
+	ok = ok && !rec.Deleted
+	portalOnly := ok && rec.AccountType == AccountTypeCustomer
 	var saveErr error
-	if ok {
+	if portalOnly {
 		revoke(rec) // idempotent: revoking twice is still 204
 		saveErr = s.saveLocked()
 	}
 	s.mu.Unlock()
 	switch {
+	case id == s.admin.AccountID || ok && !portalOnly:
+		writeJSMError(w, http.StatusBadRequest, "sd.customer.not.portal.only",
+			fmt.Sprintf("The account '%s' is not a portal-only customer.", id), id)
 	case !ok:
 		writeJSMError(w, http.StatusNotFound, "sd.customer.user.not.found",
 			fmt.Sprintf("No user exists with account ID '%s'.", id), id)
@@ -219,23 +290,39 @@ func (s *Site) handleGetUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, ok := s.Account(id)
-	if !ok {
+	ans := s.accountAnswers()
+	if !ok || a.Deleted && ans.DeletedAnswer404 {
 		writePlatformError(w, http.StatusNotFound, fmt.Sprintf("User with accountId '%s' does not exist.", id))
 		return
 	}
-	writeJSON(w, http.StatusOK, toPlatformUser(baseURL(r), version, a, q.Get("expand")))
+	switch {
+	case ans.Unavailable:
+		a = fallbackAccount(id)
+	case a.Corrupted:
+		a = fallbackAccount("unknown")
+	}
+	writeJSON(w, http.StatusOK, ans.toPlatformUser(baseURL(r), version, a, q.Get("expand")))
+}
+
+// fallbackAccount is what the platform answers when it cannot read an
+// account (an outage, or a corrupted record with accountID "unknown"):
+// fallback values in every field. Atlassian does not document the values;
+// these are a guess that keeps the one documented mark, the type "unknown".
+func fallbackAccount(accountID string) Account {
+	return Account{AccountID: accountID, AccountType: "unknown", DisplayName: "Unknown", TimeZone: DefaultTimeZone, Deleted: true}
 }
 
 // GET /rest/api/3/myself
 func (s *Site) handleMyself(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, toPlatformUser(baseURL(r), "3", s.admin, r.URL.Query().Get("expand")))
+	writeJSON(w, http.StatusOK, s.accountAnswers().toPlatformUser(baseURL(r), "3", s.admin, r.URL.Query().Get("expand")))
 }
 
 // GET /rest/api/3/user/search
 //
-// query matches, case-insensitively, a prefix of the email, of the display
-// name, or of any word of the display name. Like Jira, a hidden email still
-// matches; the account is then returned without emailAddress. Only active
+// query matches, case-insensitively, a prefix of the email or of the display
+// name (as the spec and API-NOTES.md say: "john" finds "John Smith" and
+// "johnson@example.com", "smith" finds neither). Like Jira, a hidden email
+// still matches; the account is then returned without showing it. Only active
 // accounts are returned (revoked customers are inactive). accountId instead
 // of query is an exact lookup; property searches find nothing here.
 func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
@@ -278,16 +365,27 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 	}
 
 	out := []platformUser{} // never null: the answer is a plain array
-	base := baseURL(r)
+	base, ans := baseURL(r), s.accountAnswers()
+	if ans.SearchNewestFirst {
+		slices.Reverse(matches)
+	}
 	for i := startAt; i < len(matches) && len(out) < maxResults; i++ {
-		out = append(out, toPlatformUser(base, "3", matches[i], ""))
+		out = append(out, ans.toPlatformUser(base, "3", matches[i], ""))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 func matchesQuery(a Account, lq string) bool {
+	return strings.HasPrefix(a.Email, lq) || strings.HasPrefix(strings.ToLower(a.DisplayName), lq)
+}
+
+// matchesDeskQuery is the match of a service desk's customer list: the
+// start of any word of the display name, or of the email (unless hidden) or
+// of the deprecated name (the account ID here).
+func matchesDeskQuery(a Account, lq string) bool {
 	name := strings.ToLower(a.DisplayName)
-	if strings.HasPrefix(a.Email, lq) || strings.HasPrefix(name, lq) {
+	if !a.EmailHidden && strings.HasPrefix(a.Email, lq) || strings.HasPrefix(strings.ToLower(a.AccountID), lq) ||
+		strings.HasPrefix(name, lq) {
 		return true
 	}
 	for _, word := range strings.Fields(name) {

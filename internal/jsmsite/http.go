@@ -19,7 +19,10 @@ const (
 
 type ctxKey int
 
-const routeKey ctxKey = 0
+const (
+	routeKey  ctxKey = 0
+	prefixKey ctxKey = 1 // the gateway path prefix a request came through (Gateway)
+)
 
 // RouteName is the name of the route serving r ("" outside the site).
 func RouteName(r *http.Request) string {
@@ -88,6 +91,7 @@ func (s *Site) registerRoutes() {
 	s.route("GET /__site/accounts/{id}", s.handleSiteGetAccount)
 	s.route("PATCH /__site/accounts/{id}", s.handleSitePatchAccount)
 	s.route("DELETE /__site/accounts/{id}", s.handleSiteDeleteAccount)
+	s.route("PUT /__site/account-answers", s.handleSiteAccountAnswers)
 
 	// Catch-all: the most general pattern, so it also takes method
 	// mismatches that ServeMux would otherwise answer with a bare 405.
@@ -196,12 +200,28 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// baseURL is the scheme and host the request reached the site on, so that
-// links in answers point back at this site.
+// baseURL is the scheme, host (and gateway prefix) the request reached the
+// site on, so that links in answers point back at this site.
 func baseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	prefix, _ := r.Context().Value(prefixKey).(string)
+	return scheme + "://" + r.Host + prefix
+}
+
+// Gateway serves the site under the path of Atlassian's API gateway,
+// /ex/jira/<cloudID> (what OAuth and scoped tokens use), as well as at the
+// root. Links in answers then carry the prefix of the request's URL.
+func (s *Site) Gateway(cloudID string) http.Handler {
+	prefix := "/ex/jira/" + cloudID
+	strip := http.StripPrefix(prefix, s)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, prefix+"/") {
+			s.ServeHTTP(w, r)
+			return
+		}
+		strip.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), prefixKey, prefix)))
+	})
 }

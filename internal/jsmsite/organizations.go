@@ -149,15 +149,15 @@ func sortedSet(m map[string]bool) []string {
 
 // knownAccountLocked reports whether id is an account of the site.
 func (s *Site) knownAccountLocked(id string) bool {
-	_, ok := s.accounts[id]
-	return ok || id == s.admin.AccountID
+	r, ok := s.accounts[id]
+	return ok && !r.Deleted || id == s.admin.AccountID
 }
 
 func (s *Site) accountLocked(id string) (Account, bool) {
 	if id == s.admin.AccountID {
 		return s.admin, true
 	}
-	if r, ok := s.accounts[id]; ok {
+	if r, ok := s.accounts[id]; ok && !r.Deleted { // deleted accounts leave memberships
 		return r.Account, true
 	}
 	return Account{}, false
@@ -485,7 +485,7 @@ func (s *Site) handleListOrganizationUsers(w http.ResponseWriter, r *http.Reques
 		base := baseURL(r)
 		for _, a := range sortedSet(o.members) {
 			if acc, found := s.accountLocked(a); found {
-				users = append(users, toCustomerDTO(base, acc))
+				users = append(users, s.answers.toCustomerDTO(base, acc))
 			}
 		}
 	}

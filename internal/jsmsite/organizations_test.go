@@ -161,7 +161,7 @@ func TestOrganizationMembers(t *testing.T) {
 	if m := f.site.OrganizationMembers(org.ID); len(m) != 1 || m[0] != b {
 		t.Fatalf("members %v, want [%s]", m, b)
 	}
-	// A deleted account disappears from the list.
+	// A deleted (right-to-be-forgotten) account disappears from the list.
 	f.site.DeleteAccount(b)
 	p = pageOf[map[string]any]{}
 	f.do("GET", path, nil, &p)
@@ -270,9 +270,17 @@ func TestDeskCustomers(t *testing.T) {
 		}
 	}
 	var p pageOf[map[string]any]
-	f.doAuth("GET", path+"?query=CORP", nil, &p, optIn)
+	f.doAuth("GET", path+"?query=BOB%40C", nil, &p, optIn)
 	if len(p.Values) != 1 || p.Values[0]["accountId"] != b {
-		t.Fatalf("query by email part: %+v", p.Values)
+		t.Fatalf("query by email prefix: %+v", p.Values)
+	}
+	// Prefixes only, as the spec's examples show: no part inside a word.
+	for _, q := range []string{"corp", "mith", "lice"} {
+		p = pageOf[map[string]any]{}
+		f.doAuth("GET", path+"?query="+q, nil, &p, optIn)
+		if len(p.Values) != 0 {
+			t.Fatalf("query %q matched inside a word: %+v", q, p.Values)
+		}
 	}
 	p = pageOf[map[string]any]{}
 	f.doAuth("GET", path+"?query=smi", nil, &p, optIn)

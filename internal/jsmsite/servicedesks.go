@@ -271,7 +271,9 @@ func (s *Site) handleGetServiceDesk(w http.ResponseWriter, r *http.Request) {
 }
 
 // GET /rest/servicedeskapi/servicedesk/{serviceDeskId}/customer (experimental):
-// query matches part of the display name or the email, ignoring case.
+// query matches, ignoring case, the start of a word of the display name or
+// the start of the email or name, as the spec's examples show ("John", "Jo",
+// "Smi" and "Smith" find "John Smith"); a hidden email is not matched.
 func (s *Site) handleListDeskCustomers(w http.ResponseWriter, r *http.Request) {
 	if !requireExperimental(w, r) {
 		return
@@ -288,11 +290,10 @@ func (s *Site) handleListDeskCustomers(w http.ResponseWriter, r *http.Request) {
 			if !found {
 				continue
 			}
-			if query != "" && !strings.Contains(strings.ToLower(acc.DisplayName), query) &&
-				(acc.EmailHidden || !strings.Contains(acc.Email, query)) {
+			if query != "" && !matchesDeskQuery(acc, query) {
 				continue
 			}
-			users = append(users, toCustomerDTO(base, acc))
+			users = append(users, s.answers.toCustomerDTO(base, acc))
 		}
 	}
 	s.mu.Unlock()

@@ -45,15 +45,21 @@ type Config struct {
 
 // Account is one account known to the site.
 type Account struct {
-	AccountID           string    `json:"accountId"`
-	Email               string    `json:"email"` // always stored lowercased
-	DisplayName         string    `json:"displayName"`
-	TimeZone            string    `json:"timeZone"`
-	AccountType         string    `json:"accountType"`
-	Active              bool      `json:"active"`
-	EmailHidden         bool      `json:"emailHidden"`
-	PortalAccessRevoked bool      `json:"portalAccessRevoked"`
-	Created             time.Time `json:"created"`
+	AccountID           string `json:"accountId"`
+	Email               string `json:"email"` // always stored lowercased
+	DisplayName         string `json:"displayName"`
+	TimeZone            string `json:"timeZone"`
+	AccountType         string `json:"accountType"`
+	Active              bool   `json:"active"`
+	EmailHidden         bool   `json:"emailHidden"`
+	PortalAccessRevoked bool   `json:"portalAccessRevoked"`
+	// Deleted: deleted by a right-to-be-forgotten request. The record stays
+	// (GET /rest/api/3/user still answers it), blanked, and its email is free.
+	Deleted bool `json:"deleted,omitempty"`
+	// Corrupted: the record of a deleted account broke (a server import);
+	// GET /rest/api/3/user answers accountId "unknown" and fallback values.
+	Corrupted bool      `json:"corrupted,omitempty"`
+	Created   time.Time `json:"created"`
 }
 
 // Errors returned by AddCustomer (and mapped to HTTP answers by the handler).
@@ -73,10 +79,11 @@ type Site struct {
 	admin Account // the authenticated caller; fixed, not stored, not mutable
 
 	mu       sync.Mutex
-	accounts map[string]*record // by account ID
-	byEmail  map[string]string  // lowercased email -> account ID
-	seq      int64              // creation counter, breaks ties in Created
-	dir      *directory         // organizations and service desks (organizations.go)
+	accounts map[string]*record  // by account ID
+	byEmail  map[string][]string // lowercased email -> IDs of the accounts holding it, oldest first
+	answers  AccountAnswers      // how account answers look where the real API varies (customers.go)
+	seq      int64               // creation counter, breaks ties in Created
+	dir      *directory          // organizations and service desks (organizations.go)
 
 	mux    *http.ServeMux
 	routes []string
@@ -112,7 +119,7 @@ func New(cfg Config) (*Site, error) {
 	s := &Site{
 		cfg:      cfg,
 		accounts: map[string]*record{},
-		byEmail:  map[string]string{},
+		byEmail:  map[string][]string{},
 		dir:      newDirectory(),
 		mux:      http.NewServeMux(),
 	}
@@ -203,18 +210,35 @@ func (s *Site) Account(id string) (Account, bool) {
 }
 
 // AccountByEmail looks an account up by email, case-insensitively; the admin
-// account is found too.
+// account is found too. When several accounts hold the email (a customer
+// and an Atlassian account), the portal-only customer is returned.
 func (s *Site) AccountByEmail(email string) (Account, bool) {
+	all := s.AccountsByEmail(email)
+	for _, a := range all {
+		if a.AccountType == AccountTypeCustomer {
+			return a, true
+		}
+	}
+	if len(all) > 0 {
+		return all[0], true
+	}
+	return Account{}, false
+}
+
+// AccountsByEmail lists every account holding email, oldest first; the
+// admin account is found too. Deleted accounts hold no email.
+func (s *Site) AccountsByEmail(email string) []Account {
 	email = strings.ToLower(email)
 	if email == s.admin.Email {
-		return s.admin, true
+		return []Account{s.admin}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if id, ok := s.byEmail[email]; ok {
-		return s.accounts[id].Account, true
+	var out []Account
+	for _, id := range s.byEmail[email] {
+		out = append(out, s.accounts[id].Account)
 	}
-	return Account{}, false
+	return out
 }
 
 // AddCustomer creates a portal-only customer out of band, with the same
@@ -240,29 +264,118 @@ func (s *Site) addCustomerLocked(displayName, email string) (Account, error) {
 		return Account{}, ErrInvalidDisplayName
 	}
 	email = strings.ToLower(email)
-	if _, taken := s.byEmail[email]; taken || email == s.admin.Email {
+	if len(s.byEmail[email]) > 0 || email == s.admin.Email {
 		return Account{}, ErrEmailTaken
 	}
-	s.seq++
-	r := &record{seq: s.seq, Account: Account{
+	return s.insertLocked(Account{
 		AccountID:   newAccountID(),
 		Email:       email,
 		DisplayName: displayName,
-		TimeZone:    s.cfg.TimeZone,
 		AccountType: AccountTypeCustomer,
-		Active:      true,
-		Created:     time.Now().UTC(),
-	}}
-	s.accounts[r.AccountID] = r
-	s.byEmail[email] = r.AccountID
-	return r.Account, nil
+	}), nil
 }
 
-// DeleteAccount removes a customer out of band (as an admin would in the UI).
+// insertLocked stores a new active account, created now.
+func (s *Site) insertLocked(a Account) Account {
+	s.seq++
+	a.TimeZone, a.Active, a.Created = s.cfg.TimeZone, true, time.Now().UTC()
+	s.accounts[a.AccountID] = &record{seq: s.seq, Account: a}
+	s.byEmail[a.Email] = append(s.byEmail[a.Email], a.AccountID)
+	return a
+}
+
+// AddAtlassianAccount adds, out of band, an Atlassian account (someone who
+// signed up for Atlassian) that may share its email with a portal-only
+// customer, as on the real site; emailHidden is its privacy setting, often
+// on. The API cannot create such accounts.
+func (s *Site) AddAtlassianAccount(displayName, email string, emailHidden bool) (Account, error) {
+	if !validEmail(email) {
+		return Account{}, ErrInvalidEmail
+	}
+	if strings.TrimSpace(displayName) == "" {
+		return Account{}, ErrInvalidDisplayName
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.insertLocked(Account{
+		AccountID:   newAtlassianAccountID(),
+		Email:       strings.ToLower(email),
+		DisplayName: displayName,
+		AccountType: AccountTypeAtlassian,
+		EmailHidden: emailHidden,
+	})
+	return a, s.saveLocked()
+}
+
+// newAtlassianAccountID makes a 24-hex-digit ID, the form of Atlassian
+// accounts.
+func newAtlassianAccountID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// DeleteAccount deletes an account out of band, as a right-to-be-forgotten
+// request does: the record stays, blanked (an indicative display name, no
+// email, inactive, the site's default time zone), and the email is free for
+// a new account. GET /rest/api/3/user answers it with 200 (or 404 with
+// AccountAnswers.DeletedAnswer404).
+// It reports false when there is no such account or it is already deleted.
 func (s *Site) DeleteAccount(id string) bool {
+	deleted := false
+	s.mutate(id, func(r *record) {
+		if r.Deleted {
+			return
+		}
+		deleted = true
+		s.byEmail[r.Email] = without(s.byEmail[r.Email], id)
+		if len(s.byEmail[r.Email]) == 0 {
+			delete(s.byEmail, r.Email)
+		}
+		r.Account = Account{
+			AccountID: r.AccountID, AccountType: r.AccountType, DisplayName: formerUserName,
+			TimeZone: s.cfg.TimeZone, Deleted: true, Created: r.Created,
+		}
+	})
+	return deleted
+}
+
+// formerUserName is the indicative display name of a deleted account.
+const formerUserName = "Former user"
+
+func without(ids []string, id string) []string {
+	out := ids[:0:0]
+	for _, x := range ids {
+		if x != id {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// CorruptAccount breaks the record of a deleted account, as a server import
+// can: GET /rest/api/3/user then answers accountId "unknown" and fallback
+// values. It reports false for an account that is not deleted.
+func (s *Site) CorruptAccount(id string) bool {
+	ok := false
+	s.mutate(id, func(r *record) {
+		if r.Deleted {
+			r.Corrupted, ok = true, true
+		}
+	})
+	return ok
+}
+
+// SetActive deactivates or reactivates an account out of band (an admin in
+// Atlassian Administration); reactivating also restores portal access.
+func (s *Site) SetActive(id string, active bool) bool {
 	return s.mutate(id, func(r *record) {
-		delete(s.accounts, id)
-		delete(s.byEmail, r.Email)
+		r.Active = active
+		if active {
+			r.PortalAccessRevoked = false
+		}
 	})
 }
 
@@ -323,17 +436,29 @@ func (s *Site) load() error {
 	// The file lists accounts oldest first; keep that order.
 	for _, a := range st.Accounts {
 		a.Email = strings.ToLower(a.Email)
-		if a.AccountID == "" || a.Email == "" {
+		if a.AccountID == "" || (a.Email == "") != a.Deleted {
 			return fmt.Errorf("jsmsite: state file %s: account without accountId or email", s.cfg.StateFile)
 		}
-		if _, dup := s.byEmail[a.Email]; dup {
+		if a.AccountType == AccountTypeCustomer && s.customerHoldsLocked(a.Email) {
 			return fmt.Errorf("jsmsite: state file %s: duplicate email %s", s.cfg.StateFile, a.Email)
 		}
 		s.seq++
 		s.accounts[a.AccountID] = &record{Account: a, seq: s.seq}
-		s.byEmail[a.Email] = a.AccountID
+		if !a.Deleted {
+			s.byEmail[a.Email] = append(s.byEmail[a.Email], a.AccountID)
+		}
 	}
 	return s.loadDirectoryLocked(st)
+}
+
+// customerHoldsLocked reports whether a portal-only customer holds email.
+func (s *Site) customerHoldsLocked(email string) bool {
+	for _, id := range s.byEmail[email] {
+		if s.accounts[id].AccountType == AccountTypeCustomer {
+			return true
+		}
+	}
+	return false
 }
 
 // saveLocked writes the whole state atomically (temp file in the same

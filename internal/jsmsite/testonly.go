@@ -16,13 +16,30 @@ func (s *Site) handleSiteListAccounts(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.Accounts())
 }
 
-// POST /__site/accounts {"displayName","email"}
+type addAccountRequest struct {
+	DisplayName string `json:"displayName"`
+	Email       string `json:"email"`
+	AccountType string `json:"accountType"` // "customer" (default) or "atlassian"
+	EmailHidden bool   `json:"emailHidden"` // atlassian only
+}
+
+// POST /__site/accounts {"displayName","email","accountType"?,"emailHidden"?}
 func (s *Site) handleSiteAddAccount(w http.ResponseWriter, r *http.Request) {
-	var req createCustomerRequest
+	var req addAccountRequest
 	if !decodeJSONBody(w, r, &req) {
 		return
 	}
-	a, err := s.AddCustomer(req.DisplayName, req.Email)
+	var a Account
+	var err error
+	switch req.AccountType {
+	case "", AccountTypeCustomer:
+		a, err = s.AddCustomer(req.DisplayName, req.Email)
+	case AccountTypeAtlassian:
+		a, err = s.AddAtlassianAccount(req.DisplayName, req.Email, req.EmailHidden)
+	default:
+		writePlatformError(w, http.StatusBadRequest, "accountType must be customer or atlassian.")
+		return
+	}
 	switch {
 	case errors.Is(err, ErrEmailTaken):
 		writePlatformError(w, http.StatusConflict, "An account already exists for this email address.")
@@ -48,9 +65,10 @@ func (s *Site) handleSiteGetAccount(w http.ResponseWriter, r *http.Request) {
 type patchAccountRequest struct {
 	DisplayName *string `json:"displayName"`
 	EmailHidden *bool   `json:"emailHidden"`
+	Active      *bool   `json:"active"`
 }
 
-// PATCH /__site/accounts/{id} {"displayName"?, "emailHidden"?}
+// PATCH /__site/accounts/{id} {"displayName"?, "emailHidden"?, "active"?}
 func (s *Site) handleSitePatchAccount(w http.ResponseWriter, r *http.Request) {
 	var req patchAccountRequest
 	if !decodeJSONBody(w, r, &req) {
@@ -67,7 +85,8 @@ func (s *Site) handleSitePatchAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.DisplayName != nil && !s.RenameAccount(id, *req.DisplayName) ||
-		req.EmailHidden != nil && !s.SetEmailHidden(id, *req.EmailHidden) {
+		req.EmailHidden != nil && !s.SetEmailHidden(id, *req.EmailHidden) ||
+		req.Active != nil && !s.SetActive(id, *req.Active) {
 		siteAccountNotFound(w, r) // deleted concurrently
 		return
 	}
@@ -82,6 +101,19 @@ func (s *Site) handleSiteDeleteAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// PUT /__site/account-answers (AccountAnswers as JSON)
+func (s *Site) handleSiteAccountAnswers(w http.ResponseWriter, r *http.Request) {
+	var req AccountAnswers
+	if !decodeJSONBody(w, r, &req) {
+		return
+	}
+	if err := s.SetAccountAnswers(req); err != nil {
+		writePlatformError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, req)
 }
 
 // customer finds a customer (not the admin, which cannot be changed).

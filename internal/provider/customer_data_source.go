@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -38,8 +39,10 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators:          []validator.String{oneKey},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case. An account " +
-					"whose email is hidden by its privacy settings cannot be found by email: use `account_id`.",
+				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case, among active " +
+					"accounts. When a portal-only customer and an Atlassian account share the email, the customer is chosen; " +
+					"when the choice is still ambiguous the error lists each candidate's ID and type. An account whose email is " +
+					"hidden by its privacy settings, or that is inactive, cannot be found by email: use `account_id`.",
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{oneKey, emailValidator{}},
@@ -83,10 +86,16 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	if err != nil {
 		detail := err.Error()
-		if jsm.IsNotFound(err) && m.AccountID.IsNull() {
-			detail += ". An account whose email is hidden by privacy settings cannot be found by email: look it up by account_id."
+		if m.AccountID.IsNull() {
+			detail += "\n" + findByEmailAdvice + " Set account_id instead of email to read such an account."
 		}
 		resp.Diagnostics.AddError("Could not find the account", detail)
+		return
+	}
+	if user.LooksDeleted("") {
+		// Never hand the placeholder of a deleted account to a configuration.
+		resp.Diagnostics.AddError("The account was deleted",
+			fmt.Sprintf("The account %s was deleted (Atlassian answers it as %q, inactive, with a blank email).", user.AccountID, user.DisplayName))
 		return
 	}
 	resp.Diagnostics.Append(m.setFromUser(ctx, user)...)

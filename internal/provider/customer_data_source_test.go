@@ -49,7 +49,7 @@ data "jsm_customer" "by_email" {
 		Steps: []resource.TestStep{
 			{
 				Config:      s.provider() + "data \"jsm_customer\" \"x\" {\n  email = \"nobody-" + email + "\"\n}\n",
-				ExpectError: regexp.MustCompile(`(?s)no account with email.*account_id`),
+				ExpectError: regexp.MustCompile(`(?s)no active account with email.*account_id`),
 			},
 			{
 				Config:      s.provider() + "data \"jsm_customer\" \"x\" {\n  account_id = \"qm:00000000-0000-4000-8000-000000000000:0\"\n  email = \"a@example.com\"\n}\n",

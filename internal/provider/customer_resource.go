@@ -2,11 +2,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -61,7 +64,20 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"`POST /rest/servicedeskapi/customer`.\n\n" +
 			"JSM has no API that renames or deletes a customer. A change of `display_name` is refused at plan time, " +
 			"a change of `email` replaces the customer, and destroying the resource only forgets the account " +
-			"(or revokes its portal access, see `on_destroy`): the account itself stays on the site.",
+			"(or revokes its portal access, see `on_destroy`): the account itself stays on the site.\n\n" +
+			"**When the email already has an account** (create answers 409), the provider searches for it (active accounts " +
+			"only) and adopts it (`adopt_existing`): the portal-only customer when a customer and an Atlassian account share " +
+			"the email; else the one active account whose email is hidden by privacy settings and whose display name is " +
+			"`display_name` (with a warning). When several accounts still fit, the error lists each one's ID and type; when " +
+			"none can be found, it lists the likely causes (the account is inactive or its access was revoked; its email is " +
+			"hidden; the credentials lack *Browse users and groups*) and how to import it by account ID.\n\n" +
+			"**On refresh**: an account deleted by a right-to-be-forgotten request (Atlassian answers it with an indicative " +
+			"name such as \"Former user\", inactive, with a blank email; or 404) is removed from the state with a warning, " +
+			"and the next apply creates the customer again. The rule: an inactive account with a blank email whose display " +
+			"name is no longer the one in the state. An inactive account (deactivated, or its portal access revoked) stays, " +
+			"with `active = false` and a warning: an admin restores access in Atlassian Administration. An answer that " +
+			"describes no account (`accountId` `unknown` or another account's, or `accountType` `unknown`: a corrupted record " +
+			"or an outage's fallback values) fails the refresh and changes nothing.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The customer's account ID.",
@@ -93,7 +109,9 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does, since no API deletes a customer account: " +
 					"`forget` (default) only removes it from the Terraform state; `revoke_portal_access` first revokes the " +
-					"customer's portal access. Either way the account stays on the site.",
+					"customer's portal access. Either way the account stays on the site. Revoking is skipped, with a warning " +
+					"and without failing the destroy, for an account that is not a portal-only customer (`account_type` " +
+					"`atlassian`), that is already inactive, or that was deleted.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(onDestroyForget),
@@ -113,14 +131,16 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: keep,
 			},
 			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the account is active.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Whether the account is active: `false` for a deactivated account or a customer whose " +
+					"portal access was revoked (refresh then warns; an admin restores access in Atlassian Administration).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "The account's time zone, when the API returns one.",
-				Computed:            true,
-				PlanModifiers:       keep,
+				MarkdownDescription: "The account's time zone; the site's default when the account has none of its own " +
+					"(what the platform API answers, so create and refresh agree).",
+				Computed:      true,
+				PlanModifiers: keep,
 			},
 			"links": linksResourceAttribute(),
 		},
@@ -129,9 +149,10 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 
 func linksResourceAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
-		MarkdownDescription: "The links JSM returns with the customer.",
-		Computed:            true,
-		PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: "The links JSM returns with the customer, in one canonical form " +
+			"(`<site>/rest/api/2/user?username=<account ID>`, the gateway path kept) so create and refresh agree.",
+		Computed:      true,
+		PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 		Attributes: map[string]schema.Attribute{
 			"self":        schema.StringAttribute{MarkdownDescription: "The account's REST URL.", Computed: true},
 			"jira_rest":   schema.StringAttribute{MarkdownDescription: "The account's Jira REST URL.", Computed: true},
@@ -181,13 +202,16 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 
 	user, err := r.client.CreateCustomer(ctx, name, email)
 	if jsm.IsConflict(err) {
-		user, err = r.existingAccount(ctx, email, plan.AdoptExisting.ValueBool())
+		user, err = r.existingAccount(ctx, email, name, plan.AdoptExisting.ValueBool(), &resp.Diagnostics)
 		if err == nil && user.DisplayName != name {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
 				fmt.Sprintf("The email %s already has an account (%s) named %q, and the configuration says %q. "+
 					"JSM cannot rename a customer: set display_name = %q to adopt it, or rename it in Atlassian Administration first.",
 					email, user.AccountID, user.DisplayName, name, user.DisplayName))
 			return
+		}
+		if err == nil && !user.Active {
+			resp.Diagnostics.AddWarning("Adopted JSM account is inactive", inactiveDetail(user.AccountID, email))
 		}
 	}
 	if err != nil {
@@ -202,6 +226,14 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		resp.Diagnostics.AddError("Could not create the JSM customer "+email, detail)
 		return
 	}
+	if user.TimeZone == "" {
+		// The customer API may answer no time zone where the platform API,
+		// which refresh reads, answers the site's default: store that, so
+		// the next refresh finds nothing changed.
+		if read, err := r.client.GetUser(ctx, user.AccountID); err == nil {
+			user.TimeZone = read.TimeZone
+		}
+	}
 
 	resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
 	plan.DisplayName = types.StringValue(name)
@@ -209,23 +241,66 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 // existingAccount finds the account that already holds email, to adopt it
-// or to tell the user how to import it.
-func (r *customerResource) existingAccount(ctx context.Context, email string, adopt bool) (*jsm.User, error) {
-	user, err := r.client.FindUserByEmail(ctx, email)
-	if jsm.IsNotFound(err) {
-		return nil, fmt.Errorf("JSM answered that %s already has an account, but no account with that email can be found: "+
-			"its email is probably hidden by the person's privacy settings. Find the account ID in Atlassian Administration "+
-			"and import it: terraform import jsm_customer.<NAME> <account ID>", email)
-	}
+// or to tell the user how to import it. User search answers active accounts
+// only; among several holding the email the portal-only customer is
+// preferred; and an account whose email is hidden is taken only when it is
+// the one such account named name (with a warning).
+func (r *customerResource) existingAccount(ctx context.Context, email, name string, adopt bool, diags *diag.Diagnostics) (*jsm.User, error) {
+	m, err := r.client.SearchByEmail(ctx, email)
 	if err != nil {
 		return nil, fmt.Errorf("%s already has an account, and looking it up failed: %w", email, err)
+	}
+	user, err := jsm.PreferCustomer(email, m.Exact)
+	byName := false
+	if jsm.IsNotFound(err) {
+		user, err = jsm.PreferCustomer(email, m.HiddenNamed(name))
+		byName = err == nil
+	}
+	var ambiguous *jsm.AmbiguousError
+	switch {
+	case errors.As(err, &ambiguous):
+		return nil, fmt.Errorf("JSM answered that %s already has an account. %w\nTo manage it, import it: "+
+			"terraform import jsm_customer.<NAME> <account ID>", email, err)
+	case jsm.IsNotFound(err):
+		return nil, accountNotFoundError(email, name)
+	case err != nil:
+		return nil, err
 	}
 	if !adopt {
 		return nil, fmt.Errorf("%s already has an account, %s, and adopt_existing is false. To manage that account, "+
 			"import it (replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\n"+
 			"or set adopt_existing = true", email, user.AccountID, user.AccountID)
 	}
+	if byName {
+		diags.AddWarning("JSM account matched by name",
+			fmt.Sprintf("JSM answered that %s already has an account. The account %s (account type %s) was adopted because it is "+
+				"the only active account the search for this email returned whose email is hidden by the person's privacy settings "+
+				"and whose display name is %q: it was matched by name, as its email is hidden. If it is not the right "+
+				"account, remove it from the state (terraform state rm) and import the right one by account ID.",
+				email, user.AccountID, user.AccountType, name))
+	}
 	return user, nil
+}
+
+// accountNotFoundError is the error of a 409 whose account no search can
+// find: the possible causes, most likely first, and the way out.
+func accountNotFoundError(email, name string) error {
+	return fmt.Errorf("JSM answered that %s already has an account, but no active account with that email can be found. "+
+		"The likely causes, most likely first:\n"+
+		"  1. the account is inactive: deactivated, or its portal access was revoked (for example by an earlier "+
+		"on_destroy = \"revoke_portal_access\"); user search finds active accounts only, and no API restores access;\n"+
+		"  2. the person's privacy settings hide the email, and no single active account with a hidden email is named %q;\n"+
+		"  3. the credentials lack the Browse users and groups global permission, and user search then answers an empty list.\n"+
+		"Find the account in Atlassian Administration (Directory > Users, or the service project's Customers page): its "+
+		"profile URL ends with the account ID. Restore its access there if it was revoked, then import it:\n"+
+		"  terraform import jsm_customer.<NAME> <account ID>", email, name)
+}
+
+// inactiveDetail explains an inactive account and how to restore it.
+func inactiveDetail(id, email string) string {
+	return fmt.Sprintf("The account %s (%s) is inactive: it was deactivated, or its portal access was revoked. It stays "+
+		"in the state with active = false and cannot use the help center. No API restores access: an admin restores it "+
+		"in Atlassian Administration (Directory > Users, or the service project's Customers page).", id, email)
 }
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -234,17 +309,30 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	user, err := r.client.GetUser(ctx, state.AccountID.ValueString())
-	if jsm.IsNotFound(err) {
+	id := state.AccountID.ValueString()
+	user, err := r.client.GetUser(ctx, id)
+	switch {
+	case jsm.IsNotFound(err):
 		resp.Diagnostics.AddWarning("JSM customer no longer exists",
-			fmt.Sprintf("The account %s (%s) was not found, so it was removed from the state; "+
-				"the next apply creates the customer again.", state.AccountID.ValueString(), state.Email.ValueString()))
+			fmt.Sprintf("The account %s (%s) was not found (HTTP 404), so it was removed from the state; "+
+				"the next apply creates the customer again.", id, state.Email.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	case err != nil:
+		// Corrupted and outage answers land here too: they say nothing of
+		// the account, so the state stays as it is.
+		resp.Diagnostics.AddError("Could not read the JSM customer "+id, err.Error())
+		return
+	case user.LooksDeleted(state.DisplayName.ValueString()):
+		resp.Diagnostics.AddWarning("JSM customer was deleted",
+			fmt.Sprintf("The account %s (%s) was deleted, most likely by a right-to-be-forgotten request: Atlassian now "+
+				"answers it as %q, inactive, with a blank email. It was removed from the state; the next apply creates "+
+				"the customer again (the email is free again), with a new account ID.", id, state.Email.ValueString(), user.DisplayName))
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the JSM customer "+state.AccountID.ValueString(), err.Error())
-		return
+	if !user.Active {
+		resp.Diagnostics.AddWarning("JSM customer is inactive", inactiveDetail(id, state.Email.ValueString()))
 	}
 	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -264,22 +352,57 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := state.AccountID.ValueString()
-	if state.OnDestroy.ValueString() == onDestroyRevoke {
-		if err := r.client.RevokePortalAccess(ctx, id); err != nil && !jsm.IsNotFound(err) {
-			resp.Diagnostics.AddError("Could not revoke the portal access of JSM customer "+id, err.Error())
-			return
-		}
-		resp.Diagnostics.AddWarning("JSM customer's portal access revoked; the account remains",
-			fmt.Sprintf("The portal access of %s (%s) was revoked and it was removed from the state. "+
-				"No API deletes a customer account: an admin can delete it in Atlassian Administration.", id, state.Email.ValueString()))
+	id, email := state.AccountID.ValueString(), state.Email.ValueString()
+	if state.OnDestroy.ValueString() != onDestroyRevoke {
+		resp.Diagnostics.AddWarning("JSM customer forgotten; the account remains",
+			fmt.Sprintf("%s (%s) was removed from the Terraform state only: no API deletes a customer account, so it still exists "+
+				"and can still use the portal. Delete it in Atlassian Administration if needed, or set "+
+				"on_destroy = \"revoke_portal_access\" to revoke its access on destroy.", id, email))
 		return
 	}
-	resp.Diagnostics.AddWarning("JSM customer forgotten; the account remains",
-		fmt.Sprintf("%s (%s) was removed from the Terraform state only: no API deletes a customer account, so it still exists "+
-			"and can still use the portal. Delete it in Atlassian Administration if needed, or set "+
-			"on_destroy = \"revoke_portal_access\" to revoke its access on destroy.", id, state.Email.ValueString()))
+	if why := revokeNotApplicable(state); why != "" {
+		resp.Diagnostics.AddWarning("JSM portal access not revoked", fmt.Sprintf("The portal access of %s (%s) was not revoked: %s. "+
+			"It was removed from the state.", id, email, why))
+		return
+	}
+	err := r.client.RevokePortalAccess(ctx, id)
+	switch {
+	case jsm.IsNotFound(err):
+		resp.Diagnostics.AddWarning("JSM portal access not revoked", fmt.Sprintf("The account %s (%s) no longer exists "+
+			"(it was deleted), so there was no access to revoke. It was removed from the state.", id, email))
+		return
+	case jsm.StatusCode(err) == http.StatusBadRequest:
+		resp.Diagnostics.AddWarning("JSM portal access not revoked", fmt.Sprintf("JSM refused to revoke the portal access of %s (%s), "+
+			"most likely because it is not a portal-only customer; it was removed from the state. JSM said: %v", id, email, err))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Could not revoke the portal access of JSM customer "+id, err.Error())
+		return
+	}
+	resp.Diagnostics.AddWarning("JSM customer's portal access revoked; the account remains",
+		fmt.Sprintf("The portal access of %s (%s) was revoked and it was removed from the state. "+
+			"No API deletes a customer account: an admin can delete it in Atlassian Administration.", id, email))
 }
+
+// revokeNotApplicable says why revoking the portal access of the account
+// in state makes no sense, or "" when it does. The state is as fresh as the
+// refresh before the destroy (a deleted account has left it already).
+func revokeNotApplicable(state customerResourceModel) string {
+	switch t := state.AccountType.ValueString(); {
+	case t != "" && t != "customer":
+		return fmt.Sprintf("it is not a portal-only customer (account_type = %q), and JSM revokes only the access of "+
+			"portal-only customers; remove the person's access in Atlassian Administration if needed", t)
+	case !state.Active.IsNull() && !state.Active.ValueBool():
+		return "it is already inactive (deactivated, or its access was revoked earlier)"
+	}
+	return ""
+}
+
+// findByEmailAdvice follows a failed look-up by email.
+const findByEmailAdvice = "Finding an account by email needs the Browse users and groups global permission and finds active " +
+	"accounts only; an account whose email is hidden by privacy settings, or that is inactive, can only be found by its " +
+	"account ID (Atlassian Administration shows it). When several accounts share the email, the portal-only customer " +
+	"(account type customer) is chosen."
 
 // ImportState takes an account ID or an email address.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -291,8 +414,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		}
 		user, err := r.client.FindUserByEmail(ctx, req.ID)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not find the customer "+req.ID,
-				err.Error()+". If the account's email is hidden by privacy settings, import it by account ID instead.")
+			resp.Diagnostics.AddError("Could not find the customer "+req.ID, err.Error()+"\n"+findByEmailAdvice)
 			return
 		}
 		id = user.AccountID

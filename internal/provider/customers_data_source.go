@@ -38,8 +38,7 @@ func (d *customersDataSource) Metadata(_ context.Context, req datasource.Metadat
 
 func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the customers of a service desk (all pages), optionally only those whose name or email " +
-			"contains `query`. Uses a JSM operation that is still experimental (the provider sends `X-ExperimentalApi: opt-in`).",
+		MarkdownDescription: "Lists the customers of a service desk (all pages), optionally only those matching `query`. Uses a JSM operation that is still experimental (the provider sends `X-ExperimentalApi: opt-in`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "The service desk ID.", Computed: true},
 			"service_desk_id": schema.StringAttribute{
@@ -48,9 +47,11 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Validators:          serviceDeskIDValidators(),
 			},
 			"query": schema.StringAttribute{
-				MarkdownDescription: "Lists only the customers whose display name or email contains this text (as JSM matches it).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Lists only the customers matching this text as JSM matches it, ignoring letter case: the " +
+					"start of a word of the display name, or the start of the email (`jo`, `smi` and `smith` find John Smith; " +
+					"`ohn` finds nobody).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"customers": schema.ListNestedAttribute{
 				MarkdownDescription: "The customers, in the order JSM returns them.",

@@ -53,6 +53,13 @@ func run() error {
 	flag.Float64Var(&faults.CommitThenDrop, "commit-then-drop", 0, "`fraction` of writes applied, then answered by dropping the connection")
 	flag.BoolVar(&faults.QuotaExhausted, "quota-exhausted", false, "answer every API request 429 as a site whose hourly quota is spent, until the next full hour")
 	flag.StringVar(&faults.StuckPaging, "stuck-paging", "", "paged lists ignore start and never end: `mode` repeat (echo start) or restart (start 0)")
+	var answers jsmsite.AccountAnswers
+	flag.BoolVar(&answers.DeletedAnswer404, "deleted-404", false, "answer 404 for deleted accounts instead of 200 \"Former user\"")
+	hiddenEmail := flag.String("hidden-email", "absent", "how a hidden email shows in answers: `absent`, null or empty")
+	flag.BoolVar(&answers.Unavailable, "users-unavailable", false, "answer every GET /rest/api/3/user with outage fallback values")
+	flag.BoolVar(&answers.CustomerTimeZoneNull, "customer-timezone-null", false, "answer timeZone null when creating a customer")
+	flag.BoolVar(&answers.SearchNewestFirst, "search-newest-first", false, "list user search results newest first")
+	gatewayCloudID := flag.String("gateway-cloud-id", "", "also serve the API under /ex/jira/`cloudId`, like Atlassian's gateway")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
@@ -71,6 +78,12 @@ func run() error {
 	if err := site.SetFaults(faults); err != nil {
 		return err
 	}
+	if *hiddenEmail != "absent" {
+		answers.HiddenEmail = *hiddenEmail
+	}
+	if err := site.SetAccountAnswers(answers); err != nil {
+		return err
+	}
 	if *envFile != "" {
 		// A stale file from an earlier run must not look like readiness.
 		if err := os.Remove(*envFile); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -85,8 +98,11 @@ func run() error {
 	url := "http://" + ln.Addr().String() // the real port when -addr ends in :0
 
 	var handler http.Handler = site
+	if *gatewayCloudID != "" {
+		handler = site.Gateway(*gatewayCloudID)
+	}
 	if *accessLog {
-		handler = logRequests(site)
+		handler = logRequests(handler)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 
