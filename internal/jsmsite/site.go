@@ -390,7 +390,7 @@ var syncFile = (*os.File).Sync
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return nil //nolint:nilerr // not possible on this platform; the rename itself succeeded
+		return nil // not possible on this platform; the rename itself succeeded
 	}
 	defer d.Close()
 	if err := syncFile(d); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, errors.ErrUnsupported) {
