@@ -98,6 +98,8 @@ func FuzzClientAnswer(f *testing.F) {
 	f.Add(uint16(429), "application/json", "3", "2024-05-16T17:30:00Z", []byte(`{"errorMessages":["Rate limit exceeded."]}`))
 	f.Add(uint16(503), "text/html", "Wed, 21 Oct 2015 07:28:00 GMT", "", []byte("<html>down</html>"))
 	f.Add(uint16(200), "application/json", "", "", []byte(`{"accountId":`))
+	f.Add(uint16(302), "text/html", "", "", []byte("<html>moved</html>"))
+	f.Add(uint16(200), "text/plain", "", "", []byte(`{"accountId":"qm:1"}`))
 	f.Fuzz(func(t *testing.T, status uint16, contentType, retryAfter, reset string, body []byte) {
 		code := int(status%500) + 100 // 100 to 599
 		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
