@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -89,27 +90,46 @@ type Client struct {
 	limitNames      LimitNames
 	waitHook        func(time.Duration) time.Duration // tests: observe and shorten waits
 	maxListItems    int
+
+	// secrets masks the credentials in server text shown to users.
+	secrets masker
 }
 
 // ValidateBaseURL checks that raw is an absolute https URL, or http on a
-// loopback host (the local JSM site), with no query or fragment.
+// loopback host (the local JSM site), with no query or fragment. Its errors
+// show the URL as scheme and host only (RedactURL): a user:password@ or a
+// query may hold secrets.
 func ValidateBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("not a valid URL: %w", err)
+		return nil, fmt.Errorf("the URL cannot be parsed (%s); expected e.g. https://your-domain.atlassian.net", urlParseReason(err))
 	}
+	shown := RedactURL(raw)
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("%q is not an absolute http(s) URL; expected e.g. https://your-domain.atlassian.net", raw)
+		return nil, fmt.Errorf("%s is not an absolute http(s) URL; expected e.g. https://your-domain.atlassian.net", shown)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("%q must not carry a query, a fragment or credentials", raw)
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.ForceQuery {
+		return nil, fmt.Errorf("the URL %s must not carry a query, a fragment or credentials (user:password@): "+
+			"set the credentials with email and api_token, or access_token", shown)
 	}
 	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
-		return nil, fmt.Errorf("%q uses http: credentials would travel in clear text; use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", raw)
+		return nil, fmt.Errorf("%s uses http: credentials would travel in clear text; use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", shown)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil
 }
+
+// urlParseReason is url.Parse's complaint without the URL, and without the
+// quoted piece of it some complaints carry (part of a password, say).
+func urlParseReason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return quoted.ReplaceAllString(err.Error(), "…")
+}
+
+var quoted = regexp.MustCompile(`"[^"]*"`)
 
 // IsLoopbackHost reports whether host is localhost or a loopback IP.
 func IsLoopbackHost(host string) bool {
@@ -143,6 +163,7 @@ func New(cfg Config) (*Client, error) {
 	default:
 		return nil, errors.New("no complete credentials: set an email with an API token, or an access token")
 	}
+	c.secrets = newMasker(cfg.Email, cfg.APIToken, cfg.AccessToken, c.authz)
 	if c.hc == nil {
 		c.hc = NewHTTPClient()
 	}
@@ -204,34 +225,63 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied, GaveUp: st.gaveUp}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(resp.Body) // already in memory, at most maxBody
 	if err != nil {
 		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
-	if err := decodeResponse(r.method, r.path, resp.StatusCode, body, out); err != nil {
-		err.Attempts, err.MayHaveApplied, err.GaveUp = st.attempts, st.mayHaveApplied, st.gaveUp
+	a := reply{status: resp.StatusCode, header: resp.Header, body: body, tooLarge: st.tooLarge, sent: req.URL}
+	if err := decodeResponse(r.method, r.path, a, out, c.secrets); err != nil {
+		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from sanitized headers (sanitizeHeader)
+		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
 		return err
 	}
 	return nil
 }
 
-// decodeResponse turns any answer into nil (a 2xx decoded into out, when
-// out is non-nil) or an *Error carrying the status; it never panics.
-func decodeResponse(method, path string, status int, body []byte, out any) *Error {
-	if status < 200 || status > 299 {
-		return decodeError(method, path, status, body)
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return &Error{
-			Method: method, Path: path, StatusCode: status,
-			Messages: []string{"the response is not the expected JSON: " + err.Error()},
-			Excerpt:  excerpt(string(body)),
+// reply is the last answer of a call.
+type reply struct {
+	status   int
+	header   http.Header
+	body     []byte // at most maxBody bytes
+	tooLarge bool   // the body went on past maxBody
+	sent     *url.URL
+}
+
+// decodeResponse turns any answer into nil (a 2xx in the API's own form,
+// decoded into out when out is non-nil) or an *Error carrying the status;
+// it never panics. A write is reported done only on a 2xx that is JSON, or
+// empty where the call returns nothing (out == nil): a redirect, an HTML
+// page or an oversized answer says nothing of what the site did.
+func decodeResponse(method, path string, a reply, out any, m masker) *Error {
+	e := &Error{Method: method, Path: path, StatusCode: a.status}
+	switch {
+	case a.status >= 300 && a.status <= 399:
+		e.Problem = redirectProblem(a.sent, a.header.Get("Location"))
+	case a.tooLarge:
+		e.Problem = fmt.Sprintf("response too large (over %d MiB): not an answer of the API; a proxy or wrong URL?", maxBody>>20)
+		e.MayHaveApplied = isWrite(method) && a.status >= 200 && a.status <= 299
+	case a.status < 200 || a.status > 299:
+		return decodeError(method, path, a.status, a.body, m)
+	default:
+		if e.Problem = formProblem(a.header, a.body, out != nil); e.Problem == "" {
+			if out == nil {
+				return nil
+			}
+			err := json.Unmarshal(a.body, out)
+			if err == nil {
+				return nil
+			}
+			e.Problem = m.clean("the response is not the expected JSON: "+err.Error(), messageLimit)
 		}
+		e.Excerpt = m.clean(string(a.body), excerptLimit)
+		// The site said success in a form not its own: a proxy may or may
+		// not have passed the write on.
+		e.MayHaveApplied = isWrite(method)
 	}
-	return nil
+	if isWrite(method) {
+		e.Hint = writeMayNotHaveHappened
+	}
+	return e
 }
 
 // maxBody bounds what is read of any answer: the largest real one (a page of

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 )
 
 // ErrNotFound is returned (wrapped) by look-ups that find nothing.
@@ -23,6 +22,9 @@ type Error struct {
 	Messages []string
 	// Excerpt is the start of a body that was not JSON (an HTML error page).
 	Excerpt string
+	// Problem is what is wrong with an answer that is not the API's own:
+	// a redirect, an HTML page or other non-JSON success, a body too large.
+	Problem string
 	// Hint is the likely cause for statuses whose messages rarely say it.
 	Hint string
 
@@ -50,6 +52,10 @@ func (e *Error) Error() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Problem != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Problem)
+	}
 	if len(e.Messages) > 0 {
 		b.WriteString(": ")
 		b.WriteString(strings.Join(e.Messages, "; "))
@@ -57,7 +63,7 @@ func (e *Error) Error() string {
 	switch {
 	case e.Excerpt != "":
 		fmt.Fprintf(&b, " (body: %q)", e.Excerpt)
-	case len(e.Messages) == 0:
+	case len(e.Messages) == 0 && e.Problem == "":
 		b.WriteString(" (empty body)")
 	}
 	if e.Hint != "" {
@@ -127,29 +133,18 @@ type errorBody struct {
 }
 
 // decodeError builds an *Error from any response body; it never fails.
-func decodeError(method, path string, status int, body []byte) *Error {
+// The server's text is cleaned and capped, and m masks the client's
+// secrets in it (see masker.clean).
+func decodeError(method, path string, status int, body []byte, m masker) *Error {
 	e := &Error{Method: method, Path: path, StatusCode: status}
 	trimmed := strings.TrimSpace(string(body))
 	if trimmed != "" {
 		var eb errorBody
 		if err := json.Unmarshal([]byte(trimmed), &eb); err == nil {
-			if eb.ErrorMessage != "" {
-				e.Messages = append(e.Messages, eb.ErrorMessage)
-			}
-			for _, m := range eb.ErrorMessages {
-				if m != "" {
-					e.Messages = append(e.Messages, m)
-				}
-			}
-			for _, k := range sortedKeys(eb.Errors) {
-				e.Messages = append(e.Messages, k+": "+eb.Errors[k])
-			}
-			if eb.Message != "" && len(e.Messages) == 0 {
-				e.Messages = append(e.Messages, eb.Message)
-			}
+			e.Messages = m.cleanMessages(eb.messages())
 		}
 		if len(e.Messages) == 0 {
-			e.Excerpt = excerpt(trimmed)
+			e.Excerpt = m.clean(trimmed, excerptLimit)
 		}
 	}
 	switch status {
@@ -167,17 +162,18 @@ func decodeError(method, path string, status int, body []byte) *Error {
 	return e
 }
 
-// excerpt returns a short, single-line, valid UTF-8 start of s.
-func excerpt(s string) string {
-	// Diagnostics travel as protobuf strings, which must be valid UTF-8.
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= excerptLimit {
-		return s
+// messages lists the server's messages, in either shape.
+func (eb errorBody) messages() []string {
+	var out []string
+	if eb.ErrorMessage != "" {
+		out = append(out, eb.ErrorMessage)
 	}
-	cut := excerptLimit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	out = append(out, eb.ErrorMessages...)
+	for _, k := range sortedKeys(eb.Errors) {
+		out = append(out, k+": "+eb.Errors[k])
 	}
-	return s[:cut] + "…"
+	if eb.Message != "" && len(out) == 0 {
+		out = append(out, eb.Message)
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -27,9 +28,15 @@ func checkError(t *testing.T, e *Error, status int) {
 	if len(e.Excerpt) > excerptLimit+len("…") || !utf8.ValidString(e.Excerpt) || strings.ContainsAny(e.Excerpt, "\n\r") {
 		t.Fatalf("bad excerpt %q", e.Excerpt)
 	}
-	for _, m := range e.Messages {
-		if !utf8.ValidString(m) {
-			t.Fatalf("message not UTF-8: %q", m)
+	if len(e.Messages) > maxMessages+1 {
+		t.Fatalf("%d messages", len(e.Messages))
+	}
+	for _, m := range append([]string{e.Excerpt}, e.Messages...) {
+		if !utf8.ValidString(m) || len(m) > messageLimit+len("…") {
+			t.Fatalf("message not UTF-8 or too long: %q", m)
+		}
+		if i := strings.IndexFunc(m, unicode.IsControl); i >= 0 {
+			t.Fatalf("control character in %q", m)
 		}
 	}
 }
@@ -40,8 +47,10 @@ func FuzzDecodeError(f *testing.F) {
 	f.Add(502, []byte("<html><body>Bad gateway</body></html>"))
 	f.Add(500, []byte(`{"errorMessages":["trunc`))
 	f.Add(401, []byte(`{"message":"Unauthorized; scope does not match"}`))
+	f.Add(400, []byte(hostileText("Basic eA==")))
+	f.Add(400, []byte(`{"errorMessages":["\u001b[31mred\u009b\u0007","a","b","c","d","e","f","g","h","i","j","k"],"errors":{"\u001b]0;x\u0007":"v"}}`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		checkError(t, decodeError(http.MethodGet, "/rest/api/3/user", status, body), status)
+		checkError(t, decodeError(http.MethodGet, "/rest/api/3/user", status, body, nil), status)
 	})
 }
 
@@ -61,7 +70,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		var pu platformUser
 		var page []platformUser
 		for _, out := range []any{&dto, &pu, &page, nil} {
-			err := decodeResponse(http.MethodGet, "/p", status, body, out)
+			err := decodeResponse(http.MethodGet, "/p", reply{status: status, header: http.Header{}, body: body}, out, nil)
 			switch {
 			case err != nil:
 				checkError(t, err, status)
@@ -89,6 +98,8 @@ func FuzzClientAnswer(f *testing.F) {
 	f.Add(uint16(429), "application/json", "3", "2024-05-16T17:30:00Z", []byte(`{"errorMessages":["Rate limit exceeded."]}`))
 	f.Add(uint16(503), "text/html", "Wed, 21 Oct 2015 07:28:00 GMT", "", []byte("<html>down</html>"))
 	f.Add(uint16(200), "application/json", "", "", []byte(`{"accountId":`))
+	f.Add(uint16(302), "text/html", "", "", []byte("<html>moved</html>"))
+	f.Add(uint16(200), "text/plain", "", "", []byte(`{"accountId":"qm:1"}`))
 	f.Fuzz(func(t *testing.T, status uint16, contentType, retryAfter, reset string, body []byte) {
 		code := int(status%500) + 100 // 100 to 599
 		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {

@@ -86,6 +86,8 @@ type call struct {
 	// gaveUp says why retrying stopped before the retries ran out (the
 	// server asked for a wait too long); it ends the call's error.
 	gaveUp string
+	// tooLarge: the last answer's body went on past maxBody.
+	tooLarge bool
 }
 
 func callFrom(ctx context.Context) *call {
@@ -107,6 +109,11 @@ func (c *Client) initTransport(cfg Config) {
 	c.limitNames = cfg.LimitNames
 
 	inner := *c.hc // never modify the caller's client
+	// Never follow a redirect: it would carry the Authorization header to
+	// wherever it points (Go keeps it from https to http on the same host),
+	// and turn a POST or DELETE into a GET whose 200 looks like success.
+	// The 3xx answer itself becomes an *Error (decodeResponse).
+	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	base := inner.Transport
 	if base == nil {
 		base = http.DefaultTransport
@@ -366,11 +373,15 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	resp, err := t.base.RoundTrip(req)
 	var body []byte
 	if err == nil {
-		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		// One byte more than the limit tells an oversized answer from one
+		// that fits exactly; the rest is never read.
+		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 		resp.Body.Close()
+		st.tooLarge = len(body) > maxBody
 		if err != nil {
 			resp = nil
 		} else {
+			body = body[:min(len(body), maxBody)]
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 		}
 	}

@@ -76,6 +76,7 @@ func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
 
 func (s *Site) registerRoutes() {
 	s.registerFaults() // first: its middleware is the outermost
+	s.registerProxyFaults()
 
 	s.route("POST /rest/servicedeskapi/customer", s.handleCreateCustomer)
 	s.route("PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", s.handleRevokePortalAccess)

@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -92,6 +93,7 @@ type Site struct {
 	middlewares []Middleware
 
 	faults *faultInjector // fault injection and request counters (faults.go)
+	proxy  *proxyFaults   // broken-proxy misbehaviours (proxyfaults.go)
 }
 
 type record struct {
@@ -427,7 +429,10 @@ func (s *Site) load() error {
 		return fmt.Errorf("jsmsite: reading state: %w", err)
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil
+		// Every save writes at least {"version": 1}: an empty file is a
+		// crash or an accident, and reading it as an empty site would
+		// silently lose everything the site held.
+		return fmt.Errorf("jsmsite: state file %s is empty: restore it, or delete it to start an empty site", s.cfg.StateFile)
 	}
 	var st stateFile
 	if err := json.Unmarshal(data, &st); err != nil {
@@ -461,8 +466,9 @@ func (s *Site) customerHoldsLocked(email string) bool {
 	return false
 }
 
-// saveLocked writes the whole state atomically (temp file in the same
-// directory, then rename) so a reader or a crash never sees half a file.
+// saveLocked writes the whole state atomically and durably (temp file in
+// the same directory, synced, renamed over the old one, then the directory
+// synced) so a reader or a crash never sees half a file or an empty one.
 func (s *Site) saveLocked() error {
 	if s.cfg.StateFile == "" {
 		return nil
@@ -483,11 +489,37 @@ func (s *Site) saveLocked() error {
 		tmp.Close()
 		return fmt.Errorf("jsmsite: saving state: %w", err)
 	}
+	// Without the sync, a crash after the rename can leave an empty file.
+	if err := syncFile(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("jsmsite: saving state: %w", err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("jsmsite: saving state: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), s.cfg.StateFile); err != nil {
 		return fmt.Errorf("jsmsite: saving state: %w", err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("jsmsite: saving state: %w", err)
+	}
+	return nil
+}
+
+// syncFile is (*os.File).Sync; tests replace it to see it called.
+var syncFile = (*os.File).Sync
+
+// syncDir makes a rename in dir durable where the platform allows it:
+// Windows cannot open a directory for syncing, and some file systems
+// refuse to sync one.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil // not possible on this platform; the rename itself succeeded
+	}
+	defer d.Close()
+	if err := syncFile(d); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, errors.ErrUnsupported) {
+		return err
 	}
 	return nil
 }

@@ -71,6 +71,14 @@ resource "jsm_customer" "test" {
 }`,
 			`(?s)Invalid JSM site URL.*not an absolute http\(s\) URL`,
 		},
+		// The URL is shown as scheme and host: never the password or query.
+		"credentials and a query in the url": {
+			`provider "jsm" {
+  url          = "https://fred:hunter2@example.atlassian.net/jira?token=abc"
+  access_token = "y"
+}`,
+			`(?s)Invalid JSM site URL.*the URL https://example\.atlassian\.net must not carry a query`,
+		},
 		"wrong token": {
 			fmt.Sprintf(`provider "jsm" {
   url       = %q

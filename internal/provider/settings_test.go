@@ -55,6 +55,29 @@ func TestSettingsValidateNamesAttributeAndVariable(t *testing.T) {
 	}
 }
 
+// A URL's password, path and query never reach a diagnostic.
+func TestSettingsValidateShowsURLAsSchemeAndHost(t *testing.T) {
+	for _, raw := range []string{
+		"https://fred:hunter2@x.atlassian.net/path-secret?q=q-secret",
+		"http://fred:hunter2@x.atlassian.net/path-secret",
+		"https://fred:hun%zzter2@x.atlassian.net/path-secret",
+	} {
+		s := settings{url: raw, accessToken: "u", fromEnv: map[string]bool{"url": true}}
+		var text strings.Builder
+		for _, d := range s.validate() {
+			text.WriteString(d.Summary() + " " + d.Detail() + "\n")
+		}
+		if !strings.Contains(text.String(), "Invalid JSM site URL") {
+			t.Errorf("%q: no URL error in %q", raw, text.String())
+		}
+		for _, secret := range []string{"fred", "hun", "-secret"} {
+			if strings.Contains(text.String(), secret) {
+				t.Errorf("%q: diagnostics %q show %q", raw, text.String(), secret)
+			}
+		}
+	}
+}
+
 func TestCheckEmail(t *testing.T) {
 	for in, ok := range map[string]bool{
 		"fred@example.com":          true,

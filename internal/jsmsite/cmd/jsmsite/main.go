@@ -60,6 +60,18 @@ func run() error {
 	flag.BoolVar(&answers.CustomerTimeZoneNull, "customer-timezone-null", false, "answer timeZone null when creating a customer")
 	flag.BoolVar(&answers.SearchNewestFirst, "search-newest-first", false, "list user search results newest first")
 	gatewayCloudID := flag.String("gateway-cloud-id", "", "also serve the API under /ex/jira/`cloudId`, like Atlassian's gateway")
+	var proxy jsmsite.ProxyFaults
+	flag.StringVar(&proxy.RedirectTo, "proxy-redirect-to", "", "answer API requests with a redirect to this `scheme://host` (or \"self\"), as a broken proxy would")
+	flag.IntVar(&proxy.RedirectStatus, "proxy-redirect-status", 0, "`status` of -proxy-redirect-to answers (default 302)")
+	flag.IntVar(&proxy.HTMLStatus, "proxy-html-status", 0, "answer API requests with this `status` and an HTML page, as a captive portal would")
+	flag.IntVar(&proxy.OversizeBody, "proxy-oversize", 0, "pad API answers with this many `bytes` of whitespace")
+	flag.DurationVar(&proxy.Trickle, "proxy-trickle", 0, "send API answers' bodies one byte every `duration`")
+	flag.IntVar(&proxy.HostileError, "proxy-hostile-error", 0, "answer API requests with this error `status` and a body of escape sequences, "+
+		"control characters, invalid UTF-8 and the echoed Authorization header")
+	flag.Func("proxy-route", "limit the -proxy-* misbehaviours to this route `name` (repeatable), e.g. \"POST /rest/servicedeskapi/organization\"",
+		func(v string) error { proxy.Routes = append(proxy.Routes, v); return nil })
+	flag.Func("proxy-method", "limit the -proxy-* misbehaviours to this `method` (repeatable)",
+		func(v string) error { proxy.Methods = append(proxy.Methods, v); return nil })
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
@@ -84,6 +96,9 @@ func run() error {
 	if err := site.SetAccountAnswers(answers); err != nil {
 		return err
 	}
+	if err := site.SetProxyFaults(proxy); err != nil {
+		return err
+	}
 	if *envFile != "" {
 		// A stale file from an earlier run must not look like readiness.
 		if err := os.Remove(*envFile); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -93,6 +108,10 @@ func run() error {
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		return err
+	}
+	if err := checkBound(ln.Addr()); err != nil {
+		ln.Close()
 		return err
 	}
 	url := "http://" + ln.Addr().String() // the real port when -addr ends in :0
@@ -156,6 +175,17 @@ func checkLoopback(addr string) error {
 		return nil
 	}
 	return fmt.Errorf("-addr %q: only loopback hosts (127.0.0.1, ::1, localhost) are allowed", addr)
+}
+
+// checkBound refuses a listener whose address is not loopback: checkLoopback
+// saw only the name asked for, and a name such as localhost can resolve to
+// another address.
+func checkBound(a net.Addr) error {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("refusing to serve on %s: not a loopback address, and the site accepts fixed development "+
+		"credentials; use -addr 127.0.0.1:PORT or [::1]:PORT", a)
 }
 
 // writeAtomic writes via a temp file and rename so a waiting script never
