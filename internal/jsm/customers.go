@@ -3,7 +3,6 @@ package jsm
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -114,12 +113,9 @@ func deref(s *string) string {
 func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) (*User, error) {
 	var dto userDTO
 	var settled *User
-	err := c.doWrite(ctx, request{
-		method: http.MethodPost,
-		path:   "/rest/servicedeskapi/customer",
-		query:  url.Values{"strictConflictStatusCode": {"true"}},
-		body:   map[string]string{"displayName": displayName, "email": email},
-	}, &dto, func(ctx context.Context, cause *Error) (bool, error) {
+	err := c.doWrite(ctx, epCreateCustomer.at().
+		withQuery(url.Values{"strictConflictStatusCode": {"true"}}).
+		withBody(map[string]string{"displayName": displayName, "email": email}), &dto, func(ctx context.Context, cause *Error) (bool, error) {
 		u, err := c.FindUserByEmail(ctx, email)
 		if IsNotFound(err) {
 			return false, nil
@@ -148,11 +144,7 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 // GetUser reads any account by ID; a missing account is IsNotFound.
 func (c *Client) GetUser(ctx context.Context, accountID string) (*User, error) {
 	var p platformUser
-	err := c.do(ctx, request{
-		method: http.MethodGet,
-		path:   "/rest/api/3/user",
-		query:  url.Values{"accountId": {accountID}},
-	}, &p)
+	err := c.do(ctx, epGetUser.at().withQuery(url.Values{"accountId": {accountID}}), &p)
 	if err != nil {
 		return nil, err
 	}
@@ -172,11 +164,8 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 	// guards against a server that never stops paging.
 	for start := 0; start < 20*pageSize; start += pageSize {
 		var page []platformUser
-		err := c.do(ctx, request{
-			method: http.MethodGet,
-			path:   "/rest/api/3/user/search",
-			query:  url.Values{"query": {email}, "startAt": {fmt.Sprint(start)}, "maxResults": {fmt.Sprint(pageSize)}},
-		}, &page)
+		err := c.do(ctx, epSearchUser.at().withQuery(
+			url.Values{"query": {email}, "startAt": {fmt.Sprint(start)}, "maxResults": {fmt.Sprint(pageSize)}}), &page)
 		if err != nil {
 			return nil, err
 		}
@@ -194,8 +183,5 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 
 // RevokePortalAccess takes a portal-only customer's access away.
 func (c *Client) RevokePortalAccess(ctx context.Context, accountID string) error {
-	return c.do(ctx, request{
-		method: http.MethodPut,
-		path:   "/rest/servicedeskapi/customer/user/" + url.PathEscape(accountID) + "/revoke-portal-only-access",
-	}, nil)
+	return c.do(ctx, epRevokePortalAccess.at(accountID), nil)
 }
