@@ -38,6 +38,21 @@ type Faults struct {
 	// PATCH, DELETE) that are applied, then answered with a 502 or with a
 	// dropped connection: the answer is lost, the change is not.
 	CommitThen502, CommitThenDrop float64
+
+	// The switches below make the site misbehave as broken servers and
+	// proxies do (pathfaults.go); Atlassian does none of this.
+
+	// NormalizeDotSegments resolves "." and ".." segments of the decoded
+	// path before routing, as a careless proxy or server does: a DELETE of
+	// .../organization/1/property/.. then deletes organization 1.
+	NormalizeDotSegments bool
+	// WrongIdentity answers organization and service desk reads with "{}"
+	// (WrongIdentityEmpty) or with another object (WrongIdentityOther).
+	WrongIdentity string
+	// RouteRateLimit gives routes (by name, see Routes) their own token
+	// bucket of this many requests per second (burst: one second's worth),
+	// as Atlassian's burst limits apply per endpoint and method.
+	RouteRateLimit map[string]float64
 }
 
 // Validate checks that fractions are within [0,1] and sum to at most 1.
@@ -58,7 +73,7 @@ func (f Faults) Validate() error {
 	if f.Latency < 0 || f.LatencyJitter < 0 || f.RetryAfter < 0 || f.RateLimit < 0 || f.Burst < 0 {
 		return errors.New("jsmsite: latencies, RetryAfter, RateLimit and Burst must not be negative")
 	}
-	return nil
+	return f.validatePathFaults()
 }
 
 // StatusDropped is the status counted for a connection dropped without an
@@ -71,6 +86,10 @@ type faultInjector struct {
 	f      Faults
 	bucket *rate.Limiter // nil without RateLimit
 	counts map[string]map[int]int
+	// routeBuckets are RouteRateLimit's buckets; dotSegments counts the
+	// requests whose decoded path held a dot segment.
+	routeBuckets map[string]*rate.Limiter
+	dotSegments  int
 }
 
 // registerFaults installs the fault and counting middleware (outermost, so
@@ -100,6 +119,7 @@ func (s *Site) SetFaults(f Faults) error {
 		}
 		fi.bucket = rate.NewLimiter(rate.Limit(f.RateLimit), burst)
 	}
+	fi.routeBuckets = routeBuckets(f.RouteRateLimit)
 	return nil
 }
 
@@ -211,15 +231,15 @@ func (fi *faultInjector) middleware(route string, next http.Handler) http.Handle
 			next.ServeHTTP(cw, r)
 			return
 		}
-		fi.serve(cw, r, next)
+		fi.serve(cw, r, route, next)
 	})
 }
 
 // serve applies the faults in the order a real stack would: latency, the
 // rate limiter, an outage answer, and last a write whose answer is lost.
-func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Handler) {
+func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string, next http.Handler) {
 	fi.mu.Lock()
-	f, bucket := fi.f, fi.bucket
+	f, bucket, routeBucket := fi.f, fi.bucket, fi.routeBuckets[route]
 	fi.mu.Unlock()
 
 	if d := f.Latency + time.Duration(rand.Float64()*float64(f.LatencyJitter)); d > 0 {
@@ -231,7 +251,7 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Han
 			return
 		}
 	}
-	if bucket != nil && !fi.admit(w, bucket, f) {
+	if bucket != nil && !fi.admit(w, bucket) || routeBucket != nil && !fi.admit(w, routeBucket) {
 		return
 	}
 
@@ -272,7 +292,7 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Han
 }
 
 // admit takes a token from the bucket, or answers 429 as Atlassian does.
-func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter, f Faults) bool {
+func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter) bool {
 	now := time.Now()
 	ok := bucket.AllowN(now, 1)
 	burst := bucket.Burst()
@@ -285,7 +305,7 @@ func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter, f Faults
 		return true
 	}
 	// Time until one token is back, in whole seconds as Retry-After carries.
-	wait := time.Duration((1 - bucket.TokensAt(now)) / f.RateLimit * float64(time.Second))
+	wait := time.Duration((1 - bucket.TokensAt(now)) / float64(bucket.Limit()) * float64(time.Second))
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	h.Set("Retry-After", strconv.Itoa(secs))
 	h.Set("X-RateLimit-Reset", now.Add(wait).UTC().Format(time.RFC3339))

@@ -51,6 +51,8 @@ func run() error {
 	flag.Float64Var(&faults.Fail503, "fail-503", 0, "`fraction` of API requests answered 503")
 	flag.Float64Var(&faults.CommitThen502, "commit-then-502", 0, "`fraction` of writes applied, then answered 502")
 	flag.Float64Var(&faults.CommitThenDrop, "commit-then-drop", 0, "`fraction` of writes applied, then answered by dropping the connection")
+	flag.BoolVar(&faults.NormalizeDotSegments, "normalize-dot-segments", false, "resolve . and .. path segments before routing, as a careless proxy does")
+	flag.StringVar(&faults.WrongIdentity, "wrong-identity", "", "answer organization and service desk reads with `empty` ({}) or `other` (another object)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
