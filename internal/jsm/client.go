@@ -59,7 +59,7 @@ type Client struct {
 
 	// The retrying, paced stack (transport.go, pacer.go).
 	rc            *retryablehttp.Client
-	pacer         *Pacer
+	pacer         *Pacing
 	log           Logger
 	maxServerWait time.Duration
 	waitHook      func(time.Duration) time.Duration // tests: observe and shorten waits

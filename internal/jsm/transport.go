@@ -58,7 +58,8 @@ type callKey struct{}
 // call run one after another on the caller's goroutine, so it needs no lock.
 type call struct {
 	method, path, query string
-	write               bool // the server may change state (anything but GET/HEAD)
+	endpoint            string // the pacing key: method and path pattern
+	write               bool   // the server may change state (anything but GET/HEAD)
 	reqBody             []byte
 	attempts            int
 	// mayHaveApplied: some attempt of a write ended without a clear answer
@@ -80,7 +81,7 @@ func (c *Client) initTransport(cfg Config) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
-	c.pacer = NewPacer(cfg.MaxRequestsPerSecond)
+	c.pacer = newPacing(cfg.MaxRequestsPerSecond)
 	c.maxServerWait = DefaultMaxServerWait
 
 	inner := *c.hc // never modify the caller's client
@@ -247,9 +248,10 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	ctx := req.Context()
 	st := callFrom(ctx)
 	if st == nil { // not sent by Client.do; keep the bookkeeping local
-		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method)}
+		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method), endpoint: req.Method + " " + req.URL.Path}
 	}
-	if err := t.c.pacer.Wait(ctx); err != nil {
+	pacer := t.c.pacer.Endpoint(st.endpoint)
+	if err := t.c.pacer.Wait(ctx, st.endpoint); err != nil {
 		return nil, err // not sent: the context ended while paced
 	}
 	st.attempts++
@@ -266,7 +268,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	elapsed := time.Since(start)
-	t.c.pacer.Observe(ctx, resp, t.c.log)
+	pacer.Observe(ctx, resp, t.c.log)
 
 	if st.write && (err != nil && !neverSent(err) || resp != nil && resp.StatusCode >= 500) {
 		st.mayHaveApplied = true
@@ -333,7 +335,8 @@ func clip(b []byte) string {
 // is already read into memory. st tells how many attempts were made and
 // whether a write may have been applied.
 func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
-	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload}
+	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
+		endpoint: r.ep.Name()}
 	req = req.WithContext(context.WithValue(req.Context(), callKey{}, st))
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
@@ -347,5 +350,5 @@ func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Respo
 	return resp, st, err
 }
 
-// Pacer returns the client's shared request pacer (for tests and metrics).
-func (c *Client) Pacer() *Pacer { return c.pacer }
+// Pacing returns the client's shared request pacing (for tests and metrics).
+func (c *Client) Pacing() *Pacing { return c.pacer }
