@@ -82,8 +82,21 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 
 	rec := &recorder{}
 	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{MaxRetries: -1})
-	for _, call := range calls {
+	for name, call := range calls {
+		if !IsClientCall(name) {
+			t.Errorf("Client.%s is missing from callEndpoints", name)
+		}
+		from := len(rec.seen)
 		call(c)
+		for _, seen := range rec.seen[from:] {
+			listed := false
+			for _, e := range callEndpoints[name] {
+				listed = listed || patternRegexp(e).MatchString(seen)
+			}
+			if !listed {
+				t.Errorf("Client.%s sent %s, which callEndpoints does not list for it", name, seen)
+			}
+		}
 	}
 	hit := map[*Endpoint]bool{}
 	for _, seen := range rec.seen {

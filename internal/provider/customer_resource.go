@@ -125,6 +125,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"links": linksResourceAttribute(),
 		},
 	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_customer")
 }
 
 func linksResourceAttribute() schema.SingleNestedAttribute {

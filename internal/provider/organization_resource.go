@@ -109,6 +109,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_organization")
 }
 
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
