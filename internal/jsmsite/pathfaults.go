@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"golang.org/x/time/rate"
@@ -116,4 +117,22 @@ func (s *Site) answerWrongServiceDesk(w http.ResponseWriter, r *http.Request, d 
 		return true
 	}
 	return false
+}
+
+// ParseRouteRateLimit adds "ROUTE=RPS" (a route name, see Routes) to
+// f.RouteRateLimit; for the command line.
+func ParseRouteRateLimit(f *Faults, v string) error {
+	i := strings.LastIndex(v, "=")
+	if i < 0 {
+		return fmt.Errorf("%q is not ROUTE=RPS", v)
+	}
+	perSecond, err := strconv.ParseFloat(v[i+1:], 64)
+	if err != nil || perSecond < 0 {
+		return fmt.Errorf("%q: the rate must be a number of requests per second", v)
+	}
+	if f.RouteRateLimit == nil {
+		f.RouteRateLimit = map[string]float64{}
+	}
+	f.RouteRateLimit[strings.TrimSpace(v[:i])] = perSecond
+	return nil
 }

@@ -79,3 +79,15 @@ func TestPathFaults_routeRateLimit(t *testing.T) {
 		t.Errorf("counts %v", got)
 	}
 }
+
+func TestParseRouteRateLimit(t *testing.T) {
+	var f Faults
+	if err := ParseRouteRateLimit(&f, "GET /rest/api/3/user/search=2.5"); err != nil || f.RouteRateLimit["GET /rest/api/3/user/search"] != 2.5 {
+		t.Errorf("%v, %v", f.RouteRateLimit, err)
+	}
+	for _, bad := range []string{"GET /x", "GET /x=fast", "GET /x=-1"} {
+		if ParseRouteRateLimit(&f, bad) == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -52,7 +52,9 @@ func run() error {
 	flag.Float64Var(&faults.CommitThen502, "commit-then-502", 0, "`fraction` of writes applied, then answered 502")
 	flag.Float64Var(&faults.CommitThenDrop, "commit-then-drop", 0, "`fraction` of writes applied, then answered by dropping the connection")
 	flag.BoolVar(&faults.NormalizeDotSegments, "normalize-dot-segments", false, "resolve . and .. path segments before routing, as a careless proxy does")
-	flag.StringVar(&faults.WrongIdentity, "wrong-identity", "", "answer organization and service desk reads with `empty` ({}) or `other` (another object)")
+	flag.StringVar(&faults.WrongIdentity, "wrong-identity", "", "answer organization and service desk reads with {} (`mode` empty) or with another object (other)")
+	flag.Func("route-rate-limit", "limit one route to `ROUTE=RPS` requests per second, e.g. 'GET /rest/api/3/user/search=2' (repeatable)",
+		func(v string) error { return jsmsite.ParseRouteRateLimit(&faults, v) })
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
