@@ -83,7 +83,7 @@ type Client struct {
 
 	// The retrying, paced stack (transport.go, pacer.go).
 	rc              *retryablehttp.Client
-	pacer           *Pacer
+	pacer           *Pacing
 	log             Logger
 	maxRetryWait    time.Duration
 	maxCallDuration time.Duration // 0: no budget
@@ -174,10 +174,12 @@ func New(cfg Config) (*Client, error) {
 // BaseURL returns the site the client talks to.
 func (c *Client) BaseURL() string { return c.base.String() }
 
-// request is one logical API call.
+// request is one logical API call, made by Endpoint.at.
 type request struct {
+	ep     *Endpoint
 	method string
-	path   string
+	path   string // escaped once, relative to the base URL
+	err    error  // a refused path segment: nothing may be sent
 	query  url.Values
 	body   any
 	header http.Header
@@ -186,6 +188,12 @@ type request struct {
 // do performs r and decodes a 2xx JSON answer into out (when non-nil).
 // Any other answer becomes an *Error.
 func (c *Client) do(ctx context.Context, r request, out any) error {
+	if r.ep == nil {
+		return fmt.Errorf("%s %s: the call names no documented endpoint", r.method, r.path)
+	}
+	if r.err != nil {
+		return r.err
+	}
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -193,11 +201,13 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			return fmt.Errorf("encoding %s %s request: %w", r.method, r.path, err)
 		}
 	}
-	u := *c.base
-	u.Path = c.base.Path + r.path
-	u.RawQuery = r.query.Encode()
-
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), nil)
+	// r.path is escaped already: join it to the escaped base, so nothing
+	// escapes it a second time.
+	target := c.base.Scheme + "://" + c.base.Host + c.base.EscapedPath() + r.path
+	if q := r.query.Encode(); q != "" {
+		target += "?" + q
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, target, nil)
 	if err != nil {
 		return fmt.Errorf("building %s %s: %w", r.method, r.path, err)
 	}
@@ -233,6 +243,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if err := decodeResponse(r.method, r.path, a, out, c.secrets); err != nil {
 		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from sanitized headers (sanitizeHeader)
 		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
+		err.Hint = r.ep.authHint(err.StatusCode, err.Hint)
 		return err
 	}
 	return nil

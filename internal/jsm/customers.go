@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -121,12 +120,9 @@ func deref(s *string) string {
 func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) (*User, error) {
 	var dto userDTO
 	var settled *User
-	err := c.doWrite(ctx, request{
-		method: http.MethodPost,
-		path:   "/rest/servicedeskapi/customer",
-		query:  url.Values{"strictConflictStatusCode": {"true"}},
-		body:   map[string]string{"displayName": displayName, "email": email},
-	}, &dto, func(ctx context.Context, cause *Error) (bool, error) {
+	err := c.doWrite(ctx, epCreateCustomer.at().
+		withQuery(url.Values{"strictConflictStatusCode": {"true"}}).
+		withBody(map[string]string{"displayName": displayName, "email": email}), &dto, func(ctx context.Context, cause *Error) (bool, error) {
 		u, err := c.FindUserByEmail(ctx, email)
 		var ambiguous *AmbiguousError
 		if IsNotFound(err) || errors.As(err, &ambiguous) {
@@ -164,11 +160,7 @@ func (c *Client) GetUser(ctx context.Context, accountID string) (*User, error) {
 	reasks := min(c.rc.RetryMax, unreliableReasks)
 	for attempt := 0; ; attempt++ {
 		var p platformUser
-		err := c.do(ctx, request{
-			method: http.MethodGet,
-			path:   "/rest/api/3/user",
-			query:  url.Values{"accountId": {accountID}},
-		}, &p)
+		err := c.do(ctx, epGetUser.at().withQuery(url.Values{"accountId": {accountID}}), &p)
 		if err != nil {
 			return nil, err
 		}
@@ -283,18 +275,15 @@ type EmailMatches struct {
 // only, so every answer is checked and an inactive account is never found.
 func (c *Client) SearchByEmail(ctx context.Context, email string) (EmailMatches, error) {
 	const pageSize, maxPages = 50, 20
-	const path = "/rest/api/3/user/search"
+	path := epSearchUser.Pattern
 	var m EmailMatches
 	// A prefix query on a full email matches few accounts; the bound only
 	// guards against a server that never stops paging.
 	var prev []string
 	for n := 0; n < maxPages; n++ {
 		var page []platformUser
-		err := c.do(ctx, request{
-			method: http.MethodGet,
-			path:   path,
-			query:  url.Values{"query": {email}, "startAt": {fmt.Sprint(n * pageSize)}, "maxResults": {fmt.Sprint(pageSize)}},
-		}, &page)
+		err := c.do(ctx, epSearchUser.at().withQuery(
+			url.Values{"query": {email}, "startAt": {fmt.Sprint(n * pageSize)}, "maxResults": {fmt.Sprint(pageSize)}}), &page)
 		if err != nil {
 			return m, err
 		}
@@ -385,8 +374,5 @@ func (e *AmbiguousError) Error() string {
 
 // RevokePortalAccess takes a portal-only customer's access away.
 func (c *Client) RevokePortalAccess(ctx context.Context, accountID string) error {
-	return c.do(ctx, request{
-		method: http.MethodPut,
-		path:   "/rest/servicedeskapi/customer/user/" + url.PathEscape(accountID) + "/revoke-portal-only-access",
-	}, nil)
+	return c.do(ctx, epRevokePortalAccess.at(accountID), nil)
 }

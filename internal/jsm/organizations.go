@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strconv"
 )
 
@@ -32,13 +30,9 @@ func (d organizationDTO) org() Organization {
 	return Organization{ID: d.ID, Name: d.Name, UUID: d.UUID, SCIMManaged: d.SCIMManaged, Self: d.Links.Self}
 }
 
-const orgPath = "/rest/servicedeskapi/organization"
-
-func orgIDPath(id string) string { return orgPath + "/" + url.PathEscape(id) }
-
 // ListOrganizations returns every organization of the site (all pages).
 func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
-	dtos, err := listPaged[organizationDTO](ctx, c, request{path: orgPath})
+	dtos, err := listPaged[organizationDTO](ctx, c, epListOrgs.at())
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +47,7 @@ func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) 
 // nothing found is IsNotFound.
 func (c *Client) FindOrganizationByName(ctx context.Context, name string) (*Organization, error) {
 	var found *Organization
-	err := getPaged(ctx, c, request{path: orgPath}, func(d organizationDTO) bool {
+	err := getPaged(ctx, c, epListOrgs.at(), func(d organizationDTO) bool {
 		if d.Name == name {
 			o := d.org()
 			found = &o
@@ -74,11 +68,11 @@ func (c *Client) FindOrganizationByName(ctx context.Context, name string) (*Orga
 // taken, JSM answers 201 with the existing organization.
 func (c *Client) CreateOrganization(ctx context.Context, name string) (*Organization, error) {
 	var d organizationDTO
-	if err := c.do(ctx, request{method: http.MethodPost, path: orgPath, body: map[string]string{"name": name}}, &d); err != nil {
+	if err := c.do(ctx, epCreateOrg.at().withBody(map[string]string{"name": name}), &d); err != nil {
 		return nil, err
 	}
-	if d.ID == "" {
-		return nil, fmt.Errorf("POST %s: the answer holds no organization id", orgPath)
+	if !ValidOrganizationID(d.ID) {
+		return nil, fmt.Errorf("%s: the answer holds no valid organization ID (%q)", epCreateOrg.Name(), d.ID)
 	}
 	o := d.org()
 	return &o, nil
@@ -87,8 +81,12 @@ func (c *Client) CreateOrganization(ctx context.Context, name string) (*Organiza
 // GetOrganization reads an organization; a missing one is IsNotFound.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization, error) {
 	var d organizationDTO
-	if err := c.do(ctx, request{method: http.MethodGet, path: orgIDPath(id)}, &d); err != nil {
+	r := epGetOrg.at(id)
+	if err := c.do(ctx, r, &d); err != nil {
 		return nil, err
+	}
+	if d.ID != id {
+		return nil, wrongIdentity(r, "organization", id, d.ID)
 	}
 	o := d.org()
 	return &o, nil
@@ -96,32 +94,29 @@ func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization,
 
 // DeleteOrganization deletes an organization, whatever it is linked to.
 func (c *Client) DeleteOrganization(ctx context.Context, id string) error {
-	return c.do(ctx, request{method: http.MethodDelete, path: orgIDPath(id)}, nil)
+	return c.do(ctx, epDeleteOrg.at(id), nil)
 }
 
 // OrganizationMembers returns the account IDs of an organization's members
 // (all pages).
 func (c *Client) OrganizationMembers(ctx context.Context, id string) ([]string, error) {
-	return accountIDs(ctx, c, request{path: orgIDPath(id) + "/user"})
+	return accountIDs(ctx, c, epListOrgUsers.at(id))
 }
 
 // AddOrganizationMembers adds accounts in batches of at most BatchSize. An
 // unknown account fails its batch with 400, but JSM still adds the others.
 func (c *Client) AddOrganizationMembers(ctx context.Context, id string, ids []string) error {
-	return c.accountBatches(ctx, http.MethodPost, orgIDPath(id)+"/user", nil, ids)
+	return c.accountBatches(ctx, epAddOrgUsers.at(id), ids)
 }
 
 // RemoveOrganizationMembers removes accounts in batches of at most BatchSize.
 func (c *Client) RemoveOrganizationMembers(ctx context.Context, id string, ids []string) error {
-	return c.accountBatches(ctx, http.MethodDelete, orgIDPath(id)+"/user", nil, ids)
+	return c.accountBatches(ctx, epRemoveOrgUsers.at(id), ids)
 }
 
-func (c *Client) accountBatches(ctx context.Context, method, path string, header http.Header, ids []string) error {
+func (c *Client) accountBatches(ctx context.Context, r request, ids []string) error {
 	return inBatches(ids, func(batch []string) error {
-		return c.do(ctx, request{
-			method: method, path: path, header: header,
-			body: map[string][]string{"accountIds": batch},
-		}, nil)
+		return c.do(ctx, r.withBody(map[string][]string{"accountIds": batch}), nil)
 	})
 }
 
@@ -130,10 +125,6 @@ func accountIDs(ctx context.Context, c *Client, r request) ([]string, error) {
 	var out []string
 	err := getPaged(ctx, c, r, func(u userDTO) bool { out = append(out, u.AccountID); return true })
 	return out, err
-}
-
-func propertyPath(id, key string) string {
-	return orgIDPath(id) + "/property/" + url.PathEscape(key)
 }
 
 // OrganizationPropertyKeys lists the keys of an organization's properties.
@@ -145,7 +136,7 @@ func (c *Client) OrganizationPropertyKeys(ctx context.Context, id string) ([]str
 		Keys  []keyDTO `json:"keys"`
 		Beans []keyDTO `json:"entityPropertyKeyBeans"` // the name in Atlassian's example
 	}
-	if err := c.do(ctx, request{method: http.MethodGet, path: orgIDPath(id) + "/property"}, &out); err != nil {
+	if err := c.do(ctx, epListOrgProps.at(id), &out); err != nil {
 		return nil, err
 	}
 	keys := []string{}
@@ -161,7 +152,7 @@ func (c *Client) GetOrganizationProperty(ctx context.Context, id, key string) (j
 	var out struct {
 		Value json.RawMessage `json:"value"`
 	}
-	if err := c.do(ctx, request{method: http.MethodGet, path: propertyPath(id, key)}, &out); err != nil {
+	if err := c.do(ctx, epGetOrgProp.at(id, key), &out); err != nil {
 		return nil, err
 	}
 	return out.Value, nil
@@ -172,17 +163,25 @@ func (c *Client) SetOrganizationProperty(ctx context.Context, id, key string, va
 	if !json.Valid(value) {
 		return fmt.Errorf("the value of organization property %q is not valid JSON", key)
 	}
-	return c.do(ctx, request{method: http.MethodPut, path: propertyPath(id, key), body: value}, nil)
+	return c.do(ctx, epSetOrgProp.at(id, key).withBody(value), nil)
 }
 
 // DeleteOrganizationProperty removes a property; a missing one is IsNotFound.
 func (c *Client) DeleteOrganizationProperty(ctx context.Context, id, key string) error {
-	return c.do(ctx, request{method: http.MethodDelete, path: propertyPath(id, key)}, nil)
+	return c.do(ctx, epDeleteOrgProp.at(id, key), nil)
 }
 
-// ValidOrganizationID reports whether id has the form of an organization
-// ID (a positive integer).
-func ValidOrganizationID(id string) bool {
-	n, err := strconv.ParseInt(id, 10, 64)
-	return err == nil && n > 0 && strconv.FormatInt(n, 10) == id
+// wrongIdentity is the error for a read answered with another object than
+// the one asked for (or none): a proxy, cache or broken server. Such an
+// answer must never reach the state, where the next destroy would target
+// the other object.
+func wrongIdentity(r request, what, want, got string) error {
+	if got == "" {
+		got = "none"
+	} else {
+		got = strconv.Quote(got)
+	}
+	return fmt.Errorf("%s %s: asked for %s %s, the answer carries ID %s; it is not used (a proxy or the server answered "+
+		"for another object). Nothing was changed; try again, and if it persists check what sits between Terraform and the site",
+		r.method, r.path, what, want, got)
 }

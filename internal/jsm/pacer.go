@@ -30,14 +30,16 @@ const (
 	paceMaxWindow = 5 * time.Second // ...it has lasted this long
 )
 
-// Pacer spaces the requests of every goroutine of a client, so that when
-// the server starts answering 429 all of them slow down together instead of
-// each hitting the limit and sleeping in lockstep. It starts unlimited (or
-// at the configured maximum), is cut when too many answers are 429, and
-// recovers gradually. It is safe for concurrent use.
+// Pacer spaces the requests every goroutine of a client sends to one
+// endpoint, so that when the server starts answering 429 all of them slow
+// down together instead of each hitting the limit and sleeping in lockstep.
+// It starts unlimited (or at the configured maximum), is cut when too many
+// answers are 429, and recovers gradually. It is safe for concurrent use.
+// Pacing holds one per endpoint.
 type Pacer struct {
-	lim *rate.Limiter
-	now func() time.Time
+	lim  *rate.Limiter
+	now  func() time.Time
+	name string // the endpoint, for the log
 
 	mu                     sync.Mutex
 	ceiling                float64 // configured maximum; 0 means none
@@ -126,6 +128,9 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 	p.winStart, p.win, p.winOK, p.winRefused, p.winNear, p.braked = now, 0, 0, 0, 0, false
 	p.mu.Unlock()
 	if msg != "" && log != nil {
+		if p.name != "" {
+			fields["endpoint"] = p.name
+		}
 		log.Debug(ctx, msg, fields)
 	}
 }
@@ -178,4 +183,64 @@ func (p *Pacer) set(now time.Time, perSecond float64) {
 		return
 	}
 	p.lim.SetLimitAt(now, rate.Limit(perSecond))
+}
+
+// Pacing paces a client's requests: the 429-driven slow-down is kept per
+// endpoint (method and path pattern), as Atlassian's burst limits apply per
+// endpoint and method, so one endpoint's refusals do not slow the others;
+// a configured maximum rate applies to all requests together.
+type Pacing struct {
+	max    float64
+	global *rate.Limiter // the configured maximum; nil: none
+	frozen bool          // tests: never adapt
+
+	mu sync.Mutex
+	by map[string]*Pacer
+}
+
+func newPacing(maxPerSecond float64) *Pacing {
+	p := &Pacing{max: maxPerSecond, by: map[string]*Pacer{}}
+	if maxPerSecond > 0 {
+		p.global = rate.NewLimiter(rate.Limit(maxPerSecond), 1)
+	}
+	return p
+}
+
+// Endpoint returns the pacer of one endpoint ("METHOD /pattern").
+func (p *Pacing) Endpoint(name string) *Pacer {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ep := p.by[name]
+	if ep == nil {
+		ep = NewPacer(p.max)
+		ep.name, ep.frozen = name, p.frozen
+		p.by[name] = ep
+	}
+	return ep
+}
+
+// Wait blocks until a request to the endpoint may go, or ctx ends.
+func (p *Pacing) Wait(ctx context.Context, endpoint string) error {
+	if err := p.Endpoint(endpoint).Wait(ctx); err != nil {
+		return err
+	}
+	if p.global != nil {
+		return p.global.Wait(ctx)
+	}
+	return nil
+}
+
+// Throttled counts the 429 answers observed, over all endpoints.
+func (p *Pacing) Throttled() int {
+	p.mu.Lock()
+	pacers := make([]*Pacer, 0, len(p.by))
+	for _, ep := range p.by {
+		pacers = append(pacers, ep)
+	}
+	p.mu.Unlock()
+	n := 0
+	for _, ep := range pacers {
+		n += ep.Throttled()
+	}
+	return n
 }

@@ -305,3 +305,92 @@ func TestPacer_underServerLimit(t *testing.T) {
 		})
 	}
 }
+
+// One endpoint's 429s cut that endpoint's rate only.
+func TestPacing_slowDownIsPerEndpoint(t *testing.T) {
+	pg := newPacing(0)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	search := pg.Endpoint(epSearchUser.Name())
+	search.now, search.winStart = clk.now, clk.now()
+	window(search, clk, 2, 20)
+	if search.Limit() == 0 {
+		t.Fatal("the refused endpoint was not slowed down")
+	}
+	if l := pg.Endpoint(epGetOrg.Name()).Limit(); l != 0 {
+		t.Errorf("another endpoint is limited to %v/s", l)
+	}
+	if pg.Endpoint(epSearchUser.Name()) != search {
+		t.Error("an endpoint got a second pacer")
+	}
+	if pg.Throttled() != 20 {
+		t.Errorf("Throttled = %d, want 20", pg.Throttled())
+	}
+}
+
+// A configured maximum holds for all endpoints together.
+func TestPacing_maximumIsGlobal(t *testing.T) {
+	pg := newPacing(50)
+	ctx := context.Background()
+	start := time.Now()
+	for i := range 20 {
+		name := epGetOrg.Name()
+		if i%2 == 1 {
+			name = epSearchUser.Name()
+		}
+		if err := pg.Wait(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 20 requests at 50/s take 19/50 s together; per endpoint, half that.
+	if el := time.Since(start); el < 300*time.Millisecond {
+		t.Errorf("20 requests over two endpoints took %v at a maximum of 50/s", el)
+	}
+}
+
+// A storm of 429s on user search (its own burst limit, as on Atlassian)
+// does not slow organization reads.
+func TestPacing_searchStormDoesNotSlowOrganizationReads(t *testing.T) {
+	site, base := newFaultySite(t, jsmsite.Faults{
+		RouteRateLimit: map[string]float64{"GET /rest/api/3/user/search": 2},
+	})
+	org := site.AddOrganization("Acme")
+	id := fmt.Sprint(org.ID)
+	c, _ := newRetryClient(t, base, Config{MaxRetries: 100})
+	c.waitHook = func(time.Duration) time.Duration { return 5 * time.Millisecond }
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				_, _ = c.FindUserByEmail(ctx, "nobody@example.com")
+			}
+		}()
+	}
+	defer func() { cancel(); wg.Wait() }()
+	deadline := time.Now().Add(5 * time.Second)
+	for site.RequestCount("GET /rest/api/3/user/search", 429) < 5 || c.Pacing().Endpoint(epSearchUser.Name()).Limit() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no 429 storm on user search: %v, limit %v", site.Requests(), c.Pacing().Endpoint(epSearchUser.Name()).Limit())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	for range 30 {
+		if _, err := c.GetOrganization(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Unpaced, 30 loopback reads take milliseconds; paced at the search
+	// endpoint's few requests per second they would take many seconds.
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("30 organization reads took %v during a search storm", el)
+	}
+	if l := c.Pacing().Endpoint(epGetOrg.Name()).Limit(); l != 0 {
+		t.Errorf("organization reads are paced at %v/s", l)
+	}
+	if l := c.Pacing().Endpoint(epSearchUser.Name()).Limit(); l == 0 || l > 10 {
+		t.Errorf("user search is paced at %v/s", l)
+	}
+}

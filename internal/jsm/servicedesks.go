@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // ServiceDesk is a service desk: the JSM side of a Jira project.
@@ -23,10 +24,6 @@ type serviceDeskDTO struct {
 	ProjectName string `json:"projectName"`
 }
 
-const deskPath = "/rest/servicedeskapi/servicedesk"
-
-func deskIDPath(id string) string { return deskPath + "/" + url.PathEscape(id) }
-
 // experimental is the header JSM's experimental operations require; without
 // it they answer 412.
 var experimental = http.Header{"X-ExperimentalApi": {"opt-in"}}
@@ -35,8 +32,12 @@ var experimental = http.Header{"X-ExperimentalApi": {"opt-in"}}
 // projectKey:KEY, projectId:ID); a missing one is IsNotFound.
 func (c *Client) GetServiceDesk(ctx context.Context, idOrKey string) (*ServiceDesk, error) {
 	var d serviceDeskDTO
-	if err := c.do(ctx, request{method: http.MethodGet, path: deskIDPath(idOrKey)}, &d); err != nil {
+	r := epGetDesk.at(idOrKey)
+	if err := c.do(ctx, r, &d); err != nil {
 		return nil, err
+	}
+	if !deskAnswers(idOrKey, d) {
+		return nil, wrongIdentity(r, "service desk", idOrKey, d.ID)
 	}
 	return &ServiceDesk{ID: d.ID, ProjectID: d.ProjectID, ProjectKey: d.ProjectKey, ProjectName: d.ProjectName}, nil
 }
@@ -44,7 +45,7 @@ func (c *Client) GetServiceDesk(ctx context.Context, idOrKey string) (*ServiceDe
 // ServiceDeskCustomers returns a desk's customers (all pages), optionally
 // filtered by query (part of a name or email). Experimental in JSM.
 func (c *Client) ServiceDeskCustomers(ctx context.Context, deskID, query string) ([]User, error) {
-	r := request{path: deskIDPath(deskID) + "/customer", header: experimental}
+	r := epListDeskCustomers.at(deskID).withHeader(experimental)
 	if query != "" {
 		r.query = url.Values{"query": {query}}
 	}
@@ -55,20 +56,20 @@ func (c *Client) ServiceDeskCustomers(ctx context.Context, deskID, query string)
 
 // ServiceDeskCustomerIDs returns the account IDs of a desk's customers.
 func (c *Client) ServiceDeskCustomerIDs(ctx context.Context, deskID string) ([]string, error) {
-	return accountIDs(ctx, c, request{path: deskIDPath(deskID) + "/customer", header: experimental})
+	return accountIDs(ctx, c, epListDeskCustomers.at(deskID).withHeader(experimental))
 }
 
 // AddServiceDeskCustomers adds customers in batches of at most BatchSize. An
 // unknown account fails its batch with 400, but JSM still adds the others.
 func (c *Client) AddServiceDeskCustomers(ctx context.Context, deskID string, ids []string) error {
-	return c.accountBatches(ctx, http.MethodPost, deskIDPath(deskID)+"/customer", nil, ids)
+	return c.accountBatches(ctx, epAddDeskCustomers.at(deskID), ids)
 }
 
 // RemoveServiceDeskCustomers removes customers in batches of at most
 // BatchSize. Experimental in JSM; it fails with 400 while the desk is open
 // to anyone, and the error then says what to change.
 func (c *Client) RemoveServiceDeskCustomers(ctx context.Context, deskID string, ids []string) error {
-	err := c.accountBatches(ctx, http.MethodDelete, deskIDPath(deskID)+"/customer", experimental, ids)
+	err := c.accountBatches(ctx, epRemoveDeskCustomers.at(deskID).withHeader(experimental), ids)
 	var e *Error
 	if errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && e.Hint == "" {
 		e.Hint = "JSM refuses to remove customers from a service desk that anyone can raise requests on (open access " +
@@ -83,7 +84,7 @@ func (c *Client) RemoveServiceDeskCustomers(ctx context.Context, deskID string, 
 // a desk (all pages).
 func (c *Client) ServiceDeskOrganizationIDs(ctx context.Context, deskID string) ([]string, error) {
 	var out []string
-	err := getPaged(ctx, c, request{path: deskIDPath(deskID) + "/organization"}, func(d organizationDTO) bool {
+	err := getPaged(ctx, c, epListDeskOrgs.at(deskID), func(d organizationDTO) bool {
 		out = append(out, d.ID)
 		return true
 	})
@@ -93,22 +94,34 @@ func (c *Client) ServiceDeskOrganizationIDs(ctx context.Context, deskID string) 
 // AddServiceDeskOrganization links an organization to a desk (204 even when
 // already linked).
 func (c *Client) AddServiceDeskOrganization(ctx context.Context, deskID, orgID string) error {
-	return c.deskOrganization(ctx, http.MethodPost, deskID, orgID)
+	return c.deskOrganization(ctx, epAddDeskOrg, deskID, orgID)
 }
 
 // RemoveServiceDeskOrganization unlinks an organization from a desk (204
 // even when not linked).
 func (c *Client) RemoveServiceDeskOrganization(ctx context.Context, deskID, orgID string) error {
-	return c.deskOrganization(ctx, http.MethodDelete, deskID, orgID)
+	return c.deskOrganization(ctx, epRemoveDeskOrg, deskID, orgID)
 }
 
-func (c *Client) deskOrganization(ctx context.Context, method, deskID, orgID string) error {
+func (c *Client) deskOrganization(ctx context.Context, e *Endpoint, deskID, orgID string) error {
 	n, err := strconv.ParseInt(orgID, 10, 64)
 	if err != nil {
 		return errors.New("organization ID " + strconv.Quote(orgID) + " is not an integer")
 	}
-	return c.do(ctx, request{
-		method: method, path: deskIDPath(deskID) + "/organization",
-		body: map[string]int64{"organizationId": n},
-	}, nil)
+	return c.do(ctx, e.at(deskID).withBody(map[string]int64{"organizationId": n}), nil)
+}
+
+// deskAnswers reports whether d is the desk ref asked for: its ID is an
+// integer, and it is the ID, project ID or project key ref names.
+func deskAnswers(ref string, d serviceDeskDTO) bool {
+	if !ValidOrganizationID(d.ID) {
+		return false
+	}
+	if k, ok := strings.CutPrefix(ref, "projectKey:"); ok {
+		return strings.EqualFold(k, d.ProjectKey)
+	}
+	if id, ok := strings.CutPrefix(ref, "projectId:"); ok {
+		return id == d.ProjectID
+	}
+	return ref == d.ID || strings.EqualFold(ref, d.ProjectKey)
 }

@@ -73,7 +73,8 @@ type callKey struct{}
 // call run one after another on the caller's goroutine, so it needs no lock.
 type call struct {
 	method, path, query string
-	write               bool // the server may change state (anything but GET/HEAD)
+	endpoint            string // the pacing key: method and path pattern
+	write               bool   // the server may change state (anything but GET/HEAD)
 	reqBody             []byte
 	attempts            int
 	// mayHaveApplied: some attempt of a write ended without a clear answer
@@ -103,7 +104,7 @@ func (c *Client) initTransport(cfg Config) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
-	c.pacer = NewPacer(cfg.MaxRequestsPerSecond)
+	c.pacer = newPacing(cfg.MaxRequestsPerSecond)
 	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
 	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
 	c.limitNames = cfg.LimitNames
@@ -363,9 +364,10 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	ctx := req.Context()
 	st := callFrom(ctx)
 	if st == nil { // not sent by Client.do; keep the bookkeeping local
-		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method)}
+		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method), endpoint: req.Method + " " + req.URL.Path}
 	}
-	if err := t.c.pacer.Wait(ctx); err != nil {
+	pacer := t.c.pacer.Endpoint(st.endpoint)
+	if err := t.c.pacer.Wait(ctx, st.endpoint); err != nil {
 		return nil, err // not sent: the context ended while paced
 	}
 	st.attempts++
@@ -386,7 +388,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	elapsed := time.Since(start)
-	t.c.pacer.Observe(ctx, resp, t.c.log)
+	pacer.Observe(ctx, resp, t.c.log)
 	if resp != nil {
 		st.lastStatus = resp.StatusCode
 	}
@@ -458,7 +460,7 @@ func clip(b []byte) string {
 // and why retrying stopped early, if it did.
 func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
 	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
-		started: time.Now()}
+		started: time.Now(), endpoint: r.ep.Name()}
 	parent := req.Context()
 	ctx := context.WithValue(parent, callKey{}, st)
 	if c.maxCallDuration > 0 {
@@ -494,5 +496,5 @@ func (c *Client) budgetError(st *call) error {
 		named(c.limitNames.MaxCallDuration), last)
 }
 
-// Pacer returns the client's shared request pacer (for tests and metrics).
-func (c *Client) Pacer() *Pacer { return c.pacer }
+// Pacing returns the client's shared request pacing (for tests and metrics).
+func (c *Client) Pacing() *Pacing { return c.pacer }

@@ -100,8 +100,8 @@ func TestRetry_429ThenCreated(t *testing.T) {
 	if ws := w.all(); len(ws) != 1 || ws[0] < 7*time.Second || ws[0] > 8400*time.Millisecond {
 		t.Errorf("rtWaits = %v, want one of 7 s to 8.4 s", ws)
 	}
-	if c.Pacer().Throttled() != 1 {
-		t.Errorf("pacer saw %d 429s", c.Pacer().Throttled())
+	if c.Pacing().Throttled() != 1 {
+		t.Errorf("pacer saw %d 429s", c.Pacing().Throttled())
 	}
 }
 

@@ -58,6 +58,21 @@ type Faults struct {
 	// the last: StuckPagingRepeat echoes the start asked for, StuckPagingRestart
 	// answers start 0. A broken proxy or server; the real site pages.
 	StuckPaging string
+
+	// The switches below make the site misbehave as broken servers and
+	// proxies do (pathfaults.go); Atlassian does none of this.
+
+	// NormalizeDotSegments resolves "." and ".." segments of the decoded
+	// path before routing, as a careless proxy or server does: a DELETE of
+	// .../organization/1/property/.. then deletes organization 1.
+	NormalizeDotSegments bool
+	// WrongIdentity answers organization and service desk reads with "{}"
+	// (WrongIdentityEmpty) or with another object (WrongIdentityOther).
+	WrongIdentity string
+	// RouteRateLimit gives routes (by name, see Routes) their own token
+	// bucket of this many requests per second (burst: one second's worth),
+	// as Atlassian's burst limits apply per endpoint and method.
+	RouteRateLimit map[string]float64
 }
 
 // StuckPaging modes.
@@ -92,7 +107,7 @@ func (f Faults) Validate() error {
 	if f.Latency < 0 || f.FailNext < 0 || f.LatencyJitter < 0 || f.RetryAfter < 0 || f.RateLimit < 0 || f.Burst < 0 {
 		return errors.New("jsmsite: latencies, RetryAfter, RateLimit, Burst and FailNext must not be negative")
 	}
-	return nil
+	return f.validatePathFaults()
 }
 
 // StatusDropped is the status counted for a connection dropped without an
@@ -105,6 +120,10 @@ type faultInjector struct {
 	f      Faults
 	bucket *rate.Limiter // nil without RateLimit
 	counts map[string]map[int]int
+	// routeBuckets are RouteRateLimit's buckets; dotSegments counts the
+	// requests whose decoded path held a dot segment.
+	routeBuckets map[string]*rate.Limiter
+	dotSegments  int
 }
 
 // registerFaults installs the fault and counting middleware (outermost, so
@@ -134,6 +153,7 @@ func (s *Site) SetFaults(f Faults) error {
 		}
 		fi.bucket = rate.NewLimiter(rate.Limit(f.RateLimit), burst)
 	}
+	fi.routeBuckets = routeBuckets(f.RouteRateLimit)
 	return nil
 }
 
@@ -245,15 +265,15 @@ func (fi *faultInjector) middleware(route string, next http.Handler) http.Handle
 			next.ServeHTTP(cw, r)
 			return
 		}
-		fi.serve(cw, r, next)
+		fi.serve(cw, r, route, next)
 	})
 }
 
 // serve applies the faults in the order a real stack would: latency, the
 // rate limiter, an outage answer, and last a write whose answer is lost.
-func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Handler) {
+func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string, next http.Handler) {
 	fi.mu.Lock()
-	f, bucket := fi.f, fi.bucket
+	f, bucket, routeBucket := fi.f, fi.bucket, fi.routeBuckets[route]
 	failNext := fi.f.FailNext > 0
 	if failNext {
 		fi.f.FailNext--
@@ -275,7 +295,7 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Han
 	if f.QuotaExhausted && quotaExhausted(w, r, f.QuotaReset) {
 		return
 	}
-	if bucket != nil && !fi.admit(w, bucket, f) {
+	if bucket != nil && !fi.admit(w, bucket) || routeBucket != nil && !fi.admit(w, routeBucket) {
 		return
 	}
 
@@ -325,7 +345,7 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Han
 }
 
 // admit takes a token from the bucket, or answers 429 as Atlassian does.
-func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter, f Faults) bool {
+func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter) bool {
 	now := time.Now()
 	ok := bucket.AllowN(now, 1)
 	burst := bucket.Burst()
@@ -338,7 +358,7 @@ func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter, f Faults
 		return true
 	}
 	// Time until one token is back, in whole seconds as Retry-After carries.
-	wait := time.Duration((1 - bucket.TokensAt(now)) / f.RateLimit * float64(time.Second))
+	wait := time.Duration((1 - bucket.TokensAt(now)) / float64(bucket.Limit()) * float64(time.Second))
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	h.Set("Retry-After", strconv.Itoa(secs))
 	h.Set("X-RateLimit-Reset", now.Add(wait).UTC().Format(time.RFC3339))

@@ -47,6 +47,7 @@ func (s *Site) Routes() []string {
 
 // ServeHTTP implements http.Handler.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.screenDotSegments(r)
 	s.mux.ServeHTTP(w, r)
 }
 

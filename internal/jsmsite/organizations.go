@@ -450,6 +450,9 @@ func (s *Site) handleGetOrganization(w http.ResponseWriter, r *http.Request) {
 		writeOrgNotFound(w, id)
 		return
 	}
+	if s.answerWrongOrganization(w, r, o) {
+		return
+	}
 	writeJSON(w, http.StatusOK, toOrganizationDTO(baseURL(r), o))
 }
 

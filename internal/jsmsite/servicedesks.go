@@ -267,6 +267,9 @@ func (s *Site) handleGetServiceDesk(w http.ResponseWriter, r *http.Request) {
 		writeDeskNotFound(w, id)
 		return
 	}
+	if s.answerWrongServiceDesk(w, r, d) {
+		return
+	}
 	writeJSON(w, http.StatusOK, toServiceDeskDTO(baseURL(r), d))
 }
 

@@ -145,6 +145,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"links": linksResourceAttribute(),
 		},
 	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_customer")
 }
 
 func linksResourceAttribute() schema.SingleNestedAttribute {

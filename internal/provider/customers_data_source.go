@@ -64,6 +64,7 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 		},
 	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_customers")
 }
 
 func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

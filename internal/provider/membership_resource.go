@@ -72,6 +72,7 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm" + r.kind.typeSuffix)
 }
 
 func (r *membershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

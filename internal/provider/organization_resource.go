@@ -86,11 +86,14 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 					"for apps and automation, e.g. `{ attributes = jsonencode({ tier = \"gold\" }) }`. Values are compared as " +
 					"JSON, so key order and spacing make no difference. Only the keys listed here are managed: other " +
 					"properties of the organization are left alone, and removing a key from this map deletes that property. " +
-					"Keys are 1 to 255 bytes; values must be JSON of at most 32768 bytes.",
+					"Keys are 1 to 255 bytes, and neither `.`, `..` nor keys with control characters (such keys cannot travel " +
+					"safely in a URL path: a server or proxy that normalizes paths would read `..` as the organization itself); " +
+					"values must be JSON of at most 32768 bytes. An imported organization's properties with such keys are " +
+					"left alone, with a warning.",
 				Optional:    true,
 				ElementType: jsontypes.NormalizedType{},
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes)),
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes), propertyKeyValidator{}),
 					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxPropertyValueBytes), jsonDocumentValidator{}),
 				},
 			},
@@ -106,6 +109,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_organization")
 }
 
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -274,7 +278,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		keys = sortedPropertyKeys(state.properties(ctx, &resp.Diagnostics))
 	}
 	props := map[string]jsontypes.Normalized{}
-	for _, k := range keys {
+	for _, k := range sendableKeys(id, keys, &resp.Diagnostics) {
 		v, err := r.client.GetOrganizationProperty(ctx, id, k)
 		if jsm.IsNotFound(err) {
 			continue // deleted out of band: the plan sets it again
@@ -362,4 +366,23 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 		id = org.ID
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// sendableKeys returns keys without those that cannot travel in a URL
+// path (".", "..", control characters), with a warning naming each: such a
+// property, created by another tool, is left alone rather than read,
+// imported and later deleted through a path a normalizing server would
+// read as the organization itself.
+func sendableKeys(id string, keys []string, diags *diag.Diagnostics) []string {
+	out := keys[:0:0]
+	for _, k := range keys {
+		if msg := jsm.CheckPropertyKey(k); msg != "" {
+			diags.AddAttributeWarning(path.Root("properties"), "Organization property left alone",
+				fmt.Sprintf("Organization %s has a property with the key %q, which the provider does not manage: %s. "+
+					"It is left unchanged on the site and not taken into the state; rename it with the tool that created it.", id, k, msg))
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
 }

@@ -67,6 +67,7 @@ func (r *serviceDeskOrganizationResource) Schema(_ context.Context, _ resource.S
 			},
 		},
 	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_service_desk_organization")
 }
 
 func (r *serviceDeskOrganizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -58,3 +58,26 @@ func checkEmail(s string) string {
 	}
 	return ""
 }
+
+// propertyKeyValidator refuses organization property keys that cannot
+// travel safely in a URL path: ".", ".." and keys with control characters.
+type propertyKeyValidator struct{}
+
+func (propertyKeyValidator) Description(context.Context) string {
+	return "must not be `.` or `..` and must not contain control characters"
+}
+
+func (v propertyKeyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (propertyKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := jsm.CheckPropertyKey(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid organization property key",
+			req.Path.String()+": "+msg+". Choose another key: such a key cannot travel safely in a URL path (a server "+
+				"or proxy that normalizes paths would send a request for the property `..` to the organization itself).")
+	}
+}

@@ -72,6 +72,10 @@ func run() error {
 		func(v string) error { proxy.Routes = append(proxy.Routes, v); return nil })
 	flag.Func("proxy-method", "limit the -proxy-* misbehaviours to this `method` (repeatable)",
 		func(v string) error { proxy.Methods = append(proxy.Methods, v); return nil })
+	flag.BoolVar(&faults.NormalizeDotSegments, "normalize-dot-segments", false, "resolve . and .. path segments before routing, as a careless proxy does")
+	flag.StringVar(&faults.WrongIdentity, "wrong-identity", "", "answer organization and service desk reads with {} (`mode` empty) or with another object (other)")
+	flag.Func("route-rate-limit", "limit one route to `ROUTE=RPS` requests per second, e.g. 'GET /rest/api/3/user/search=2' (repeatable)",
+		func(v string) error { return jsmsite.ParseRouteRateLimit(&faults, v) })
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())

@@ -1,0 +1,324 @@
+package jsm
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Endpoint is one documented operation the client calls: its method, its
+// path pattern with {variable} segments, and what the caller needs to be
+// allowed to call it, as the official OpenAPI specs state (the operation's
+// description, its security block and x-atlassian-oauth2-scopes).
+type Endpoint struct {
+	Method  string
+	Pattern string
+	// Permission is the Jira permission the spec names.
+	Permission string
+	// Scope is the classic OAuth 2.0 scope; Granular the granular ones, all
+	// of which a granular token needs.
+	Scope    string
+	Granular []string
+}
+
+// Name is "METHOD /pattern", the endpoint's identity (also the pacing key).
+func (e *Endpoint) Name() string { return e.Method + " " + e.Pattern }
+
+// Scopes describes both scope kinds, e.g. "`read:jira-user` (classic) or
+// `read:user:jira` (granular)".
+func (e *Endpoint) Scopes() string {
+	return "`" + e.Scope + "` (classic) or `" + strings.Join(e.Granular, "`, `") + "` (granular)"
+}
+
+// Permissions and scopes as the specs word them.
+const (
+	permAny          = "any licensed user (customers see only their own organizations)"
+	permAgent        = "Service Desk Administrator or Agent (or Jira Administrator, when organization management is restricted to them)"
+	permJiraAdmin    = "Jira Administrator global permission"
+	permBrowseUsers  = "Browse users and groups global permission"
+	permDeskAdmin    = "Service Desk Administrator of that service desk"
+	permDeskAgent    = "Agent of that service desk"
+	permDeskAccess   = "access to that service desk (its administrator, an agent or a customer)"
+	permDeskCustomer = "permission to view that service desk's customers"
+	permSiteAdmin    = "Site administrator (membership of the site-admin group)"
+
+	scopeCustomers = "manage:servicedesk-customer"
+	scopeUsers     = "read:jira-user"
+	scopeDesks     = "read:servicedesk-request"
+)
+
+func ep(method, pattern, perm, scope string, granular ...string) *Endpoint {
+	return &Endpoint{Method: method, Pattern: pattern, Permission: perm, Scope: scope, Granular: granular}
+}
+
+const (
+	pOrg   = "/rest/servicedeskapi/organization"
+	pOrgID = pOrg + "/{organizationId}"
+	pProp  = pOrgID + "/property/{propertyKey}"
+	pDesk  = "/rest/servicedeskapi/servicedesk/{serviceDeskId}"
+)
+
+// The operations the client calls, one variable each; see Endpoints.
+var (
+	epCreateCustomer = ep(http.MethodPost, "/rest/servicedeskapi/customer", permJiraAdmin, scopeCustomers,
+		"read:customer:jira-service-management", "write:customer:jira-service-management", "read:user:jira")
+	// Newer than the published spec: the permission is from Atlassian's
+	// client libraries, the scopes are assumed to be those of the other
+	// customer writes.
+	epRevokePortalAccess = ep(http.MethodPut, "/rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access",
+		permSiteAdmin+"; not in the published spec, scopes assumed from the other customer operations", scopeCustomers, "read:customer:jira-service-management", "write:customer:jira-service-management")
+	epGetUser    = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers, "read:user:jira")
+	epSearchUser = ep(http.MethodGet, "/rest/api/3/user/search", permBrowseUsers+" (without it, search answers nothing rather than an error)",
+		scopeUsers, "read:user:jira")
+
+	epListOrgs  = ep(http.MethodGet, pOrg, permAny, scopeCustomers, "read:organization:jira-service-management")
+	epCreateOrg = ep(http.MethodPost, pOrg, permAgent, scopeCustomers,
+		"read:organization:jira-service-management", "write:organization:jira-service-management")
+	epGetOrg    = ep(http.MethodGet, pOrgID, permAny, scopeCustomers, "read:organization:jira-service-management")
+	epDeleteOrg = ep(http.MethodDelete, pOrgID, permJiraAdmin, scopeCustomers,
+		"read:organization:jira-service-management", "delete:organization:jira-service-management")
+	epListOrgUsers = ep(http.MethodGet, pOrgID+"/user", permAgent, scopeCustomers,
+		"read:organization.user:jira-service-management", "read:user:jira")
+	epAddOrgUsers = ep(http.MethodPost, pOrgID+"/user", permAgent, scopeCustomers,
+		"read:organization.user:jira-service-management", "write:organization.user:jira-service-management", "read:user:jira")
+	epRemoveOrgUsers = ep(http.MethodDelete, pOrgID+"/user", permAgent, scopeCustomers,
+		"read:organization.user:jira-service-management", "delete:organization.user:jira-service-management", "read:user:jira")
+	epListOrgProps = ep(http.MethodGet, pOrgID+"/property", permAny, scopeCustomers,
+		"read:organization.property:jira-service-management")
+	epGetOrgProp = ep(http.MethodGet, pProp, permAny, scopeCustomers, "read:organization.property:jira-service-management")
+	epSetOrgProp = ep(http.MethodPut, pProp, permAgent, scopeCustomers,
+		"read:organization.property:jira-service-management", "write:organization.property:jira-service-management")
+	epDeleteOrgProp = ep(http.MethodDelete, pProp, permAgent, scopeCustomers,
+		"read:organization.property:jira-service-management", "delete:organization.property:jira-service-management")
+
+	epGetDesk           = ep(http.MethodGet, pDesk, permDeskAccess, scopeDesks, "read:servicedesk:jira-service-management")
+	epListDeskCustomers = ep(http.MethodGet, pDesk+"/customer", permDeskCustomer, scopeCustomers,
+		"read:servicedesk.customer:jira-service-management", "read:user:jira")
+	epAddDeskCustomers = ep(http.MethodPost, pDesk+"/customer", permDeskAdmin, scopeCustomers,
+		"read:servicedesk.customer:jira-service-management", "write:servicedesk.customer:jira-service-management")
+	epRemoveDeskCustomers = ep(http.MethodDelete, pDesk+"/customer", permDeskAdmin, scopeCustomers,
+		"read:servicedesk.customer:jira-service-management", "delete:servicedesk.customer:jira-service-management")
+	epListDeskOrgs = ep(http.MethodGet, pDesk+"/organization", permDeskAgent, scopeCustomers,
+		"read:servicedesk.organization:jira-service-management")
+	epAddDeskOrg = ep(http.MethodPost, pDesk+"/organization", permDeskAgent, scopeCustomers,
+		"read:servicedesk.organization:jira-service-management", "write:servicedesk.organization:jira-service-management")
+	epRemoveDeskOrg = ep(http.MethodDelete, pDesk+"/organization", permDeskAgent, scopeCustomers,
+		"read:servicedesk.organization:jira-service-management", "delete:servicedesk.organization:jira-service-management")
+)
+
+// Endpoints lists every operation the client calls, for docs and tests.
+var Endpoints = []*Endpoint{
+	epCreateCustomer, epRevokePortalAccess, epGetUser, epSearchUser,
+	epListOrgs, epCreateOrg, epGetOrg, epDeleteOrg,
+	epListOrgUsers, epAddOrgUsers, epRemoveOrgUsers,
+	epListOrgProps, epGetOrgProp, epSetOrgProp, epDeleteOrgProp,
+	epGetDesk, epListDeskCustomers, epAddDeskCustomers, epRemoveDeskCustomers,
+	epListDeskOrgs, epAddDeskOrg, epRemoveDeskOrg,
+}
+
+// callEndpoints names, per Client method, the endpoints it may call (a
+// create that must settle a lost answer also searches users).
+var callEndpoints = map[string][]*Endpoint{
+	"CreateCustomer":                {epCreateCustomer, epSearchUser},
+	"GetUser":                       {epGetUser},
+	"FindUserByEmail":               {epSearchUser},
+	"SearchByEmail":                 {epSearchUser},
+	"RevokePortalAccess":            {epRevokePortalAccess},
+	"ListOrganizations":             {epListOrgs},
+	"FindOrganizationByName":        {epListOrgs},
+	"CreateOrganization":            {epCreateOrg},
+	"GetOrganization":               {epGetOrg},
+	"DeleteOrganization":            {epDeleteOrg},
+	"OrganizationMembers":           {epListOrgUsers},
+	"AddOrganizationMembers":        {epAddOrgUsers},
+	"RemoveOrganizationMembers":     {epRemoveOrgUsers},
+	"OrganizationPropertyKeys":      {epListOrgProps},
+	"GetOrganizationProperty":       {epGetOrgProp},
+	"SetOrganizationProperty":       {epSetOrgProp},
+	"DeleteOrganizationProperty":    {epDeleteOrgProp},
+	"GetServiceDesk":                {epGetDesk},
+	"ServiceDeskCustomers":          {epListDeskCustomers},
+	"ServiceDeskCustomerIDs":        {epListDeskCustomers},
+	"AddServiceDeskCustomers":       {epAddDeskCustomers},
+	"RemoveServiceDeskCustomers":    {epRemoveDeskCustomers},
+	"ServiceDeskOrganizationIDs":    {epListDeskOrgs},
+	"AddServiceDeskOrganization":    {epAddDeskOrg},
+	"RemoveServiceDeskOrganization": {epRemoveDeskOrg},
+}
+
+// EndpointsOf lists the endpoints the named Client methods call, each once,
+// in the order of Endpoints; unknown names are ignored (a test checks them).
+func EndpointsOf(methods ...string) []*Endpoint {
+	used := map[*Endpoint]bool{}
+	for _, m := range methods {
+		for _, e := range callEndpoints[m] {
+			used[e] = true
+		}
+	}
+	var out []*Endpoint
+	for _, e := range Endpoints {
+		if used[e] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// IsClientCall reports whether method names a Client method that calls the
+// API.
+func IsClientCall(method string) bool { return callEndpoints[method] != nil }
+
+// authHint names what the failed call needs: a 401 or 403 otherwise leaves
+// the user guessing which of the provider's calls lacked which grant.
+func (e *Endpoint) authHint(status int, generic string) string {
+	needs := fmt.Sprintf("%s needs the %s and, with OAuth or a scoped token, the scope %s", e.Name(), e.Permission, e.Scopes())
+	switch status {
+	case http.StatusUnauthorized:
+		return generic + ". " + needs
+	case http.StatusForbidden:
+		return "The account or token lacks a grant: " + needs
+	}
+	return generic
+}
+
+var placeholder = regexp.MustCompile(`\{([A-Za-z]+)\}`)
+
+// at is a request to e with its variable segments set to args, in order.
+// Each segment is checked (see checkSegment) and escaped exactly once; a bad
+// one makes the request fail in do before anything is sent.
+func (e *Endpoint) at(args ...string) request {
+	r := request{ep: e, method: e.Method}
+	var raw strings.Builder
+	i := 0
+	last := 0
+	for _, m := range placeholder.FindAllStringSubmatchIndex(e.Pattern, -1) {
+		raw.WriteString(e.Pattern[last:m[0]])
+		last = m[1]
+		name := e.Pattern[m[2]:m[3]]
+		if i >= len(args) {
+			r.err = fmt.Errorf("%s: no value for {%s}", e.Name(), name)
+			break
+		}
+		if err := checkSegment(name, args[i]); err != nil && r.err == nil {
+			r.err = fmt.Errorf("%s: refusing to send the request: %w", e.Name(), err)
+		}
+		raw.WriteString(url.PathEscape(args[i]))
+		i++
+	}
+	raw.WriteString(e.Pattern[last:])
+	if r.err == nil && i != len(args) {
+		r.err = fmt.Errorf("%s: %d values for %d variable segments", e.Name(), len(args), i)
+	}
+	r.path = raw.String()
+	if r.err != nil {
+		r.path = e.Pattern // never show a refused value in a path
+	}
+	return r
+}
+
+func (r request) withBody(b any) request           { r.body = b; return r }
+func (r request) withQuery(q url.Values) request   { r.query = q; return r }
+func (r request) withHeader(h http.Header) request { r.header = h; return r }
+
+// maxAccountID is the longest account ID the platform spec allows.
+const maxAccountID = 128
+
+// checkSegment refuses a value that must not become a path segment: empty,
+// "." or ".." (servers and proxies that normalize paths read them as steps
+// up: DELETE .../property/.. would delete the organization), control
+// characters, invalid UTF-8, or a value that is not of its variable's form.
+func checkSegment(name, v string) error {
+	what := segmentNames[name]
+	if what == "" {
+		what = name
+	}
+	switch {
+	case v == "":
+		return fmt.Errorf("the %s is empty", what)
+	case v == "." || v == "..":
+		return fmt.Errorf("the %s %q is a dot segment, which servers and proxies may read as a step up the path", what, v)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("the %s %q is not valid UTF-8", what, v)
+	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+		return fmt.Errorf("the %s %q contains control characters", what, v)
+	}
+	switch name {
+	case "organizationId":
+		if !ValidOrganizationID(v) {
+			return fmt.Errorf("the %s %q is not a positive integer", what, v)
+		}
+	case "serviceDeskId":
+		if !ValidServiceDeskRef(v) {
+			return fmt.Errorf("the %s %q is neither an integer nor a project key", what, v)
+		}
+	case "accountId":
+		if msg := CheckAccountID(v); msg != "" {
+			return fmt.Errorf("the %s %q %s", what, v, msg)
+		}
+	}
+	return nil
+}
+
+var segmentNames = map[string]string{
+	"organizationId": "organization ID",
+	"propertyKey":    "organization property key",
+	"serviceDeskId":  "service desk ID",
+	"accountId":      "account ID",
+}
+
+// CheckPropertyKey returns why key cannot be an organization property key
+// the provider sends in a path, or "".
+func CheckPropertyKey(key string) string {
+	if err := checkSegment("propertyKey", key); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// ValidOrganizationID reports whether id has the form of an organization
+// ID (a positive integer).
+func ValidOrganizationID(id string) bool {
+	n, err := strconv.ParseInt(id, 10, 64)
+	return err == nil && n > 0 && strconv.FormatInt(n, 10) == id
+}
+
+var projectKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+
+// ValidServiceDeskRef reports whether ref names a service desk the way the
+// API accepts in a path: its ID, a project key, projectKey:KEY or
+// projectId:ID.
+func ValidServiceDeskRef(ref string) bool {
+	if k, ok := strings.CutPrefix(ref, "projectKey:"); ok {
+		return projectKey.MatchString(k)
+	}
+	if id, ok := strings.CutPrefix(ref, "projectId:"); ok {
+		return ValidOrganizationID(id)
+	}
+	return ValidOrganizationID(ref) || projectKey.MatchString(ref)
+}
+
+// CheckAccountID returns why id is not of the form of an Atlassian account
+// ID, or "". Real IDs are 24 hex digits, 557058:<uuid> or
+// qm:<uuid>:<hex>; any printable ASCII is accepted but for the characters
+// that would change a URL's structure, up to the spec's 128 characters.
+func CheckAccountID(id string) string {
+	switch {
+	case id == "":
+		return "is empty"
+	case len(id) > maxAccountID:
+		return fmt.Sprintf("is longer than %d characters", maxAccountID)
+	case strings.Trim(id, ".") == "":
+		return "is a dot segment"
+	}
+	for _, r := range id {
+		if r <= ' ' || r > '~' || strings.ContainsRune(`/\?#%`, r) {
+			return fmt.Sprintf("contains %q, which no account ID has", r)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,307 @@
+package jsm
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+// recorder answers every request 200 with a body most shapes decode, and
+// records method and escaped path.
+type recorder struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec.mu.Lock()
+	rec.seen = append(rec.seen, r.Method+" "+r.URL.EscapedPath())
+	rec.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"id":"7","accountId":"qm:1","projectKey":"SD","isLastPage":true,"values":[]}`))
+}
+
+func patternRegexp(e *Endpoint) *regexp.Regexp {
+	parts := placeholder.Split(e.Pattern, -1)
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	return regexp.MustCompile("^" + e.Method + " " + strings.Join(parts, `[^/]+`) + "$")
+}
+
+// Every call the client can make goes to an endpoint of the table, and the
+// table holds no endpoint the client never calls: the permission docs and
+// the 401/403 hints are complete.
+func TestEndpoints_coverEveryCall(t *testing.T) {
+	ctx := context.Background()
+	calls := map[string]func(c *Client){
+		"CreateCustomer":             func(c *Client) { _, _ = c.CreateCustomer(ctx, "A", "a@example.com") },
+		"GetUser":                    func(c *Client) { _, _ = c.GetUser(ctx, "qm:1") },
+		"FindUserByEmail":            func(c *Client) { _, _ = c.FindUserByEmail(ctx, "a@example.com") },
+		"SearchByEmail":              func(c *Client) { _, _ = c.SearchByEmail(ctx, "a@example.com") },
+		"RevokePortalAccess":         func(c *Client) { _ = c.RevokePortalAccess(ctx, "qm:1") },
+		"ListOrganizations":          func(c *Client) { _, _ = c.ListOrganizations(ctx) },
+		"FindOrganizationByName":     func(c *Client) { _, _ = c.FindOrganizationByName(ctx, "x") },
+		"CreateOrganization":         func(c *Client) { _, _ = c.CreateOrganization(ctx, "x") },
+		"GetOrganization":            func(c *Client) { _, _ = c.GetOrganization(ctx, "7") },
+		"DeleteOrganization":         func(c *Client) { _ = c.DeleteOrganization(ctx, "7") },
+		"OrganizationMembers":        func(c *Client) { _, _ = c.OrganizationMembers(ctx, "7") },
+		"AddOrganizationMembers":     func(c *Client) { _ = c.AddOrganizationMembers(ctx, "7", []string{"qm:1"}) },
+		"RemoveOrganizationMembers":  func(c *Client) { _ = c.RemoveOrganizationMembers(ctx, "7", []string{"qm:1"}) },
+		"OrganizationPropertyKeys":   func(c *Client) { _, _ = c.OrganizationPropertyKeys(ctx, "7") },
+		"GetOrganizationProperty":    func(c *Client) { _, _ = c.GetOrganizationProperty(ctx, "7", "k") },
+		"SetOrganizationProperty":    func(c *Client) { _ = c.SetOrganizationProperty(ctx, "7", "k", json.RawMessage(`1`)) },
+		"DeleteOrganizationProperty": func(c *Client) { _ = c.DeleteOrganizationProperty(ctx, "7", "k") },
+		"GetServiceDesk":             func(c *Client) { _, _ = c.GetServiceDesk(ctx, "SD") },
+		"ServiceDeskCustomers":       func(c *Client) { _, _ = c.ServiceDeskCustomers(ctx, "7", "q") },
+		"ServiceDeskCustomerIDs":     func(c *Client) { _, _ = c.ServiceDeskCustomerIDs(ctx, "7") },
+		"AddServiceDeskCustomers":    func(c *Client) { _ = c.AddServiceDeskCustomers(ctx, "7", []string{"qm:1"}) },
+		"RemoveServiceDeskCustomers": func(c *Client) { _ = c.RemoveServiceDeskCustomers(ctx, "7", []string{"qm:1"}) },
+		"ServiceDeskOrganizationIDs": func(c *Client) { _, _ = c.ServiceDeskOrganizationIDs(ctx, "7") },
+		"AddServiceDeskOrganization": func(c *Client) { _ = c.AddServiceDeskOrganization(ctx, "7", "8") },
+		"RemoveServiceDeskOrganization": func(c *Client) {
+			_ = c.RemoveServiceDeskOrganization(ctx, "7", "8")
+		},
+	}
+	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
+	ct := reflect.TypeOf(&Client{})
+	for i := range ct.NumMethod() {
+		m := ct.Method(i)
+		if m.Type.NumIn() > 1 && m.Type.In(1) == ctxType && calls[m.Name] == nil {
+			t.Errorf("Client.%s makes requests but is not exercised here: add it, and its endpoint to Endpoints", m.Name)
+		}
+	}
+
+	rec := &recorder{}
+	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{MaxRetries: -1})
+	for name, call := range calls {
+		if !IsClientCall(name) {
+			t.Errorf("Client.%s is missing from callEndpoints", name)
+		}
+		from := len(rec.seen)
+		call(c)
+		for _, seen := range rec.seen[from:] {
+			listed := false
+			for _, e := range callEndpoints[name] {
+				listed = listed || patternRegexp(e).MatchString(seen)
+			}
+			if !listed {
+				t.Errorf("Client.%s sent %s, which callEndpoints does not list for it", name, seen)
+			}
+		}
+	}
+	hit := map[*Endpoint]bool{}
+	for _, seen := range rec.seen {
+		var match *Endpoint
+		for _, e := range Endpoints {
+			if patternRegexp(e).MatchString(seen) {
+				match = e
+			}
+		}
+		if match == nil {
+			t.Errorf("request %s matches no endpoint of the table", seen)
+			continue
+		}
+		hit[match] = true
+	}
+	for _, e := range Endpoints {
+		if !hit[e] {
+			t.Errorf("endpoint %s is in the table but no call uses it", e.Name())
+		}
+		if e.Permission == "" || e.Scope == "" || len(e.Granular) == 0 {
+			t.Errorf("endpoint %s lacks its permission or scopes", e.Name())
+		}
+	}
+}
+
+// A 403 names the permission and both scope kinds of the call that failed.
+func TestEndpoints_forbiddenNamesTheCallsGrant(t *testing.T) {
+	f := &fakeAPI{status: 403, body: `{"errorMessage":"You do not have permission."}`}
+	c := newTestClient(t, f, Config{MaxRetries: -1})
+	err := c.AddOrganizationMembers(context.Background(), "7", []string{"qm:1"})
+	msg := err.Error()
+	for _, want := range []string{"POST /rest/servicedeskapi/organization/{organizationId}/user", permAgent,
+		"`manage:servicedesk-customer` (classic)", "write:organization.user:jira-service-management", "(granular)"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("403 message lacks %q:\n%s", want, msg)
+		}
+	}
+	f.status = 401
+	_, err = c.GetUser(context.Background(), "qm:1")
+	if msg := err.Error(); !strings.Contains(msg, "`read:jira-user` (classic) or `read:user:jira` (granular)") ||
+		!strings.Contains(msg, "credentials were refused") {
+		t.Errorf("401 message: %s", msg)
+	}
+}
+
+// Keys with a space, a percent sign, a slash and non-ASCII letters travel
+// escaped once, and the local site (which decodes once, as a real server
+// does) stores exactly the key.
+func TestEndpoints_propertyKeyEscapedOnce(t *testing.T) {
+	site, base := newFaultySite(t, jsmsite.Faults{})
+	var raw []string
+	var mu sync.Mutex
+	site.Use(func(_ string, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			raw = append(raw, r.URL.EscapedPath())
+			mu.Unlock()
+			next.ServeHTTP(w, r)
+		})
+	})
+	c, _ := newRetryClient(t, base, Config{})
+	ctx := context.Background()
+	org := site.AddOrganization("Acme")
+	id := strconv.FormatInt(org.ID, 10)
+	keys := []string{"a b", "100%", "a/b", "Grüße", "日本", "a+b", "x%20y"}
+	for _, k := range keys {
+		if err := c.SetOrganizationProperty(ctx, id, k, json.RawMessage(`{"k":1}`)); err != nil {
+			t.Fatalf("set %q: %v", k, err)
+		}
+		if _, ok := site.OrganizationProperty(id, k); !ok {
+			t.Errorf("the site did not store %q", k)
+		}
+		if v, err := c.GetOrganizationProperty(ctx, id, k); err != nil || string(v) != `{"k":1}` {
+			t.Errorf("get %q: %s, %v", k, v, err)
+		}
+	}
+	got, err := c.OrganizationPropertyKeys(ctx, id)
+	if err != nil || len(got) != len(keys) {
+		t.Fatalf("keys %q, %v", got, err)
+	}
+	if want := "/rest/servicedeskapi/organization/" + id + "/property/a%20b"; raw[0] != want {
+		t.Errorf("sent %s, want %s", raw[0], want)
+	}
+	for _, k := range keys {
+		if err := c.DeleteOrganizationProperty(ctx, id, k); err != nil {
+			t.Errorf("delete %q: %v", k, err)
+		}
+	}
+}
+
+// No request leaves for a path segment that is a dot segment, holds control
+// characters, or is an ID of the wrong form.
+func TestEndpoints_refusedSegmentsSendNothing(t *testing.T) {
+	rec := &recorder{}
+	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{MaxRetries: -1})
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"property ..":      func() error { return c.DeleteOrganizationProperty(ctx, "7", "..") },
+		"property .":       func() error { return c.SetOrganizationProperty(ctx, "7", ".", json.RawMessage(`1`)) },
+		"property ctl":     func() error { _, err := c.GetOrganizationProperty(ctx, "7", "a\x1b[31m"); return err },
+		"property empty":   func() error { return c.DeleteOrganizationProperty(ctx, "7", "") },
+		"org id path":      func() error { return c.DeleteOrganization(ctx, "7/../8") },
+		"org id ..":        func() error { return c.DeleteOrganization(ctx, "..") },
+		"org id text":      func() error { _, err := c.GetOrganization(ctx, "abc"); return err },
+		"desk id slash":    func() error { return c.AddServiceDeskOrganization(ctx, "1/2", "8") },
+		"account id ..":    func() error { return c.RevokePortalAccess(ctx, "..") },
+		"account id slash": func() error { return c.RevokePortalAccess(ctx, "qm:1/../x") },
+		"account id space": func() error { return c.RevokePortalAccess(ctx, "qm:1 x") },
+	} {
+		if err := call(); err == nil || !strings.Contains(err.Error(), "refusing to send") {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+	if len(rec.seen) != 0 {
+		t.Errorf("requests were sent: %v", rec.seen)
+	}
+}
+
+// A read answered for another object (or none) is an error.
+func TestEndpoints_readOfAnotherIDFails(t *testing.T) {
+	f := &fakeAPI{status: 200}
+	c := newTestClient(t, f, Config{MaxRetries: -1})
+	ctx := context.Background()
+	for _, body := range []string{`{}`, `{"id":"13","name":"Other"}`, `{"id":"012"}`} {
+		f.body = body
+		if o, err := c.GetOrganization(ctx, "12"); err == nil || !strings.Contains(err.Error(), "asked for organization 12") {
+			t.Errorf("organization answer %s: %+v, %v", body, o, err)
+		}
+	}
+	f.body = `{"id":"12","name":"Acme"}`
+	if _, err := c.GetOrganization(ctx, "12"); err != nil {
+		t.Error(err)
+	}
+	for ref, body := range map[string]string{
+		"3":              `{"id":"4","projectKey":"SD"}`,
+		"SD":             `{"id":"4","projectKey":"OTHER"}`,
+		"projectId:1000": `{"id":"4","projectId":"1001","projectKey":"SD"}`,
+		"projectKey:SD":  `{}`,
+	} {
+		f.body = body
+		if _, err := c.GetServiceDesk(ctx, ref); err == nil || !strings.Contains(err.Error(), "asked for service desk") {
+			t.Errorf("desk %s answered %s: %v", ref, body, err)
+		}
+	}
+	for ref, body := range map[string]string{
+		"4": `{"id":"4","projectKey":"SD"}`, "sd": `{"id":"4","projectKey":"SD"}`,
+		"projectKey:SD": `{"id":"4","projectKey":"SD"}`, "projectId:1000": `{"id":"4","projectId":"1000"}`,
+	} {
+		f.body = body
+		if _, err := c.GetServiceDesk(ctx, ref); err != nil {
+			t.Errorf("desk %s: %v", ref, err)
+		}
+	}
+}
+
+func TestCheckAccountID(t *testing.T) {
+	for id, ok := range map[string]bool{
+		"5b10ac8d82e05b22cc7d4ef5":                                        true,
+		"557058:f58131cb-b67d-43c7-b30d-6b58d40bd077":                     true,
+		"qm:a713c8ea-1075-4e30-9d96-891a7d181739:5ad6d3581db05e2a66fa80b": true,
+		"": false, ".": false, "..": false, "a/b": false, "a b": false, "a\tb": false, "a%2F": false,
+		"a?b": false, "a#b": false, "é": false, strings.Repeat("a", 129): false,
+	} {
+		if got := CheckAccountID(id) == ""; got != ok {
+			t.Errorf("CheckAccountID(%q) ok = %v, want %v", id, got, ok)
+		}
+	}
+}
+
+// FuzzPathBuilder: a path is either refused before anything is sent, or
+// every segment is escaped exactly once (unescaping gives the value back),
+// no segment is a dot segment even after decoding, and url.URL takes the
+// path as it is.
+func FuzzPathBuilder(f *testing.F) {
+	for _, s := range []string{"a b", "..", ".", "%2e%2E", "a/b", "日本", "%", "a\x00b", "\xff", "12", "qm:1"} {
+		f.Add("12", s)
+	}
+	f.Fuzz(func(t *testing.T, id, key string) {
+		for _, r := range []request{epGetOrgProp.at(id, key), epRevokePortalAccess.at(key), epGetDesk.at(key)} {
+			if r.err != nil {
+				if r.path != r.ep.Pattern {
+					t.Fatalf("a refused request carries the path %q", r.path)
+				}
+				continue
+			}
+			if strings.ContainsAny(r.path, "?#") {
+				t.Fatalf("path %q holds a query or fragment delimiter", r.path)
+			}
+			segs := strings.Split(r.path, "/")
+			for _, seg := range segs {
+				dec, err := url.PathUnescape(seg)
+				if err != nil || dec == "." || dec == ".." || seg == "." || seg == ".." {
+					t.Fatalf("segment %q of %q (decoded %q, %v)", seg, r.path, dec, err)
+				}
+			}
+			if r.ep == epGetOrgProp {
+				if dec, _ := url.PathUnescape(segs[len(segs)-1]); dec != key {
+					t.Fatalf("key %q came back as %q", key, dec)
+				}
+			}
+			u, err := url.Parse("https://x.example" + r.path)
+			if err != nil || u.EscapedPath() != r.path {
+				t.Fatalf("url.URL changes %q to %q (%v)", r.path, u.EscapedPath(), err)
+			}
+		}
+	})
+}

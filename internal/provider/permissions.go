@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// clientCalls names, per resource and data source, the jsm.Client methods
+// it calls; the permission lists in the docs and the README are built from
+// it and the client's endpoint table (a test checks it against the code).
+var clientCalls = map[string][]string{
+	"jsm_customer": {"CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess"},
+	"jsm_organization": {"ListOrganizations", "FindOrganizationByName", "CreateOrganization", "GetOrganization",
+		"DeleteOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty", "SetOrganizationProperty",
+		"DeleteOrganizationProperty"},
+	"jsm_organization_customers":    {"OrganizationMembers", "AddOrganizationMembers", "RemoveOrganizationMembers"},
+	"jsm_service_desk_customers":    {"ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"},
+	"jsm_service_desk_organization": {"ServiceDeskOrganizationIDs", "AddServiceDeskOrganization", "RemoveServiceDeskOrganization"},
+	"data.jsm_customer":             {"GetUser", "FindUserByEmail"},
+	"data.jsm_customers":            {"ServiceDeskCustomers"},
+	"data.jsm_organization":         {"GetOrganization", "FindOrganizationByName"},
+	"data.jsm_service_desk":         {"GetServiceDesk"},
+}
+
+// permissionsMarkdown is the part of a schema description that lists what
+// each call of the resource or data source needs.
+func permissionsMarkdown(name string) string {
+	return "\n\n**Permissions.** The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n" +
+		permissionsTable(jsm.EndpointsOf(clientCalls[name]...))
+}
+
+func permissionsTable(eps []*jsm.Endpoint) string {
+	var b strings.Builder
+	b.WriteString("| Call | Jira permission | OAuth scope (classic) | OAuth scopes (granular, all needed) |\n")
+	b.WriteString("| --- | --- | --- | --- |\n")
+	for _, e := range eps {
+		b.WriteString("| `" + e.Name() + "` | " + e.Permission + " | `" + e.Scope + "` | `" +
+			strings.Join(e.Granular, "`, `") + "` |\n")
+	}
+	return b.String()
+}
+
+// permissionsSection is the README's and the provider docs' permissions
+// section: per resource and data source, then the scopes that cover all.
+func permissionsSection(heading string) string {
+	names := make([]string, 0, len(clientCalls))
+	for n := range clientCalls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	classic, granular := map[string]bool{}, map[string]bool{}
+	var b strings.Builder
+	b.WriteString(heading + " Permissions and OAuth scopes\n\n")
+	b.WriteString("What each call needs, from Atlassian's OpenAPI specs. A 401 or 403 error names the call that " +
+		"failed and what it needs. Users of OAuth 2.0 (3LO) apps and scoped API tokens need the scopes; classic API " +
+		"tokens act with the account's permissions.\n\n")
+	for _, n := range names {
+		b.WriteString("`" + n + "`:\n\n")
+		eps := jsm.EndpointsOf(clientCalls[n]...)
+		b.WriteString(permissionsTable(eps) + "\n")
+		for _, e := range eps {
+			classic[e.Scope] = true
+			for _, g := range e.Granular {
+				granular[g] = true
+			}
+		}
+	}
+	b.WriteString("All of the provider, classic scopes: " + codeList(classic) + ".\n\n")
+	b.WriteString("All of the provider, granular scopes: " + codeList(granular) + ".\n")
+	return b.String()
+}
+
+func codeList(set map[string]bool) string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, "`"+k+"`")
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
