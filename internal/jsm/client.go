@@ -45,9 +45,16 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
 	// the server names no wait (0: DefaultRetryWaitMin, DefaultRetryWaitMax).
 	RetryWaitMin, RetryWaitMax time.Duration
+	// WaitFunc, when set, maps each wait before a retry that the client
+	// has chosen (backoff or the server's Retry-After) to the wait it makes:
+	// a caller may observe the waits or shorten them. nil waits as chosen.
+	WaitFunc func(time.Duration) time.Duration
 	// MaxRequestsPerSecond caps the request rate from the start; 0 means no
 	// cap until the server answers 429 (see Pacer).
 	MaxRequestsPerSecond float64
+	// FixedRate keeps the pace at MaxRequestsPerSecond (or unlimited): the
+	// pacer never slows down on 429 answers nor speeds up again.
+	FixedRate bool
 	// Logger receives the request log; nil logs nothing.
 	Logger Logger
 
@@ -88,7 +95,7 @@ type Client struct {
 	maxRetryWait    time.Duration
 	maxCallDuration time.Duration // 0: no budget
 	limitNames      LimitNames
-	waitHook        func(time.Duration) time.Duration // tests: observe and shorten waits
+	waitFunc        func(time.Duration) time.Duration // nil: wait as chosen
 	maxListItems    int
 
 	// secrets masks the credentials in server text shown to users.

@@ -104,7 +104,8 @@ func (c *Client) initTransport(cfg Config) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
-	c.pacer = newPacing(cfg.MaxRequestsPerSecond)
+	c.pacer = newPacing(cfg.MaxRequestsPerSecond, cfg.FixedRate)
+	c.waitFunc = cfg.WaitFunc
 	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
 	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
 	c.limitNames = cfg.LimitNames
@@ -260,8 +261,8 @@ func (c *Client) backoff(waitMin, waitMax time.Duration, attempt int, resp *http
 	if resp != nil && resp.Request != nil {
 		c.logWait(resp, wait, source)
 	}
-	if c.waitHook != nil {
-		wait = c.waitHook(wait)
+	if c.waitFunc != nil {
+		wait = c.waitFunc(wait)
 	}
 	return wait
 }

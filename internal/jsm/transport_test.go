@@ -41,15 +41,20 @@ func (w *rtWaits) all() []time.Duration {
 	return append([]time.Duration(nil), w.ds...)
 }
 
+// realWait makes every wait as the client chose it.
+func realWait(d time.Duration) time.Duration { return d }
+
 func newRetryClient(t *testing.T, url string, cfg Config) (*Client, *rtWaits) {
 	t.Helper()
 	cfg.BaseURL, cfg.Email, cfg.APIToken = url, tEmail, tToken
+	w := &rtWaits{}
+	if cfg.WaitFunc == nil { // record the waits, make none
+		cfg.WaitFunc = w.hook
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &rtWaits{}
-	c.waitHook = w.hook
 	return c, w
 }
 

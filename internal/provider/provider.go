@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -31,11 +32,32 @@ var _ provider.Provider = &jsmProvider{}
 
 type jsmProvider struct {
 	version string
+	opts    options
+}
+
+// options change how the provider's client behaves where no attribute
+// reaches; the released binary uses none.
+type options struct {
+	retryWaitMin, retryWaitMax time.Duration // 0: the client's defaults
+}
+
+// Option is an option of New.
+type Option func(*options)
+
+// WithRetryWait bounds the backoff between retries when the site names no
+// wait (Retry-After is still honoured): acceptance tests that inject faults
+// by the hundred back off for milliseconds rather than seconds.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return func(o *options) { o.retryWaitMin, o.retryWaitMax = minWait, maxWait }
 }
 
 // New returns a constructor of the provider, as providerserver expects.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &jsmProvider{version: version} }
+func New(version string, opts ...Option) func() provider.Provider {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return func() provider.Provider { return &jsmProvider{version: version, opts: o} }
 }
 
 type providerModel struct {
@@ -142,6 +164,7 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
 	}
 	transport.apply(&jcfg)
+	jcfg.RetryWaitMin, jcfg.RetryWaitMax = p.opts.retryWaitMin, p.opts.retryWaitMax
 	// One client, hence one retrying transport and one pacer, for every
 	// resource and data source of this provider configuration.
 	client, err := jsm.New(jcfg)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -15,8 +16,11 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
+// testAccProviders back off for milliseconds, not seconds, between retries:
+// acceptance tests inject 503s and lost answers by the hundred. Retry-After
+// from the site is still honoured.
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"jsm": providerserver.NewProtocol6WithError(New("test")()),
+	"jsm": providerserver.NewProtocol6WithError(New("test", WithRetryWait(10*time.Millisecond, 200*time.Millisecond))()),
 }
 
 const (

@@ -35,11 +35,6 @@ var (
 	maxCallDurationBounds = durationBounds{min: time.Second, max: 24 * time.Hour}
 )
 
-// testRetryWait, when non-zero, replaces the backoff bounds. Test-only: set
-// by an init function in a _test.go file so acceptance tests with injected
-// faults do not sleep for real; never set in a released binary.
-var testRetryWait struct{ min, max time.Duration }
-
 // transportAttributes are the provider attributes on retries and pacing.
 func transportAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
@@ -179,7 +174,7 @@ func resolveDuration(dst *time.Duration, attr string, v types.String, env string
 	*dst = d
 }
 
-// apply puts the settings, the logger and the test-only waits into cfg.
+// apply puts the settings and the logger into cfg.
 func (ts transportSettings) apply(cfg *jsm.Config) {
 	cfg.MaxRetries = int(ts.maxRetries)
 	if ts.maxRetries == 0 {
@@ -191,7 +186,6 @@ func (ts transportSettings) apply(cfg *jsm.Config) {
 		MaxRetryWait:    "set by the provider's max_retry_wait or " + envMaxRetryWait,
 		MaxCallDuration: "set by the provider's max_call_duration or " + envMaxCallDuration,
 	}
-	cfg.RetryWaitMin, cfg.RetryWaitMax = testRetryWait.min, testRetryWait.max
 	cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
 }
 
