@@ -27,7 +27,7 @@ const (
 func clientFor(t *testing.T, srv *httptest.Server) (*Client, *http.Client) {
 	t.Helper()
 	hc := srv.Client()
-	c, err := New(Config{BaseURL: srv.URL, Email: testSecretEmail, APIToken: testSecretToken, HTTPClient: hc, MaxRetries: -1})
+	c, err := New(Config{BaseURL: srv.URL, Email: testSecretEmail, APIToken: testSecretToken, HTTPClient: hc, NoRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,9 +39,9 @@ type Config struct {
 
 	// MaxRetries is how often an attempt answered 429, 502, 503 or 504 (or
 	// any 5xx with Retry-After), or lost to a connection error or timeout,
-	// is retried: 0 means
-	// DefaultMaxRetries, a negative value never retries.
+	// is retried (0 or less: DefaultMaxRetries). NoRetries never retries.
 	MaxRetries int
+	NoRetries  bool
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
 	// the server names no wait (0: DefaultRetryWaitMin, DefaultRetryWaitMax).
 	RetryWaitMin, RetryWaitMax time.Duration

@@ -124,10 +124,10 @@ func (c *Client) initTransport(cfg Config) {
 
 	retries := cfg.MaxRetries
 	switch {
-	case retries == 0:
-		retries = DefaultMaxRetries
-	case retries < 0:
+	case cfg.NoRetries:
 		retries = 0
+	case retries <= 0:
+		retries = DefaultMaxRetries
 	}
 	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
 	if waitMin <= 0 {

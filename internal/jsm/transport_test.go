@@ -154,9 +154,12 @@ func TestRetry_exponentialBackoff(t *testing.T) {
 }
 
 func TestRetry_maxRetriesBound(t *testing.T) {
-	for _, tc := range []struct{ cfg, attempts int }{{0, DefaultMaxRetries + 1}, {2, 3}, {-1, 1}} {
+	for _, tc := range []struct {
+		cfg, attempts int
+		none          bool
+	}{{0, DefaultMaxRetries + 1, false}, {2, 3, false}, {2, 1, true}} {
 		s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(503)}}
-		c, w := newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: tc.cfg})
+		c, w := newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: tc.cfg, NoRetries: tc.none})
 		_, err := c.GetUser(context.Background(), "qm:1")
 		var e *Error
 		if !errors.As(err, &e) || e.StatusCode != 503 || e.Attempts != tc.attempts || int(s.n.Load()) != tc.attempts {

@@ -176,10 +176,7 @@ func resolveDuration(dst *time.Duration, attr string, v types.String, env string
 
 // apply puts the settings and the logger into cfg.
 func (ts transportSettings) apply(cfg *jsm.Config) {
-	cfg.MaxRetries = int(ts.maxRetries)
-	if ts.maxRetries == 0 {
-		cfg.MaxRetries = -1 // jsm reads 0 as "the default"
-	}
+	cfg.MaxRetries, cfg.NoRetries = int(ts.maxRetries), ts.maxRetries == 0
 	cfg.MaxRequestsPerSecond = ts.maxRequestsPerSecond
 	cfg.MaxRetryWait, cfg.MaxCallDuration = ts.maxRetryWait, ts.maxCallDuration
 	cfg.LimitNames = jsm.LimitNames{

@@ -60,16 +60,16 @@ func TestResolveTransportSettings(t *testing.T) {
 	}
 }
 
-// max_retries = 0 means no retries, which jsm spells as a negative number.
+// max_retries = 0 means no retries, which jsm spells NoRetries.
 func TestTransportSettingsApply(t *testing.T) {
 	var cfg jsm.Config
 	transportSettings{maxRetries: 0, maxRequestsPerSecond: 2}.apply(&cfg)
-	if cfg.MaxRetries >= 0 || cfg.MaxRequestsPerSecond != 2 || cfg.Logger == nil {
+	if !cfg.NoRetries || cfg.MaxRequestsPerSecond != 2 || cfg.Logger == nil {
 		t.Errorf("cfg = %+v", cfg)
 	}
 	transportSettings{maxRetries: 3}.apply(&cfg)
-	if cfg.MaxRetries != 3 {
-		t.Errorf("MaxRetries = %d", cfg.MaxRetries)
+	if cfg.MaxRetries != 3 || cfg.NoRetries {
+		t.Errorf("MaxRetries = %d, NoRetries = %v", cfg.MaxRetries, cfg.NoRetries)
 	}
 }
 
