@@ -70,7 +70,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		var pu platformUser
 		var page []platformUser
 		for _, out := range []any{&dto, &pu, &page, nil} {
-			err := decodeResponse(http.MethodGet, "/p", reply{status: status, header: http.Header{}, body: body}, out, nil)
+			err := decodeResponse(http.MethodGet, "/p", reply{status: status, header: http.Header{}, body: body}, out, nil, Names{})
 			switch {
 			case err != nil:
 				checkError(t, err, status)

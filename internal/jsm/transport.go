@@ -109,6 +109,7 @@ func (c *Client) initTransport(cfg Config) {
 	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
 	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
 	c.limitNames = cfg.LimitNames
+	c.names = cfg.Names.orDefaults()
 
 	inner := *c.hc // never modify the caller's client
 	// Never follow a redirect: it would carry the Authorization header to

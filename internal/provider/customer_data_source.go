@@ -86,7 +86,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		user, err = d.client.FindUserByEmail(ctx, m.Email.ValueString())
 	}
 	if err != nil {
-		detail := err.Error()
+		detail := errorDetail(err)
 		if m.AccountID.IsNull() {
 			detail += "\n" + findByEmailAdvice + " Set account_id instead of email to read such an account."
 		}

@@ -216,7 +216,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 	}
 	if err != nil {
-		detail := err.Error()
+		detail := errorDetail(err)
 		if jsm.MayHaveApplied(err) && !jsm.IsConflict(err) {
 			// The client already looked the account up by email and found
 			// nothing usable, but the lookup may lag or have failed too.
@@ -322,7 +322,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	case err != nil:
 		// Corrupted and outage answers land here too: they say nothing of
 		// the account, so the state stays as it is.
-		resp.Diagnostics.AddError("Could not read the JSM customer "+id, err.Error())
+		resp.Diagnostics.AddError("Could not read the JSM customer "+id, errorDetail(err))
 		return
 	case user.LooksDeleted(state.DisplayName.ValueString()):
 		resp.Diagnostics.AddWarning("JSM customer was deleted",
@@ -377,7 +377,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 			"most likely because it is not a portal-only customer; it was removed from the state. JSM said: %v", id, email, err))
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Could not revoke the portal access of JSM customer "+id, err.Error())
+		resp.Diagnostics.AddError("Could not revoke the portal access of JSM customer "+id, errorDetail(err))
 		return
 	}
 	resp.Diagnostics.AddWarning("JSM customer's portal access revoked; the account remains",
@@ -415,7 +415,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		}
 		user, err := r.client.FindUserByEmail(ctx, req.ID)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not find the customer "+req.ID, err.Error()+"\n"+findByEmailAdvice)
+			resp.Diagnostics.AddError("Could not find the customer "+req.ID, errorDetail(err)+"\n"+findByEmailAdvice)
 			return
 		}
 		id = user.AccountID

@@ -114,7 +114,7 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		// Nothing is recorded: adding is idempotent, so the next apply simply
 		// adds the whole list again.
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not add the accounts to %s %s", r.kind.parentNoun, plan.parent),
-			err.Error()+"\n\nJSM adds the valid account IDs of a call even when others fail, so some may have been added; "+
+			errorDetail(err)+"\n\nJSM adds the valid account IDs of a call even when others fail, so some may have been added; "+
 				"fix the list and apply again.")
 		return
 	}
@@ -135,7 +135,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the accounts of %s %s", r.kind.parentNoun, state.parent), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the accounts of %s %s", r.kind.parentNoun, state.parent), errorDetail(err))
 		return
 	}
 	ids := actual // an import takes every current account
@@ -158,12 +158,12 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	var errs []string
 	if add := minus(want, have); len(add) > 0 {
 		if err := r.kind.add(ctx, r.client, plan.parent, add); err != nil {
-			errs = append(errs, "adding: "+err.Error())
+			errs = append(errs, "adding: "+errorDetail(err))
 		}
 	}
 	if remove := minus(have, want); len(remove) > 0 {
 		if err := r.kind.remove(ctx, r.client, plan.parent, remove); err != nil {
-			errs = append(errs, "removing: "+err.Error())
+			errs = append(errs, "removing: "+errorDetail(err))
 		}
 	}
 	if len(errs) == 0 {
@@ -188,7 +188,7 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	if err := r.kind.remove(ctx, r.client, state.parent, ids); err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove the accounts from %s %s", r.kind.parentNoun, state.parent), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove the accounts from %s %s", r.kind.parentNoun, state.parent), errorDetail(err))
 	}
 }
 

@@ -191,7 +191,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	existing, err := r.client.ListOrganizations(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the JSM organizations", "Before creating "+fmt.Sprintf("%q", name)+
-			", the provider checks that no organization has that name, and listing them failed: "+err.Error())
+			", the provider checks that no organization has that name, and listing them failed: "+errorDetail(err))
 		return
 	}
 	before := map[string]bool{}
@@ -206,7 +206,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 
 	org, err := r.client.CreateOrganization(ctx, name)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create the JSM organization "+fmt.Sprintf("%q", name), err.Error())
+		resp.Diagnostics.AddError("Could not create the JSM organization "+fmt.Sprintf("%q", name), errorDetail(err))
 		return
 	}
 	if before[org.ID] { // JSM matched the name otherwise (e.g. letter case) and answered an existing one
@@ -262,7 +262,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the JSM organization "+id, err.Error())
+		resp.Diagnostics.AddError("Could not read the JSM organization "+id, errorDetail(err))
 		return
 	}
 	state.setFromOrg(org)
@@ -271,7 +271,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if importing {
 		// An import takes every property the organization has.
 		if keys, err = r.client.OrganizationPropertyKeys(ctx, id); err != nil {
-			resp.Diagnostics.AddError("Could not list the properties of JSM organization "+id, err.Error())
+			resp.Diagnostics.AddError("Could not list the properties of JSM organization "+id, errorDetail(err))
 			return
 		}
 	} else {
@@ -284,7 +284,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 			continue // deleted out of band: the plan sets it again
 		}
 		if err != nil {
-			resp.Diagnostics.AddError("Could not read the JSM organization property "+k, err.Error())
+			resp.Diagnostics.AddError("Could not read the JSM organization property "+k, errorDetail(err))
 			return
 		}
 		props[k] = jsontypes.NewNormalizedValue(string(v))
@@ -349,7 +349,7 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	if err := r.client.DeleteOrganization(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete the JSM organization "+state.ID.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Could not delete the JSM organization "+state.ID.ValueString(), errorDetail(err))
 	}
 }
 
@@ -360,7 +360,7 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 		org, err := r.client.FindOrganizationByName(ctx, req.ID)
 		if err != nil {
 			resp.Diagnostics.AddError("Could not find the JSM organization "+fmt.Sprintf("%q", req.ID),
-				"Import an organization by its ID (an integer) or its exact name: "+err.Error())
+				"Import an organization by its ID (an integer) or its exact name: "+errorDetail(err))
 			return
 		}
 		id = org.ID

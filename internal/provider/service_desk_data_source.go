@@ -79,7 +79,7 @@ func (d *serviceDeskDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	desk, err := d.client.GetServiceDesk(ctx, key)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not find the service desk "+key, err.Error())
+		resp.Diagnostics.AddError("Could not find the service desk "+key, errorDetail(err))
 		return
 	}
 	if !m.ProjectKey.IsNull() && !strings.EqualFold(desk.ProjectKey, m.ProjectKey.ValueString()) {

@@ -82,7 +82,7 @@ func (r *serviceDeskOrganizationResource) Create(ctx context.Context, req resour
 	}
 	desk, org := plan.ServiceDeskID.ValueString(), plan.OrganizationID.ValueString()
 	if err := r.client.AddServiceDeskOrganization(ctx, desk, org); err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not give organization %s access to service desk %s", org, desk), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not give organization %s access to service desk %s", org, desk), errorDetail(err))
 		return
 	}
 	plan.ID = types.StringValue(desk + "/" + org)
@@ -102,12 +102,12 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 	}
 	if jsm.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM service desk organization link no longer exists",
-			err.Error()+"; it was removed from the state, and the next apply adds it again.")
+			errorDetail(err)+"; it was removed from the state, and the next apply adds it again.")
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the organizations of service desk "+desk, err.Error())
+		resp.Diagnostics.AddError("Could not read the organizations of service desk "+desk, errorDetail(err))
 		return
 	}
 	state.ID = types.StringValue(desk + "/" + org)
@@ -130,7 +130,7 @@ func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resour
 	desk, org := state.ServiceDeskID.ValueString(), state.OrganizationID.ValueString()
 	// 404: the desk or the organization is gone, and so is the link.
 	if err := r.client.RemoveServiceDeskOrganization(ctx, desk, org); err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove organization %s from service desk %s", org, desk), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove organization %s from service desk %s", org, desk), errorDetail(err))
 	}
 }
 

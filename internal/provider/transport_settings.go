@@ -183,6 +183,7 @@ func (ts transportSettings) apply(cfg *jsm.Config) {
 		MaxRetryWait:    "set by the provider's max_retry_wait or " + envMaxRetryWait,
 		MaxCallDuration: "set by the provider's max_call_duration or " + envMaxCallDuration,
 	}
+	cfg.Names = jsm.Names{Client: "the provider", BaseURL: "the provider's url"}
 	cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
 }
 
