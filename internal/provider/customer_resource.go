@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -30,9 +29,6 @@ const (
 	onDestroyForget = "forget"
 	onDestroyRevoke = "revoke_portal_access"
 )
-
-// trimmedRegexp matches a non-empty string without leading or trailing space.
-var trimmedRegexp = regexp.MustCompile(`^\S(.*\S)?$`)
 
 var (
 	_ resource.ResourceWithConfigure   = &customerResource{}

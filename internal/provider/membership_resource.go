@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -27,7 +28,7 @@ type membershipKind struct {
 	description string
 	parentDesc  string
 	accountDesc string
-	validators  func() []validatorString
+	validators  func() []validator.String
 	list        func(ctx context.Context, c *jsm.Client, parent string) ([]string, error)
 	add         func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
 	remove      func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
@@ -194,7 +195,7 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // ImportState takes the parent's ID; the import takes all current accounts.
 func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !numericIDRegexp.MatchString(req.ID) {
+	if !jsm.ValidOrganizationID(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import by %s ID, a positive integer such as 12; got %q.", r.kind.parentNoun, req.ID))
 		return

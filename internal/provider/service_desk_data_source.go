@@ -17,10 +17,6 @@ import (
 
 var _ datasource.DataSourceWithConfigure = &serviceDeskDataSource{}
 
-// projectKeyPattern matches a Jira project key: an uppercase letter, then
-// uppercase letters, digits or underscores.
-const projectKeyPattern = `^[A-Z][A-Z0-9_]{0,254}$`
-
 // NewServiceDeskDataSource returns the jsm_service_desk data source.
 func NewServiceDeskDataSource() datasource.DataSource { return &serviceDeskDataSource{} }
 
@@ -53,7 +49,7 @@ func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				MarkdownDescription: "The key of the service desk's Jira project to look up (e.g. `IT`), or the one found.",
 				Optional:            true,
 				Computed:            true,
-				Validators: []validator.String{oneKey, stringvalidator.RegexMatches(mustRegexp(projectKeyPattern),
+				Validators: []validator.String{oneKey, stringvalidator.RegexMatches(projectKeyRegexp,
 					"must be a Jira project key: an uppercase letter followed by uppercase letters, digits or underscores")},
 			},
 			"project_id":   schema.StringAttribute{MarkdownDescription: "The ID of the service desk's Jira project.", Computed: true},

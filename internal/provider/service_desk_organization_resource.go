@@ -137,7 +137,7 @@ func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resour
 // ImportState takes <service_desk_id>/<organization_id>.
 func (r *serviceDeskOrganizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	desk, org, ok := strings.Cut(req.ID, "/")
-	if !ok || !numericIDRegexp.MatchString(desk) || !numericIDRegexp.MatchString(org) {
+	if !ok || !jsm.ValidOrganizationID(desk) || !jsm.ValidOrganizationID(org) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import as <service_desk_id>/<organization_id>, e.g. 1/12; got %q.", req.ID))
 		return

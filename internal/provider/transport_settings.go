@@ -77,37 +77,6 @@ func transportAttributes() map[string]schema.Attribute {
 	}
 }
 
-// durationBounds validates a Go duration string (such as 90s or 5m) within
-// [min, max], at plan time when known.
-type durationBounds struct{ min, max time.Duration }
-
-func (v durationBounds) Description(context.Context) string {
-	return "must be a duration such as 90s or 5m, from " + v.min.String() + " to " + v.max.String()
-}
-
-func (v durationBounds) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationBounds) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, msg := v.parse(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", msg)
-	}
-}
-
-// parse returns the duration s names, or why it is not acceptable.
-func (v durationBounds) parse(s string) (time.Duration, string) {
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	switch {
-	case err != nil:
-		return 0, strconv.Quote(s) + " is not a duration: write a number with a unit, such as 90s, 5m or 1h30m."
-	case d < v.min || d > v.max:
-		return 0, strconv.Quote(s) + " is out of range: it must be from " + v.min.String() + " to " + v.max.String() + "."
-	}
-	return d, ""
-}
-
 // transportSettings are max_retries, max_requests_per_second,
 // max_retry_wait and max_call_duration after HCL and the environment are
 // merged.
