@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -133,21 +132,6 @@ func (m *organizationResourceModel) properties(ctx context.Context, diags *diag.
 	return out
 }
 
-func propertiesValue(props map[string]jsontypes.Normalized, diags *diag.Diagnostics) types.Map {
-	v, d := types.MapValueFrom(context.Background(), jsontypes.NormalizedType{}, props)
-	diags.Append(d...)
-	return v
-}
-
-func sortedPropertyKeys(m map[string]jsontypes.Normalized) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // ModifyPlan keeps the state's text of a property whose configured value is
 // the same JSON document written differently (an imported property, say), so
 // such a difference plans no update.
@@ -162,18 +146,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	want, have := plan.properties(ctx, &resp.Diagnostics), state.properties(ctx, &resp.Diagnostics)
-	changed := false
-	for k, v := range want {
-		old, ok := have[k]
-		if !ok || v.IsUnknown() || v.IsNull() || old.ValueString() == v.ValueString() {
-			continue
-		}
-		if eq, d := old.StringSemanticEquals(ctx, v); !d.HasError() && eq {
-			want[k] = old
-			changed = true
-		}
-	}
-	if changed {
+	if keepEquivalentText(want, have) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), propertiesValue(want, &resp.Diagnostics))...)
 	}
 }
@@ -317,22 +290,15 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		state.Properties = propertiesValue(result, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
-	for _, k := range sortedPropertyKeys(have) {
-		if _, keep := want[k]; keep {
-			continue
-		}
+	deletes, sets := propertyChanges(want, have)
+	for _, k := range deletes {
 		if err := r.client.DeleteOrganizationProperty(ctx, id, k); err != nil && !jsm.IsNotFound(err) {
 			fail(k, "delete", err)
 			return
 		}
 		delete(result, k)
 	}
-	for _, k := range sortedPropertyKeys(want) {
-		if old, ok := have[k]; ok {
-			if eq, _ := old.StringSemanticEquals(ctx, want[k]); eq {
-				continue
-			}
-		}
+	for _, k := range sets {
 		if err := r.client.SetOrganizationProperty(ctx, id, k, json.RawMessage(want[k].ValueString())); err != nil {
 			fail(k, "set", err)
 			return

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"context"
-	"encoding/base64"
 	"math"
 	"strconv"
 	"strings"
@@ -15,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
@@ -154,46 +151,4 @@ func (ts transportSettings) apply(cfg *jsm.Config) {
 	}
 	cfg.Names = jsm.Names{Client: "the provider", BaseURL: "the provider's url"}
 	cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
-}
-
-// tfLogger sends the client's request log to terraform-plugin-log. The
-// client never logs credentials; masking them here as well keeps them out
-// of the log should a server echo one back in a body logged at TRACE.
-type tfLogger struct {
-	secrets []string
-}
-
-func newTFLogger(email, apiToken, accessToken string) tfLogger {
-	var l tfLogger
-	for _, s := range []string{apiToken, accessToken} {
-		if s != "" {
-			l.secrets = append(l.secrets, s)
-		}
-	}
-	if email != "" && apiToken != "" {
-		basic := base64.StdEncoding.EncodeToString([]byte(email + ":" + apiToken))
-		l.secrets = append(l.secrets, basic)
-	}
-	return l
-}
-
-func (l tfLogger) mask(ctx context.Context) context.Context {
-	if len(l.secrets) == 0 {
-		return ctx
-	}
-	ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
-	return tflog.MaskFieldValuesWithFieldKeys(ctx, "Authorization", "authorization")
-}
-
-func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(l.mask(ctx), msg, fields)
-}
-
-func (l tfLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Trace(l.mask(ctx), msg, fields)
-}
-
-func (l tfLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(l.mask(ctx), msg, fields)
 }
