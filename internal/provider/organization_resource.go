@@ -179,7 +179,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 
 	org, err := r.client.CreateOrganization(ctx, name)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create the JSM organization "+fmt.Sprintf("%q", name), errorDetail(err))
+		resp.Diagnostics.AddError("Could not create the JSM organization", fmt.Sprintf("Organization %q:\n%s", name, errorDetail(err)))
 		return
 	}
 	if before[org.ID] { // JSM matched the name otherwise (e.g. letter case) and answered an existing one
@@ -228,14 +228,12 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	importing := state.Name.IsNull()
 	org, err := r.client.GetOrganization(ctx, id)
 	if jsm.IsNotFound(err) && !importing {
-		resp.Diagnostics.AddWarning("JSM organization no longer exists",
-			fmt.Sprintf("The organization %s (%q) was not found, so it was removed from the state; the next apply creates it again.",
-				id, state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "organization", fmt.Sprintf("The organization %s (%q) was not found", id, state.Name.ValueString()),
+			"creates it again")
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the JSM organization "+id, errorDetail(err))
+		resp.Diagnostics.AddError("Could not read the JSM organization", "Organization "+id+":\n"+errorDetail(err))
 		return
 	}
 	state.setFromOrg(org)
@@ -244,7 +242,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if importing {
 		// An import takes every property the organization has.
 		if keys, err = r.client.OrganizationPropertyKeys(ctx, id); err != nil {
-			resp.Diagnostics.AddError("Could not list the properties of JSM organization "+id, errorDetail(err))
+			resp.Diagnostics.AddError("Could not list the properties of the JSM organization", "Organization "+id+":\n"+errorDetail(err))
 			return
 		}
 	} else {
@@ -257,7 +255,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 			continue // deleted out of band: the plan sets it again
 		}
 		if err != nil {
-			resp.Diagnostics.AddError("Could not read the JSM organization property "+k, errorDetail(err))
+			resp.Diagnostics.AddError("Could not read the JSM organization property", fmt.Sprintf("Property %q of organization %s:\n%s", k, id, errorDetail(err)))
 			return
 		}
 		props[k] = jsontypes.NewNormalizedValue(string(v))
@@ -315,7 +313,7 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	if err := r.client.DeleteOrganization(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete the JSM organization "+state.ID.ValueString(), errorDetail(err))
+		resp.Diagnostics.AddError("Could not delete the JSM organization", "Organization "+state.ID.ValueString()+":\n"+errorDetail(err))
 	}
 }
 
@@ -325,8 +323,8 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 	if !jsm.ValidOrganizationID(id) {
 		org, err := r.client.FindOrganizationByName(ctx, req.ID)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not find the JSM organization "+fmt.Sprintf("%q", req.ID),
-				"Import an organization by its ID (an integer) or its exact name: "+errorDetail(err))
+			resp.Diagnostics.AddError("Could not find the JSM organization",
+				fmt.Sprintf("Import an organization by its ID (an integer) or its exact name; %q:\n%s", req.ID, errorDetail(err)))
 			return
 		}
 		id = org.ID

@@ -72,6 +72,22 @@ type providerModel struct {
 	MaxCallDuration      types.String  `tfsdk:"max_call_duration"`
 }
 
+// unknownAttributes names the connection attributes whose value is not
+// known yet, in the schema's order, so that their errors come in a stable
+// order.
+func (m providerModel) unknownAttributes() []string {
+	var out []string
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"url", m.URL}, {"email", m.Email}, {"api_token", m.APIToken}, {"access_token", m.AccessToken}} {
+		if a.v.IsUnknown() {
+			out = append(out, a.name)
+		}
+	}
+	return out
+}
+
 func (p *jsmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "jsm"
 	resp.Version = p.version
@@ -128,20 +144,15 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	// A value that comes from a resource not yet created is unknown at plan
 	// time: defer where Terraform allows it, otherwise say which attribute.
-	unknown := false
-	for name, v := range map[string]types.String{
-		"url": cfg.URL, "email": cfg.Email, "api_token": cfg.APIToken, "access_token": cfg.AccessToken,
-	} {
-		if v.IsUnknown() {
-			unknown = true
-			if !req.ClientCapabilities.DeferralAllowed {
-				resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
-					fmt.Sprintf("The provider cannot be configured because %q depends on a value not known until apply. "+
-						"Set it from a value known at plan time, or apply the resource it depends on first with -target.", name))
-			}
+	unknown := cfg.unknownAttributes()
+	for _, name := range unknown {
+		if !req.ClientCapabilities.DeferralAllowed {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
+				fmt.Sprintf("The provider cannot be configured because %q depends on a value not known until apply. "+
+					"Set it from a value known at plan time, or apply the resource it depends on first with -target.", name))
 		}
 	}
-	if unknown {
+	if len(unknown) > 0 {
 		if req.ClientCapabilities.DeferralAllowed && !resp.Diagnostics.HasError() {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}

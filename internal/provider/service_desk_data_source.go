@@ -75,12 +75,12 @@ func (d *serviceDeskDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	desk, err := d.client.GetServiceDesk(ctx, key)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not find the service desk "+key, errorDetail(err))
+		resp.Diagnostics.AddError("Could not find the service desk", "Service desk "+key+":\n"+errorDetail(err))
 		return
 	}
 	if !m.ProjectKey.IsNull() && !strings.EqualFold(desk.ProjectKey, m.ProjectKey.ValueString()) {
-		resp.Diagnostics.AddError("Could not find the service desk "+key,
-			fmt.Sprintf("JSM answered with the desk of project %s.", desk.ProjectKey))
+		resp.Diagnostics.AddError("Could not find the service desk",
+			fmt.Sprintf("Service desk %s: JSM answered with the desk of project %s.", key, desk.ProjectKey))
 		return
 	}
 	m = serviceDeskModel{
