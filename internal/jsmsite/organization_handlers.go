@@ -106,12 +106,20 @@ func (s *Site) handleGetOrganization(w http.ResponseWriter, r *http.Request) {
 
 // DELETE /rest/servicedeskapi/organization/{organizationId}
 func (s *Site) handleDeleteOrganization(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("organizationId")
+	if s.writeOrg(w, r.PathValue("organizationId"), func(o *orgRecord) { s.deleteOrgLocked(o.ID) }) {
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// writeOrg applies f to the organization the path names, under the lock,
+// and saves; it answers the 404 of an unknown organization or the 500 of a
+// failed save itself, and reports whether the handler answers success.
+func (s *Site) writeOrg(w http.ResponseWriter, id string, f func(*orgRecord)) bool {
 	s.mu.Lock()
 	o, ok := s.orgLocked(id)
 	var saveErr error
 	if ok {
-		s.deleteOrgLocked(o.ID)
+		f(o)
 		saveErr = s.saveLocked()
 	}
 	s.mu.Unlock()
@@ -121,8 +129,9 @@ func (s *Site) handleDeleteOrganization(w http.ResponseWriter, r *http.Request) 
 	case saveErr != nil:
 		writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", saveErr.Error())
 	default:
-		w.WriteHeader(http.StatusNoContent)
+		return true
 	}
+	return false
 }
 
 // GET /rest/servicedeskapi/organization/{organizationId}/user: the members,
@@ -174,12 +183,8 @@ func (s *Site) handleOrganizationUsers(add bool) http.HandlerFunc {
 		if !decodeJSONBody(w, r, &req) {
 			return
 		}
-		id := r.PathValue("organizationId")
-		s.mu.Lock()
-		o, ok := s.orgLocked(id)
 		var unknown []string
-		var saveErr error
-		if ok {
+		ok := s.writeOrg(w, r.PathValue("organizationId"), func(o *orgRecord) {
 			unknown = s.applyAccountsLocked(req.AccountIDs, func(a string) {
 				if add {
 					o.members[a] = true
@@ -187,14 +192,9 @@ func (s *Site) handleOrganizationUsers(add bool) http.HandlerFunc {
 					delete(o.members, a)
 				}
 			})
-			saveErr = s.saveLocked()
-		}
-		s.mu.Unlock()
+		})
 		switch {
 		case !ok:
-			writeOrgNotFound(w, id)
-		case saveErr != nil:
-			writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", saveErr.Error())
 		case len(unknown) > 0:
 			writeUnknownAccounts(w, unknown)
 		default:

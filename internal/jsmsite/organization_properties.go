@@ -76,21 +76,13 @@ func (s *Site) handlePutOrganizationProperty(w http.ResponseWriter, r *http.Requ
 			fmt.Sprintf("The property value can't be longer than %d characters.", maxPropertyValue))
 		return
 	}
-	s.mu.Lock()
-	o, ok := s.orgLocked(id)
 	var existed bool
-	var saveErr error
-	if ok {
+	ok := s.writeOrg(w, id, func(o *orgRecord) {
 		_, existed = o.props[key]
 		o.props[key] = append(json.RawMessage(nil), raw...)
-		saveErr = s.saveLocked()
-	}
-	s.mu.Unlock()
+	})
 	switch {
 	case !ok:
-		writeOrgNotFound(w, id)
-	case saveErr != nil:
-		writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", saveErr.Error())
 	case existed:
 		w.WriteHeader(http.StatusOK)
 	default:
