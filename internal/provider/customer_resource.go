@@ -90,7 +90,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"Compared without regard to letter case. JSM cannot change a customer's email: " +
 					"changing it creates a new customer (the old account stays on the site).",
 				Required:      true,
-				Validators:    []validator.String{emailValidator{}},
+				Validators:    []validator.String{emailValidator},
 				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfNotEqualFold()},
 			},
 			"display_name": schema.StringAttribute{

@@ -92,8 +92,8 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				Optional:    true,
 				ElementType: jsontypes.NormalizedType{},
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes), propertyKeyValidator{}),
-					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxPropertyValueBytes), jsonDocumentValidator{}),
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes), propertyKeyValidator),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxPropertyValueBytes), jsonDocumentValidator),
 				},
 			},
 			"uuid": schema.StringAttribute{

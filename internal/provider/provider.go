@@ -103,7 +103,7 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Must use https, except for loopback hosts (`127.0.0.1`, `::1`, `localhost`). " +
 					"Defaults to the `JSM_URL` environment variable.",
 				Optional:   true,
-				Validators: []validator.String{baseURLValidator{}},
+				Validators: []validator.String{baseURLValidator},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "The email of the Atlassian account that owns `api_token` (basic auth). " +

@@ -61,7 +61,7 @@ func transportAttributes() map[string]schema.Attribute {
 				"logged at `WARN`. Defaults to the `" + envMaxRetryWait + "` environment variable, else `" +
 				jsm.DefaultMaxRetryWait.String() + "`.",
 			Optional:   true,
-			Validators: []validator.String{maxRetryWaitBounds},
+			Validators: []validator.String{maxRetryWaitBounds.validator()},
 		},
 		"max_call_duration": schema.StringAttribute{
 			MarkdownDescription: "How long one API call may take in all, every retry and wait included, as a " +
@@ -69,7 +69,7 @@ func transportAttributes() map[string]schema.Attribute {
 				"the request, how long it tried and how many attempts it made. Defaults to the `" + envMaxCallDuration +
 				"` environment variable, else `" + jsm.DefaultMaxCallDuration.String() + "`, which fits a CI job.",
 			Optional:   true,
-			Validators: []validator.String{maxCallDurationBounds},
+			Validators: []validator.String{maxCallDurationBounds.validator()},
 		},
 	}
 }

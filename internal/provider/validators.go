@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
@@ -28,102 +29,90 @@ var (
 
 // organizationIDValidators check an organization ID at plan time.
 func organizationIDValidators() []validator.String {
-	return []validator.String{numericIDValidator{
-		"must be an organization ID, a positive integer such as \"12\" (use jsm_organization.<name>.id)"}}
+	return []validator.String{numericIDValidator(
+		"must be an organization ID, a positive integer such as \"12\" (use jsm_organization.<name>.id)")}
 }
 
 // serviceDeskIDValidators check a service desk ID at plan time.
 func serviceDeskIDValidators() []validator.String {
-	return []validator.String{numericIDValidator{
+	return []validator.String{numericIDValidator(
 		"must be a service desk ID, a positive integer such as \"1\"; to use a project key, look the desk up with " +
-			"data.jsm_service_desk and use its id"}}
+			"data.jsm_service_desk and use its id")}
 }
 
 // accountIDsValidators check a set of account IDs at plan time.
 func accountIDsValidators() []validator.Set {
-	return []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(accountIDValidator{})}
+	return []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(accountIDValidator)}
+}
+
+// stringCheck is a plan-time check of a known string: check returns the
+// summary and detail of the error, or an empty summary when the value is
+// fine. Every custom string validator of the provider is one.
+type stringCheck struct {
+	desc  string
+	check func(p path.Path, v string) (summary, detail string)
+}
+
+func (c stringCheck) Description(context.Context) string { return c.desc }
+
+func (c stringCheck) MarkdownDescription(context.Context) string { return c.desc }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if summary, detail := c.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
+	}
 }
 
 // numericIDValidator checks an organization or service desk ID with the
 // client's own rule (jsm.ValidOrganizationID), so plan time and the path
 // builder agree; its diagnostic is the one stringvalidator.RegexMatches
 // gives.
-type numericIDValidator struct{ desc string }
-
-func (v numericIDValidator) Description(context.Context) string { return v.desc }
-
-func (v numericIDValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v numericIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if s := req.ConfigValue.ValueString(); !jsm.ValidOrganizationID(s) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match",
-			fmt.Sprintf("Attribute %s %s, got: %s", req.Path, v.desc, s))
-	}
+func numericIDValidator(desc string) stringCheck {
+	return stringCheck{desc, func(p path.Path, v string) (string, string) {
+		if jsm.ValidOrganizationID(v) {
+			return "", ""
+		}
+		return "Invalid Attribute Value Match", fmt.Sprintf("Attribute %s %s, got: %s", p, desc, v)
+	}}
 }
 
 // accountIDValidator checks an account ID with the client's own rule
 // (jsm.CheckAccountID).
-type accountIDValidator struct{}
-
-func (accountIDValidator) Description(context.Context) string {
-	return "must be an account ID: not empty, without whitespace or the characters / \\ ? # %"
-}
-
-func (v accountIDValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (accountIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := jsm.CheckAccountID(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid account ID",
-			fmt.Sprintf("%s %q %s: write the account ID as JSM shows it, e.g. from jsm_customer.<name>.account_id.",
-				req.Path, req.ConfigValue.ValueString(), msg))
-	}
+var accountIDValidator = stringCheck{
+	"must be an account ID: not empty, without whitespace or the characters / \\ ? # %",
+	func(p path.Path, v string) (string, string) {
+		if msg := jsm.CheckAccountID(v); msg != "" {
+			return "Invalid account ID", fmt.Sprintf(
+				"%s %q %s: write the account ID as JSM shows it, e.g. from jsm_customer.<name>.account_id.", p, v, msg)
+		}
+		return "", ""
+	},
 }
 
 // baseURLValidator checks a known url at plan time, with the client's rules.
-type baseURLValidator struct{}
-
-func (baseURLValidator) Description(context.Context) string {
-	return "must be an https URL (http only for loopback hosts)"
-}
-
-func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := jsm.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSM site URL", err.Error())
-	}
+var baseURLValidator = stringCheck{
+	"must be an https URL (http only for loopback hosts)",
+	func(_ path.Path, v string) (string, string) {
+		if _, err := jsm.ValidateBaseURL(v); err != nil {
+			return "Invalid JSM site URL", err.Error()
+		}
+		return "", ""
+	},
 }
 
 // emailValidator accepts a bare address (fred@example.com), not a display
 // form ("Fred <fred@example.com>"): JSM rejects anything else at apply time.
-type emailValidator struct{}
-
-func (emailValidator) Description(context.Context) string {
-	return "must be a bare email address such as fred@example.com"
-}
-
-func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := checkEmail(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address", msg)
-	}
+var emailValidator = stringCheck{
+	"must be a bare email address such as fred@example.com",
+	func(_ path.Path, v string) (string, string) {
+		if msg := checkEmail(v); msg != "" {
+			return "Invalid email address", msg
+		}
+		return "", ""
+	},
 }
 
 // checkEmail returns why s is not a bare email address, or "".
@@ -140,65 +129,44 @@ func checkEmail(s string) string {
 
 // propertyKeyValidator refuses organization property keys that cannot
 // travel safely in a URL path: ".", ".." and keys with control characters.
-type propertyKeyValidator struct{}
-
-func (propertyKeyValidator) Description(context.Context) string {
-	return "must not be `.` or `..` and must not contain control characters"
-}
-
-func (v propertyKeyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (propertyKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := jsm.CheckPropertyKey(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid organization property key",
-			req.Path.String()+": "+msg+". Choose another key: such a key cannot travel safely in a URL path (a server "+
-				"or proxy that normalizes paths would send a request for the property `..` to the organization itself).")
-	}
+var propertyKeyValidator = stringCheck{
+	"must not be `.` or `..` and must not contain control characters",
+	func(p path.Path, v string) (string, string) {
+		if msg := jsm.CheckPropertyKey(v); msg != "" {
+			return "Invalid organization property key", p.String() + ": " + msg + ". Choose another key: such a key " +
+				"cannot travel safely in a URL path (a server or proxy that normalizes paths would send a request for " +
+				"the property `..` to the organization itself)."
+		}
+		return "", ""
+	},
 }
 
 // jsonDocumentValidator checks that a string is a JSON document; the
 // framework does not run jsontypes' own check on map elements.
-type jsonDocumentValidator struct{}
-
-func (jsonDocumentValidator) Description(context.Context) string {
-	return "must be a JSON document, e.g. from jsonencode()"
+var jsonDocumentValidator = stringCheck{
+	"must be a JSON document, e.g. from jsonencode()",
+	func(_ path.Path, v string) (string, string) {
+		if !json.Valid([]byte(v)) {
+			return "Invalid JSON document",
+				"The value is not valid JSON: write it with jsonencode(...), e.g. jsonencode({ tier = \"gold\" })."
+		}
+		return "", ""
+	},
 }
 
-func (v jsonDocumentValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (jsonDocumentValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if !json.Valid([]byte(req.ConfigValue.ValueString())) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON document",
-			"The value is not valid JSON: write it with jsonencode(...), e.g. jsonencode({ tier = \"gold\" }).")
-	}
-}
-
-// durationBounds validates a Go duration string (such as 90s or 5m) within
-// [min, max], at plan time when known.
+// durationBounds are the bounds of a Go duration string (such as 90s or
+// 5m) in a setting; validator checks it at plan time when known.
 type durationBounds struct{ min, max time.Duration }
 
-func (v durationBounds) Description(context.Context) string {
-	return "must be a duration such as 90s or 5m, from " + v.min.String() + " to " + v.max.String()
-}
-
-func (v durationBounds) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationBounds) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, msg := v.parse(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", msg)
+func (v durationBounds) validator() stringCheck {
+	return stringCheck{
+		"must be a duration such as 90s or 5m, from " + v.min.String() + " to " + v.max.String(),
+		func(_ path.Path, s string) (string, string) {
+			if _, msg := v.parse(s); msg != "" {
+				return "Invalid duration", msg
+			}
+			return "", ""
+		},
 	}
 }
 

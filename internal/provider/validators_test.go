@@ -23,7 +23,7 @@ func TestIDValidators(t *testing.T) {
 		}
 	}
 	for s, ok := range map[string]bool{"qm:1f2e:ab12": true, "5b10a2844c20165700ede21g": true, "": false, " a": false, "a/b": false, "a?b": false, "..": false} {
-		if got := check(accountIDValidator{}, s); got != ok {
+		if got := check(accountIDValidator, s); got != ok {
 			t.Errorf("account ID %q: valid %v, want %v", s, got, ok)
 		}
 	}
