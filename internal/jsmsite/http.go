@@ -19,16 +19,7 @@ const (
 
 type ctxKey int
 
-const (
-	routeKey  ctxKey = 0
-	prefixKey ctxKey = 1 // the gateway path prefix a request came through (Gateway)
-)
-
-// RouteName is the name of the route serving r ("" outside the site).
-func RouteName(r *http.Request) string {
-	name, _ := r.Context().Value(routeKey).(string)
-	return name
-}
+const prefixKey ctxKey = 1 // the gateway path prefix a request came through (Gateway)
 
 // Use adds a middleware around every route, outside the authentication
 // check (so it sees unauthenticated requests too). Middlewares added first
@@ -63,7 +54,6 @@ func (s *Site) route(pattern string, h http.HandlerFunc) {
 func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
 	authed := s.requireAuth(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(context.WithValue(r.Context(), routeKey, name))
 		s.mwMu.RLock()
 		mws := s.middlewares
 		s.mwMu.RUnlock()

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -271,10 +270,6 @@ func checkOnSite(s *testSite, f resource.TestCheckFunc) resource.TestCheckFunc {
 		return f(st)
 	}
 }
-
-var compareSame = compare.ValuesSame()
-
-func knownString(s string) knownvalue.Check { return knownvalue.StringExact(s) }
 
 func knownStringRegexp(p string) knownvalue.Check {
 	return knownvalue.StringRegexp(regexp.MustCompile(p))

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -39,8 +40,8 @@ func TestAccOrganizationCustomersResource_lifecycle(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(orgMembersAddr, tfjsonpath.New("account_ids"), setOfIDs(a, b)),
-					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("id"), orgAddr, tfjsonpath.New("id"), compareSame),
-					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("organization_id"), orgAddr, tfjsonpath.New("id"), compareSame),
+					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("id"), orgAddr, tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("organization_id"), orgAddr, tfjsonpath.New("id"), compare.ValuesSame()),
 				},
 				Check: members(a, b),
 			},

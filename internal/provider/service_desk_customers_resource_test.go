@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -30,7 +31,7 @@ func TestAccServiceDeskCustomersResource_lifecycle(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(deskCustomersAddr, tfjsonpath.New("account_ids"), setOfIDs(a, b)),
-					statecheck.ExpectKnownValue(deskCustomersAddr, tfjsonpath.New("id"), knownString(closedDeskID)),
+					statecheck.ExpectKnownValue(deskCustomersAddr, tfjsonpath.New("id"), knownvalue.StringExact(closedDeskID)),
 				},
 				Check: customers(a, b),
 			},
