@@ -133,7 +133,7 @@ const htmlProblem = "answered an HTML page, not the API's JSON: a proxy, captive
 // redirectProblem describes a 3xx answer: redirects are never followed (a
 // followed redirect carries the credentials to wherever it points, and
 // turns a POST or DELETE into a GET that answers 200).
-func redirectProblem(sent *url.URL, location string) string {
+func redirectProblem(sent *url.URL, location string, names Names) string {
 	target := "no Location"
 	if location != "" {
 		target = "an unreadable Location"
@@ -150,7 +150,7 @@ func redirectProblem(sent *url.URL, location string) string {
 	if sent != nil && sent.Scheme == "https" && strings.HasPrefix(target, "http://") {
 		msg += " (from https to http: the credentials would travel in clear text)"
 	}
-	return msg + ", which the provider never follows. Set the provider's url to the site itself " +
+	return msg + ", which " + names.Client + " never follows. Set " + names.BaseURL + " to the site itself " +
 		"(e.g. https://your-domain.atlassian.net), or fix the proxy or gateway in between."
 }
 

@@ -27,7 +27,7 @@ const (
 func clientFor(t *testing.T, srv *httptest.Server) (*Client, *http.Client) {
 	t.Helper()
 	hc := srv.Client()
-	c, err := New(Config{BaseURL: srv.URL, Email: testSecretEmail, APIToken: testSecretToken, HTTPClient: hc, MaxRetries: -1})
+	c, err := New(Config{BaseURL: srv.URL, Email: testSecretEmail, APIToken: testSecretToken, HTTPClient: hc, NoRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestRedirectTargets(t *testing.T) {
 		"://bad":                            "redirect to an unreadable Location",
 		"//other.example/rest?token=abc123": "redirect to https://other.example,",
 	} {
-		got := redirectProblem(sent, loc)
+		got := redirectProblem(sent, loc, Names{}.orDefaults())
 		if !strings.Contains(got, want) {
 			t.Errorf("Location %q: %q lacks %q", loc, got, want)
 		}

@@ -98,8 +98,8 @@ func TestBudget_endsTheCall(t *testing.T) {
 			s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){tc.answer}}
 			c, _ := newRetryClient(t, rtServe(t, s).URL, Config{MaxCallDuration: 300 * time.Millisecond, MaxRetries: 100,
 				RetryWaitMin: 20 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond,
-				LimitNames: LimitNames{MaxCallDuration: "the setting max_call_duration"}})
-			c.waitHook = nil // really wait, so the budget runs out
+				LimitNames: LimitNames{MaxCallDuration: "the setting max_call_duration"},
+				WaitFunc:   realWait}) // really wait, so the budget runs out
 			start := time.Now()
 			_, err := c.GetUser(context.Background(), "qm:1?x")
 			if el := time.Since(start); el < 300*time.Millisecond || el > 2*time.Second {
@@ -133,8 +133,8 @@ func TestBudget_waitPastItFailsAtOnce(t *testing.T) {
 	}
 
 	s = &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(503)}}
-	c, _ = newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: 100, RetryWaitMin: 20 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond})
-	c.waitHook = nil
+	c, _ = newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: 100, RetryWaitMin: 20 * time.Millisecond,
+		RetryWaitMax: 50 * time.Millisecond, WaitFunc: realWait})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if _, err := c.GetUser(ctx, "qm:1"); errors.Is(err, ErrCallBudget) || !errors.Is(err, context.DeadlineExceeded) {

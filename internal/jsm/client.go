@@ -4,6 +4,7 @@ package jsm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -39,15 +40,22 @@ type Config struct {
 
 	// MaxRetries is how often an attempt answered 429, 502, 503 or 504 (or
 	// any 5xx with Retry-After), or lost to a connection error or timeout,
-	// is retried: 0 means
-	// DefaultMaxRetries, a negative value never retries.
+	// is retried (0 or less: DefaultMaxRetries). NoRetries never retries.
 	MaxRetries int
+	NoRetries  bool
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
 	// the server names no wait (0: DefaultRetryWaitMin, DefaultRetryWaitMax).
 	RetryWaitMin, RetryWaitMax time.Duration
+	// WaitFunc, when set, maps each wait before a retry that the client
+	// has chosen (backoff or the server's Retry-After) to the wait it makes:
+	// a caller may observe the waits or shorten them. nil waits as chosen.
+	WaitFunc func(time.Duration) time.Duration
 	// MaxRequestsPerSecond caps the request rate from the start; 0 means no
 	// cap until the server answers 429 (see Pacer).
 	MaxRequestsPerSecond float64
+	// FixedRate keeps the pace at MaxRequestsPerSecond (or unlimited): the
+	// pacer never slows down on 429 answers nor speeds up again.
+	FixedRate bool
 	// Logger receives the request log; nil logs nothing.
 	Logger Logger
 
@@ -62,6 +70,9 @@ type Config struct {
 	// LimitNames are what the caller's users call MaxRetryWait and
 	// MaxCallDuration, so errors can say which setting to raise.
 	LimitNames LimitNames
+	// Names are what the caller's users call the client and its BaseURL,
+	// so errors can say what to change.
+	Names Names
 
 	// MaxListItems is the most items one listing reads before it fails
 	// (0: DefaultMaxListItems).
@@ -72,6 +83,16 @@ type Config struct {
 // max_retry_wait"; empty names are left out.
 type LimitNames struct {
 	MaxRetryWait, MaxCallDuration string
+}
+
+// Names name the client and its base URL in errors, e.g. "the provider"
+// and "the provider's url"; empty names are "the client" and "the base URL".
+type Names struct {
+	Client, BaseURL string
+}
+
+func (n Names) orDefaults() Names {
+	return Names{Client: cmp.Or(n.Client, "the client"), BaseURL: cmp.Or(n.BaseURL, "the base URL")}
 }
 
 // Client calls one site. It is safe for concurrent use.
@@ -88,7 +109,8 @@ type Client struct {
 	maxRetryWait    time.Duration
 	maxCallDuration time.Duration // 0: no budget
 	limitNames      LimitNames
-	waitHook        func(time.Duration) time.Duration // tests: observe and shorten waits
+	names           Names
+	waitFunc        func(time.Duration) time.Duration // nil: wait as chosen
 	maxListItems    int
 
 	// secrets masks the credentials in server text shown to users.
@@ -240,7 +262,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
 	a := reply{status: resp.StatusCode, header: resp.Header, body: body, tooLarge: st.tooLarge, sent: req.URL}
-	if err := decodeResponse(r.method, r.path, a, out, c.secrets); err != nil {
+	if err := decodeResponse(r.method, r.path, a, out, c.secrets, c.names); err != nil {
 		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from sanitized headers (sanitizeHeader)
 		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
 		err.Hint = r.ep.authHint(err.StatusCode, err.Hint)
@@ -263,11 +285,11 @@ type reply struct {
 // it never panics. A write is reported done only on a 2xx that is JSON, or
 // empty where the call returns nothing (out == nil): a redirect, an HTML
 // page or an oversized answer says nothing of what the site did.
-func decodeResponse(method, path string, a reply, out any, m masker) *Error {
+func decodeResponse(method, path string, a reply, out any, m masker, names Names) *Error {
 	e := &Error{Method: method, Path: path, StatusCode: a.status}
 	switch {
 	case a.status >= 300 && a.status <= 399:
-		e.Problem = redirectProblem(a.sent, a.header.Get("Location"))
+		e.Problem = redirectProblem(a.sent, a.header.Get("Location"), names)
 	case a.tooLarge:
 		e.Problem = fmt.Sprintf("response too large (over %d MiB): not an answer of the API; a proxy or wrong URL?", maxBody>>20)
 		e.MayHaveApplied = isWrite(method) && a.status >= 200 && a.status <= 299

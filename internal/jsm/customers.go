@@ -207,8 +207,7 @@ type UnreliableError struct {
 func (e *UnreliableError) Error() string {
 	return fmt.Sprintf("GET /rest/api/3/user for account %s: %s (after %d attempts). The platform answers this way "+
 		"during an outage, or for a corrupted record of a deleted account. Nothing was changed; try again later. "+
-		"If it persists, check the account in Atlassian Administration: if it was deleted, remove it from the state "+
-		"with terraform state rm", e.AccountID, e.Reason, e.Attempts)
+		"If it persists, check the account in Atlassian Administration", e.AccountID, e.Reason, e.Attempts)
 }
 
 func (e *UnreliableError) Unwrap() error { return ErrUnreliableAnswer }

@@ -82,7 +82,7 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 	}
 
 	rec := &recorder{}
-	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{MaxRetries: -1})
+	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{NoRetries: true})
 	for name, call := range calls {
 		if !IsClientCall(name) {
 			t.Errorf("Client.%s is missing from callEndpoints", name)
@@ -126,7 +126,7 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 // A 403 names the permission and both scope kinds of the call that failed.
 func TestEndpoints_forbiddenNamesTheCallsGrant(t *testing.T) {
 	f := &fakeAPI{status: 403, body: `{"errorMessage":"You do not have permission."}`}
-	c := newTestClient(t, f, Config{MaxRetries: -1})
+	c := newTestClient(t, f, Config{NoRetries: true})
 	err := c.AddOrganizationMembers(context.Background(), "7", []string{"qm:1"})
 	msg := err.Error()
 	for _, want := range []string{"POST /rest/servicedeskapi/organization/{organizationId}/user", permAgent,
@@ -192,7 +192,7 @@ func TestEndpoints_propertyKeyEscapedOnce(t *testing.T) {
 // characters, or is an ID of the wrong form.
 func TestEndpoints_refusedSegmentsSendNothing(t *testing.T) {
 	rec := &recorder{}
-	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{MaxRetries: -1})
+	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{NoRetries: true})
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
 		"property ..":      func() error { return c.DeleteOrganizationProperty(ctx, "7", "..") },
@@ -219,7 +219,7 @@ func TestEndpoints_refusedSegmentsSendNothing(t *testing.T) {
 // A read answered for another object (or none) is an error.
 func TestEndpoints_readOfAnotherIDFails(t *testing.T) {
 	f := &fakeAPI{status: 200}
-	c := newTestClient(t, f, Config{MaxRetries: -1})
+	c := newTestClient(t, f, Config{NoRetries: true})
 	ctx := context.Background()
 	for _, body := range []string{`{}`, `{"id":"13","name":"Other"}`, `{"id":"012"}`} {
 		f.body = body

@@ -11,6 +11,10 @@ import (
 // ErrNotFound is returned (wrapped) by look-ups that find nothing.
 var ErrNotFound = errors.New("not found")
 
+// ErrDeskOpen is the Kind of an *Error that refuses to remove customers
+// from a service desk anyone can raise requests on.
+var ErrDeskOpen = errors.New("the service desk is open to anyone")
+
 // Error is the one error type for every failed call: it keeps the status code
 // and the server's own words, whatever shape the body had.
 type Error struct {
@@ -27,6 +31,9 @@ type Error struct {
 	Problem string
 	// Hint is the likely cause for statuses whose messages rarely say it.
 	Hint string
+	// Kind, when set, classifies the failure for callers (ErrDeskOpen);
+	// errors.Is(err, Kind) holds.
+	Kind error
 
 	// Cause is the transport error when no answer came (StatusCode 0):
 	// connection refused or lost, timeout, context ended.
@@ -102,9 +109,10 @@ func MayHaveApplied(err error) bool {
 	return errors.As(err, &e) && e.MayHaveApplied
 }
 
-// Is lets errors.Is(err, ErrNotFound) hold for 404 answers.
+// Is lets errors.Is(err, ErrNotFound) hold for 404 answers, and
+// errors.Is(err, e.Kind) for a classified failure.
 func (e *Error) Is(target error) bool {
-	return target == ErrNotFound && e.StatusCode == http.StatusNotFound
+	return (target == ErrNotFound && e.StatusCode == http.StatusNotFound) || (e.Kind != nil && target == e.Kind)
 }
 
 // StatusCode returns the HTTP status of an *Error in err's chain, or 0.
@@ -157,7 +165,7 @@ func decodeError(method, path string, status int, body []byte, m masker) *Error 
 			"and, for OAuth, the scope manage:servicedesk-customer"
 	case http.StatusPreconditionFailed:
 		e.Hint = "JSM answers 412 to an experimental operation called without the header X-ExperimentalApi: opt-in; " +
-			"the provider sends it, so a proxy between Terraform and the site probably dropped it"
+			"the client sends it, so a proxy in between probably dropped it"
 	}
 	return e
 }

@@ -70,7 +70,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		var pu platformUser
 		var page []platformUser
 		for _, out := range []any{&dto, &pu, &page, nil} {
-			err := decodeResponse(http.MethodGet, "/p", reply{status: status, header: http.Header{}, body: body}, out, nil)
+			err := decodeResponse(http.MethodGet, "/p", reply{status: status, header: http.Header{}, body: body}, out, nil, Names{})
 			switch {
 			case err != nil:
 				checkError(t, err, status)
@@ -109,11 +109,11 @@ func FuzzClientAnswer(f *testing.F) {
 			h.Set("X-RateLimit-Reset", reset)
 			return &http.Response{StatusCode: code, Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
 		})}
-		c, err := New(Config{BaseURL: "https://x.atlassian.net", Email: "e@example.com", APIToken: "t", HTTPClient: hc, MaxRetries: 1})
+		c, err := New(Config{BaseURL: "https://x.atlassian.net", Email: "e@example.com", APIToken: "t", HTTPClient: hc, MaxRetries: 1,
+			WaitFunc: func(time.Duration) time.Duration { return 0 }})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.waitHook = func(time.Duration) time.Duration { return 0 }
 		u, err := c.GetUser(context.Background(), "qm:1")
 		if err == nil && (u == nil || u.AccountID == "") {
 			t.Fatalf("no error and no account for %d %q", code, body)

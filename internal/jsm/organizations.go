@@ -182,6 +182,6 @@ func wrongIdentity(r request, what, want, got string) error {
 		got = strconv.Quote(got)
 	}
 	return fmt.Errorf("%s %s: asked for %s %s, the answer carries ID %s; it is not used (a proxy or the server answered "+
-		"for another object). Nothing was changed; try again, and if it persists check what sits between Terraform and the site",
+		"for another object). Nothing was changed; try again, and if it persists check what sits between the client and the site",
 		r.method, r.path, what, want, got)
 }

@@ -53,7 +53,7 @@ type Pacer struct {
 	troubleAt float64
 	throttled int
 	braked    bool // the limit is halved until the window ends
-	frozen    bool // tests: never adapt
+	fixed     bool // never adapt (Config.FixedRate)
 }
 
 // NewPacer returns a pacer capped at maxPerSecond (0 or less: no cap until
@@ -87,7 +87,7 @@ func (p *Pacer) Throttled() int {
 // Observe counts an answer and, when a window is complete, adapts the rate.
 // A nil resp (transport error) and 5xx answers say nothing about the rate.
 func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
-	if resp == nil || resp.StatusCode >= 500 || p.frozen {
+	if resp == nil || resp.StatusCode >= 500 || p.fixed {
 		return
 	}
 	p.mu.Lock()
@@ -192,14 +192,14 @@ func (p *Pacer) set(now time.Time, perSecond float64) {
 type Pacing struct {
 	max    float64
 	global *rate.Limiter // the configured maximum; nil: none
-	frozen bool          // tests: never adapt
+	fixed  bool          // never adapt (Config.FixedRate)
 
 	mu sync.Mutex
 	by map[string]*Pacer
 }
 
-func newPacing(maxPerSecond float64) *Pacing {
-	p := &Pacing{max: maxPerSecond, by: map[string]*Pacer{}}
+func newPacing(maxPerSecond float64, fixed bool) *Pacing {
+	p := &Pacing{max: maxPerSecond, fixed: fixed, by: map[string]*Pacer{}}
 	if maxPerSecond > 0 {
 		p.global = rate.NewLimiter(rate.Limit(maxPerSecond), 1)
 	}
@@ -213,7 +213,7 @@ func (p *Pacing) Endpoint(name string) *Pacer {
 	ep := p.by[name]
 	if ep == nil {
 		ep = NewPacer(p.max)
-		ep.name, ep.frozen = name, p.frozen
+		ep.name, ep.fixed = name, p.fixed
 		p.by[name] = ep
 	}
 	return ep

@@ -270,11 +270,9 @@ func TestPacer_underServerLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, _ := newRetryClient(t, url, Config{MaxRetries: 50})
-			c.waitHook = func(d time.Duration) time.Duration { return d } // real waits
-			if !paced {
-				c.pacer.frozen = true // every worker for itself
-			}
+			c, _ := newRetryClient(t, url, Config{MaxRetries: 50,
+				WaitFunc:  realWait,
+				FixedRate: !paced}) // unpaced: every worker for itself
 			start := time.Now()
 			var wg sync.WaitGroup
 			jobs := make(chan int, total)
@@ -308,7 +306,7 @@ func TestPacer_underServerLimit(t *testing.T) {
 
 // One endpoint's 429s cut that endpoint's rate only.
 func TestPacing_slowDownIsPerEndpoint(t *testing.T) {
-	pg := newPacing(0)
+	pg := newPacing(0, false)
 	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
 	search := pg.Endpoint(epSearchUser.Name())
 	search.now, search.winStart = clk.now, clk.now()
@@ -329,7 +327,7 @@ func TestPacing_slowDownIsPerEndpoint(t *testing.T) {
 
 // A configured maximum holds for all endpoints together.
 func TestPacing_maximumIsGlobal(t *testing.T) {
-	pg := newPacing(50)
+	pg := newPacing(50, false)
 	ctx := context.Background()
 	start := time.Now()
 	for i := range 20 {
@@ -355,8 +353,8 @@ func TestPacing_searchStormDoesNotSlowOrganizationReads(t *testing.T) {
 	})
 	org := site.AddOrganization("Acme")
 	id := fmt.Sprint(org.ID)
-	c, _ := newRetryClient(t, base, Config{MaxRetries: 100})
-	c.waitHook = func(time.Duration) time.Duration { return 5 * time.Millisecond }
+	c, _ := newRetryClient(t, base, Config{MaxRetries: 100,
+		WaitFunc: func(time.Duration) time.Duration { return 5 * time.Millisecond }})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for range 4 {

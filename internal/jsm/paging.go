@@ -107,7 +107,7 @@ func samePage(a, b []json.RawMessage) bool {
 }
 
 func listTooLong(path string, limit int) error {
-	return fmt.Errorf("GET %s: the list holds more than %d items, the most the provider reads in one listing; "+
+	return fmt.Errorf("GET %s: the list holds more than %d items, the most one listing reads; "+
 		"stopped there rather than read on (a server that keeps handing out new items, or a list far larger than expected)", path, limit)
 }
 

@@ -62,7 +62,7 @@ func newPagedClient(t *testing.T, h http.Handler) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", MaxRetries: -1})
+	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", NoRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestPagingThatDoesNotAdvanceStops(t *testing.T) {
 func TestPagingStopsAtTheItemCap(t *testing.T) {
 	srv := httptest.NewServer(&pagedServer{n: 30, serverLimit: 7})
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", MaxRetries: -1, MaxListItems: 10})
+	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", NoRetries: true, MaxListItems: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestPagingStopsAtTheItemCap(t *testing.T) {
 	}
 	srv10 := httptest.NewServer(&pagedServer{n: 10, serverLimit: 7})
 	t.Cleanup(srv10.Close)
-	c10, _ := New(Config{BaseURL: srv10.URL, Email: "admin@example.com", APIToken: "t", MaxRetries: -1, MaxListItems: 10})
+	c10, _ := New(Config{BaseURL: srv10.URL, Email: "admin@example.com", APIToken: "t", NoRetries: true, MaxListItems: 10})
 	if orgs, err := c10.ListOrganizations(context.Background()); err != nil || len(orgs) != 10 {
 		t.Fatalf("a list of exactly the cap: %d, %v", len(orgs), err)
 	}

@@ -74,8 +74,8 @@ func (c *Client) RemoveServiceDeskCustomers(ctx context.Context, deskID string, 
 	if errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && e.Hint == "" {
 		e.Hint = "JSM refuses to remove customers from a service desk that anyone can raise requests on (open access " +
 			"or public signup). Restrict the desk first: Project settings > Customer permissions > Who can raise requests: " +
-			"only customers added to the project; then apply again. To stop managing these customers instead, " +
-			"`terraform state rm` the resource"
+			"only customers added to the project; then try again"
+		e.Kind = ErrDeskOpen
 	}
 	return err
 }

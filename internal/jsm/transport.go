@@ -104,10 +104,12 @@ func (c *Client) initTransport(cfg Config) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
-	c.pacer = newPacing(cfg.MaxRequestsPerSecond)
+	c.pacer = newPacing(cfg.MaxRequestsPerSecond, cfg.FixedRate)
+	c.waitFunc = cfg.WaitFunc
 	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
 	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
 	c.limitNames = cfg.LimitNames
+	c.names = cfg.Names.orDefaults()
 
 	inner := *c.hc // never modify the caller's client
 	// Never follow a redirect: it would carry the Authorization header to
@@ -123,10 +125,10 @@ func (c *Client) initTransport(cfg Config) {
 
 	retries := cfg.MaxRetries
 	switch {
-	case retries == 0:
-		retries = DefaultMaxRetries
-	case retries < 0:
+	case cfg.NoRetries:
 		retries = 0
+	case retries <= 0:
+		retries = DefaultMaxRetries
 	}
 	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
 	if waitMin <= 0 {
@@ -260,8 +262,8 @@ func (c *Client) backoff(waitMin, waitMax time.Duration, attempt int, resp *http
 	if resp != nil && resp.Request != nil {
 		c.logWait(resp, wait, source)
 	}
-	if c.waitHook != nil {
-		wait = c.waitHook(wait)
+	if c.waitFunc != nil {
+		wait = c.waitFunc(wait)
 	}
 	return wait
 }

@@ -41,15 +41,20 @@ func (w *rtWaits) all() []time.Duration {
 	return append([]time.Duration(nil), w.ds...)
 }
 
+// realWait makes every wait as the client chose it.
+func realWait(d time.Duration) time.Duration { return d }
+
 func newRetryClient(t *testing.T, url string, cfg Config) (*Client, *rtWaits) {
 	t.Helper()
 	cfg.BaseURL, cfg.Email, cfg.APIToken = url, tEmail, tToken
+	w := &rtWaits{}
+	if cfg.WaitFunc == nil { // record the waits, make none
+		cfg.WaitFunc = w.hook
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &rtWaits{}
-	c.waitHook = w.hook
 	return c, w
 }
 
@@ -149,9 +154,12 @@ func TestRetry_exponentialBackoff(t *testing.T) {
 }
 
 func TestRetry_maxRetriesBound(t *testing.T) {
-	for _, tc := range []struct{ cfg, attempts int }{{0, DefaultMaxRetries + 1}, {2, 3}, {-1, 1}} {
+	for _, tc := range []struct {
+		cfg, attempts int
+		none          bool
+	}{{0, DefaultMaxRetries + 1, false}, {2, 3, false}, {2, 1, true}} {
 		s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(503)}}
-		c, w := newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: tc.cfg})
+		c, w := newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: tc.cfg, NoRetries: tc.none})
 		_, err := c.GetUser(context.Background(), "qm:1")
 		var e *Error
 		if !errors.As(err, &e) || e.StatusCode != 503 || e.Attempts != tc.attempts || int(s.n.Load()) != tc.attempts {

@@ -35,9 +35,3 @@ func (c *Client) doWrite(ctx context.Context, r request, out any, settle Settle)
 	}
 	return err
 }
-
-// SettleNotFound settles a DELETE whose retry answered 404: the object is
-// gone, which is what the call wanted.
-func SettleNotFound(_ context.Context, cause *Error) (bool, error) {
-	return cause.StatusCode == 404, nil
-}

@@ -127,12 +127,11 @@ type faultInjector struct {
 }
 
 // registerFaults installs the fault and counting middleware (outermost, so
-// it counts what the client really got, auth failures included) and the
-// GET /__site/stats route. Called from registerRoutes.
+// it counts what the client really got, auth failures included). Called
+// from registerRoutes.
 func (s *Site) registerFaults() {
 	s.faults = &faultInjector{counts: map[string]map[int]int{}}
 	s.Use(s.faults.middleware)
-	s.route("GET /__site/stats", s.handleSiteStats)
 }
 
 // SetFaults replaces the fault settings; it may be called while serving.
@@ -202,18 +201,6 @@ func (s *Site) ResetRequests() {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.counts = map[string]map[int]int{}
-}
-
-// GET /__site/stats: the counters, {"requests": {route: {status: count}}}.
-func (s *Site) handleSiteStats(w http.ResponseWriter, r *http.Request) {
-	out := map[string]map[string]int{}
-	for route, byStatus := range s.Requests() {
-		out[route] = map[string]int{}
-		for st, n := range byStatus {
-			out[route][strconv.Itoa(st)] = n
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"requests": out, "faults": s.Faults()})
 }
 
 func (fi *faultInjector) count(route string, status int) {

@@ -19,16 +19,7 @@ const (
 
 type ctxKey int
 
-const (
-	routeKey  ctxKey = 0
-	prefixKey ctxKey = 1 // the gateway path prefix a request came through (Gateway)
-)
-
-// RouteName is the name of the route serving r ("" outside the site).
-func RouteName(r *http.Request) string {
-	name, _ := r.Context().Value(routeKey).(string)
-	return name
-}
+const prefixKey ctxKey = 1 // the gateway path prefix a request came through (Gateway)
 
 // Use adds a middleware around every route, outside the authentication
 // check (so it sees unauthenticated requests too). Middlewares added first
@@ -63,7 +54,6 @@ func (s *Site) route(pattern string, h http.HandlerFunc) {
 func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
 	authed := s.requireAuth(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(context.WithValue(r.Context(), routeKey, name))
 		s.mwMu.RLock()
 		mws := s.middlewares
 		s.mwMu.RUnlock()
@@ -73,35 +63,6 @@ func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func (s *Site) registerRoutes() {
-	s.registerFaults() // first: its middleware is the outermost
-	s.registerProxyFaults()
-
-	s.route("POST /rest/servicedeskapi/customer", s.handleCreateCustomer)
-	s.route("PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", s.handleRevokePortalAccess)
-	s.route("GET /rest/api/3/user", s.handleGetUser)
-	s.route("GET /rest/api/2/user", s.handleGetUser) // what UserDTO._links point at
-	s.route("GET /rest/api/3/user/search", s.handleSearchUsers)
-	s.route("GET /rest/api/3/myself", s.handleMyself)
-
-	s.registerDirectoryRoutes()
-
-	s.route("GET /__site/accounts", s.handleSiteListAccounts)
-	s.route("POST /__site/accounts", s.handleSiteAddAccount)
-	s.route("GET /__site/accounts/{id}", s.handleSiteGetAccount)
-	s.route("PATCH /__site/accounts/{id}", s.handleSitePatchAccount)
-	s.route("DELETE /__site/accounts/{id}", s.handleSiteDeleteAccount)
-	s.route("PUT /__site/account-answers", s.handleSiteAccountAnswers)
-
-	// Catch-all: the most general pattern, so it also takes method
-	// mismatches that ServeMux would otherwise answer with a bare 405.
-	s.routes = append(s.routes, RouteNotFound)
-	s.mux.Handle("/", s.wrap(RouteNotFound, func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, http.StatusNotFound, "rest.resource.not.found",
-			"No resource matches "+r.Method+" "+r.URL.Path+".")
-	}))
 }
 
 // requireAuth accepts HTTP basic (email + API token) or, when configured,

@@ -417,35 +417,3 @@ func (s *Site) handleDeskOrganization(add bool) http.HandlerFunc {
 		}
 	}
 }
-
-// PATCH /__site/servicedesks/{id} {"openAccess": bool}: the project setting
-// of who can raise requests, for the standalone site.
-func (s *Site) handleSitePatchServiceDesk(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		OpenAccess *bool `json:"openAccess"`
-	}
-	if !decodeJSONBody(w, r, &req) {
-		return
-	}
-	id := r.PathValue("id")
-	if req.OpenAccess != nil && !s.SetDeskOpenAccess(id, *req.OpenAccess) {
-		writePlatformError(w, http.StatusNotFound, fmt.Sprintf("No service desk '%s'.", id))
-		return
-	}
-	d, ok := s.ServiceDesk(id)
-	if !ok {
-		writePlatformError(w, http.StatusNotFound, fmt.Sprintf("No service desk '%s'.", id))
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
-}
-
-// GET /__site/servicedesks and GET /__site/organizations: what the site
-// holds, memberships included.
-func (s *Site) handleSiteListServiceDesks(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.ServiceDesks())
-}
-
-func (s *Site) handleSiteListOrganizations(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Organizations())
-}

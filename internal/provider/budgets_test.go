@@ -17,25 +17,6 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
-// providerWith is the provider block of the local site with extra
-// attributes (HCL lines).
-func (s *testSite) providerWith(t *testing.T, attrs string) string {
-	t.Helper()
-	s.local(t)
-	return fmt.Sprintf("provider \"jsm\" {\n  url       = %q\n  email     = %q\n  api_token = %q\n%s}\n", s.url, testEmail, testAPIToken, attrs)
-}
-
-// setFaults switches the local site's faults on (and its counters to zero)
-// before a step's plan.
-func setFaults(t *testing.T, site *jsmsite.Site, f jsmsite.Faults) func() {
-	return func() {
-		if err := site.SetFaults(f); err != nil {
-			t.Fatal(err)
-		}
-		site.ResetRequests()
-	}
-}
-
 // A site whose paged lists ignore start and never end: the lookup of an
 // organization by name fails at the second page, naming the endpoint,
 // instead of reading 20,000 pages.

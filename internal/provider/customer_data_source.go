@@ -45,7 +45,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 					"hidden by its privacy settings, or that is inactive, cannot be found by email: use `account_id`.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{oneKey, emailValidator{}},
+				Validators: []validator.String{oneKey, emailValidator},
 			},
 			"id":           schema.StringAttribute{MarkdownDescription: "The account ID.", Computed: true},
 			"display_name": schema.StringAttribute{MarkdownDescription: "The account's display name.", Computed: true},
@@ -86,7 +86,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		user, err = d.client.FindUserByEmail(ctx, m.Email.ValueString())
 	}
 	if err != nil {
-		detail := err.Error()
+		detail := errorDetail(err)
 		if m.AccountID.IsNull() {
 			detail += "\n" + findByEmailAdvice + " Set account_id instead of email to read such an account."
 		}

@@ -45,14 +45,6 @@ func readCustomer(t *testing.T, s *testSite, a jsmsite.Account) (removed bool, d
 	return resp.State.Raw.IsNull(), resp.Diagnostics
 }
 
-func diagText(d diag.Diagnostics) string {
-	var b strings.Builder
-	for _, x := range d {
-		fmt.Fprintf(&b, "[%s] %s: %s\n", x.Severity(), x.Summary(), x.Detail())
-	}
-	return b.String()
-}
-
 // Refresh tells a deleted account (gone, with a warning naming it) from an
 // inactive one (kept, with the fix) and from answers about no account
 // (an error; the state stays).

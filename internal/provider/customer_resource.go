@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -30,9 +29,6 @@ const (
 	onDestroyForget = "forget"
 	onDestroyRevoke = "revoke_portal_access"
 )
-
-// trimmedRegexp matches a non-empty string without leading or trailing space.
-var trimmedRegexp = regexp.MustCompile(`^\S(.*\S)?$`)
 
 var (
 	_ resource.ResourceWithConfigure   = &customerResource{}
@@ -94,7 +90,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"Compared without regard to letter case. JSM cannot change a customer's email: " +
 					"changing it creates a new customer (the old account stays on the site).",
 				Required:      true,
-				Validators:    []validator.String{emailValidator{}},
+				Validators:    []validator.String{emailValidator},
 				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfNotEqualFold()},
 			},
 			"display_name": schema.StringAttribute{
@@ -216,7 +212,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 	}
 	if err != nil {
-		detail := err.Error()
+		detail := errorDetail(err)
 		if jsm.MayHaveApplied(err) && !jsm.IsConflict(err) {
 			// The client already looked the account up by email and found
 			// nothing usable, but the lookup may lag or have failed too.
@@ -224,7 +220,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 				"reports that " + email + " already has an account, it is adopted (adopt_existing = true), or import it: " +
 				"terraform import jsm_customer.<NAME> " + email
 		}
-		resp.Diagnostics.AddError("Could not create the JSM customer "+email, detail)
+		resp.Diagnostics.AddError("Could not create the JSM customer", "Email "+email+":\n"+detail)
 		return
 	}
 	if user.TimeZone == "" {
@@ -314,22 +310,18 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	user, err := r.client.GetUser(ctx, id)
 	switch {
 	case jsm.IsNotFound(err):
-		resp.Diagnostics.AddWarning("JSM customer no longer exists",
-			fmt.Sprintf("The account %s (%s) was not found (HTTP 404), so it was removed from the state; "+
-				"the next apply creates the customer again.", id, state.Email.ValueString()))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "customer", fmt.Sprintf("The account %s (%s) was not found (HTTP 404)", id, state.Email.ValueString()),
+			"creates the customer again")
 		return
 	case err != nil:
 		// Corrupted and outage answers land here too: they say nothing of
 		// the account, so the state stays as it is.
-		resp.Diagnostics.AddError("Could not read the JSM customer "+id, err.Error())
+		resp.Diagnostics.AddError("Could not read the JSM customer", "Account "+id+":\n"+errorDetail(err))
 		return
 	case user.LooksDeleted(state.DisplayName.ValueString()):
-		resp.Diagnostics.AddWarning("JSM customer was deleted",
-			fmt.Sprintf("The account %s (%s) was deleted, most likely by a right-to-be-forgotten request: Atlassian now "+
-				"answers it as %q, inactive, with a blank email. It was removed from the state; the next apply creates "+
-				"the customer again (the email is free again), with a new account ID.", id, state.Email.ValueString(), user.DisplayName))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "customer", fmt.Sprintf("The account %s (%s) was deleted, most likely by a right-to-be-forgotten "+
+			"request: Atlassian now answers it as %q, inactive, with a blank email", id, state.Email.ValueString(), user.DisplayName),
+			"creates the customer again (the email is free again), with a new account ID")
 		return
 	}
 	if !user.Active {
@@ -377,7 +369,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 			"most likely because it is not a portal-only customer; it was removed from the state. JSM said: %v", id, email, err))
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Could not revoke the portal access of JSM customer "+id, err.Error())
+		resp.Diagnostics.AddError("Could not revoke the portal access of the JSM customer", "Account "+id+":\n"+errorDetail(err))
 		return
 	}
 	resp.Diagnostics.AddWarning("JSM customer's portal access revoked; the account remains",
@@ -415,7 +407,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		}
 		user, err := r.client.FindUserByEmail(ctx, req.ID)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not find the customer "+req.ID, err.Error()+"\n"+findByEmailAdvice)
+			resp.Diagnostics.AddError("Could not find the customer", "Email "+req.ID+":\n"+errorDetail(err)+"\n"+findByEmailAdvice)
 			return
 		}
 		id = user.AccountID

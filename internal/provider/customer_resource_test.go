@@ -16,22 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-const customerAddr = "jsm_customer.test"
-
-func customerConfig(s *testSite, email, name, extra string) string {
-	return s.provider() + fmt.Sprintf(`
-resource "jsm_customer" "test" {
-  email        = %q
-  display_name = %q
-%s
-}
-`, email, name, extra)
-}
-
-func emptyPlanAfterApply() resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-}
-
 func TestAccCustomerResource_createAndImport(t *testing.T) {
 	s := newTestSite(t)
 	email := randomEmail("fred")
@@ -93,16 +77,6 @@ func TestAccCustomerResource_createAndImport(t *testing.T) {
 			},
 		},
 	})
-}
-
-// checkOnSite runs f only against the local site.
-func checkOnSite(s *testSite, f resource.TestCheckFunc) resource.TestCheckFunc {
-	return func(st *terraform.State) error {
-		if s.site == nil {
-			return nil
-		}
-		return f(st)
-	}
 }
 
 // An account created elsewhere, imported with the email written in another

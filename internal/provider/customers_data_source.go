@@ -80,7 +80,7 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	desk := m.ServiceDeskID.ValueString()
 	users, err := d.client.ServiceDeskCustomers(ctx, desk, m.Query.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list the customers of service desk "+desk, err.Error())
+		resp.Diagnostics.AddError("Could not list the customers of the service desk", "Service desk "+desk+":\n"+errorDetail(err))
 		return
 	}
 	m.ID = types.StringValue(desk)

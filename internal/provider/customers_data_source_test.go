@@ -65,7 +65,7 @@ data "jsm_customers" "private" {
 			},
 			{
 				Config:      s.provider() + "data \"jsm_customers\" \"x\" {\n  service_desk_id = \"99\"\n}\n",
-				ExpectError: regexp.MustCompile(`(?s)Could not list the customers of service desk 99.*HTTP 404`),
+				ExpectError: regexp.MustCompile(`(?s)Could not list the customers of the service desk.*Service\s+desk\s+99:.*HTTP 404`),
 			},
 		},
 	})

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -25,18 +24,6 @@ const (
 	orgListRoute          = "GET /rest/servicedeskapi/organization"
 	orgGetRoute           = "GET /rest/servicedeskapi/organization/{organizationId}"
 )
-
-// wrapped matches text as Terraform prints it, wrapped at any space.
-func wrapped(text string) string {
-	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
-}
-
-func setProxyFaults(t *testing.T, site *jsmsite.Site, p jsmsite.ProxyFaults) {
-	t.Helper()
-	if err := site.SetProxyFaults(p); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // A destroy of an organization's members answered by a redirect must fail:
 // followed, it became a GET of the member list whose 200 looked like

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -27,10 +28,16 @@ type membershipKind struct {
 	description string
 	parentDesc  string
 	accountDesc string
-	validators  func() []validatorString
+	validators  func() []validator.String
 	list        func(ctx context.Context, c *jsm.Client, parent string) ([]string, error)
 	add         func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
 	remove      func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
+}
+
+// parentSubject starts a diagnostic's detail with the parent it is about,
+// e.g. "Organization 12: ".
+func (k membershipKind) parentSubject(id string) string {
+	return strings.ToUpper(k.parentNoun[:1]) + k.parentNoun[1:] + " " + id + ":\n"
 }
 
 var (
@@ -113,8 +120,8 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 	if err := r.kind.add(ctx, r.client, plan.parent, ids); err != nil {
 		// Nothing is recorded: adding is idempotent, so the next apply simply
 		// adds the whole list again.
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not add the accounts to %s %s", r.kind.parentNoun, plan.parent),
-			err.Error()+"\n\nJSM adds the valid account IDs of a call even when others fail, so some may have been added; "+
+		resp.Diagnostics.AddError("Could not add the accounts to the "+r.kind.parentNoun,
+			r.kind.parentSubject(plan.parent)+errorDetail(err)+"\n\nJSM adds the valid account IDs of a call even when others fail, so some may have been added; "+
 				"fix the list and apply again.")
 		return
 	}
@@ -129,13 +136,11 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	importing := state.ids.IsNull()
 	actual, err := r.kind.list(ctx, r.client, state.parent)
 	if jsm.IsNotFound(err) && !importing {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("JSM %s no longer exists", r.kind.parentNoun),
-			fmt.Sprintf("The %s %s was not found, so its memberships were removed from the state.", r.kind.parentNoun, state.parent))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, r.kind.parentNoun, fmt.Sprintf("The %s %s was not found", r.kind.parentNoun, state.parent), "")
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the accounts of %s %s", r.kind.parentNoun, state.parent), err.Error())
+		resp.Diagnostics.AddError("Could not read the accounts of the "+r.kind.parentNoun, r.kind.parentSubject(state.parent)+errorDetail(err))
 		return
 	}
 	ids := actual // an import takes every current account
@@ -158,20 +163,20 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	var errs []string
 	if add := minus(want, have); len(add) > 0 {
 		if err := r.kind.add(ctx, r.client, plan.parent, add); err != nil {
-			errs = append(errs, "adding: "+err.Error())
+			errs = append(errs, "adding: "+errorDetail(err))
 		}
 	}
 	if remove := minus(have, want); len(remove) > 0 {
 		if err := r.kind.remove(ctx, r.client, plan.parent, remove); err != nil {
-			errs = append(errs, "removing: "+err.Error())
+			errs = append(errs, "removing: "+errorDetail(err))
 		}
 	}
 	if len(errs) == 0 {
 		r.set(ctx, &resp.State, plan.parent, want, &resp.Diagnostics)
 		return
 	}
-	resp.Diagnostics.AddError(fmt.Sprintf("Could not update the accounts of %s %s", r.kind.parentNoun, plan.parent),
-		strings.Join(errs, "\n"))
+	resp.Diagnostics.AddError("Could not update the accounts of the "+r.kind.parentNoun,
+		r.kind.parentSubject(plan.parent)+strings.Join(errs, "\n"))
 	// Record what the site holds of both lists, so the next plan shows
 	// exactly what is still to do (the prior state when that cannot be read).
 	recorded := have
@@ -188,13 +193,13 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	if err := r.kind.remove(ctx, r.client, state.parent, ids); err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove the accounts from %s %s", r.kind.parentNoun, state.parent), err.Error())
+		resp.Diagnostics.AddError("Could not remove the accounts from the "+r.kind.parentNoun, r.kind.parentSubject(state.parent)+errorDetail(err))
 	}
 }
 
 // ImportState takes the parent's ID; the import takes all current accounts.
 func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !numericIDRegexp.MatchString(req.ID) {
+	if !jsm.ValidOrganizationID(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import by %s ID, a positive integer such as 12; got %q.", r.kind.parentNoun, req.ID))
 		return

@@ -4,12 +4,9 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
-
-type validatorString = validator.String
 
 // NewOrganizationCustomersResource returns the jsm_organization_customers resource.
 func NewOrganizationCustomersResource() resource.Resource {

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -19,62 +18,6 @@ import (
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
-
-const orgMembersAddr = "jsm_organization_customers.test"
-
-// newCustomers creates n customers through the API and returns their IDs.
-func newCustomers(t *testing.T, s *testSite, prefix string, n int) []string {
-	t.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		u, err := s.client.CreateCustomer(context.Background(), fmt.Sprintf("%s %d", prefix, i), randomEmail(strings.ToLower(prefix)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = u.AccountID
-	}
-	return ids
-}
-
-func hclList(ids []string) string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = fmt.Sprintf("%q", id)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
-}
-
-func orgMembersConfig(s *testSite, orgName string, ids []string) string {
-	cfg := organizationConfig(s, orgName, "")
-	if ids != nil {
-		cfg += fmt.Sprintf(`
-resource "jsm_organization_customers" "test" {
-  organization_id = jsm_organization.test.id
-  account_ids     = %s
-}
-`, hclList(ids))
-	}
-	return cfg
-}
-
-func setOfIDs(ids ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ids))
-	for i, id := range ids {
-		checks[i] = knownvalue.StringExact(id)
-	}
-	return knownvalue.SetExact(checks)
-}
-
-// sameMembers checks a site's list of account IDs against want, in any order.
-func sameMembers(what string, got []string, want ...string) error {
-	g, w := slices.Clone(got), slices.Clone(want)
-	slices.Sort(g)
-	slices.Sort(w)
-	if !slices.Equal(g, w) {
-		return fmt.Errorf("%s: %v, want %v", what, g, w)
-	}
-	return nil
-}
 
 func TestAccOrganizationCustomersResource_lifecycle(t *testing.T) {
 	s := newTestSite(t)
@@ -97,8 +40,8 @@ func TestAccOrganizationCustomersResource_lifecycle(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(orgMembersAddr, tfjsonpath.New("account_ids"), setOfIDs(a, b)),
-					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("id"), orgAddr, tfjsonpath.New("id"), compareSame),
-					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("organization_id"), orgAddr, tfjsonpath.New("id"), compareSame),
+					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("id"), orgAddr, tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(orgMembersAddr, tfjsonpath.New("organization_id"), orgAddr, tfjsonpath.New("id"), compare.ValuesSame()),
 				},
 				Check: members(a, b),
 			},

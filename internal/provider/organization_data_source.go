@@ -79,7 +79,7 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 		org, err = d.client.FindOrganizationByName(ctx, m.Name.ValueString())
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not find the organization "+what, err.Error())
+		resp.Diagnostics.AddError("Could not find the organization", "Organization "+what+":\n"+errorDetail(err))
 		return
 	}
 	m = organizationDataModel{

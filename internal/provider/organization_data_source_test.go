@@ -47,7 +47,7 @@ data "jsm_organization" "by_id" {
 			},
 			{
 				Config:      s.provider() + "data \"jsm_organization\" \"x\" {\n  id = \"999999\"\n}\n",
-				ExpectError: regexp.MustCompile(`(?s)Could not find the organization 999999.*HTTP 404`),
+				ExpectError: regexp.MustCompile(`(?s)Could not find the organization.*Organization\s+999999:.*HTTP 404`),
 			},
 			{
 				Config:      s.provider() + "data \"jsm_organization\" \"x\" {\n  id = \"acme\"\n}\n",

@@ -18,14 +18,6 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
-func setSiteFaults(t *testing.T, site *jsmsite.Site, f jsmsite.Faults) func() {
-	return func() {
-		if err := site.SetFaults(f); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // Keys with a space, a percent sign, a slash and non-ASCII letters are
 // stored under exactly that key (each path segment is escaped once), and
 // create, refresh and import keep them.
@@ -89,7 +81,7 @@ func TestAccOrganizationResource_unsafePropertyKeys(t *testing.T) {
 func TestAccOrganizationResource_dotKeyOnTheSite(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
-	setSiteFaults(t, site, jsmsite.Faults{NormalizeDotSegments: true})()
+	setFaults(t, site, jsmsite.Faults{NormalizeDotSegments: true})()
 	name := randomName("Dotted")
 	o := site.AddOrganization(name)
 	id := fmt.Sprint(o.ID)
@@ -141,17 +133,17 @@ func TestAccOrganizationResource_readOfAnotherID(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: func(st *terraform.State) error { id = orgID(st); return nil }},
 			{
-				PreConfig:   setSiteFaults(t, site, jsmsite.Faults{WrongIdentity: jsmsite.WrongIdentityOther}),
+				PreConfig:   setFaults(t, site, jsmsite.Faults{WrongIdentity: jsmsite.WrongIdentityOther}),
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)asked\s+for\s+organization\s+\d+,\s+the\s+answer\s+carries\s+ID\s+"%d"`, other.ID)),
 			},
 			{
-				PreConfig:   setSiteFaults(t, site, jsmsite.Faults{WrongIdentity: jsmsite.WrongIdentityEmpty}),
+				PreConfig:   setFaults(t, site, jsmsite.Faults{WrongIdentity: jsmsite.WrongIdentityEmpty}),
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`(?s)asked\s+for\s+organization\s+\d+,\s+the\s+answer\s+carries\s+ID\s+none`),
 			},
 			{
-				PreConfig:        setSiteFaults(t, site, jsmsite.Faults{}),
+				PreConfig:        setFaults(t, site, jsmsite.Faults{}),
 				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(st *terraform.State) error {
@@ -183,12 +175,12 @@ func TestAccServiceDeskDataSource_readOfAnotherID(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   setSiteFaults(t, site, jsmsite.Faults{WrongIdentity: jsmsite.WrongIdentityOther}),
+				PreConfig:   setFaults(t, site, jsmsite.Faults{WrongIdentity: jsmsite.WrongIdentityOther}),
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`asked\s+for\s+service\s+desk\s+1,\s+the\s+answer\s+carries\s+ID\s+"2"`),
 			},
 			{
-				PreConfig: setSiteFaults(t, site, jsmsite.Faults{}),
+				PreConfig: setFaults(t, site, jsmsite.Faults{}),
 				Config:    cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.jsm_service_desk.x", tfjsonpath.New("project_key"), knownvalue.StringExact("IT")),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -93,8 +92,8 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				Optional:    true,
 				ElementType: jsontypes.NormalizedType{},
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes), propertyKeyValidator{}),
-					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxPropertyValueBytes), jsonDocumentValidator{}),
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes), propertyKeyValidator),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxPropertyValueBytes), jsonDocumentValidator),
 				},
 			},
 			"uuid": schema.StringAttribute{
@@ -133,21 +132,6 @@ func (m *organizationResourceModel) properties(ctx context.Context, diags *diag.
 	return out
 }
 
-func propertiesValue(props map[string]jsontypes.Normalized, diags *diag.Diagnostics) types.Map {
-	v, d := types.MapValueFrom(context.Background(), jsontypes.NormalizedType{}, props)
-	diags.Append(d...)
-	return v
-}
-
-func sortedPropertyKeys(m map[string]jsontypes.Normalized) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // ModifyPlan keeps the state's text of a property whose configured value is
 // the same JSON document written differently (an imported property, say), so
 // such a difference plans no update.
@@ -162,18 +146,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	want, have := plan.properties(ctx, &resp.Diagnostics), state.properties(ctx, &resp.Diagnostics)
-	changed := false
-	for k, v := range want {
-		old, ok := have[k]
-		if !ok || v.IsUnknown() || v.IsNull() || old.ValueString() == v.ValueString() {
-			continue
-		}
-		if eq, d := old.StringSemanticEquals(ctx, v); !d.HasError() && eq {
-			want[k] = old
-			changed = true
-		}
-	}
-	if changed {
+	if keepEquivalentText(want, have) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), propertiesValue(want, &resp.Diagnostics))...)
 	}
 }
@@ -191,7 +164,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	existing, err := r.client.ListOrganizations(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the JSM organizations", "Before creating "+fmt.Sprintf("%q", name)+
-			", the provider checks that no organization has that name, and listing them failed: "+err.Error())
+			", the provider checks that no organization has that name, and listing them failed: "+errorDetail(err))
 		return
 	}
 	before := map[string]bool{}
@@ -206,7 +179,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 
 	org, err := r.client.CreateOrganization(ctx, name)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create the JSM organization "+fmt.Sprintf("%q", name), err.Error())
+		resp.Diagnostics.AddError("Could not create the JSM organization", fmt.Sprintf("Organization %q:\n%s", name, errorDetail(err)))
 		return
 	}
 	if before[org.ID] { // JSM matched the name otherwise (e.g. letter case) and answered an existing one
@@ -255,14 +228,12 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	importing := state.Name.IsNull()
 	org, err := r.client.GetOrganization(ctx, id)
 	if jsm.IsNotFound(err) && !importing {
-		resp.Diagnostics.AddWarning("JSM organization no longer exists",
-			fmt.Sprintf("The organization %s (%q) was not found, so it was removed from the state; the next apply creates it again.",
-				id, state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "organization", fmt.Sprintf("The organization %s (%q) was not found", id, state.Name.ValueString()),
+			"creates it again")
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the JSM organization "+id, err.Error())
+		resp.Diagnostics.AddError("Could not read the JSM organization", "Organization "+id+":\n"+errorDetail(err))
 		return
 	}
 	state.setFromOrg(org)
@@ -271,7 +242,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if importing {
 		// An import takes every property the organization has.
 		if keys, err = r.client.OrganizationPropertyKeys(ctx, id); err != nil {
-			resp.Diagnostics.AddError("Could not list the properties of JSM organization "+id, err.Error())
+			resp.Diagnostics.AddError("Could not list the properties of the JSM organization", "Organization "+id+":\n"+errorDetail(err))
 			return
 		}
 	} else {
@@ -284,7 +255,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 			continue // deleted out of band: the plan sets it again
 		}
 		if err != nil {
-			resp.Diagnostics.AddError("Could not read the JSM organization property "+k, err.Error())
+			resp.Diagnostics.AddError("Could not read the JSM organization property", fmt.Sprintf("Property %q of organization %s:\n%s", k, id, errorDetail(err)))
 			return
 		}
 		props[k] = jsontypes.NewNormalizedValue(string(v))
@@ -317,22 +288,15 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		state.Properties = propertiesValue(result, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
-	for _, k := range sortedPropertyKeys(have) {
-		if _, keep := want[k]; keep {
-			continue
-		}
+	deletes, sets := propertyChanges(want, have)
+	for _, k := range deletes {
 		if err := r.client.DeleteOrganizationProperty(ctx, id, k); err != nil && !jsm.IsNotFound(err) {
 			fail(k, "delete", err)
 			return
 		}
 		delete(result, k)
 	}
-	for _, k := range sortedPropertyKeys(want) {
-		if old, ok := have[k]; ok {
-			if eq, _ := old.StringSemanticEquals(ctx, want[k]); eq {
-				continue
-			}
-		}
+	for _, k := range sets {
 		if err := r.client.SetOrganizationProperty(ctx, id, k, json.RawMessage(want[k].ValueString())); err != nil {
 			fail(k, "set", err)
 			return
@@ -349,7 +313,7 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	if err := r.client.DeleteOrganization(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete the JSM organization "+state.ID.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Could not delete the JSM organization", "Organization "+state.ID.ValueString()+":\n"+errorDetail(err))
 	}
 }
 
@@ -359,8 +323,8 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 	if !jsm.ValidOrganizationID(id) {
 		org, err := r.client.FindOrganizationByName(ctx, req.ID)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not find the JSM organization "+fmt.Sprintf("%q", req.ID),
-				"Import an organization by its ID (an integer) or its exact name: "+err.Error())
+			resp.Diagnostics.AddError("Could not find the JSM organization",
+				fmt.Sprintf("Import an organization by its ID (an integer) or its exact name; %q:\n%s", req.ID, errorDetail(err)))
 			return
 		}
 		id = org.ID

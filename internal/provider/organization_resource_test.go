@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
-	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,34 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
-
-const orgAddr = "jsm_organization.test"
-
-func randomName(prefix string) string {
-	return prefix + " " + strings.ToLower(acctest.RandString(8))
-}
-
-func organizationConfig(s *testSite, name, properties string) string {
-	props := ""
-	if properties != "" {
-		props = "  properties = {\n" + properties + "\n  }\n"
-	}
-	return s.provider() + fmt.Sprintf("resource \"jsm_organization\" \"test\" {\n  name = %q\n%s}\n", name, props)
-}
-
-// orgID reads the organization ID from the state.
-func orgID(st *terraform.State) string { return st.RootModule().Resources[orgAddr].Primary.ID }
-
-// jsonEqual compares two JSON documents semantically.
-func jsonEqual(a, b []byte) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	ja, _ := json.Marshal(x)
-	jb, _ := json.Marshal(y)
-	return string(ja) == string(jb)
-}
 
 func TestAccOrganizationResource_lifecycle(t *testing.T) {
 	s := newTestSite(t)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -31,11 +32,32 @@ var _ provider.Provider = &jsmProvider{}
 
 type jsmProvider struct {
 	version string
+	opts    options
+}
+
+// options change how the provider's client behaves where no attribute
+// reaches; the released binary uses none.
+type options struct {
+	retryWaitMin, retryWaitMax time.Duration // 0: the client's defaults
+}
+
+// Option is an option of New.
+type Option func(*options)
+
+// WithRetryWait bounds the backoff between retries when the site names no
+// wait (Retry-After is still honoured): acceptance tests that inject faults
+// by the hundred back off for milliseconds rather than seconds.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return func(o *options) { o.retryWaitMin, o.retryWaitMax = minWait, maxWait }
 }
 
 // New returns a constructor of the provider, as providerserver expects.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &jsmProvider{version: version} }
+func New(version string, opts ...Option) func() provider.Provider {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return func() provider.Provider { return &jsmProvider{version: version, opts: o} }
 }
 
 type providerModel struct {
@@ -48,6 +70,22 @@ type providerModel struct {
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	MaxRetryWait         types.String  `tfsdk:"max_retry_wait"`
 	MaxCallDuration      types.String  `tfsdk:"max_call_duration"`
+}
+
+// unknownAttributes names the connection attributes whose value is not
+// known yet, in the schema's order, so that their errors come in a stable
+// order.
+func (m providerModel) unknownAttributes() []string {
+	var out []string
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"url", m.URL}, {"email", m.Email}, {"api_token", m.APIToken}, {"access_token", m.AccessToken}} {
+		if a.v.IsUnknown() {
+			out = append(out, a.name)
+		}
+	}
+	return out
 }
 
 func (p *jsmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -65,7 +103,7 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Must use https, except for loopback hosts (`127.0.0.1`, `::1`, `localhost`). " +
 					"Defaults to the `JSM_URL` environment variable.",
 				Optional:   true,
-				Validators: []validator.String{baseURLValidator{}},
+				Validators: []validator.String{baseURLValidator},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "The email of the Atlassian account that owns `api_token` (basic auth). " +
@@ -106,20 +144,15 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	// A value that comes from a resource not yet created is unknown at plan
 	// time: defer where Terraform allows it, otherwise say which attribute.
-	unknown := false
-	for name, v := range map[string]types.String{
-		"url": cfg.URL, "email": cfg.Email, "api_token": cfg.APIToken, "access_token": cfg.AccessToken,
-	} {
-		if v.IsUnknown() {
-			unknown = true
-			if !req.ClientCapabilities.DeferralAllowed {
-				resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
-					fmt.Sprintf("The provider cannot be configured because %q depends on a value not known until apply. "+
-						"Set it from a value known at plan time, or apply the resource it depends on first with -target.", name))
-			}
+	unknown := cfg.unknownAttributes()
+	for _, name := range unknown {
+		if !req.ClientCapabilities.DeferralAllowed {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
+				fmt.Sprintf("The provider cannot be configured because %q depends on a value not known until apply. "+
+					"Set it from a value known at plan time, or apply the resource it depends on first with -target.", name))
 		}
 	}
-	if unknown {
+	if len(unknown) > 0 {
 		if req.ClientCapabilities.DeferralAllowed && !resp.Diagnostics.HasError() {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
@@ -142,6 +175,7 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
 	}
 	transport.apply(&jcfg)
+	jcfg.RetryWaitMin, jcfg.RetryWaitMax = p.opts.retryWaitMin, p.opts.retryWaitMax
 	// One client, hence one retrying transport and one pacer, for every
 	// resource and data source of this provider configuration.
 	client, err := jsm.New(jcfg)

@@ -8,14 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
-// clearJSMEnv keeps the developer's JSM_* variables out of tests that
-// configure the provider in HCL alone.
-func clearJSMEnv(t *testing.T) {
-	for _, v := range []string{envURL, envEmail, envAPIToken, envAccessToken} {
-		t.Setenv(v, "")
-	}
-}
-
 func TestAccProvider_invalidConfiguration(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t) // needs to control the credentials

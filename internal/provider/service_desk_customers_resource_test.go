@@ -1,38 +1,16 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
-
-const deskCustomersAddr = "jsm_service_desk_customers.test"
-
-// The seeded desks of the local site: 1 (IT) is open to anyone, 2 (HR) only
-// to its customers.
-const (
-	openDeskID   = "1"
-	closedDeskID = "2"
-)
-
-func deskCustomersConfig(s *testSite, desk string, ids []string) string {
-	cfg := s.provider()
-	if ids != nil {
-		cfg += fmt.Sprintf(`
-resource "jsm_service_desk_customers" "test" {
-  service_desk_id = %q
-  account_ids     = %s
-}
-`, desk, hclList(ids))
-	}
-	return cfg
-}
 
 func TestAccServiceDeskCustomersResource_lifecycle(t *testing.T) {
 	s := newTestSite(t)
@@ -53,7 +31,7 @@ func TestAccServiceDeskCustomersResource_lifecycle(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(deskCustomersAddr, tfjsonpath.New("account_ids"), setOfIDs(a, b)),
-					statecheck.ExpectKnownValue(deskCustomersAddr, tfjsonpath.New("id"), knownString(closedDeskID)),
+					statecheck.ExpectKnownValue(deskCustomersAddr, tfjsonpath.New("id"), knownvalue.StringExact(closedDeskID)),
 				},
 				Check: customers(a, b),
 			},

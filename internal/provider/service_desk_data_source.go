@@ -17,10 +17,6 @@ import (
 
 var _ datasource.DataSourceWithConfigure = &serviceDeskDataSource{}
 
-// projectKeyPattern matches a Jira project key: an uppercase letter, then
-// uppercase letters, digits or underscores.
-const projectKeyPattern = `^[A-Z][A-Z0-9_]{0,254}$`
-
 // NewServiceDeskDataSource returns the jsm_service_desk data source.
 func NewServiceDeskDataSource() datasource.DataSource { return &serviceDeskDataSource{} }
 
@@ -53,7 +49,7 @@ func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				MarkdownDescription: "The key of the service desk's Jira project to look up (e.g. `IT`), or the one found.",
 				Optional:            true,
 				Computed:            true,
-				Validators: []validator.String{oneKey, stringvalidator.RegexMatches(mustRegexp(projectKeyPattern),
+				Validators: []validator.String{oneKey, stringvalidator.RegexMatches(projectKeyRegexp,
 					"must be a Jira project key: an uppercase letter followed by uppercase letters, digits or underscores")},
 			},
 			"project_id":   schema.StringAttribute{MarkdownDescription: "The ID of the service desk's Jira project.", Computed: true},
@@ -79,12 +75,12 @@ func (d *serviceDeskDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	desk, err := d.client.GetServiceDesk(ctx, key)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not find the service desk "+key, err.Error())
+		resp.Diagnostics.AddError("Could not find the service desk", "Service desk "+key+":\n"+errorDetail(err))
 		return
 	}
 	if !m.ProjectKey.IsNull() && !strings.EqualFold(desk.ProjectKey, m.ProjectKey.ValueString()) {
-		resp.Diagnostics.AddError("Could not find the service desk "+key,
-			fmt.Sprintf("JSM answered with the desk of project %s.", desk.ProjectKey))
+		resp.Diagnostics.AddError("Could not find the service desk",
+			fmt.Sprintf("Service desk %s: JSM answered with the desk of project %s.", key, desk.ProjectKey))
 		return
 	}
 	m = serviceDeskModel{

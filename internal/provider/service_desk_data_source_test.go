@@ -26,7 +26,7 @@ data "jsm_service_desk" "by_id" {
 		Steps: []resource.TestStep{
 			{
 				Config:      s.provider() + "data \"jsm_service_desk\" \"x\" {\n  project_key = \"NOPE\"\n}\n",
-				ExpectError: regexp.MustCompile(`(?s)Could not find the service desk NOPE.*HTTP 404`),
+				ExpectError: regexp.MustCompile(`(?s)Could not find the service desk.*Service\s+desk\s+NOPE:.*HTTP 404`),
 			},
 			{
 				Config:      s.provider() + "data \"jsm_service_desk\" \"x\" {\n  project_key = \"it\"\n}\n",

@@ -82,7 +82,8 @@ func (r *serviceDeskOrganizationResource) Create(ctx context.Context, req resour
 	}
 	desk, org := plan.ServiceDeskID.ValueString(), plan.OrganizationID.ValueString()
 	if err := r.client.AddServiceDeskOrganization(ctx, desk, org); err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not give organization %s access to service desk %s", org, desk), err.Error())
+		resp.Diagnostics.AddError("Could not give the organization access to the service desk",
+			fmt.Sprintf("Organization %s, service desk %s:\n%s", org, desk, errorDetail(err)))
 		return
 	}
 	plan.ID = types.StringValue(desk + "/" + org)
@@ -101,13 +102,11 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 		err = fmt.Errorf("organization %s has no access to service desk %s: %w", org, desk, jsm.ErrNotFound)
 	}
 	if jsm.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("JSM service desk organization link no longer exists",
-			err.Error()+"; it was removed from the state, and the next apply adds it again.")
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "service desk organization link", errorDetail(err), "adds it again")
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the organizations of service desk "+desk, err.Error())
+		resp.Diagnostics.AddError("Could not read the organizations of the service desk", "Service desk "+desk+":\n"+errorDetail(err))
 		return
 	}
 	state.ID = types.StringValue(desk + "/" + org)
@@ -130,14 +129,15 @@ func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resour
 	desk, org := state.ServiceDeskID.ValueString(), state.OrganizationID.ValueString()
 	// 404: the desk or the organization is gone, and so is the link.
 	if err := r.client.RemoveServiceDeskOrganization(ctx, desk, org); err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove organization %s from service desk %s", org, desk), err.Error())
+		resp.Diagnostics.AddError("Could not remove the organization from the service desk",
+			fmt.Sprintf("Organization %s, service desk %s:\n%s", org, desk, errorDetail(err)))
 	}
 }
 
 // ImportState takes <service_desk_id>/<organization_id>.
 func (r *serviceDeskOrganizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	desk, org, ok := strings.Cut(req.ID, "/")
-	if !ok || !numericIDRegexp.MatchString(desk) || !numericIDRegexp.MatchString(org) {
+	if !ok || !jsm.ValidOrganizationID(desk) || !jsm.ValidOrganizationID(org) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import as <service_desk_id>/<organization_id>, e.g. 1/12; got %q.", req.ID))
 		return

@@ -13,21 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-const deskOrgAddr = "jsm_service_desk_organization.test"
-
-func deskOrgConfig(s *testSite, orgName, desk string, link bool) string {
-	cfg := organizationConfig(s, orgName, "")
-	if link {
-		cfg += fmt.Sprintf(`
-resource "jsm_service_desk_organization" "test" {
-  service_desk_id = %q
-  organization_id = jsm_organization.test.id
-}
-`, desk)
-	}
-	return cfg
-}
-
 func TestAccServiceDeskOrganizationResource_lifecycle(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)

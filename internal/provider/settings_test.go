@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,6 +92,49 @@ func TestCheckEmail(t *testing.T) {
 	} {
 		if got := checkEmail(in) == ""; got != ok {
 			t.Errorf("checkEmail(%q) ok = %v, want %v", in, got, ok)
+		}
+	}
+}
+
+// The configuration check reports its problems in a stable order: the
+// unknown connection attributes in the schema's order, every time.
+func TestUnknownAttributesInSchemaOrder(t *testing.T) {
+	m := providerModel{URL: types.StringUnknown(), Email: types.StringUnknown(),
+		APIToken: types.StringUnknown(), AccessToken: types.StringUnknown()}
+	want := []string{"url", "email", "api_token", "access_token"}
+	for range 20 {
+		if got := m.unknownAttributes(); !slices.Equal(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	m.URL, m.APIToken = types.StringValue("https://x.atlassian.net"), types.StringNull()
+	if got := m.unknownAttributes(); !slices.Equal(got, []string{"email", "access_token"}) {
+		t.Errorf("got %v", got)
+	}
+}
+
+// Problems of the connection settings and of the transport settings come
+// in a fixed order: url, credentials, then the transport attributes.
+func TestSettingsValidateStableOrder(t *testing.T) {
+	env := map[string]string{envMaxRetries: "x", envMaxRequestsPerSecond: "0", envMaxRetryWait: "1ms", envMaxCallDuration: "soon"}
+	var first []string
+	for range 20 {
+		diags := resolveSettings(providerModel{}, func(string) string { return "" }).validate()
+		_, td := resolveTransportSettings(providerModel{}, func(k string) string { return env[k] })
+		diags.Append(td...)
+		var got []string
+		for _, d := range diags {
+			got = append(got, d.Summary())
+		}
+		if first == nil {
+			first = got
+			want := []string{"Missing JSM site URL", "Missing credentials", "Invalid " + envMaxRetries,
+				"Invalid " + envMaxRequestsPerSecond, "Invalid max_retry_wait", "Invalid max_call_duration"}
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+		} else if !slices.Equal(got, first) {
+			t.Fatalf("order changed: %q, then %q", first, got)
 		}
 	}
 }

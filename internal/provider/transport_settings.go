@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"context"
-	"encoding/base64"
 	"math"
 	"strconv"
 	"strings"
@@ -15,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
@@ -34,11 +31,6 @@ var (
 	maxRetryWaitBounds    = durationBounds{min: time.Second, max: 24 * time.Hour}
 	maxCallDurationBounds = durationBounds{min: time.Second, max: 24 * time.Hour}
 )
-
-// testRetryWait, when non-zero, replaces the backoff bounds. Test-only: set
-// by an init function in a _test.go file so acceptance tests with injected
-// faults do not sleep for real; never set in a released binary.
-var testRetryWait struct{ min, max time.Duration }
 
 // transportAttributes are the provider attributes on retries and pacing.
 func transportAttributes() map[string]schema.Attribute {
@@ -69,7 +61,7 @@ func transportAttributes() map[string]schema.Attribute {
 				"logged at `WARN`. Defaults to the `" + envMaxRetryWait + "` environment variable, else `" +
 				jsm.DefaultMaxRetryWait.String() + "`.",
 			Optional:   true,
-			Validators: []validator.String{maxRetryWaitBounds},
+			Validators: []validator.String{maxRetryWaitBounds.validator()},
 		},
 		"max_call_duration": schema.StringAttribute{
 			MarkdownDescription: "How long one API call may take in all, every retry and wait included, as a " +
@@ -77,40 +69,9 @@ func transportAttributes() map[string]schema.Attribute {
 				"the request, how long it tried and how many attempts it made. Defaults to the `" + envMaxCallDuration +
 				"` environment variable, else `" + jsm.DefaultMaxCallDuration.String() + "`, which fits a CI job.",
 			Optional:   true,
-			Validators: []validator.String{maxCallDurationBounds},
+			Validators: []validator.String{maxCallDurationBounds.validator()},
 		},
 	}
-}
-
-// durationBounds validates a Go duration string (such as 90s or 5m) within
-// [min, max], at plan time when known.
-type durationBounds struct{ min, max time.Duration }
-
-func (v durationBounds) Description(context.Context) string {
-	return "must be a duration such as 90s or 5m, from " + v.min.String() + " to " + v.max.String()
-}
-
-func (v durationBounds) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationBounds) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, msg := v.parse(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", msg)
-	}
-}
-
-// parse returns the duration s names, or why it is not acceptable.
-func (v durationBounds) parse(s string) (time.Duration, string) {
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	switch {
-	case err != nil:
-		return 0, strconv.Quote(s) + " is not a duration: write a number with a unit, such as 90s, 5m or 1h30m."
-	case d < v.min || d > v.max:
-		return 0, strconv.Quote(s) + " is out of range: it must be from " + v.min.String() + " to " + v.max.String() + "."
-	}
-	return d, ""
 }
 
 // transportSettings are max_retries, max_requests_per_second,
@@ -179,60 +140,15 @@ func resolveDuration(dst *time.Duration, attr string, v types.String, env string
 	*dst = d
 }
 
-// apply puts the settings, the logger and the test-only waits into cfg.
+// apply puts the settings and the logger into cfg.
 func (ts transportSettings) apply(cfg *jsm.Config) {
-	cfg.MaxRetries = int(ts.maxRetries)
-	if ts.maxRetries == 0 {
-		cfg.MaxRetries = -1 // jsm reads 0 as "the default"
-	}
+	cfg.MaxRetries, cfg.NoRetries = int(ts.maxRetries), ts.maxRetries == 0
 	cfg.MaxRequestsPerSecond = ts.maxRequestsPerSecond
 	cfg.MaxRetryWait, cfg.MaxCallDuration = ts.maxRetryWait, ts.maxCallDuration
 	cfg.LimitNames = jsm.LimitNames{
 		MaxRetryWait:    "set by the provider's max_retry_wait or " + envMaxRetryWait,
 		MaxCallDuration: "set by the provider's max_call_duration or " + envMaxCallDuration,
 	}
-	cfg.RetryWaitMin, cfg.RetryWaitMax = testRetryWait.min, testRetryWait.max
+	cfg.Names = jsm.Names{Client: "the provider", BaseURL: "the provider's url"}
 	cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
-}
-
-// tfLogger sends the client's request log to terraform-plugin-log. The
-// client never logs credentials; masking them here as well keeps them out
-// of the log should a server echo one back in a body logged at TRACE.
-type tfLogger struct {
-	secrets []string
-}
-
-func newTFLogger(email, apiToken, accessToken string) tfLogger {
-	var l tfLogger
-	for _, s := range []string{apiToken, accessToken} {
-		if s != "" {
-			l.secrets = append(l.secrets, s)
-		}
-	}
-	if email != "" && apiToken != "" {
-		basic := base64.StdEncoding.EncodeToString([]byte(email + ":" + apiToken))
-		l.secrets = append(l.secrets, basic)
-	}
-	return l
-}
-
-func (l tfLogger) mask(ctx context.Context) context.Context {
-	if len(l.secrets) == 0 {
-		return ctx
-	}
-	ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
-	return tflog.MaskFieldValuesWithFieldKeys(ctx, "Authorization", "authorization")
-}
-
-func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(l.mask(ctx), msg, fields)
-}
-
-func (l tfLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Trace(l.mask(ctx), msg, fields)
-}
-
-func (l tfLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(l.mask(ctx), msg, fields)
 }

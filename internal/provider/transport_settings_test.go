@@ -1,15 +1,11 @@
 package provider
 
 import (
-	"bytes"
-	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
@@ -60,33 +56,15 @@ func TestResolveTransportSettings(t *testing.T) {
 	}
 }
 
-// max_retries = 0 means no retries, which jsm spells as a negative number.
+// max_retries = 0 means no retries, which jsm spells NoRetries.
 func TestTransportSettingsApply(t *testing.T) {
 	var cfg jsm.Config
 	transportSettings{maxRetries: 0, maxRequestsPerSecond: 2}.apply(&cfg)
-	if cfg.MaxRetries >= 0 || cfg.MaxRequestsPerSecond != 2 || cfg.Logger == nil {
+	if !cfg.NoRetries || cfg.MaxRequestsPerSecond != 2 || cfg.Logger == nil {
 		t.Errorf("cfg = %+v", cfg)
 	}
 	transportSettings{maxRetries: 3}.apply(&cfg)
-	if cfg.MaxRetries != 3 {
-		t.Errorf("MaxRetries = %d", cfg.MaxRetries)
-	}
-}
-
-// Long waits reach Terraform's log at WARN, with the secrets masked as in
-// the other levels.
-func TestTFLoggerWarn(t *testing.T) {
-	var buf bytes.Buffer
-	ctx := tflogtest.RootLogger(context.Background(), &buf)
-	l := newTFLogger("me@example.com", "tok-secret-1234", "")
-	l.Warn(ctx, "waiting 47m0s before retrying (jira-quota-tenant-based) tok-secret-1234",
-		map[string]any{"wait_ms": int64(2820000), "echo": "tok-secret-1234"})
-	lines, err := tflogtest.MultilineJSONDecode(&buf)
-	if err != nil || len(lines) != 1 {
-		t.Fatalf("%d lines, %v: %s", len(lines), err, buf.String())
-	}
-	got := fmt.Sprint(lines[0])
-	if lines[0]["@level"] != "warn" || !strings.Contains(got, "jira-quota-tenant-based") || strings.Contains(got, "tok-secret-1234") {
-		t.Errorf("logged %s", got)
+	if cfg.MaxRetries != 3 || cfg.NoRetries {
+		t.Errorf("MaxRetries = %d, NoRetries = %v", cfg.MaxRetries, cfg.NoRetries)
 	}
 }

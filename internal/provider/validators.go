@@ -2,49 +2,117 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/mail"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-// baseURLValidator checks a known url at plan time, with the client's rules.
-type baseURLValidator struct{}
+// The provider's regular expressions, compiled once.
+var (
+	// trimmedRegexp matches a non-empty string without leading or trailing space.
+	trimmedRegexp = regexp.MustCompile(`^\S(.*\S)?$`)
 
-func (baseURLValidator) Description(context.Context) string {
-	return "must be an https URL (http only for loopback hosts)"
+	// projectKeyRegexp matches a Jira project key: an uppercase letter, then
+	// uppercase letters, digits or underscores.
+	projectKeyRegexp = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,254}$`)
+)
+
+// organizationIDValidators check an organization ID at plan time.
+func organizationIDValidators() []validator.String {
+	return []validator.String{numericIDValidator(
+		"must be an organization ID, a positive integer such as \"12\" (use jsm_organization.<name>.id)")}
 }
 
-func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// serviceDeskIDValidators check a service desk ID at plan time.
+func serviceDeskIDValidators() []validator.String {
+	return []validator.String{numericIDValidator(
+		"must be a service desk ID, a positive integer such as \"1\"; to use a project key, look the desk up with " +
+			"data.jsm_service_desk and use its id")}
+}
 
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+// accountIDsValidators check a set of account IDs at plan time.
+func accountIDsValidators() []validator.Set {
+	return []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(accountIDValidator)}
+}
+
+// stringCheck is a plan-time check of a known string: check returns the
+// summary and detail of the error, or an empty summary when the value is
+// fine. Every custom string validator of the provider is one.
+type stringCheck struct {
+	desc  string
+	check func(p path.Path, v string) (summary, detail string)
+}
+
+func (c stringCheck) Description(context.Context) string { return c.desc }
+
+func (c stringCheck) MarkdownDescription(context.Context) string { return c.desc }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := jsm.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSM site URL", err.Error())
+	if summary, detail := c.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
 	}
+}
+
+// numericIDValidator checks an organization or service desk ID with the
+// client's own rule (jsm.ValidOrganizationID), so plan time and the path
+// builder agree; its diagnostic is the one stringvalidator.RegexMatches
+// gives.
+func numericIDValidator(desc string) stringCheck {
+	return stringCheck{desc, func(p path.Path, v string) (string, string) {
+		if jsm.ValidOrganizationID(v) {
+			return "", ""
+		}
+		return "Invalid Attribute Value Match", fmt.Sprintf("Attribute %s %s, got: %s", p, desc, v)
+	}}
+}
+
+// accountIDValidator checks an account ID with the client's own rule
+// (jsm.CheckAccountID).
+var accountIDValidator = stringCheck{
+	"must be an account ID: not empty, without whitespace or the characters / \\ ? # %",
+	func(p path.Path, v string) (string, string) {
+		if msg := jsm.CheckAccountID(v); msg != "" {
+			return "Invalid account ID", fmt.Sprintf(
+				"%s %q %s: write the account ID as JSM shows it, e.g. from jsm_customer.<name>.account_id.", p, v, msg)
+		}
+		return "", ""
+	},
+}
+
+// baseURLValidator checks a known url at plan time, with the client's rules.
+var baseURLValidator = stringCheck{
+	"must be an https URL (http only for loopback hosts)",
+	func(_ path.Path, v string) (string, string) {
+		if _, err := jsm.ValidateBaseURL(v); err != nil {
+			return "Invalid JSM site URL", err.Error()
+		}
+		return "", ""
+	},
 }
 
 // emailValidator accepts a bare address (fred@example.com), not a display
 // form ("Fred <fred@example.com>"): JSM rejects anything else at apply time.
-type emailValidator struct{}
-
-func (emailValidator) Description(context.Context) string {
-	return "must be a bare email address such as fred@example.com"
-}
-
-func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := checkEmail(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address", msg)
-	}
+var emailValidator = stringCheck{
+	"must be a bare email address such as fred@example.com",
+	func(_ path.Path, v string) (string, string) {
+		if msg := checkEmail(v); msg != "" {
+			return "Invalid email address", msg
+		}
+		return "", ""
+	},
 }
 
 // checkEmail returns why s is not a bare email address, or "".
@@ -61,23 +129,55 @@ func checkEmail(s string) string {
 
 // propertyKeyValidator refuses organization property keys that cannot
 // travel safely in a URL path: ".", ".." and keys with control characters.
-type propertyKeyValidator struct{}
-
-func (propertyKeyValidator) Description(context.Context) string {
-	return "must not be `.` or `..` and must not contain control characters"
+var propertyKeyValidator = stringCheck{
+	"must not be `.` or `..` and must not contain control characters",
+	func(p path.Path, v string) (string, string) {
+		if msg := jsm.CheckPropertyKey(v); msg != "" {
+			return "Invalid organization property key", p.String() + ": " + msg + ". Choose another key: such a key " +
+				"cannot travel safely in a URL path (a server or proxy that normalizes paths would send a request for " +
+				"the property `..` to the organization itself)."
+		}
+		return "", ""
+	},
 }
 
-func (v propertyKeyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
+// jsonDocumentValidator checks that a string is a JSON document; the
+// framework does not run jsontypes' own check on map elements.
+var jsonDocumentValidator = stringCheck{
+	"must be a JSON document, e.g. from jsonencode()",
+	func(_ path.Path, v string) (string, string) {
+		if !json.Valid([]byte(v)) {
+			return "Invalid JSON document",
+				"The value is not valid JSON: write it with jsonencode(...), e.g. jsonencode({ tier = \"gold\" })."
+		}
+		return "", ""
+	},
 }
 
-func (propertyKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+// durationBounds are the bounds of a Go duration string (such as 90s or
+// 5m) in a setting; validator checks it at plan time when known.
+type durationBounds struct{ min, max time.Duration }
+
+func (v durationBounds) validator() stringCheck {
+	return stringCheck{
+		"must be a duration such as 90s or 5m, from " + v.min.String() + " to " + v.max.String(),
+		func(_ path.Path, s string) (string, string) {
+			if _, msg := v.parse(s); msg != "" {
+				return "Invalid duration", msg
+			}
+			return "", ""
+		},
 	}
-	if msg := jsm.CheckPropertyKey(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid organization property key",
-			req.Path.String()+": "+msg+". Choose another key: such a key cannot travel safely in a URL path (a server "+
-				"or proxy that normalizes paths would send a request for the property `..` to the organization itself).")
+}
+
+// parse returns the duration s names, or why it is not acceptable.
+func (v durationBounds) parse(s string) (time.Duration, string) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return 0, strconv.Quote(s) + " is not a duration: write a number with a unit, such as 90s, 5m or 1h30m."
+	case d < v.min || d > v.max:
+		return 0, strconv.Quote(s) + " is out of range: it must be from " + v.min.String() + " to " + v.max.String() + "."
 	}
+	return d, ""
 }

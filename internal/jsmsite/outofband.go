@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
-// The /__site/ routes expose the out-of-band operations (what an admin would
-// do in the Atlassian UI) over HTTP for the standalone binary. They do not
-// exist on a real site. Errors use the platform shape.
+// The /__site/ routes (listed in routes.go) expose the out-of-band
+// operations (what an admin would do in the Atlassian UI) over HTTP, for the
+// standalone binary, the demo and the tests, and the request counters of
+// faults.go. They do not exist on a real site. Errors use the platform shape.
 
 // GET /__site/accounts
 func (s *Site) handleSiteListAccounts(w http.ResponseWriter, r *http.Request) {
@@ -128,4 +130,48 @@ func (s *Site) customer(id string) (Account, bool) {
 
 func siteAccountNotFound(w http.ResponseWriter, r *http.Request) {
 	writePlatformError(w, http.StatusNotFound, fmt.Sprintf("No customer account with ID '%s'.", r.PathValue("id")))
+}
+
+// GET /__site/stats: the counters, {"requests": {route: {status: count}}}.
+func (s *Site) handleSiteStats(w http.ResponseWriter, r *http.Request) {
+	out := map[string]map[string]int{}
+	for route, byStatus := range s.Requests() {
+		out[route] = map[string]int{}
+		for st, n := range byStatus {
+			out[route][strconv.Itoa(st)] = n
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"requests": out, "faults": s.Faults()})
+}
+
+// PATCH /__site/servicedesks/{id} {"openAccess": bool}: the project setting
+// of who can raise requests, for the standalone site.
+func (s *Site) handleSitePatchServiceDesk(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		OpenAccess *bool `json:"openAccess"`
+	}
+	if !decodeJSONBody(w, r, &req) {
+		return
+	}
+	id := r.PathValue("id")
+	if req.OpenAccess != nil && !s.SetDeskOpenAccess(id, *req.OpenAccess) {
+		writePlatformError(w, http.StatusNotFound, fmt.Sprintf("No service desk '%s'.", id))
+		return
+	}
+	d, ok := s.ServiceDesk(id)
+	if !ok {
+		writePlatformError(w, http.StatusNotFound, fmt.Sprintf("No service desk '%s'.", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// GET /__site/servicedesks and GET /__site/organizations: what the site
+// holds, memberships included.
+func (s *Site) handleSiteListServiceDesks(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.ServiceDesks())
+}
+
+func (s *Site) handleSiteListOrganizations(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.Organizations())
 }

@@ -1,0 +1,38 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// errorDetail is the detail of a diagnostic for a failed client call: the
+// client's message (facts of HTTP and the API) and, for the failures it
+// classifies, what to do about them in Terraform terms.
+func errorDetail(err error) string {
+	detail := err.Error()
+	var unreliable *jsm.UnreliableError
+	switch {
+	case errors.As(err, &unreliable):
+		detail += ": if it was deleted, remove it from the state with terraform state rm"
+	case errors.Is(err, jsm.ErrDeskOpen):
+		detail += " To stop managing these customers instead, `terraform state rm` the resource."
+	}
+	return detail
+}
+
+// removeGone drops from the state a resource whose object is gone from the
+// site, with the one warning every resource gives: what is gone (thing, as
+// in "JSM <thing> no longer exists"), how the provider knows (cause), and
+// what the next apply does about it (next; "" says nothing).
+func removeGone(ctx context.Context, resp *resource.ReadResponse, thing, cause, next string) {
+	detail := cause + ", so the resource was removed from the state"
+	if next != "" {
+		detail += "; the next apply " + next
+	}
+	resp.Diagnostics.AddWarning("JSM "+thing+" no longer exists", detail+".")
+	resp.State.RemoveResource(ctx)
+}

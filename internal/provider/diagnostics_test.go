@@ -1,0 +1,31 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// The client states facts; the provider adds the Terraform advice for the
+// failures the client classifies, and nothing to the others.
+func TestErrorDetail(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err  error
+		want string
+	}{
+		"unreliable": {&jsm.UnreliableError{AccountID: "qm:1", Reason: "accountId unknown", Attempts: 3},
+			"remove it from the state with terraform state rm"},
+		"desk open": {fmt.Errorf("removing: %w", &jsm.Error{StatusCode: 400, Kind: jsm.ErrDeskOpen}),
+			"`terraform state rm` the resource"},
+		"other": {errors.New("GET /x: HTTP 500"), ""},
+	} {
+		got := errorDetail(tc.err)
+		if !strings.HasPrefix(got, tc.err.Error()) || (tc.want == "") != (got == tc.err.Error()) ||
+			!strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q", name, got)
+		}
+	}
+}

@@ -1,0 +1,30 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The plan-time ID checks are the client's own: what passes here, the
+// path builder sends, and what it refuses is refused at plan time.
+func TestIDValidators(t *testing.T) {
+	check := func(v validator.String, s string) bool {
+		var resp validator.StringResponse
+		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: types.StringValue(s)}, &resp)
+		return !resp.Diagnostics.HasError()
+	}
+	for s, ok := range map[string]bool{"12": true, "0": false, "012": false, "1 ": false, "99999999999999999999": false, "a": false} {
+		if got := check(organizationIDValidators()[0], s); got != ok {
+			t.Errorf("organization ID %q: valid %v, want %v", s, got, ok)
+		}
+	}
+	for s, ok := range map[string]bool{"qm:1f2e:ab12": true, "5b10a2844c20165700ede21g": true, "": false, " a": false, "a/b": false, "a?b": false, "..": false} {
+		if got := check(accountIDValidator, s); got != ok {
+			t.Errorf("account ID %q: valid %v, want %v", s, got, ok)
+		}
+	}
+}
