@@ -38,6 +38,7 @@ var (
 	_ resource.ResourceWithConfigure   = &customerResource{}
 	_ resource.ResourceWithImportState = &customerResource{}
 	_ resource.ResourceWithModifyPlan  = &customerResource{}
+	_ resource.ResourceWithIdentity    = &customerResource{}
 )
 
 // NewCustomerResource returns the jsm_customer resource.
@@ -239,6 +240,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
 	plan.DisplayName = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", user.AccountID)
 }
 
 // existingAccount finds the account that already holds email, to adopt it
@@ -317,6 +319,9 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		resp.Diagnostics.AddWarning("JSM customer no longer exists",
 			fmt.Sprintf("The account %s (%s) was not found (HTTP 404), so it was removed from the state; "+
 				"the next apply creates the customer again.", id, state.Email.ValueString()))
+		// The framework wants an identity even for a removed resource (a CLI
+		// before 1.12 stores none, and a refresh would fail without it).
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:
@@ -329,6 +334,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 			fmt.Sprintf("The account %s (%s) was deleted, most likely by a right-to-be-forgotten request: Atlassian now "+
 				"answers it as %q, inactive, with a blank email. It was removed from the state; the next apply creates "+
 				"the customer again (the email is free again), with a new account ID.", id, state.Email.ValueString(), user.DisplayName))
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -337,6 +343,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", user.AccountID)
 }
 
 // Update only records settings Terraform alone holds (on_destroy,
@@ -345,6 +352,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", plan.AccountID.ValueString())
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -405,8 +413,9 @@ const findByEmailAdvice = "Finding an account by email needs the Browse users an
 	"account ID (Atlassian Administration shows it). When several accounts share the email, the portal-only customer " +
 	"(account type customer) is chosen."
 
-// ImportState takes an account ID or an email address.
+// ImportState takes an account ID or an email address, or an identity.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = importID(ctx, req, &resp.Diagnostics, "account_id")
 	id := req.ID
 	if isEmail(req.ID) {
 		if msg := checkEmail(req.ID); msg != "" {
@@ -427,4 +436,9 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	// The defaults, so the plan after an import shows no change.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyForget)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), true)...)
+}
+
+// IdentitySchema: a customer is its account ID.
+func (r *customerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{"account_id": "The customer's account ID."})
 }

@@ -36,6 +36,7 @@ type membershipKind struct {
 var (
 	_ resource.ResourceWithConfigure   = &membershipResource{}
 	_ resource.ResourceWithImportState = &membershipResource{}
+	_ resource.ResourceWithIdentity    = &membershipResource{}
 )
 
 // membershipResource manages exactly the account IDs it lists in a parent's
@@ -119,6 +120,7 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.set(ctx, &resp.State, plan.parent, ids, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, plan.parent)
 }
 
 func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -131,6 +133,9 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	if jsm.IsNotFound(err) && !importing {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("JSM %s no longer exists", r.kind.parentNoun),
 			fmt.Sprintf("The %s %s was not found, so its memberships were removed from the state.", r.kind.parentNoun, state.parent))
+		// The framework wants an identity even for a removed resource (a CLI
+		// before 1.12 stores none, and a refresh would fail without it).
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, state.parent)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -144,6 +149,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 		ids = intersect(stringSet(ctx, state.ids, &resp.Diagnostics), actual)
 	}
 	r.set(ctx, &resp.State, state.parent, ids, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, state.parent)
 }
 
 // Update adds before it removes, so an account moving between
@@ -168,6 +174,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	if len(errs) == 0 {
 		r.set(ctx, &resp.State, plan.parent, want, &resp.Diagnostics)
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, plan.parent)
 		return
 	}
 	resp.Diagnostics.AddError(fmt.Sprintf("Could not update the accounts of %s %s", r.kind.parentNoun, plan.parent),
@@ -179,6 +186,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 		recorded = intersect(append(have, minus(want, have)...), actual)
 	}
 	r.set(ctx, &resp.State, plan.parent, recorded, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, plan.parent)
 }
 
 func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -192,8 +200,10 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// ImportState takes the parent's ID; the import takes all current accounts.
+// ImportState takes the parent's ID (or an identity); the import takes all
+// current accounts.
 func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = importID(ctx, req, &resp.Diagnostics, r.kind.parentAttr)
 	if !numericIDRegexp.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import by %s ID, a positive integer such as 12; got %q.", r.kind.parentNoun, req.ID))
@@ -201,4 +211,9 @@ func (r *membershipResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(r.kind.parentAttr), req.ID)...)
+}
+
+// IdentitySchema: the set of accounts of one parent is that parent's ID.
+func (r *membershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{r.kind.parentAttr: "The " + r.kind.parentNoun + " ID."})
 }

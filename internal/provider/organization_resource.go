@@ -33,6 +33,7 @@ var (
 	_ resource.ResourceWithConfigure   = &organizationResource{}
 	_ resource.ResourceWithImportState = &organizationResource{}
 	_ resource.ResourceWithModifyPlan  = &organizationResource{}
+	_ resource.ResourceWithIdentity    = &organizationResource{}
 )
 
 // NewOrganizationResource returns the jsm_organization resource.
@@ -228,11 +229,13 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 				plan.Properties = propertiesValue(written, &resp.Diagnostics)
 			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 			return
 		}
 		written[k] = props[k]
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 }
 
 func organizationExistsDetail(name, id string) string {
@@ -258,6 +261,9 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.AddWarning("JSM organization no longer exists",
 			fmt.Sprintf("The organization %s (%q) was not found, so it was removed from the state; the next apply creates it again.",
 				id, state.Name.ValueString()))
+		// The framework wants an identity even for a removed resource (a CLI
+		// before 1.12 stores none, and a refresh would fail without it).
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -277,22 +283,15 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	} else {
 		keys = sortedPropertyKeys(state.properties(ctx, &resp.Diagnostics))
 	}
-	props := map[string]jsontypes.Normalized{}
-	for _, k := range sendableKeys(id, keys, &resp.Diagnostics) {
-		v, err := r.client.GetOrganizationProperty(ctx, id, k)
-		if jsm.IsNotFound(err) {
-			continue // deleted out of band: the plan sets it again
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Could not read the JSM organization property "+k, err.Error())
-			return
-		}
-		props[k] = jsontypes.NewNormalizedValue(string(v))
+	props, ok := readProperties(ctx, r.client, id, keys, &resp.Diagnostics)
+	if !ok {
+		return
 	}
 	if !(state.Properties.IsNull() && len(props) == 0) {
 		state.Properties = propertiesValue(props, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 }
 
 // Update writes the properties that changed and deletes the ones removed
@@ -316,6 +315,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 			fmt.Sprintf("Organization %s: %s property %q failed: %s", id, action, k, err))
 		state.Properties = propertiesValue(result, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 	}
 	for _, k := range sortedPropertyKeys(have) {
 		if _, keep := want[k]; keep {
@@ -340,6 +340,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		result[k] = want[k]
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 }
 
 func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -353,8 +354,16 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// ImportState takes the organization ID or its exact name.
+// ImportState takes the organization ID or its exact name, or an identity
+// (whose id must be an ID).
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		if req.ID = importID(ctx, req, &resp.Diagnostics, "id"); !jsm.ValidOrganizationID(req.ID) {
+			resp.Diagnostics.AddError("Invalid import identity",
+				fmt.Sprintf("The identity's id must be an organization ID, a positive integer such as \"12\"; got %q.", req.ID))
+			return
+		}
+	}
 	id := req.ID
 	if !jsm.ValidOrganizationID(id) {
 		org, err := r.client.FindOrganizationByName(ctx, req.ID)
@@ -385,4 +394,9 @@ func sendableKeys(id string, keys []string, diags *diag.Diagnostics) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// IdentitySchema: an organization is its ID.
+func (r *organizationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{"id": "The organization ID, an integer such as \"12\"."})
 }

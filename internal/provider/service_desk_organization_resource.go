@@ -19,6 +19,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &serviceDeskOrganizationResource{}
 	_ resource.ResourceWithImportState = &serviceDeskOrganizationResource{}
+	_ resource.ResourceWithIdentity    = &serviceDeskOrganizationResource{}
 )
 
 // NewServiceDeskOrganizationResource returns the jsm_service_desk_organization resource.
@@ -87,6 +88,7 @@ func (r *serviceDeskOrganizationResource) Create(ctx context.Context, req resour
 	}
 	plan.ID = types.StringValue(desk + "/" + org)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 }
 
 func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -103,6 +105,9 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 	if jsm.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM service desk organization link no longer exists",
 			err.Error()+"; it was removed from the state, and the next apply adds it again.")
+		// The framework wants an identity even for a removed resource (a CLI
+		// before 1.12 stores none, and a refresh would fail without it).
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -112,6 +117,7 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 	}
 	state.ID = types.StringValue(desk + "/" + org)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 }
 
 // Update is never called: every attribute replaces the resource.
@@ -119,6 +125,8 @@ func (r *serviceDeskOrganizationResource) Update(ctx context.Context, req resour
 	var plan serviceDeskOrganizationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", plan.ServiceDeskID.ValueString(),
+		"organization_id", plan.OrganizationID.ValueString())
 }
 
 func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -134,8 +142,9 @@ func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resour
 	}
 }
 
-// ImportState takes <service_desk_id>/<organization_id>.
+// ImportState takes <service_desk_id>/<organization_id>, or an identity.
 func (r *serviceDeskOrganizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = importID(ctx, req, &resp.Diagnostics, "service_desk_id", "organization_id")
 	desk, org, ok := strings.Cut(req.ID, "/")
 	if !ok || !numericIDRegexp.MatchString(desk) || !numericIDRegexp.MatchString(org) {
 		resp.Diagnostics.AddError("Invalid import ID",
@@ -145,4 +154,12 @@ func (r *serviceDeskOrganizationResource) ImportState(ctx context.Context, req r
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("service_desk_id"), desk)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("organization_id"), org)...)
+}
+
+// IdentitySchema: a link is the pair of IDs it joins.
+func (r *serviceDeskOrganizationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{
+		"service_desk_id": "The service desk ID.",
+		"organization_id": "The organization ID.",
+	})
 }
