@@ -136,3 +136,28 @@ func TestAccCustomerListResource_configIsChecked(t *testing.T) {
 		},
 	})
 }
+
+func TestMatchesCustomerQuery(t *testing.T) {
+	fred := jsm.User{DisplayName: "Fred Flint-Stone", Email: "ff@bedrock.example"}
+	hidden := jsm.User{DisplayName: "Wilma Flint"}
+	for _, c := range []struct {
+		u     jsm.User
+		query string
+		want  bool
+	}{
+		{fred, "", true},
+		{fred, "FRED", true},         // the name's start, letter case ignored
+		{fred, "flint", true},        // a word's start
+		{fred, "ff@", true},          // the email's start
+		{fred, "red", false},         // not the middle of a word
+		{fred, "bedrock", false},     // nor of the email
+		{hidden, "wil", true},        // a hidden email: the name still matches
+		{hidden, "wilma@", false},    // and the email cannot
+		{fred, "fred flint-s", true}, // the name's start across words
+		{fred, "stone", false},       // words are split on spaces only
+	} {
+		if got := matchesCustomerQuery(c.u, c.query); got != c.want {
+			t.Errorf("matchesCustomerQuery(%q, %q) = %v, want %v", c.u.DisplayName, c.query, got, c.want)
+		}
+	}
+}

@@ -415,7 +415,9 @@ const findByEmailAdvice = "Finding an account by email needs the Browse users an
 
 // ImportState takes an account ID or an email address, or an identity.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	req.ID = importID(ctx, req, &resp.Diagnostics, "account_id")
+	if req.ID = importID(ctx, req, &resp.Diagnostics, "account_id"); resp.Diagnostics.HasError() {
+		return
+	}
 	id := req.ID
 	if isEmail(req.ID) {
 		if msg := checkEmail(req.ID); msg != "" {

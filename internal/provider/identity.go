@@ -52,6 +52,9 @@ func importID(ctx context.Context, req resource.ImportStateRequest, diags *diag.
 	for i, a := range attrs {
 		var v types.String
 		diags.Append(req.Identity.GetAttribute(ctx, path.Root(a), &v)...)
+		if v.ValueString() == "" {
+			diags.AddError("Invalid import identity", "The identity's "+a+" is empty: set it to the ID of the object to import.")
+		}
 		parts[i] = v.ValueString()
 	}
 	return strings.Join(parts, "/")

@@ -96,3 +96,27 @@ resource "jsm_organization" "named" {
 		}},
 	})
 }
+
+// An empty identity attribute is refused with the attribute's name, before
+// any request.
+func TestAccCustomerResource_identityMustNotBeEmpty(t *testing.T) {
+	s := newTestSite(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   identityCLIs,
+		Steps: []resource.TestStep{{
+			Config: s.provider() + `
+import {
+  to       = jsm_customer.nobody
+  identity = { account_id = "" }
+}
+resource "jsm_customer" "nobody" {
+  email        = "nobody@example.com"
+  display_name = "Nobody"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid import identity.*account_id is empty`),
+		}},
+	})
+}

@@ -203,7 +203,9 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 // ImportState takes the parent's ID (or an identity); the import takes all
 // current accounts.
 func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	req.ID = importID(ctx, req, &resp.Diagnostics, r.kind.parentAttr)
+	if req.ID = importID(ctx, req, &resp.Diagnostics, r.kind.parentAttr); resp.Diagnostics.HasError() {
+		return
+	}
 	if !numericIDRegexp.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import by %s ID, a positive integer such as 12; got %q.", r.kind.parentNoun, req.ID))

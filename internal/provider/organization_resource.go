@@ -358,7 +358,10 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 // (whose id must be an ID).
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" && req.Identity != nil {
-		if req.ID = importID(ctx, req, &resp.Diagnostics, "id"); !jsm.ValidOrganizationID(req.ID) {
+		if req.ID = importID(ctx, req, &resp.Diagnostics, "id"); resp.Diagnostics.HasError() {
+			return
+		}
+		if !jsm.ValidOrganizationID(req.ID) {
 			resp.Diagnostics.AddError("Invalid import identity",
 				fmt.Sprintf("The identity's id must be an organization ID, a positive integer such as \"12\"; got %q.", req.ID))
 			return

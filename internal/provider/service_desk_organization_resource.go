@@ -144,7 +144,9 @@ func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resour
 
 // ImportState takes <service_desk_id>/<organization_id>, or an identity.
 func (r *serviceDeskOrganizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	req.ID = importID(ctx, req, &resp.Diagnostics, "service_desk_id", "organization_id")
+	if req.ID = importID(ctx, req, &resp.Diagnostics, "service_desk_id", "organization_id"); resp.Diagnostics.HasError() {
+		return
+	}
 	desk, org, ok := strings.Cut(req.ID, "/")
 	if !ok || !numericIDRegexp.MatchString(desk) || !numericIDRegexp.MatchString(org) {
 		resp.Diagnostics.AddError("Invalid import ID",
