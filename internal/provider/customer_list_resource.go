@@ -98,19 +98,21 @@ func (r *customerListResource) List(ctx context.Context, req list.ListRequest, r
 	result := func(u jsm.User) list.ListResult { return customerListResult(ctx, req, u) }
 	switch {
 	case desk != "":
-		resp.Results = stream(ctx, req, "the customers of service desk "+desk, result, func(visit func(jsm.User) bool) error {
+		resp.Results = stream(ctx, req, listCustomersFailed, "Service desk "+desk, result, func(visit func(jsm.User) bool) error {
 			return r.client.EachServiceDeskCustomer(ctx, desk, query, visit)
 		})
 	case org != "":
-		resp.Results = stream(ctx, req, "the members of organization "+org, result, func(visit func(jsm.User) bool) error {
+		resp.Results = stream(ctx, req, listCustomersFailed, "Organization "+org, result, func(visit func(jsm.User) bool) error {
 			return r.client.EachOrganizationMember(ctx, org, func(u jsm.User) bool { return !matchesCustomerQuery(u, query) || visit(u) })
 		})
 	default:
-		resp.Results = stream(ctx, req, fmt.Sprintf("the customers matching %q", query), result, func(visit func(jsm.User) bool) error {
+		resp.Results = stream(ctx, req, listCustomersFailed, fmt.Sprintf("Customers matching %q", query), result, func(visit func(jsm.User) bool) error {
 			return r.client.SearchUsers(ctx, query, func(u jsm.User) bool { return u.AccountType != "customer" || visit(u) })
 		})
 	}
 }
+
+const listCustomersFailed = "Could not list the JSM customers"
 
 // matchesCustomerQuery matches query as JSM matches a desk's customers: the
 // start of the email, of the display name or of any word of it, letter case

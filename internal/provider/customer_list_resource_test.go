@@ -131,7 +131,7 @@ func TestAccCustomerListResource_configIsChecked(t *testing.T) {
 			{
 				Query:       true,
 				Config:      listBlock("jsm_customer", "nowhere", "", "    service_desk_id = \"999\"\n"),
-				ExpectError: regexp.MustCompile(`(?s)Could not list the customers of service desk 999.*404`),
+				ExpectError: regexp.MustCompile(`(?s)Could not list the JSM customers.*Service desk 999:.*404`),
 			},
 		},
 	})

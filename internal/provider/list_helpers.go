@@ -20,8 +20,9 @@ func (l *listClient) Configure(_ context.Context, req resource.ConfigureRequest,
 // stream turns a listing into the results Terraform reads one by one:
 // each item is pushed as its page arrives, the listing stops when Terraform
 // has enough (its limit, or it stops reading), and a failed listing ends
-// the stream with an error naming what was listed.
-func stream[T any](ctx context.Context, req list.ListRequest, what string, result func(T) list.ListResult,
+// the stream with an error: the fixed summary, then subject (what was
+// listed) and the cause.
+func stream[T any](ctx context.Context, req list.ListRequest, summary, subject string, result func(T) list.ListResult,
 	listing func(visit func(T) bool) error,
 ) func(push func(list.ListResult) bool) {
 	return func(push func(list.ListResult) bool) {
@@ -35,7 +36,7 @@ func stream[T any](ctx context.Context, req list.ListRequest, what string, resul
 		})
 		if err != nil {
 			var d diag.Diagnostics
-			d.AddError("Could not list "+what, err.Error())
+			d.AddError(summary, subject+":\n"+err.Error())
 			push(list.ListResult{Diagnostics: d})
 		}
 	}

@@ -88,21 +88,21 @@ func TestStream(t *testing.T) {
 	}
 
 	items, read := listing(120, nil)
-	got := collect(stream(ctx, list.ListRequest{Limit: 3}, "things", result, items))
+	got := collect(stream(ctx, list.ListRequest{Limit: 3}, "Could not list things", "Things", result, items))
 	if len(got) != 3 || *read != 3 || got[2].DisplayName != "3" {
 		t.Errorf("limit 3: %d results, %d items read", len(got), *read)
 	}
 
 	items, read = listing(5, errors.New("HTTP 404"))
-	got = collect(stream(ctx, list.ListRequest{}, "the things of 7", result, items))
+	got = collect(stream(ctx, list.ListRequest{}, "Could not list things", "Thing 7", result, items))
 	if len(got) != 6 || *read != 5 || !got[5].Diagnostics.HasError() ||
-		got[5].Diagnostics[0].Summary() != "Could not list the things of 7" || got[5].Diagnostics[0].Detail() != "HTTP 404" {
+		got[5].Diagnostics[0].Summary() != "Could not list things" || got[5].Diagnostics[0].Detail() != "Thing 7:\nHTTP 404" {
 		t.Errorf("failed listing: %d results, last %+v", len(got), got[len(got)-1])
 	}
 
 	items, read = listing(50, nil)
 	var n int
-	stream(ctx, list.ListRequest{}, "things", result, items)(func(list.ListResult) bool { n++; return n < 2 })
+	stream(ctx, list.ListRequest{}, "Could not list things", "Things", result, items)(func(list.ListResult) bool { n++; return n < 2 })
 	if n != 2 || *read != 2 {
 		t.Errorf("a consumer that stops after 2: pushed %d, read %d", n, *read)
 	}

@@ -63,7 +63,7 @@ func (r *organizationListResource) List(ctx context.Context, req list.ListReques
 	}
 	prefix := strings.ToLower(cfg.NamePrefix.ValueString())
 	result := func(o jsm.Organization) list.ListResult { return r.result(ctx, req, o) }
-	resp.Results = stream(ctx, req, "the organizations", result, func(visit func(jsm.Organization) bool) error {
+	resp.Results = stream(ctx, req, "Could not list the JSM organizations", "Organizations", result, func(visit func(jsm.Organization) bool) error {
 		return r.client.EachOrganization(ctx, func(o jsm.Organization) bool {
 			return !strings.HasPrefix(strings.ToLower(o.Name), prefix) || visit(o)
 		})
@@ -84,7 +84,7 @@ func (r *organizationListResource) result(ctx context.Context, req list.ListRequ
 	m.Properties = types.MapNull(jsontypes.NormalizedType{})
 	keys, err := r.client.OrganizationPropertyKeys(ctx, o.ID)
 	if err != nil {
-		res.Diagnostics.AddError("Could not list the properties of JSM organization "+o.ID, err.Error())
+		res.Diagnostics.AddError("Could not list the properties of the JSM organization", "Organization "+o.ID+":\n"+err.Error())
 		return res
 	}
 	props, ok := readProperties(ctx, r.client, o.ID, keys, &res.Diagnostics)

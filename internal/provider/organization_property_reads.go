@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,7 +24,7 @@ func readProperties(ctx context.Context, c *jsm.Client, id string, keys []string
 			continue // deleted out of band: the plan sets it again
 		}
 		if err != nil {
-			diags.AddError("Could not read the JSM organization property "+k, err.Error())
+			diags.AddError("Could not read the JSM organization property", fmt.Sprintf("Property %q of organization %s:\n%s", k, id, err))
 			return nil, false
 		}
 		props[k] = jsontypes.NewNormalizedValue(string(v))
