@@ -313,15 +313,15 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	id := state.AccountID.ValueString()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
 	user, err := r.client.GetUser(ctx, id)
 	switch {
 	case jsm.IsNotFound(err):
 		resp.Diagnostics.AddWarning("JSM customer no longer exists",
 			fmt.Sprintf("The account %s (%s) was not found (HTTP 404), so it was removed from the state; "+
 				"the next apply creates the customer again.", id, state.Email.ValueString()))
-		// The framework wants an identity even for a removed resource (a CLI
-		// before 1.12 stores none, and a refresh would fail without it).
-		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:
@@ -334,7 +334,6 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 			fmt.Sprintf("The account %s (%s) was deleted, most likely by a right-to-be-forgotten request: Atlassian now "+
 				"answers it as %q, inactive, with a blank email. It was removed from the state; the next apply creates "+
 				"the customer again (the email is free again), with a new account ID.", id, state.Email.ValueString(), user.DisplayName))
-		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -343,7 +342,6 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", user.AccountID)
 }
 
 // Update only records settings Terraform alone holds (on_destroy,

@@ -129,13 +129,13 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	importing := state.ids.IsNull()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, state.parent)
 	actual, err := r.kind.list(ctx, r.client, state.parent)
 	if jsm.IsNotFound(err) && !importing {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("JSM %s no longer exists", r.kind.parentNoun),
 			fmt.Sprintf("The %s %s was not found, so its memberships were removed from the state.", r.kind.parentNoun, state.parent))
-		// The framework wants an identity even for a removed resource (a CLI
-		// before 1.12 stores none, and a refresh would fail without it).
-		setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, state.parent)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -149,7 +149,6 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 		ids = intersect(stringSet(ctx, state.ids, &resp.Diagnostics), actual)
 	}
 	r.set(ctx, &resp.State, state.parent, ids, &resp.Diagnostics)
-	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, state.parent)
 }
 
 // Update adds before it removes, so an account moving between

@@ -256,14 +256,14 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	id := state.ID.ValueString()
 	importing := state.Name.IsNull()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 	org, err := r.client.GetOrganization(ctx, id)
 	if jsm.IsNotFound(err) && !importing {
 		resp.Diagnostics.AddWarning("JSM organization no longer exists",
 			fmt.Sprintf("The organization %s (%q) was not found, so it was removed from the state; the next apply creates it again.",
 				id, state.Name.ValueString()))
-		// The framework wants an identity even for a removed resource (a CLI
-		// before 1.12 stores none, and a refresh would fail without it).
-		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -291,7 +291,6 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		state.Properties = propertiesValue(props, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 }
 
 // Update writes the properties that changed and deletes the ones removed

@@ -98,6 +98,9 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 		return
 	}
 	desk, org := state.ServiceDeskID.ValueString(), state.OrganizationID.ValueString()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 	orgs, err := r.client.ServiceDeskOrganizationIDs(ctx, desk)
 	if err == nil && !slices.Contains(orgs, org) {
 		err = fmt.Errorf("organization %s has no access to service desk %s: %w", org, desk, jsm.ErrNotFound)
@@ -105,9 +108,6 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 	if jsm.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM service desk organization link no longer exists",
 			err.Error()+"; it was removed from the state, and the next apply adds it again.")
-		// The framework wants an identity even for a removed resource (a CLI
-		// before 1.12 stores none, and a refresh would fail without it).
-		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -117,7 +117,6 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 	}
 	state.ID = types.StringValue(desk + "/" + org)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 }
 
 // Update is never called: every attribute replaces the resource.
