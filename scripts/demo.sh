@@ -71,6 +71,59 @@ for example in ${DEMO_EXAMPLES:-demo onboarding}; do
   esac
 done
 
+# --- Bring an existing site under Terraform (terraform query, Terraform 1.14+) ---
+# An organization and its members are made through the API, as if they had
+# been created in the JSM UI before Terraform; terraform query lists them and
+# writes the configuration that adopts them. DEMO_QUERY_TERRAFORM names
+# another CLI for this part (e.g. a 1.14+ build when PATH has an older one).
+api() { # method path [json body]
+  curl -fsS -u "$JSM_EMAIL:$JSM_API_TOKEN" -X "$1" -H 'Content-Type: application/json' ${3:+--data "$3"} "$JSM_URL$2"
+}
+json_field() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"; }
+qtf=${DEMO_QUERY_TERRAFORM:-terraform}
+qversion=$("$qtf" version -json | json_field terraform_version)
+step "Bring an existing site under Terraform: terraform query ($qtf $qversion)"
+if ! printf '%s\n' "$qversion" | awk -F. '{ exit !($1 > 1 || $2 >= 14) }'; then
+  echo "skipped: Terraform $qversion has no terraform query (it needs 1.14 or newer)."
+  echo "On older CLIs, adopt with a data source and import blocks: see the README, \"Bring an existing site under Terraform\"."
+else
+  org=$(api POST /rest/servicedeskapi/organization '{"name":"Globex Corporation"}' | json_field id)
+  api PUT "/rest/servicedeskapi/organization/$org/property/attributes" '{"tier":"gold"}' >/dev/null
+  ids=""
+  for who in "Grace Globex:grace@globex.example" "Gus Globex:gus@globex.example"; do
+    id=$(api POST '/rest/servicedeskapi/customer?strictConflictStatusCode=true' \
+      "{\"displayName\":\"${who%%:*}\",\"email\":\"${who#*:}\"}" | json_field accountId)
+    ids="$ids${ids:+,}\"$id\""
+  done
+  api POST "/rest/servicedeskapi/organization/$org/user" "{\"accountIds\":[$ids]}" >/dev/null
+  echo "made outside Terraform: organization $org \"Globex Corporation\" and its two members"
+
+  dir="$work/adopt"
+  cp -r examples/adopt "$dir"
+  step "terraform query -generate-config-out=generated.tf: examples/adopt"
+  "$qtf" -chdir="$dir" query -generate-config-out=generated.tf -var "organization_id=$org" -no-color >"$work/query.log" 2>&1 || {
+    cat "$work/query.log"; echo "demo: terraform query failed" >&2; exit 1; }
+  cat "$work/query.log"
+  step "generated.tf"
+  cat "$dir/generated.tf"
+  step "terraform plan: every result is imported, nothing changes"
+  "$qtf" -chdir="$dir" plan -out=adopt.tfplan -input=false -no-color >"$work/plan.log" 2>&1 || {
+    cat "$work/plan.log"; echo "demo: the plan of the generated configuration failed" >&2; exit 1; }
+  grep -E '^Plan:' "$work/plan.log"
+  grep -qE '^Plan: 3 to import, 0 to add, 0 to change, 0 to destroy' "$work/plan.log" || {
+    cat "$work/plan.log"; echo "demo: the generated configuration does not plan as 3 imports without changes" >&2; exit 1; }
+  "$qtf" -chdir="$dir" apply -input=false -no-color adopt.tfplan >"$work/apply.log" 2>&1 || {
+    cat "$work/apply.log"; echo "demo: the apply of the imports failed" >&2; exit 1; }
+  grep -E '^Apply complete' "$work/apply.log"
+  step "terraform plan again: examples/adopt must show no changes"
+  set +e
+  "$qtf" -chdir="$dir" plan -detailed-exitcode -input=false -no-color >"$work/plan.log" 2>&1
+  rc=$?
+  set -e
+  [ $rc -eq 0 ] || { cat "$work/plan.log"; echo "demo: the plan after the adoption is not empty" >&2; exit 1; }
+  grep -E 'No changes' "$work/plan.log"
+fi
+
 step "Accounts on the local JSM site"
 curl -fsS -u "$JSM_EMAIL:$JSM_API_TOKEN" "$JSM_URL/__site/accounts" |
   go run ./scripts/printaccounts

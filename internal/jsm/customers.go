@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -273,40 +272,24 @@ type EmailMatches struct {
 // search matches prefixes of names and emails and answers active accounts
 // only, so every answer is checked and an inactive account is never found.
 func (c *Client) SearchByEmail(ctx context.Context, email string) (EmailMatches, error) {
-	const pageSize, maxPages = 50, 20
-	path := epSearchUser.Pattern
-	var m EmailMatches
 	// A prefix query on a full email matches few accounts; the bound only
 	// guards against a server that never stops paging.
-	var prev []string
-	for n := 0; n < maxPages; n++ {
-		var page []platformUser
-		err := c.do(ctx, epSearchUser.at().withQuery(
-			url.Values{"query": {email}, "startAt": {fmt.Sprint(n * pageSize)}, "maxResults": {fmt.Sprint(pageSize)}}), &page)
-		if err != nil {
-			return m, err
+	const maxPages = 20
+	var m EmailMatches
+	more, err := c.searchUsers(ctx, email, maxPages, func(p platformUser) bool {
+		switch got := deref(p.EmailAddress); {
+		case got == "": // null, empty or absent: the real API varies
+			m.Hidden = append(m.Hidden, *p.user())
+		case strings.EqualFold(got, email):
+			m.Exact = append(m.Exact, *p.user())
 		}
-		ids := make([]string, len(page))
-		for i, p := range page {
-			switch got := deref(p.EmailAddress); {
-			case got == "": // null, empty or absent: the real API varies
-				m.Hidden = append(m.Hidden, *p.user())
-			case strings.EqualFold(got, email):
-				m.Exact = append(m.Exact, *p.user())
-			}
-			ids[i] = p.AccountID
-		}
-		if len(page) < pageSize {
-			return m, nil
-		}
-		if slices.Equal(ids, prev) {
-			return m, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
-				"the search stopped because it would not advance (a proxy or server that ignores startAt)", path, n*pageSize)
-		}
-		prev = ids
+		return true
+	})
+	if err == nil && more {
+		err = fmt.Errorf("GET %s: more than %d accounts match the email %s; "+
+			"stopped there rather than read on", epSearchUser.Pattern, maxPages*userSearchPageSize, email)
 	}
-	return m, fmt.Errorf("GET %s: more than %d accounts match the email %s; "+
-		"stopped there rather than read on", path, maxPages*pageSize, email)
+	return m, err
 }
 
 // HiddenNamed returns the hidden-email matches named displayName.

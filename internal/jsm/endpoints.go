@@ -149,6 +149,10 @@ var callEndpoints = map[string][]*Endpoint{
 	"ServiceDeskOrganizationIDs":    {epListDeskOrgs},
 	"AddServiceDeskOrganization":    {epAddDeskOrg},
 	"RemoveServiceDeskOrganization": {epRemoveDeskOrg},
+	"EachOrganization":              {epListOrgs},
+	"EachOrganizationMember":        {epListOrgUsers},
+	"EachServiceDeskCustomer":       {epListDeskCustomers},
+	"SearchUsers":                   {epSearchUser},
 }
 
 // EndpointsOf lists the endpoints the named Client methods call, each once,

@@ -68,6 +68,10 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"RemoveServiceDeskCustomers": func(c *Client) { _ = c.RemoveServiceDeskCustomers(ctx, "7", []string{"qm:1"}) },
 		"ServiceDeskOrganizationIDs": func(c *Client) { _, _ = c.ServiceDeskOrganizationIDs(ctx, "7") },
 		"AddServiceDeskOrganization": func(c *Client) { _ = c.AddServiceDeskOrganization(ctx, "7", "8") },
+		"EachOrganization":           func(c *Client) { _ = c.EachOrganization(ctx, func(Organization) bool { return true }) },
+		"EachOrganizationMember":     func(c *Client) { _ = c.EachOrganizationMember(ctx, "7", func(User) bool { return true }) },
+		"EachServiceDeskCustomer":    func(c *Client) { _ = c.EachServiceDeskCustomer(ctx, "7", "q", func(User) bool { return true }) },
+		"SearchUsers":                func(c *Client) { _ = c.SearchUsers(ctx, "fr", func(User) bool { return true }) },
 		"RemoveServiceDeskOrganization": func(c *Client) {
 			_ = c.RemoveServiceDeskOrganization(ctx, "7", "8")
 		},

@@ -34,6 +34,7 @@ var (
 	_ resource.ResourceWithConfigure   = &customerResource{}
 	_ resource.ResourceWithImportState = &customerResource{}
 	_ resource.ResourceWithModifyPlan  = &customerResource{}
+	_ resource.ResourceWithIdentity    = &customerResource{}
 )
 
 // NewCustomerResource returns the jsm_customer resource.
@@ -235,6 +236,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
 	plan.DisplayName = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", user.AccountID)
 }
 
 // existingAccount finds the account that already holds email, to adopt it
@@ -307,6 +309,9 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	id := state.AccountID.ValueString()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
 	user, err := r.client.GetUser(ctx, id)
 	switch {
 	case jsm.IsNotFound(err):
@@ -337,6 +342,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", plan.AccountID.ValueString())
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -397,8 +403,11 @@ const findByEmailAdvice = "Finding an account by email needs the Browse users an
 	"account ID (Atlassian Administration shows it). When several accounts share the email, the portal-only customer " +
 	"(account type customer) is chosen."
 
-// ImportState takes an account ID or an email address.
+// ImportState takes an account ID or an email address, or an identity.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = importID(ctx, req, &resp.Diagnostics, "account_id"); resp.Diagnostics.HasError() {
+		return
+	}
 	id := req.ID
 	if isEmail(req.ID) {
 		if msg := checkEmail(req.ID); msg != "" {
@@ -419,4 +428,9 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	// The defaults, so the plan after an import shows no change.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyForget)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), true)...)
+}
+
+// IdentitySchema: a customer is its account ID.
+func (r *customerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{"account_id": "The customer's account ID."})
 }

@@ -43,6 +43,7 @@ func (k membershipKind) parentSubject(id string) string {
 var (
 	_ resource.ResourceWithConfigure   = &membershipResource{}
 	_ resource.ResourceWithImportState = &membershipResource{}
+	_ resource.ResourceWithIdentity    = &membershipResource{}
 )
 
 // membershipResource manages exactly the account IDs it lists in a parent's
@@ -126,6 +127,7 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.set(ctx, &resp.State, plan.parent, ids, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, plan.parent)
 }
 
 func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -134,6 +136,9 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	importing := state.ids.IsNull()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, state.parent)
 	actual, err := r.kind.list(ctx, r.client, state.parent)
 	if jsm.IsNotFound(err) && !importing {
 		removeGone(ctx, resp, r.kind.parentNoun, fmt.Sprintf("The %s %s was not found", r.kind.parentNoun, state.parent), "")
@@ -173,6 +178,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	if len(errs) == 0 {
 		r.set(ctx, &resp.State, plan.parent, want, &resp.Diagnostics)
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, plan.parent)
 		return
 	}
 	resp.Diagnostics.AddError("Could not update the accounts of the "+r.kind.parentNoun,
@@ -184,6 +190,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 		recorded = intersect(append(have, minus(want, have)...), actual)
 	}
 	r.set(ctx, &resp.State, plan.parent, recorded, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, plan.parent)
 }
 
 func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -197,8 +204,12 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// ImportState takes the parent's ID; the import takes all current accounts.
+// ImportState takes the parent's ID (or an identity); the import takes all
+// current accounts.
 func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = importID(ctx, req, &resp.Diagnostics, r.kind.parentAttr); resp.Diagnostics.HasError() {
+		return
+	}
 	if !jsm.ValidOrganizationID(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import by %s ID, a positive integer such as 12; got %q.", r.kind.parentNoun, req.ID))
@@ -206,4 +217,9 @@ func (r *membershipResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(r.kind.parentAttr), req.ID)...)
+}
+
+// IdentitySchema: the set of accounts of one parent is that parent's ID.
+func (r *membershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{r.kind.parentAttr: "The " + r.kind.parentNoun + " ID."})
 }

@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithConfigure   = &organizationResource{}
 	_ resource.ResourceWithImportState = &organizationResource{}
 	_ resource.ResourceWithModifyPlan  = &organizationResource{}
+	_ resource.ResourceWithIdentity    = &organizationResource{}
 )
 
 // NewOrganizationResource returns the jsm_organization resource.
@@ -201,11 +202,13 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 				plan.Properties = propertiesValue(written, &resp.Diagnostics)
 			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 			return
 		}
 		written[k] = props[k]
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 }
 
 func organizationExistsDetail(name, id string) string {
@@ -226,6 +229,9 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	id := state.ID.ValueString()
 	importing := state.Name.IsNull()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 	org, err := r.client.GetOrganization(ctx, id)
 	if jsm.IsNotFound(err) && !importing {
 		removeGone(ctx, resp, "organization", fmt.Sprintf("The organization %s (%q) was not found", id, state.Name.ValueString()),
@@ -248,17 +254,9 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	} else {
 		keys = sortedPropertyKeys(state.properties(ctx, &resp.Diagnostics))
 	}
-	props := map[string]jsontypes.Normalized{}
-	for _, k := range sendableKeys(id, keys, &resp.Diagnostics) {
-		v, err := r.client.GetOrganizationProperty(ctx, id, k)
-		if jsm.IsNotFound(err) {
-			continue // deleted out of band: the plan sets it again
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Could not read the JSM organization property", fmt.Sprintf("Property %q of organization %s:\n%s", k, id, errorDetail(err)))
-			return
-		}
-		props[k] = jsontypes.NewNormalizedValue(string(v))
+	props, ok := readProperties(ctx, r.client, id, keys, &resp.Diagnostics)
+	if !ok {
+		return
 	}
 	if !(state.Properties.IsNull() && len(props) == 0) {
 		state.Properties = propertiesValue(props, &resp.Diagnostics)
@@ -287,6 +285,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 			fmt.Sprintf("Organization %s: %s property %q failed: %s", id, action, k, err))
 		state.Properties = propertiesValue(result, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 	}
 	deletes, sets := propertyChanges(want, have)
 	for _, k := range deletes {
@@ -304,6 +303,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		result[k] = want[k]
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
 }
 
 func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -317,8 +317,19 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// ImportState takes the organization ID or its exact name.
+// ImportState takes the organization ID or its exact name, or an identity
+// (whose id must be an ID).
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		if req.ID = importID(ctx, req, &resp.Diagnostics, "id"); resp.Diagnostics.HasError() {
+			return
+		}
+		if !jsm.ValidOrganizationID(req.ID) {
+			resp.Diagnostics.AddError("Invalid import identity",
+				fmt.Sprintf("The identity's id must be an organization ID, a positive integer such as \"12\"; got %q.", req.ID))
+			return
+		}
+	}
 	id := req.ID
 	if !jsm.ValidOrganizationID(id) {
 		org, err := r.client.FindOrganizationByName(ctx, req.ID)
@@ -349,4 +360,9 @@ func sendableKeys(id string, keys []string, diags *diag.Diagnostics) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// IdentitySchema: an organization is its ID.
+func (r *organizationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{"id": "The organization ID, an integer such as \"12\"."})
 }

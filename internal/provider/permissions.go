@@ -22,6 +22,8 @@ var clientCalls = map[string][]string{
 	"data.jsm_customers":            {"ServiceDeskCustomers"},
 	"data.jsm_organization":         {"GetOrganization", "FindOrganizationByName"},
 	"data.jsm_service_desk":         {"GetServiceDesk"},
+	"list.jsm_customer":             {"EachServiceDeskCustomer", "EachOrganizationMember", "SearchUsers"},
+	"list.jsm_organization":         {"EachOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty"},
 }
 
 // permissionsMarkdown is the part of a schema description that lists what

@@ -15,7 +15,7 @@ import (
 func TestClientCallsMatchTheCode(t *testing.T) {
 	files := map[string][]string{
 		"jsm_customer":                  {"customer_resource.go"},
-		"jsm_organization":              {"organization_resource.go"},
+		"jsm_organization":              {"organization_resource.go", "organization_property_reads.go"},
 		"jsm_organization_customers":    {"organization_customers_resource.go"},
 		"jsm_service_desk_customers":    {"service_desk_customers_resource.go"},
 		"jsm_service_desk_organization": {"service_desk_organization_resource.go"},
@@ -23,6 +23,8 @@ func TestClientCallsMatchTheCode(t *testing.T) {
 		"data.jsm_customers":            {"customers_data_source.go"},
 		"data.jsm_organization":         {"organization_data_source.go"},
 		"data.jsm_service_desk":         {"service_desk_data_source.go"},
+		"list.jsm_customer":             {"customer_list_resource.go"},
+		"list.jsm_organization":         {"organization_list_resource.go", "organization_property_reads.go"},
 	}
 	call := regexp.MustCompile(`\b(?:client|c)\.([A-Z]\w*)\(`)
 	for name, fs := range files {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,7 +29,10 @@ const (
 	envAccessToken = "JSM_ACCESS_TOKEN"
 )
 
-var _ provider.Provider = &jsmProvider{}
+var (
+	_ provider.Provider                  = &jsmProvider{}
+	_ provider.ProviderWithListResources = &jsmProvider{}
+)
 
 type jsmProvider struct {
 	version string
@@ -185,6 +189,7 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	resp.DataSourceData = client
 	resp.ResourceData = client
+	resp.ListResourceData = client
 }
 
 func (p *jsmProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -203,5 +208,14 @@ func (p *jsmProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewServiceDeskDataSource,
 		NewOrganizationDataSource,
 		NewCustomersDataSource,
+	}
+}
+
+// ListResources are what `terraform query` (Terraform 1.14+) lists; older
+// CLIs never ask for them.
+func (p *jsmProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewCustomerListResource,
+		NewOrganizationListResource,
 	}
 }

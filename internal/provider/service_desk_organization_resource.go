@@ -19,6 +19,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &serviceDeskOrganizationResource{}
 	_ resource.ResourceWithImportState = &serviceDeskOrganizationResource{}
+	_ resource.ResourceWithIdentity    = &serviceDeskOrganizationResource{}
 )
 
 // NewServiceDeskOrganizationResource returns the jsm_service_desk_organization resource.
@@ -88,6 +89,7 @@ func (r *serviceDeskOrganizationResource) Create(ctx context.Context, req resour
 	}
 	plan.ID = types.StringValue(desk + "/" + org)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 }
 
 func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -97,6 +99,9 @@ func (r *serviceDeskOrganizationResource) Read(ctx context.Context, req resource
 		return
 	}
 	desk, org := state.ServiceDeskID.ValueString(), state.OrganizationID.ValueString()
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", desk, "organization_id", org)
 	orgs, err := r.client.ServiceDeskOrganizationIDs(ctx, desk)
 	if err == nil && !slices.Contains(orgs, org) {
 		err = fmt.Errorf("organization %s has no access to service desk %s: %w", org, desk, jsm.ErrNotFound)
@@ -118,6 +123,8 @@ func (r *serviceDeskOrganizationResource) Update(ctx context.Context, req resour
 	var plan serviceDeskOrganizationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "service_desk_id", plan.ServiceDeskID.ValueString(),
+		"organization_id", plan.OrganizationID.ValueString())
 }
 
 func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -134,8 +141,11 @@ func (r *serviceDeskOrganizationResource) Delete(ctx context.Context, req resour
 	}
 }
 
-// ImportState takes <service_desk_id>/<organization_id>.
+// ImportState takes <service_desk_id>/<organization_id>, or an identity.
 func (r *serviceDeskOrganizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = importID(ctx, req, &resp.Diagnostics, "service_desk_id", "organization_id"); resp.Diagnostics.HasError() {
+		return
+	}
 	desk, org, ok := strings.Cut(req.ID, "/")
 	if !ok || !jsm.ValidOrganizationID(desk) || !jsm.ValidOrganizationID(org) {
 		resp.Diagnostics.AddError("Invalid import ID",
@@ -145,4 +155,12 @@ func (r *serviceDeskOrganizationResource) ImportState(ctx context.Context, req r
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("service_desk_id"), desk)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("organization_id"), org)...)
+}
+
+// IdentitySchema: a link is the pair of IDs it joins.
+func (r *serviceDeskOrganizationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{
+		"service_desk_id": "The service desk ID.",
+		"organization_id": "The organization ID.",
+	})
 }

@@ -1,0 +1,88 @@
+package jsm
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+)
+
+// The listings below hand each item to visit as its page arrives, and stop
+// reading pages as soon as visit returns false: a list resource streams its
+// results to Terraform this way, and a query with a limit reads no more
+// pages than it needs.
+
+// EachOrganization visits every organization of the site, in the API's
+// order.
+func (c *Client) EachOrganization(ctx context.Context, visit func(Organization) bool) error {
+	return getPaged(ctx, c, epListOrgs.at(), func(d organizationDTO) bool { return visit(d.org()) })
+}
+
+// EachOrganizationMember visits the members of an organization as the JSM
+// customer API describes them (email empty when hidden); a missing
+// organization is IsNotFound.
+func (c *Client) EachOrganizationMember(ctx context.Context, orgID string, visit func(User) bool) error {
+	return getPaged(ctx, c, epListOrgUsers.at(orgID), func(u userDTO) bool { return visit(*u.user()) })
+}
+
+// EachServiceDeskCustomer visits a desk's customers, only those matching
+// query when it is not empty (JSM matches the start of a word of the name,
+// or of the email). Experimental in JSM.
+func (c *Client) EachServiceDeskCustomer(ctx context.Context, deskID, query string, visit func(User) bool) error {
+	r := epListDeskCustomers.at(deskID).withHeader(experimental)
+	if query != "" {
+		r.query = url.Values{"query": {query}}
+	}
+	return getPaged(ctx, c, r, func(u userDTO) bool { return visit(*u.user()) })
+}
+
+// SearchUsers visits the active accounts whose display name or email starts
+// with query (letter case ignored; a hidden email matches without being
+// shown), of every account type, as Jira's user search answers them. The
+// search never lists inactive accounts.
+func (c *Client) SearchUsers(ctx context.Context, query string, visit func(User) bool) error {
+	maxPages := max(c.maxListItems/userSearchPageSize, 1)
+	more, err := c.searchUsers(ctx, query, maxPages, func(p platformUser) bool { return visit(*p.user()) })
+	if err == nil && more {
+		err = listTooLong(epSearchUser.Pattern, maxPages*userSearchPageSize)
+	}
+	return err
+}
+
+// userSearchPageSize is what user search is asked for per page.
+const userSearchPageSize = 50
+
+// searchUsers reads user search page by page (a plain array: a page shorter
+// than asked is the last) and hands each account to visit until it returns
+// false. more reports that maxPages full pages were read and more may
+// follow. A page that repeats the previous one (a server or proxy that
+// ignores startAt) stops the search with an error.
+func (c *Client) searchUsers(ctx context.Context, query string, maxPages int, visit func(platformUser) bool) (more bool, err error) {
+	var prev []string
+	for n := 0; n < maxPages; n++ {
+		var page []platformUser
+		err := c.do(ctx, epSearchUser.at().withQuery(url.Values{"query": {query},
+			"startAt": {fmt.Sprint(n * userSearchPageSize)}, "maxResults": {fmt.Sprint(userSearchPageSize)}}), &page)
+		if err != nil {
+			return false, err
+		}
+		ids := make([]string, len(page))
+		for i, p := range page {
+			ids[i] = p.AccountID
+		}
+		if len(page) == userSearchPageSize && slices.Equal(ids, prev) {
+			return false, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
+				"the search stopped because it would not advance (a proxy or server that ignores startAt)", epSearchUser.Pattern, n*userSearchPageSize)
+		}
+		for _, p := range page {
+			if !visit(p) {
+				return false, nil
+			}
+		}
+		if len(page) < userSearchPageSize {
+			return false, nil
+		}
+		prev = ids
+	}
+	return true, nil
+}

@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listresourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+var (
+	_ list.ListResourceWithConfigure        = &customerListResource{}
+	_ list.ListResourceWithConfigValidators = &customerListResource{}
+)
+
+// NewCustomerListResource returns the jsm_customer list resource.
+func NewCustomerListResource() list.ListResource { return &customerListResource{} }
+
+type customerListResource struct{ listClient }
+
+type customerListModel struct {
+	ServiceDeskID  types.String `tfsdk:"service_desk_id"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Query          types.String `tfsdk:"query"`
+}
+
+func (r *customerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer"
+}
+
+func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Lists existing customers, for `terraform query` (Terraform 1.14 or newer): the customers " +
+			"of a service desk, the members of an organization, or the active portal-only customers whose name or email " +
+			"starts with `query`. Each result is named `Name <email>` and carries the customer's identity (its account " +
+			"ID); with `include_resource = true` it also carries the `jsm_customer` it would be, so " +
+			"`terraform query -generate-config-out=generated.tf` writes a `resource` and an `import` block per customer " +
+			"that plan without changes. Results stream page by page, and listing stops at the query's `limit`.\n\n" +
+			"A customer whose email is hidden by the person's privacy settings is listed as `Name (email hidden)`, with " +
+			"a warning: its generated `email` is null, and must be filled in before planning.\n\n" +
+			"At least one of `service_desk_id`, `organization_id` and `query` must be set; `service_desk_id` and " +
+			"`organization_id` exclude each other.",
+		Attributes: map[string]listschema.Attribute{
+			"service_desk_id": listschema.StringAttribute{
+				MarkdownDescription: "Lists the customers of this service desk (its ID, e.g. `data.jsm_service_desk.hr.id`). " +
+					"Uses a JSM operation that is still experimental (the provider sends `X-ExperimentalApi: opt-in`).",
+				Optional:   true,
+				Validators: serviceDeskIDValidators(),
+			},
+			"organization_id": listschema.StringAttribute{
+				MarkdownDescription: "Lists the members of this organization (its ID).",
+				Optional:            true,
+				Validators:          organizationIDValidators(),
+			},
+			"query": listschema.StringAttribute{
+				MarkdownDescription: "Lists only the customers whose display name or email starts with this text, ignoring " +
+					"letter case. With `service_desk_id`, JSM matches it (the start of any word of the name, or of the email); " +
+					"with `organization_id`, the provider matches it the same way against the names and shown emails; alone, " +
+					"Jira's user search matches it (the start of the name or of the email, hidden emails included) and only " +
+					"active portal-only customers (account type `customer`) are listed: not agents, admins or apps, and never " +
+					"inactive accounts (user search finds active accounts only).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		},
+	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("list.jsm_customer")
+}
+
+func (r *customerListResource) ListResourceConfigValidators(context.Context) []list.ConfigValidator {
+	desk, org, query := path.MatchRoot("service_desk_id"), path.MatchRoot("organization_id"), path.MatchRoot("query")
+	return []list.ConfigValidator{
+		listresourcevalidator.AtLeastOneOf(desk, org, query),
+		listresourcevalidator.Conflicting(desk, org),
+	}
+}
+
+func (r *customerListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {
+	var cfg customerListModel
+	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+		resp.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	if r.client == nil {
+		resp.Results = notConfigured()
+		return
+	}
+	desk, org, query := cfg.ServiceDeskID.ValueString(), cfg.OrganizationID.ValueString(), cfg.Query.ValueString()
+	result := func(u jsm.User) list.ListResult { return customerListResult(ctx, req, u) }
+	switch {
+	case desk != "":
+		resp.Results = stream(ctx, req, listCustomersFailed, "Service desk "+desk, result, func(visit func(jsm.User) bool) error {
+			return r.client.EachServiceDeskCustomer(ctx, desk, query, visit)
+		})
+	case org != "":
+		resp.Results = stream(ctx, req, listCustomersFailed, "Organization "+org, result, func(visit func(jsm.User) bool) error {
+			return r.client.EachOrganizationMember(ctx, org, func(u jsm.User) bool { return !matchesCustomerQuery(u, query) || visit(u) })
+		})
+	default:
+		resp.Results = stream(ctx, req, listCustomersFailed, fmt.Sprintf("Customers matching %q", query), result, func(visit func(jsm.User) bool) error {
+			return r.client.SearchUsers(ctx, query, func(u jsm.User) bool { return u.AccountType != "customer" || visit(u) })
+		})
+	}
+}
+
+const listCustomersFailed = "Could not list the JSM customers"
+
+// matchesCustomerQuery matches query as JSM matches a desk's customers: the
+// start of the email, of the display name or of any word of it, letter case
+// ignored. A hidden email cannot match here.
+func matchesCustomerQuery(u jsm.User, query string) bool {
+	q := strings.ToLower(query)
+	name := strings.ToLower(u.DisplayName)
+	if q == "" || strings.HasPrefix(strings.ToLower(u.Email), q) || strings.HasPrefix(name, q) {
+		return true
+	}
+	for _, w := range strings.Fields(name) {
+		if strings.HasPrefix(w, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// customerListResult is one listed customer: its name and email, its
+// identity and, when asked, the jsm_customer an import of it stores.
+func customerListResult(ctx context.Context, req list.ListRequest, u jsm.User) list.ListResult {
+	res := req.NewListResult(ctx)
+	res.DisplayName = u.DisplayName + " <" + u.Email + ">"
+	if u.Email == "" {
+		res.DisplayName = u.DisplayName + " (email hidden)"
+	}
+	setIdentity(ctx, res.Identity, &res.Diagnostics, "account_id", u.AccountID)
+	if !req.IncludeResource {
+		return res
+	}
+	var m customerResourceModel
+	res.Diagnostics.Append(m.setFromUser(ctx, &u)...)
+	// The defaults, as an import stores them.
+	m.OnDestroy = types.StringValue(onDestroyForget)
+	m.AdoptExisting = types.BoolValue(true)
+	res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
+	if u.Email == "" {
+		res.Diagnostics.AddWarning("Customer email hidden",
+			fmt.Sprintf("The email of %s (%s) is hidden by the person's privacy settings, so its generated configuration "+
+				"has email = null. Write the customer's email there before planning: the import then adopts the account "+
+				"as it is.", u.AccountID, u.DisplayName))
+	}
+	return res
+}
