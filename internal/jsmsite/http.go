@@ -61,7 +61,17 @@ func (s *Site) route(pattern string, h http.HandlerFunc) {
 // wrap builds the chain per request so that middlewares added by Use after
 // New still apply.
 func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
-	authed := s.requireAuth(h)
+	return s.wrapHandler(name, s.requireAuth(h))
+}
+
+// routePublic registers a route that answers without credentials, through
+// the middlewares all the same.
+func (s *Site) routePublic(pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, pattern)
+	s.mux.Handle(pattern, s.wrapHandler(pattern, h))
+}
+
+func (s *Site) wrapHandler(name string, authed http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(context.WithValue(r.Context(), routeKey, name))
 		s.mwMu.RLock()
@@ -87,6 +97,7 @@ func (s *Site) registerRoutes() {
 	s.route("GET /rest/api/3/myself", s.handleMyself)
 
 	s.registerDirectoryRoutes()
+	s.registerCSMRoutes()
 
 	s.route("GET /__site/accounts", s.handleSiteListAccounts)
 	s.route("POST /__site/accounts", s.handleSiteAddAccount)

@@ -42,6 +42,7 @@ type Config struct {
 	Email, APIToken, AccessToken string // credentials the site accepts; empty AccessToken disables bearer
 	StateFile                    string // if set: load accounts at New, save after every mutation (atomic write: temp file + rename)
 	TimeZone                     string // default time zone of new accounts
+	CloudID                      string // the cloud ID of /_edge/tenant_info and the CSM API (default: derived from Email)
 }
 
 // Account is one account known to the site.
@@ -92,6 +93,9 @@ type Site struct {
 	mwMu        sync.RWMutex
 	middlewares []Middleware
 
+	cloudID string    // see CloudID (csm.go)
+	csm     *csmState // the CSM API's state, guarded by mu (csm.go)
+
 	faults *faultInjector // fault injection and request counters (faults.go)
 	proxy  *proxyFaults   // broken-proxy misbehaviours (proxyfaults.go)
 }
@@ -124,6 +128,11 @@ func New(cfg Config) (*Site, error) {
 		byEmail:  map[string][]string{},
 		dir:      newDirectory(),
 		mux:      http.NewServeMux(),
+		cloudID:  cfg.CloudID,
+		csm:      newCSMState(),
+	}
+	if s.cloudID == "" {
+		s.cloudID = deriveCloudID(cfg.Email)
 	}
 	s.admin = Account{
 		AccountID:   adminAccountID(cfg.Email),
