@@ -126,10 +126,10 @@ const excerptLimit = 200
 
 // errorBody holds both error shapes JSM and the Jira platform use.
 type errorBody struct {
-	ErrorMessage  string            `json:"errorMessage"`
-	ErrorMessages []string          `json:"errorMessages"`
-	Errors        errorMap          `json:"errors"`
-	Message       string            `json:"message"` // gateway (api.atlassian.com) errors
+	ErrorMessage  string   `json:"errorMessage"`
+	ErrorMessages []string `json:"errorMessages"`
+	Errors        errorMap `json:"errors"`
+	Message       string   `json:"message"` // gateway (api.atlassian.com) errors
 }
 
 // errorMap is the platform's {"field": "message"} errors; the CSM API is

@@ -77,7 +77,7 @@ type Product struct {
 // csmState is guarded by Site.mu.
 type csmState struct {
 	answers  CSMAnswers
-	fields   map[string][]*DetailField                // by kind, in position order
+	fields   map[string][]*DetailField                 // by kind, in position order
 	values   map[string]map[string]map[string][]string // kind -> entity ID -> field ID -> values
 	products []*Product
 	nextID   int64
