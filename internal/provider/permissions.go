@@ -22,6 +22,15 @@ var clientCalls = map[string][]string{
 	"data.jsm_customers":            {"ServiceDeskCustomers"},
 	"data.jsm_organization":         {"GetOrganization", "FindOrganizationByName"},
 	"data.jsm_service_desk":         {"GetServiceDesk"},
+
+	// The Customer Service Management API (csm_settings.go).
+	"jsm_customer_detail_field": {"ListCustomerDetailFields", "CreateCustomerDetailField", "EditCustomerDetailField",
+		"DeleteCustomerDetailField"},
+	"jsm_organization_detail_field": {"ListOrganizationDetailFields", "CreateOrganizationDetailField",
+		"EditOrganizationDetailField", "DeleteOrganizationDetailField"},
+	"jsm_customer_details":     {"ListCustomerDetailFields", "CustomerDetails", "SetCustomerDetail"},
+	"jsm_organization_details": {"ListOrganizationDetailFields", "OrganizationDetails", "SetOrganizationDetail"},
+	"jsm_product":              {"CreateProduct", "GetProduct", "RenameProduct", "DeleteProduct"},
 }
 
 // permissionsMarkdown is the part of a schema description that lists what
@@ -36,8 +45,8 @@ func permissionsTable(eps []*jsm.Endpoint) string {
 	b.WriteString("| Call | Jira permission | OAuth scope (classic) | OAuth scopes (granular, all needed) |\n")
 	b.WriteString("| --- | --- | --- | --- |\n")
 	for _, e := range eps {
-		b.WriteString("| `" + e.Name() + "` | " + e.Permission + " | `" + e.Scope + "` | `" +
-			strings.Join(e.Granular, "`, `") + "` |\n")
+		b.WriteString("| `" + e.Name() + "` | " + e.Permission + " | " + codeOrNone(e.Scope) + " | " +
+			codeOrNone(strings.Join(e.Granular, "`, `")) + " |\n")
 	}
 	return b.String()
 }
@@ -61,7 +70,9 @@ func permissionsSection(heading string) string {
 		eps := jsm.EndpointsOf(clientCalls[n]...)
 		b.WriteString(permissionsTable(eps) + "\n")
 		for _, e := range eps {
-			classic[e.Scope] = true
+			if e.Scope != "" {
+				classic[e.Scope] = true
+			}
 			for _, g := range e.Granular {
 				granular[g] = true
 			}
@@ -79,4 +90,13 @@ func codeList(set map[string]bool) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, ", ")
+}
+
+// codeOrNone shows a scope list as code, or "none" (the CSM API has no
+// classic scopes).
+func codeOrNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return "`" + s + "`"
 }

@@ -23,6 +23,11 @@ func TestClientCallsMatchTheCode(t *testing.T) {
 		"data.jsm_customers":            {"customers_data_source.go"},
 		"data.jsm_organization":         {"organization_data_source.go"},
 		"data.jsm_service_desk":         {"service_desk_data_source.go"},
+		"jsm_customer_detail_field":     {"customer_detail_field_resource.go", "detail_field.go"},
+		"jsm_organization_detail_field": {"organization_detail_field_resource.go", "detail_field.go"},
+		"jsm_customer_details":          {"customer_details_resource.go", "details.go"},
+		"jsm_organization_details":      {"organization_details_resource.go", "details.go"},
+		"jsm_product":                   {"product_resource.go"},
 	}
 	call := regexp.MustCompile(`\b(?:client|c)\.([A-Z]\w*)\(`)
 	for name, fs := range files {

@@ -25,6 +25,8 @@ const (
 	envEmail       = "JSM_EMAIL"
 	envAPIToken    = "JSM_API_TOKEN"
 	envAccessToken = "JSM_ACCESS_TOKEN"
+	envCloudID     = "JSM_CLOUD_ID"
+	envCSMURL      = "JSM_CSM_URL"
 )
 
 var _ provider.Provider = &jsmProvider{}
@@ -48,6 +50,9 @@ type providerModel struct {
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	MaxRetryWait         types.String  `tfsdk:"max_retry_wait"`
 	MaxCallDuration      types.String  `tfsdk:"max_call_duration"`
+
+	CloudID types.String `tfsdk:"cloud_id"`
+	CSMURL  types.String `tfsdk:"csm_url"`
 }
 
 func (p *jsmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -91,6 +96,9 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Sensitive: true,
 			},
 		},
+	}
+	for name, attr := range csmAttributes() { // the CSM API (csm_settings.go)
+		resp.Schema.Attributes[name] = attr
 	}
 	for name, attr := range transportAttributes() { // retries and pacing (transport_settings.go)
 		resp.Schema.Attributes[name] = attr
@@ -140,6 +148,8 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		APIToken:    settings.apiToken,
 		AccessToken: settings.accessToken,
 		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
+		CloudID:     settings.cloudID,
+		CSMURL:      settings.csmURL,
 	}
 	transport.apply(&jcfg)
 	// One client, hence one retrying transport and one pacer, for every
@@ -160,6 +170,11 @@ func (p *jsmProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewOrganizationCustomersResource,
 		NewServiceDeskCustomersResource,
 		NewServiceDeskOrganizationResource,
+		NewCustomerDetailFieldResource,
+		NewOrganizationDetailFieldResource,
+		NewCustomerDetailsResource,
+		NewOrganizationDetailsResource,
+		NewProductResource,
 	}
 }
 

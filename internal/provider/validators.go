@@ -81,3 +81,22 @@ func (propertyKeyValidator) ValidateString(_ context.Context, req validator.Stri
 				"or proxy that normalizes paths would send a request for the property `..` to the organization itself).")
 	}
 }
+
+// accountIDValidator checks that a value has the form of an account ID.
+type accountIDValidator struct{}
+
+func (accountIDValidator) Description(context.Context) string {
+	return "must be an Atlassian account ID, e.g. qm:<uuid>:<hex> or 24 hex digits"
+}
+
+func (v accountIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (accountIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := jsm.CheckAccountID(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid account ID",
+			"The account ID "+msg+"; use the id of a jsm_customer or data.jsm_customer, e.g. qm:<uuid>:<hex>.")
+	}
+}
