@@ -232,7 +232,7 @@ func TestAccCustomerDetails(t *testing.T) {
 				Check: values(map[string][]string{"Region": {"EU"}, "Tags": {"a", "b"}})},
 			{
 				// Another order of the same choices: nothing to do.
-				Config: detailsConfig(s, t, email, `{ Region = ["EU"], Tags = ["a", "b"] }`),
+				Config:           detailsConfig(s, t, email, `{ Region = ["EU"], Tags = ["a", "b"] }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{Config: detailsConfig(s, t, email, `{ Region = ["Mars"], Tags = ["a", "b"] }`),

@@ -10,14 +10,18 @@ import (
 
 var customerFieldAPI = fieldAPI{
 	kind: "customer",
-	list: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) { return c.ListCustomerDetailFields(ctx) },
+	list: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
+		return c.ListCustomerDetailFields(ctx)
+	},
 	create: func(ctx context.Context, c *jsm.Client, f jsm.DetailField) (*jsm.DetailField, error) {
 		return c.CreateCustomerDetailField(ctx, f)
 	},
 	edit: func(ctx context.Context, c *jsm.Client, name string, f jsm.DetailField) (*jsm.DetailField, error) {
 		return c.EditCustomerDetailField(ctx, name, f)
 	},
-	del: func(ctx context.Context, c *jsm.Client, name string) error { return c.DeleteCustomerDetailField(ctx, name) },
+	del: func(ctx context.Context, c *jsm.Client, name string) error {
+		return c.DeleteCustomerDetailField(ctx, name)
+	},
 }
 
 // NewCustomerDetailFieldResource returns the jsm_customer_detail_field resource.

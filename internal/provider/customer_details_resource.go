@@ -15,7 +15,9 @@ var customerDetailsAPI = detailsAPI{
 	idDoc:    "The customer's account ID, e.g. `jsm_customer.fred.id`.",
 	idValid:  []validator.String{accountIDValidator{}},
 	noObject: "is not found by the Customer Service Management API (deleted, or not an eligible customer account)",
-	fields:   func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) { return c.ListCustomerDetailFields(ctx) },
+	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
+		return c.ListCustomerDetailFields(ctx)
+	},
 	get: func(ctx context.Context, c *jsm.Client, id string) ([]jsm.DetailValue, error) {
 		return c.CustomerDetails(ctx, id)
 	},

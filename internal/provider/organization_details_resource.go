@@ -14,7 +14,9 @@ var organizationDetailsAPI = detailsAPI{
 	idDoc:    "The organization's ID, e.g. `jsm_organization.acme.id`.",
 	idValid:  organizationIDValidators(),
 	noObject: "is not found by the Customer Service Management API (deleted)",
-	fields:   func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) { return c.ListOrganizationDetailFields(ctx) },
+	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
+		return c.ListOrganizationDetailFields(ctx)
+	},
 	get: func(ctx context.Context, c *jsm.Client, id string) ([]jsm.DetailValue, error) {
 		return c.OrganizationDetails(ctx, id)
 	},

@@ -89,7 +89,9 @@ func (accountIDValidator) Description(context.Context) string {
 	return "must be an Atlassian account ID, e.g. qm:<uuid>:<hex> or 24 hex digits"
 }
 
-func (v accountIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v accountIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (accountIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
