@@ -28,9 +28,13 @@ var clientCalls = map[string][]string{
 		"DeleteCustomerDetailField"},
 	"jsm_organization_detail_field": {"ListOrganizationDetailFields", "CreateOrganizationDetailField",
 		"EditOrganizationDetailField", "DeleteOrganizationDetailField"},
-	"jsm_customer_details":     {"ListCustomerDetailFields", "CustomerDetails", "SetCustomerDetail"},
-	"jsm_organization_details": {"ListOrganizationDetailFields", "OrganizationDetails", "SetOrganizationDetail"},
-	"jsm_product":              {"CreateProduct", "GetProduct", "RenameProduct", "DeleteProduct"},
+	"jsm_customer_details":                {"ListCustomerDetailFields", "CustomerDetails", "SetCustomerDetail"},
+	"jsm_organization_details":            {"ListOrganizationDetailFields", "OrganizationDetails", "SetOrganizationDetail"},
+	"jsm_product":                         {"CreateProduct", "GetProduct", "RenameProduct", "DeleteProduct"},
+	"data.jsm_customer_detail_fields":     {"ListCustomerDetailFields"},
+	"data.jsm_organization_detail_fields": {"ListOrganizationDetailFields"},
+	"data.jsm_customer_details":           {"CustomerDetails"},
+	"data.jsm_organization_details":       {"OrganizationDetails"},
 }
 
 // permissionsMarkdown is the part of a schema description that lists what

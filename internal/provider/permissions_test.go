@@ -14,20 +14,24 @@ import (
 // source calls, so that its permission docs are complete and true.
 func TestClientCallsMatchTheCode(t *testing.T) {
 	files := map[string][]string{
-		"jsm_customer":                  {"customer_resource.go"},
-		"jsm_organization":              {"organization_resource.go"},
-		"jsm_organization_customers":    {"organization_customers_resource.go"},
-		"jsm_service_desk_customers":    {"service_desk_customers_resource.go"},
-		"jsm_service_desk_organization": {"service_desk_organization_resource.go"},
-		"data.jsm_customer":             {"customer_data_source.go"},
-		"data.jsm_customers":            {"customers_data_source.go"},
-		"data.jsm_organization":         {"organization_data_source.go"},
-		"data.jsm_service_desk":         {"service_desk_data_source.go"},
-		"jsm_customer_detail_field":     {"customer_detail_field_resource.go", "detail_field.go"},
-		"jsm_organization_detail_field": {"organization_detail_field_resource.go", "detail_field.go"},
-		"jsm_customer_details":          {"customer_details_resource.go", "details.go"},
-		"jsm_organization_details":      {"organization_details_resource.go", "details.go"},
-		"jsm_product":                   {"product_resource.go"},
+		"jsm_customer":                        {"customer_resource.go"},
+		"jsm_organization":                    {"organization_resource.go"},
+		"jsm_organization_customers":          {"organization_customers_resource.go"},
+		"jsm_service_desk_customers":          {"service_desk_customers_resource.go"},
+		"jsm_service_desk_organization":       {"service_desk_organization_resource.go"},
+		"data.jsm_customer":                   {"customer_data_source.go"},
+		"data.jsm_customers":                  {"customers_data_source.go"},
+		"data.jsm_organization":               {"organization_data_source.go"},
+		"data.jsm_service_desk":               {"service_desk_data_source.go"},
+		"jsm_customer_detail_field":           {"customer_detail_field_resource.go", "detail_field.go"},
+		"jsm_organization_detail_field":       {"organization_detail_field_resource.go", "detail_field.go"},
+		"jsm_customer_details":                {"customer_details_resource.go", "details.go"},
+		"jsm_organization_details":            {"organization_details_resource.go", "details.go"},
+		"jsm_product":                         {"product_resource.go"},
+		"data.jsm_customer_detail_fields":     {"customer_detail_fields_data_source.go"},
+		"data.jsm_organization_detail_fields": {"organization_detail_fields_data_source.go"},
+		"data.jsm_customer_details":           {"customer_details_data_source.go"},
+		"data.jsm_organization_details":       {"organization_details_data_source.go"},
 	}
 	call := regexp.MustCompile(`\b(?:client|c)\.([A-Z]\w*)\(`)
 	for name, fs := range files {

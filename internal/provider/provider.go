@@ -184,5 +184,9 @@ func (p *jsmProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewServiceDeskDataSource,
 		NewOrganizationDataSource,
 		NewCustomersDataSource,
+		NewCustomerDetailFieldsDataSource,
+		NewOrganizationDetailFieldsDataSource,
+		NewCustomerDetailsDataSource,
+		NewOrganizationDetailsDataSource,
 	}
 }
