@@ -66,6 +66,7 @@ type detailKind struct {
 }
 
 var (
+	entitlementDetails  = detailKind{epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField, epGetEntitlement, epSetEntDetail}
 	customerDetails     = detailKind{epListCustFields, epCreateCustField, epEditCustField, epDeleteCustField, epGetCustDetails, epSetCustDetail}
 	organizationDetails = detailKind{epListOrgFields, epCreateOrgField, epEditOrgField, epDeleteOrgField, epGetOrgDetails, epSetOrgDetail}
 )

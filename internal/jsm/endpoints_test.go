@@ -89,6 +89,17 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"GetProduct":                    func(c *Client) { _, _ = c.GetProduct(ctx, "p1") },
 		"RenameProduct":                 func(c *Client) { _, _ = c.RenameProduct(ctx, "p1", "Q") },
 		"DeleteProduct":                 func(c *Client) { _ = c.DeleteProduct(ctx, "p1") },
+		"ListEntitlementDetailFields":   func(c *Client) { _, _ = c.ListEntitlementDetailFields(ctx) },
+		"CreateEntitlementDetailField":  func(c *Client) { _, _ = c.CreateEntitlementDetailField(ctx, DetailField{Name: "R", Type: "TEXT"}) },
+		"EditEntitlementDetailField":    func(c *Client) { _, _ = c.EditEntitlementDetailField(ctx, "R", DetailField{Name: "S"}) },
+		"DeleteEntitlementDetailField":  func(c *Client) { _ = c.DeleteEntitlementDetailField(ctx, "R") },
+		"CreateEntitlement": func(c *Client) {
+			_, _ = c.CreateEntitlement(ctx, EntitlementOfCustomer, "qm:1", "p1")
+			_, _ = c.CreateEntitlement(ctx, EntitlementOfOrganization, "7", "p1")
+		},
+		"GetEntitlement":       func(c *Client) { _, _ = c.GetEntitlement(ctx, "e1") },
+		"DeleteEntitlement":    func(c *Client) { _ = c.DeleteEntitlement(ctx, "e1") },
+		"SetEntitlementDetail": func(c *Client) { _ = c.SetEntitlementDetail(ctx, "e1", "R", []string{"x"}) },
 	}
 	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
 	ct := reflect.TypeOf(&Client{})

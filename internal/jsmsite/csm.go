@@ -48,6 +48,7 @@ func (s *Site) SetCSMAnswers(a CSMAnswers) {
 const (
 	KindCustomer     = "customer"
 	KindOrganization = "organization"
+	KindEntitlement  = "entitlement"
 )
 
 // csmFieldTypes are the type names the site accepts (the notes' confirmed
@@ -74,19 +75,31 @@ type Product struct {
 	Name string `json:"name"`
 }
 
+// Entitlement links a customer or an organization to a product. Only the
+// paths of its calls are documented: the bodies and answers the site uses
+// ({"productId"} in, {"id", "product", "entityType", "entityId", "details"}
+// out) are the provider's assumptions (internal/jsm/csm_entitlements.go).
+type Entitlement struct {
+	ID         string `json:"id"`
+	ProductID  string `json:"productId"`
+	EntityType string `json:"entityType"` // CUSTOMER or ORGANIZATION
+	EntityID   string `json:"entityId"`
+}
+
 // csmState is guarded by Site.mu.
 type csmState struct {
 	answers  CSMAnswers
 	fields   map[string][]*DetailField                 // by kind, in position order
 	values   map[string]map[string]map[string][]string // kind -> entity ID -> field ID -> values
 	products []*Product
+	ents     []*Entitlement
 	nextID   int64
 }
 
 func newCSMState() *csmState {
 	return &csmState{
 		fields: map[string][]*DetailField{},
-		values: map[string]map[string]map[string][]string{KindCustomer: {}, KindOrganization: {}},
+		values: map[string]map[string]map[string][]string{KindCustomer: {}, KindOrganization: {}, KindEntitlement: {}},
 	}
 }
 
@@ -138,7 +151,7 @@ func (s *Site) Products() []Product {
 
 func (s *Site) registerCSMRoutes() {
 	s.routePublic("GET /_edge/tenant_info", s.handleTenantInfo)
-	for _, kind := range []string{KindCustomer, KindOrganization} {
+	for _, kind := range []string{KindCustomer, KindOrganization, KindEntitlement} {
 		p := CSMPrefix + "/" + kind
 		idName := kind + "Id"
 		s.route("GET "+p+"/details", s.csmHandler(s.handleListFields(kind)))
@@ -151,6 +164,9 @@ func (s *Site) registerCSMRoutes() {
 			"PUT "+p+"/details/{fieldName}", s.csmHandler(s.handleEditField(kind)), func(r *http.Request) { r.SetPathValue("fieldName", r.PathValue("b")) },
 			"PUT "+p+"/{"+idName+"}/details", s.csmHandler(s.handleSetDetail(kind, idName)), func(r *http.Request) { r.SetPathValue(idName, r.PathValue("a")) })
 	}
+	s.route("POST "+CSMPrefix+"/customer/{customerId}/entitlement", s.csmHandler(s.handleCreateEntitlement(KindCustomer, "customerId")))
+	s.route("POST "+CSMPrefix+"/organization/{organizationId}/entitlement", s.csmHandler(s.handleCreateEntitlement(KindOrganization, "organizationId")))
+	s.route("DELETE "+CSMPrefix+"/entitlement/{entitlementId}", s.csmHandler(s.handleDeleteEntitlement))
 	s.route("GET "+CSMPrefix+"/product", s.csmHandler(s.handleListProducts))
 	s.route("POST "+CSMPrefix+"/product", s.csmHandler(s.handleCreateProduct))
 	s.route("GET "+CSMPrefix+"/product/{productId}", s.csmHandler(s.handleProduct))
@@ -365,6 +381,9 @@ func (s *Site) handleDeleteField(kind string) http.HandlerFunc {
 // false: customers are the site's accounts but the admin (an eligible
 // account, CSM-API-NOTES.md section 3.1).
 func (s *Site) entityLocked(kind, id string) (string, bool) {
+	if kind == KindEntitlement {
+		return "", s.entitlementLocked(id) >= 0
+	}
 	if kind == KindOrganization {
 		o, ok := s.orgLocked(id)
 		if !ok {
@@ -398,8 +417,14 @@ func (s *Site) handleGetEntityDetails(kind, idName string) http.HandlerFunc {
 			}
 		}
 		out := map[string]any{"id": id, "name": name, "details": details}
-		if kind == KindCustomer {
+		switch kind {
+		case KindCustomer:
 			out["organizations"] = s.customerOrganizationsLocked(id)
+		case KindEntitlement:
+			e := s.csm.ents[s.entitlementLocked(id)]
+			delete(out, "name")
+			out["entityType"], out["entityId"] = e.EntityType, e.EntityID
+			out["product"] = s.csm.products[slices.IndexFunc(s.csm.products, func(p *Product) bool { return p.ID == e.ProductID })]
 		}
 		writeJSON(w, http.StatusOK, out)
 	}
@@ -560,9 +585,64 @@ func (s *Site) handleProduct(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Name = body.Name
 	case http.MethodDelete:
+		// Deleting a product deletes its entitlements (CSM-API-NOTES.md section 9).
 		s.csm.products = slices.Delete(s.csm.products, i, i+1)
+		s.csm.ents = slices.DeleteFunc(s.csm.ents, func(e *Entitlement) bool { return e.ProductID == id })
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
+}
+
+// Entitlements lists the entitlements, oldest first.
+func (s *Site) Entitlements() []Entitlement {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Entitlement, len(s.csm.ents))
+	for i, e := range s.csm.ents {
+		out[i] = *e
+	}
+	return out
+}
+
+func (s *Site) entitlementLocked(id string) int {
+	return slices.IndexFunc(s.csm.ents, func(e *Entitlement) bool { return e.ID == id })
+}
+
+func (s *Site) handleCreateEntitlement(kind, idName string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			ProductID string `json:"productId"`
+		}
+		if !decodeJSONBody(w, r, &body) {
+			return
+		}
+		id := r.PathValue(idName)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if _, ok := s.entityLocked(kind, id); !ok {
+			writeCSMError(w, http.StatusNotFound, fmt.Sprintf("No %s with ID %q.", kind, id))
+			return
+		}
+		if !slices.ContainsFunc(s.csm.products, func(p *Product) bool { return p.ID == body.ProductID }) {
+			writeCSMError(w, http.StatusBadRequest, fmt.Sprintf("No product with ID %q.", body.ProductID))
+			return
+		}
+		e := &Entitlement{ID: uuid.NewString(), ProductID: body.ProductID, EntityType: strings.ToUpper(kind), EntityID: id}
+		s.csm.ents = append(s.csm.ents, e)
+		writeJSON(w, http.StatusOK, e)
+	}
+}
+
+func (s *Site) handleDeleteEntitlement(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.entitlementLocked(r.PathValue("entitlementId"))
+	if i < 0 {
+		writeCSMError(w, http.StatusNotFound, fmt.Sprintf("No entitlement with ID %q.", r.PathValue("entitlementId")))
+		return
+	}
+	delete(s.csm.values[KindEntitlement], s.csm.ents[i].ID)
+	s.csm.ents = slices.Delete(s.csm.ents, i, i+1)
+	w.WriteHeader(http.StatusNoContent)
 }

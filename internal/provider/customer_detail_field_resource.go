@@ -9,7 +9,9 @@ import (
 )
 
 var customerFieldAPI = fieldAPI{
-	kind: "customer",
+	feature:   "Customer and organization profiles",
+	valuesVia: "`jsm_customer_details`",
+	kind:      "customer",
 	list: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
 		return c.ListCustomerDetailFields(ctx)
 	},

@@ -24,11 +24,13 @@ import (
 // organization); the kind files bind them, so that each resource's file
 // names exactly the calls it makes (permissions.go).
 type fieldAPI struct {
-	kind   string // "customer" or "organization"
-	list   func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
-	create func(context.Context, *jsm.Client, jsm.DetailField) (*jsm.DetailField, error)
-	edit   func(context.Context, *jsm.Client, string, jsm.DetailField) (*jsm.DetailField, error)
-	del    func(context.Context, *jsm.Client, string) error
+	kind      string // "customer", "organization" or "entitlement"
+	feature   string // the JSM feature, as project settings name it
+	valuesVia string // the resource that sets values
+	list      func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
+	create    func(context.Context, *jsm.Client, jsm.DetailField) (*jsm.DetailField, error)
+	edit      func(context.Context, *jsm.Client, string, jsm.DetailField) (*jsm.DetailField, error)
+	del       func(context.Context, *jsm.Client, string) error
 }
 
 var (
@@ -62,14 +64,14 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 	k := r.api.kind
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("A %[1]s detail field: a site-wide field that every %[1]s can hold a value in "+
-			"(JSM's \"Customer and organization profiles\" feature, on JSM Premium and Enterprise; a project admin turns it on "+
-			"in Project settings → Features). Set values with `jsm_%[1]s_details`.\n\n"+
+			"(JSM's \"%[4]s\" feature, on JSM Premium and Enterprise; a project admin turns it on "+
+			"in Project settings → Features). Set values with %[5]s.\n\n"+
 			"~> **Destroying this resource deletes the field and every value stored in it, for every %[1]s, irreversibly.** "+
 			"So does a change of `type`, which replaces the field. Consider `lifecycle { prevent_destroy = true }`.\n\n"+
 			"A site holds at most %[2]d %[1]s detail fields, each SELECT or MULTISELECT field at most %[3]d options. "+
 			"Fields are named uniquely, ignoring letter case. The field lives on the Customer Service Management API "+
 			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.",
-			k, jsm.MaxDetailFields, jsm.MaxDetailOptions),
+			k, jsm.MaxDetailFields, jsm.MaxDetailOptions, r.api.feature, r.api.valuesVia),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The field's name (the API addresses fields by name).",

@@ -271,13 +271,22 @@ func (r *detailsResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the details of %s %s", r.api.kind, id), err.Error())
 		return
 	}
-	if state.Details == nil { // import: manage every field that holds a value
-		state.Details = map[string][]string{}
+	state.Details = mergeDetails(state.Details, vals)
+	resp.Diagnostics.Append(r.store(ctx, resp.State.SetAttribute, state)...)
+}
+
+// mergeDetails is what the site holds in the managed fields (all fields
+// holding a value when managed is nil, after an import); a field without a
+// value reads as empty.
+func mergeDetails(managed map[string][]string, vals []jsm.DetailValue) map[string][]string {
+	out := map[string][]string{}
+	if managed == nil {
+		managed = map[string][]string{}
 		for _, v := range vals {
-			state.Details[v.Name] = nil
+			managed[v.Name] = nil
 		}
 	}
-	for name, old := range state.Details {
+	for name, old := range managed {
 		got := []string{}
 		for _, v := range vals {
 			if strings.EqualFold(v.Name, name) {
@@ -287,9 +296,9 @@ func (r *detailsResource) Read(ctx context.Context, req resource.ReadRequest, re
 		if sameValues(old, got) {
 			got = old
 		}
-		state.Details[name] = got
+		out[name] = got
 	}
-	resp.Diagnostics.Append(r.store(ctx, resp.State.SetAttribute, state)...)
+	return out
 }
 
 // objectGone tells a 404 for the object from a 404 for the whole API (a

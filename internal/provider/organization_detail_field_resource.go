@@ -9,7 +9,9 @@ import (
 )
 
 var organizationFieldAPI = fieldAPI{
-	kind: "organization",
+	feature:   "Customer and organization profiles",
+	valuesVia: "`jsm_organization_details`",
+	kind:      "organization",
 	list: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
 		return c.ListOrganizationDetailFields(ctx)
 	},

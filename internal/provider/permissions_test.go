@@ -28,6 +28,8 @@ func TestClientCallsMatchTheCode(t *testing.T) {
 		"jsm_customer_details":                {"customer_details_resource.go", "details.go"},
 		"jsm_organization_details":            {"organization_details_resource.go", "details.go"},
 		"jsm_product":                         {"product_resource.go"},
+		"jsm_entitlement_detail_field":        {"entitlement_detail_field_resource.go", "detail_field.go"},
+		"jsm_entitlement":                     {"entitlement_resource.go"},
 		"data.jsm_customer_detail_fields":     {"customer_detail_fields_data_source.go"},
 		"data.jsm_organization_detail_fields": {"organization_detail_fields_data_source.go"},
 		"data.jsm_customer_details":           {"customer_details_data_source.go"},

@@ -175,6 +175,8 @@ func (p *jsmProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewCustomerDetailsResource,
 		NewOrganizationDetailsResource,
 		NewProductResource,
+		NewEntitlementDetailFieldResource,
+		NewEntitlementResource,
 	}
 }
 
