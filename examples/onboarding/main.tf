@@ -91,6 +91,18 @@ resource "jsm_organization_details" "company" {
   details         = { (jsm_organization_detail_field.tier.name) = [local.tiers[each.key]] }
 }
 
+# Every company is entitled to the managed support product (JSM's "Products
+# and entitlements"), which every member of its organization then has.
+resource "jsm_product" "support" {
+  name = "Managed IT support"
+}
+
+resource "jsm_entitlement" "company" {
+  for_each        = local.companies
+  product_id      = jsm_product.support.id
+  organization_id = jsm_organization.company[each.key].id
+}
+
 output "organizations" {
   description = "Organization ID by company."
   value       = { for name, o in jsm_organization.company : name => o.id }
