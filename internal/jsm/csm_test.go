@@ -103,3 +103,12 @@ func TestCSM_failedDiscoveryNamesCloudID(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// The CSM API's error body carries errors as a list of codes: its message
+// still reaches the user.
+func TestCSM_errorBodyWithAListOfCodes(t *testing.T) {
+	e := decodeError("PUT", "/x", 400, []byte(`{"errorMessage":"Invalid detail field \"R\".","errors":["BAD_REQUEST"],"statusCode":400}`), nil)
+	if len(e.Messages) != 1 || e.Messages[0] != `Invalid detail field "R".` || e.Excerpt != "" {
+		t.Errorf("decoded %+v", e)
+	}
+}
