@@ -482,7 +482,7 @@ func (s *Site) handleSetDetail(kind, idName string) http.HandlerFunc {
 			return
 		}
 		i, f := s.fieldByNameLocked(kind, fieldName)
-		msg := ""
+		var msg string
 		switch {
 		case f == nil:
 			msg = fmt.Sprintf("Invalid detail field %q.", fieldName)
