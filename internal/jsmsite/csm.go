@@ -311,6 +311,7 @@ func (s *Site) handleCreateField(kind string) http.HandlerFunc {
 		s.csm.nextID++
 		f := &DetailField{ID: strconv.FormatInt(s.csm.nextID, 10), Name: body.Name, Type: body.Type.Name, Options: body.Type.Options}
 		s.csm.fields[kind] = append(s.csm.fields[kind], f)
+		s.saveOrLog()
 		writeJSON(w, http.StatusOK, detailFieldDTO{Name: f.Name, Type: detailTypeDTO{Name: f.Type, Options: f.Options}})
 	}
 }
@@ -355,6 +356,7 @@ func (s *Site) handleEditField(kind string) http.HandlerFunc {
 		if body.Options != nil {
 			f.Options = *body.Options
 		}
+		s.saveOrLog()
 		writeJSON(w, http.StatusOK, fieldDTO(f, i))
 	}
 }
@@ -373,6 +375,7 @@ func (s *Site) handleDeleteField(kind string) http.HandlerFunc {
 		for _, vals := range s.csm.values[kind] {
 			delete(vals, f.ID)
 		}
+		s.saveOrLog()
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -503,6 +506,7 @@ func (s *Site) handleSetDetail(kind, idName string) http.HandlerFunc {
 			s.csm.values[kind][id] = vals
 		}
 		vals[f.ID] = slices.Clone(*body.Values)
+		s.saveOrLog()
 		d := fieldDTO(f, i)
 		d.ID, d.Values = f.ID, nonNil(*body.Values)
 		writeJSON(w, http.StatusOK, d)
@@ -559,6 +563,7 @@ func (s *Site) handleCreateProduct(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	p := &Product{ID: uuid.NewString(), Name: body.Name}
 	s.csm.products = append(s.csm.products, p)
+	s.saveOrLog()
 	writeJSON(w, http.StatusOK, p)
 }
 
@@ -584,10 +589,12 @@ func (s *Site) handleProduct(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Name = body.Name
+		s.saveOrLog()
 	case http.MethodDelete:
 		// Deleting a product deletes its entitlements (CSM-API-NOTES.md section 9).
 		s.csm.products = slices.Delete(s.csm.products, i, i+1)
 		s.csm.ents = slices.DeleteFunc(s.csm.ents, func(e *Entitlement) bool { return e.ProductID == id })
+		s.saveOrLog()
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -630,6 +637,7 @@ func (s *Site) handleCreateEntitlement(kind, idName string) http.HandlerFunc {
 		}
 		e := &Entitlement{ID: uuid.NewString(), ProductID: body.ProductID, EntityType: strings.ToUpper(kind), EntityID: id}
 		s.csm.ents = append(s.csm.ents, e)
+		s.saveOrLog()
 		writeJSON(w, http.StatusOK, e)
 	}
 }
@@ -644,5 +652,58 @@ func (s *Site) handleDeleteEntitlement(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.csm.values[KindEntitlement], s.csm.ents[i].ID)
 	s.csm.ents = slices.Delete(s.csm.ents, i, i+1)
+	s.saveOrLog()
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// csmSnapshot is the CSM API's part of the state file.
+type csmSnapshot struct {
+	Fields       map[string][]DetailField                  `json:"fields,omitempty"`
+	Values       map[string]map[string]map[string][]string `json:"values,omitempty"`
+	Products     []Product                                 `json:"products,omitempty"`
+	Entitlements []Entitlement                             `json:"entitlements,omitempty"`
+	LastID       int64                                     `json:"lastId,omitempty"`
+}
+
+func (s *Site) csmSnapshotLocked() *csmSnapshot {
+	c := s.csm
+	if c.nextID == 0 && len(c.products) == 0 {
+		return nil
+	}
+	out := &csmSnapshot{Fields: map[string][]DetailField{}, Values: c.values, LastID: c.nextID}
+	for k, fs := range c.fields {
+		for _, f := range fs {
+			out.Fields[k] = append(out.Fields[k], *f)
+		}
+	}
+	for _, p := range c.products {
+		out.Products = append(out.Products, *p)
+	}
+	for _, e := range c.ents {
+		out.Entitlements = append(out.Entitlements, *e)
+	}
+	return out
+}
+
+func (s *Site) loadCSMLocked(snap *csmSnapshot) {
+	if snap == nil {
+		return
+	}
+	c := newCSMState()
+	c.nextID = snap.LastID
+	for k, fs := range snap.Fields {
+		for _, f := range fs {
+			c.fields[k] = append(c.fields[k], &f)
+		}
+	}
+	for k, v := range snap.Values {
+		c.values[k] = v
+	}
+	for _, p := range snap.Products {
+		c.products = append(c.products, &p)
+	}
+	for _, e := range snap.Entitlements {
+		c.ents = append(c.ents, &e)
+	}
+	s.csm = c
 }

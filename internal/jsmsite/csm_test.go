@@ -3,6 +3,7 @@ package jsmsite
 import (
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -151,5 +152,30 @@ func TestCSMProductsPage(t *testing.T) {
 	f.do("GET", f.csm("/product?limit=2&cursor="+next), nil, &page)
 	if len(page.Results) != 1 || page.Results[0].Name != "P2" || page.NextPageCursor != "" {
 		t.Fatalf("last page %+v", page)
+	}
+}
+
+// Fields, values, products and entitlements survive a restart with a state
+// file, like the rest of the site.
+func TestCSMStatePersists(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "site.json")
+	f := newFixture(t, Config{StateFile: state})
+	org := f.createOrg("Acme")
+	f.do("POST", f.csm("/organization/details"), map[string]any{"name": "Tier", "type": map[string]any{"name": "TEXT"}}, nil)
+	f.do("PUT", f.csm("/organization/"+org.ID+"/details?fieldName=Tier"), map[string]any{"values": []string{"Gold"}}, nil)
+	var p Product
+	f.do("POST", f.csm("/product"), map[string]string{"name": "W"}, &p)
+	if st, raw := f.do("POST", f.csm("/organization/"+org.ID+"/entitlement"), map[string]string{"productId": p.ID}, nil); st != 200 {
+		t.Fatalf("entitle: %d %s", st, raw)
+	}
+	again, err := New(Config{Email: testEmail, APIToken: testToken, StateFile: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := again.DetailValues(KindOrganization, org.ID); fmt.Sprint(v) != "map[Tier:[Gold]]" {
+		t.Errorf("values after restart: %v", v)
+	}
+	if len(again.Products()) != 1 || len(again.Entitlements()) != 1 || len(again.DetailFields(KindOrganization)) != 1 {
+		t.Errorf("after restart: %v %v %v", again.Products(), again.Entitlements(), again.DetailFields(KindOrganization))
 	}
 }

@@ -114,6 +114,8 @@ type stateFile struct {
 	Organizations      []Organization `json:"organizations,omitempty"`
 	LastOrganizationID int64          `json:"lastOrganizationId,omitempty"`
 	ServiceDesks       []ServiceDesk  `json:"serviceDesks,omitempty"`
+	// The CSM API's fields, values, products and entitlements (csm.go).
+	CSM *csmSnapshot `json:"csm,omitempty"`
 }
 
 // New builds a site. With cfg.StateFile set, accounts are loaded from it when
@@ -462,6 +464,7 @@ func (s *Site) load() error {
 			s.byEmail[a.Email] = append(s.byEmail[a.Email], a.AccountID)
 		}
 	}
+	s.loadCSMLocked(st.CSM)
 	return s.loadDirectoryLocked(st)
 }
 
@@ -484,6 +487,7 @@ func (s *Site) saveLocked() error {
 	}
 	st := stateFile{Version: 1, Accounts: s.sortedLocked()}
 	s.fillDirectoryLocked(&st)
+	st.CSM = s.csmSnapshotLocked()
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("jsmsite: encoding state: %w", err)
