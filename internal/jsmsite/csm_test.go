@@ -179,3 +179,21 @@ func TestCSMStatePersists(t *testing.T) {
 		t.Errorf("after restart: %v %v %v", again.Products(), again.Entitlements(), again.DetailFields(KindOrganization))
 	}
 }
+
+// Faults and counters apply to the CSM routes like to the others.
+func TestCSMFaultsApply(t *testing.T) {
+	f := newFixture(t, Config{})
+	if err := f.site.SetFaults(Faults{FailNext: 1, FailNextStatus: 503}); err != nil {
+		t.Fatal(err)
+	}
+	route := "GET " + CSMPrefix + "/product"
+	if st, _ := f.do("GET", f.csm("/product"), nil, nil); st != 503 {
+		t.Errorf("first answer %d, want the injected 503", st)
+	}
+	if st, _ := f.do("GET", f.csm("/product"), nil, nil); st != 200 {
+		t.Errorf("second answer %d", st)
+	}
+	if f.site.RequestCount(route, 503) != 1 || f.site.RequestCount(route, 200) != 1 {
+		t.Errorf("counters %v", f.site.Requests()[route])
+	}
+}
