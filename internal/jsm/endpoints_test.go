@@ -27,11 +27,11 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.seen = append(rec.seen, r.Method+" "+r.URL.EscapedPath())
 	rec.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write([]byte(`{"id":"7","accountId":"qm:1","projectKey":"SD","isLastPage":true,"values":[]}`))
+	_, _ = w.Write([]byte(`{"id":"7","accountId":"qm:1","projectKey":"SD","isLastPage":true,"values":[],"cloudId":"c1"}`))
 }
 
 func patternRegexp(e *Endpoint) *regexp.Regexp {
-	parts := placeholder.Split(e.Pattern, -1)
+	parts := placeholder.Split(e.Base+e.Pattern, -1)
 	for i := range parts {
 		parts[i] = regexp.QuoteMeta(parts[i])
 	}
@@ -75,6 +75,35 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"RemoveServiceDeskOrganization": func(c *Client) {
 			_ = c.RemoveServiceDeskOrganization(ctx, "7", "8")
 		},
+		"TenantCloudID":                 func(c *Client) { _, _ = c.TenantCloudID(ctx) },
+		"ListCustomerDetailFields":      func(c *Client) { _, _ = c.ListCustomerDetailFields(ctx) },
+		"CreateCustomerDetailField":     func(c *Client) { _, _ = c.CreateCustomerDetailField(ctx, DetailField{Name: "R", Type: "TEXT"}) },
+		"EditCustomerDetailField":       func(c *Client) { _, _ = c.EditCustomerDetailField(ctx, "R", DetailField{Name: "S"}) },
+		"DeleteCustomerDetailField":     func(c *Client) { _ = c.DeleteCustomerDetailField(ctx, "R") },
+		"CustomerDetails":               func(c *Client) { _, _ = c.CustomerDetails(ctx, "qm:1") },
+		"SetCustomerDetail":             func(c *Client) { _ = c.SetCustomerDetail(ctx, "qm:1", "R", []string{"x"}) },
+		"ListOrganizationDetailFields":  func(c *Client) { _, _ = c.ListOrganizationDetailFields(ctx) },
+		"CreateOrganizationDetailField": func(c *Client) { _, _ = c.CreateOrganizationDetailField(ctx, DetailField{Name: "R", Type: "TEXT"}) },
+		"EditOrganizationDetailField":   func(c *Client) { _, _ = c.EditOrganizationDetailField(ctx, "R", DetailField{Name: "S"}) },
+		"DeleteOrganizationDetailField": func(c *Client) { _ = c.DeleteOrganizationDetailField(ctx, "R") },
+		"OrganizationDetails":           func(c *Client) { _, _ = c.OrganizationDetails(ctx, "7") },
+		"SetOrganizationDetail":         func(c *Client) { _ = c.SetOrganizationDetail(ctx, "7", "R", []string{"x"}) },
+		"ListProducts":                  func(c *Client) { _, _ = c.ListProducts(ctx) },
+		"CreateProduct":                 func(c *Client) { _, _ = c.CreateProduct(ctx, "P") },
+		"GetProduct":                    func(c *Client) { _, _ = c.GetProduct(ctx, "p1") },
+		"RenameProduct":                 func(c *Client) { _, _ = c.RenameProduct(ctx, "p1", "Q") },
+		"DeleteProduct":                 func(c *Client) { _ = c.DeleteProduct(ctx, "p1") },
+		"ListEntitlementDetailFields":   func(c *Client) { _, _ = c.ListEntitlementDetailFields(ctx) },
+		"CreateEntitlementDetailField":  func(c *Client) { _, _ = c.CreateEntitlementDetailField(ctx, DetailField{Name: "R", Type: "TEXT"}) },
+		"EditEntitlementDetailField":    func(c *Client) { _, _ = c.EditEntitlementDetailField(ctx, "R", DetailField{Name: "S"}) },
+		"DeleteEntitlementDetailField":  func(c *Client) { _ = c.DeleteEntitlementDetailField(ctx, "R") },
+		"CreateEntitlement": func(c *Client) {
+			_, _ = c.CreateEntitlement(ctx, EntitlementOfCustomer, "qm:1", "p1")
+			_, _ = c.CreateEntitlement(ctx, EntitlementOfOrganization, "7", "p1")
+		},
+		"GetEntitlement":       func(c *Client) { _, _ = c.GetEntitlement(ctx, "e1") },
+		"DeleteEntitlement":    func(c *Client) { _ = c.DeleteEntitlement(ctx, "e1") },
+		"SetEntitlementDetail": func(c *Client) { _ = c.SetEntitlementDetail(ctx, "e1", "R", []string{"x"}) },
 	}
 	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
 	ct := reflect.TypeOf(&Client{})
@@ -86,7 +115,8 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 	}
 
 	rec := &recorder{}
-	c, _ := newRetryClient(t, rtServe(t, rec).URL, Config{NoRetries: true})
+	srv := rtServe(t, rec).URL
+	c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + csmPrefix})
 	for name, call := range calls {
 		if !IsClientCall(name) {
 			t.Errorf("Client.%s is missing from callEndpoints", name)
@@ -107,7 +137,9 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 	for _, seen := range rec.seen {
 		var match *Endpoint
 		for _, e := range Endpoints {
-			if patternRegexp(e).MatchString(seen) {
+			// A literal segment wins over a variable one, as in routers.
+			if patternRegexp(e).MatchString(seen) && (match == nil ||
+				strings.Count(e.Pattern, "{") < strings.Count(match.Pattern, "{")) {
 				match = e
 			}
 		}
@@ -121,7 +153,7 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		if !hit[e] {
 			t.Errorf("endpoint %s is in the table but no call uses it", e.Name())
 		}
-		if e.Permission == "" || e.Scope == "" || len(e.Granular) == 0 {
+		if e.Permission == "" || (e.Scope == "" && !e.CSM() && e != epTenantInfo) || (len(e.Granular) == 0 && e != epTenantInfo) {
 			t.Errorf("endpoint %s lacks its permission or scopes", e.Name())
 		}
 	}

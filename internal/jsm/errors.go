@@ -134,10 +134,23 @@ const excerptLimit = 200
 
 // errorBody holds both error shapes JSM and the Jira platform use.
 type errorBody struct {
-	ErrorMessage  string            `json:"errorMessage"`
-	ErrorMessages []string          `json:"errorMessages"`
-	Errors        map[string]string `json:"errors"`
-	Message       string            `json:"message"` // gateway (api.atlassian.com) errors
+	ErrorMessage  string   `json:"errorMessage"`
+	ErrorMessages []string `json:"errorMessages"`
+	Errors        errorMap `json:"errors"`
+	Message       string   `json:"message"` // gateway (api.atlassian.com) errors
+}
+
+// errorMap is the platform's {"field": "message"} errors; the CSM API is
+// seen to send a list of codes there instead (["BAD_REQUEST"]), which says
+// nothing errorMessage does not and must not spoil the decoding.
+type errorMap map[string]string
+
+func (m *errorMap) UnmarshalJSON(b []byte) error {
+	var obj map[string]string
+	if json.Unmarshal(b, &obj) == nil {
+		*m = obj
+	}
+	return nil
 }
 
 // decodeError builds an *Error from any response body; it never fails.

@@ -101,7 +101,7 @@ func TestSearchUsers_refusesAPageThatDoesNotAdvance(t *testing.T) {
 func TestSearchUsers_boundedByTheItemCap(t *testing.T) {
 	srv := httptest.NewServer(&userSearch{n: 1000})
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", MaxRetries: -1, MaxListItems: 100})
+	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "t", NoRetries: true, MaxListItems: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,17 @@ func (s *Site) route(pattern string, h http.HandlerFunc) {
 // wrap builds the chain per request so that middlewares added by Use after
 // New still apply.
 func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
-	authed := s.requireAuth(h)
+	return s.wrapHandler(name, s.requireAuth(h))
+}
+
+// routePublic registers a route that answers without credentials, through
+// the middlewares all the same.
+func (s *Site) routePublic(pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, pattern)
+	s.mux.Handle(pattern, s.wrapHandler(pattern, h))
+}
+
+func (s *Site) wrapHandler(name string, authed http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mwMu.RLock()
 		mws := s.middlewares

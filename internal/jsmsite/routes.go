@@ -44,6 +44,9 @@ func (s *Site) registerRoutes() {
 	s.route("POST /rest/servicedeskapi/servicedesk/{serviceDeskId}/organization", s.handleDeskOrganization(true))
 	s.route("DELETE /rest/servicedeskapi/servicedesk/{serviceDeskId}/organization", s.handleDeskOrganization(false))
 
+	// The Customer Service Management API and /_edge/tenant_info (csm.go).
+	s.registerCSMRoutes()
+
 	// Out-of-band operations (outofband.go): what an admin does in the
 	// Atlassian UI, for the demo, the standalone binary and the tests.
 	s.route("GET /__site/organizations", s.handleSiteListOrganizations)

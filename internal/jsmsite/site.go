@@ -42,6 +42,7 @@ type Config struct {
 	Email, APIToken, AccessToken string // credentials the site accepts; empty AccessToken disables bearer
 	StateFile                    string // if set: load accounts at New, save after every mutation (atomic write: temp file + rename)
 	TimeZone                     string // default time zone of new accounts
+	CloudID                      string // the cloud ID of /_edge/tenant_info and the CSM API (default: derived from Email)
 }
 
 // Account is one account known to the site.
@@ -92,6 +93,9 @@ type Site struct {
 	mwMu        sync.RWMutex
 	middlewares []Middleware
 
+	cloudID string    // see CloudID (csm.go)
+	csm     *csmState // the CSM API's state, guarded by mu (csm.go)
+
 	faults *faultInjector // fault injection and request counters (faults.go)
 	proxy  *proxyFaults   // broken-proxy misbehaviours (proxyfaults.go)
 }
@@ -110,6 +114,8 @@ type stateFile struct {
 	Organizations      []Organization `json:"organizations,omitempty"`
 	LastOrganizationID int64          `json:"lastOrganizationId,omitempty"`
 	ServiceDesks       []ServiceDesk  `json:"serviceDesks,omitempty"`
+	// The CSM API's fields, values, products and entitlements (csm.go).
+	CSM *csmSnapshot `json:"csm,omitempty"`
 }
 
 // New builds a site. With cfg.StateFile set, accounts are loaded from it when
@@ -124,6 +130,11 @@ func New(cfg Config) (*Site, error) {
 		byEmail:  map[string][]string{},
 		dir:      newDirectory(),
 		mux:      http.NewServeMux(),
+		cloudID:  cfg.CloudID,
+		csm:      newCSMState(),
+	}
+	if s.cloudID == "" {
+		s.cloudID = deriveCloudID(cfg.Email)
 	}
 	s.admin = Account{
 		AccountID:   adminAccountID(cfg.Email),
@@ -453,6 +464,7 @@ func (s *Site) load() error {
 			s.byEmail[a.Email] = append(s.byEmail[a.Email], a.AccountID)
 		}
 	}
+	s.loadCSMLocked(st.CSM)
 	return s.loadDirectoryLocked(st)
 }
 
@@ -475,6 +487,7 @@ func (s *Site) saveLocked() error {
 	}
 	st := stateFile{Version: 1, Accounts: s.sortedLocked()}
 	s.fillDirectoryLocked(&st)
+	st.CSM = s.csmSnapshotLocked()
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("jsmsite: encoding state: %w", err)

@@ -18,6 +18,8 @@ func errorDetail(err error) string {
 	switch {
 	case errors.As(err, &unreliable):
 		detail += ": if it was deleted, remove it from the state with terraform state rm"
+	case errors.Is(err, jsm.ErrNoCloudID):
+		detail += ". Set the provider's cloud_id (or " + envCloudID + ") to the site's cloud ID."
 	case errors.Is(err, jsm.ErrDeskOpen):
 		detail += " To stop managing these customers instead, `terraform state rm` the resource."
 	}

@@ -20,7 +20,8 @@ func TestErrorDetail(t *testing.T) {
 			"remove it from the state with terraform state rm"},
 		"desk open": {fmt.Errorf("removing: %w", &jsm.Error{StatusCode: 400, Kind: jsm.ErrDeskOpen}),
 			"`terraform state rm` the resource"},
-		"other": {errors.New("GET /x: HTTP 500"), ""},
+		"no cloud ID": {fmt.Errorf("%w: HTTP 404", jsm.ErrNoCloudID), "Set the provider's cloud_id (or JSM_CLOUD_ID)"},
+		"other":       {errors.New("GET /x: HTTP 500"), ""},
 	} {
 		got := errorDetail(tc.err)
 		if !strings.HasPrefix(got, tc.err.Error()) || (tc.want == "") != (got == tc.err.Error()) ||

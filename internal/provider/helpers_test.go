@@ -50,6 +50,9 @@ type testSite struct {
 	site   *jsmsite.Site
 	url    string
 	client *jsm.Client
+	// csm: the test uses the CSM API (csm_test.go); other tests must send
+	// it nothing.
+	csm bool
 }
 
 func newTestSite(t *testing.T) *testSite {
@@ -77,7 +80,9 @@ func newTestSite(t *testing.T) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testSite{site: site, url: srv.URL, client: c}
+	ts := &testSite{site: site, url: srv.URL, client: c}
+	t.Cleanup(func() { ts.checkNoCSM(t) })
+	return ts
 }
 
 // local returns the local site, skipping the test against a real one.

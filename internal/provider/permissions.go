@@ -24,6 +24,23 @@ var clientCalls = map[string][]string{
 	"data.jsm_service_desk":         {"GetServiceDesk"},
 	"list.jsm_customer":             {"EachServiceDeskCustomer", "EachOrganizationMember", "SearchUsers"},
 	"list.jsm_organization":         {"EachOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty"},
+
+	// The Customer Service Management API (csm_settings.go).
+	"jsm_customer_detail_field": {"ListCustomerDetailFields", "CreateCustomerDetailField", "EditCustomerDetailField",
+		"DeleteCustomerDetailField"},
+	"jsm_organization_detail_field": {"ListOrganizationDetailFields", "CreateOrganizationDetailField",
+		"EditOrganizationDetailField", "DeleteOrganizationDetailField"},
+	"jsm_customer_details":     {"ListCustomerDetailFields", "CustomerDetails", "SetCustomerDetail"},
+	"jsm_organization_details": {"ListOrganizationDetailFields", "OrganizationDetails", "SetOrganizationDetail"},
+	"jsm_product":              {"CreateProduct", "GetProduct", "RenameProduct", "DeleteProduct"},
+	"jsm_entitlement_detail_field": {"ListEntitlementDetailFields", "CreateEntitlementDetailField",
+		"EditEntitlementDetailField", "DeleteEntitlementDetailField"},
+	"jsm_entitlement": {"CreateEntitlement", "GetEntitlement", "DeleteEntitlement", "ListEntitlementDetailFields",
+		"SetEntitlementDetail"},
+	"data.jsm_customer_detail_fields":     {"ListCustomerDetailFields"},
+	"data.jsm_organization_detail_fields": {"ListOrganizationDetailFields"},
+	"data.jsm_customer_details":           {"CustomerDetails"},
+	"data.jsm_organization_details":       {"OrganizationDetails"},
 }
 
 // permissionsMarkdown is the part of a schema description that lists what
@@ -38,8 +55,8 @@ func permissionsTable(eps []*jsm.Endpoint) string {
 	b.WriteString("| Call | Jira permission | OAuth scope (classic) | OAuth scopes (granular, all needed) |\n")
 	b.WriteString("| --- | --- | --- | --- |\n")
 	for _, e := range eps {
-		b.WriteString("| `" + e.Name() + "` | " + e.Permission + " | `" + e.Scope + "` | `" +
-			strings.Join(e.Granular, "`, `") + "` |\n")
+		b.WriteString("| `" + e.Name() + "` | " + e.Permission + " | " + codeOrNone(e.Scope) + " | " +
+			codeOrNone(strings.Join(e.Granular, "`, `")) + " |\n")
 	}
 	return b.String()
 }
@@ -63,7 +80,9 @@ func permissionsSection(heading string) string {
 		eps := jsm.EndpointsOf(clientCalls[n]...)
 		b.WriteString(permissionsTable(eps) + "\n")
 		for _, e := range eps {
-			classic[e.Scope] = true
+			if e.Scope != "" {
+				classic[e.Scope] = true
+			}
 			for _, g := range e.Granular {
 				granular[g] = true
 			}
@@ -81,4 +100,13 @@ func codeList(set map[string]bool) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, ", ")
+}
+
+// codeOrNone shows a scope list as code, or "none" (the CSM API has no
+// classic scopes).
+func codeOrNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return "`" + s + "`"
 }

@@ -27,6 +27,8 @@ const (
 	envEmail       = "JSM_EMAIL"
 	envAPIToken    = "JSM_API_TOKEN"
 	envAccessToken = "JSM_ACCESS_TOKEN"
+	envCloudID     = "JSM_CLOUD_ID"
+	envCSMURL      = "JSM_CSM_URL"
 )
 
 var (
@@ -74,6 +76,9 @@ type providerModel struct {
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	MaxRetryWait         types.String  `tfsdk:"max_retry_wait"`
 	MaxCallDuration      types.String  `tfsdk:"max_call_duration"`
+
+	CloudID types.String `tfsdk:"cloud_id"`
+	CSMURL  types.String `tfsdk:"csm_url"`
 }
 
 // unknownAttributes names the connection attributes whose value is not
@@ -134,6 +139,9 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 		},
 	}
+	for name, attr := range csmAttributes() { // the CSM API (csm_settings.go)
+		resp.Schema.Attributes[name] = attr
+	}
 	for name, attr := range transportAttributes() { // retries and pacing (transport_settings.go)
 		resp.Schema.Attributes[name] = attr
 	}
@@ -177,6 +185,8 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		APIToken:    settings.apiToken,
 		AccessToken: settings.accessToken,
 		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
+		CloudID:     settings.cloudID,
+		CSMURL:      settings.csmURL,
 	}
 	transport.apply(&jcfg)
 	jcfg.RetryWaitMin, jcfg.RetryWaitMax = p.opts.retryWaitMin, p.opts.retryWaitMax
@@ -199,6 +209,13 @@ func (p *jsmProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewOrganizationCustomersResource,
 		NewServiceDeskCustomersResource,
 		NewServiceDeskOrganizationResource,
+		NewCustomerDetailFieldResource,
+		NewOrganizationDetailFieldResource,
+		NewCustomerDetailsResource,
+		NewOrganizationDetailsResource,
+		NewProductResource,
+		NewEntitlementDetailFieldResource,
+		NewEntitlementResource,
 	}
 }
 
@@ -208,6 +225,10 @@ func (p *jsmProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewServiceDeskDataSource,
 		NewOrganizationDataSource,
 		NewCustomersDataSource,
+		NewCustomerDetailFieldsDataSource,
+		NewOrganizationDetailFieldsDataSource,
+		NewCustomerDetailsDataSource,
+		NewOrganizationDetailsDataSource,
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 // merged: a value in HCL wins over its environment variable.
 type settings struct {
 	url, email, apiToken, accessToken string
+	cloudID, csmURL                   string // the CSM API (csm_settings.go)
 	// fromEnv records which attributes came from the environment, so errors
 	// name the variable the user actually set.
 	fromEnv map[string]bool
@@ -33,6 +34,8 @@ func resolveSettings(cfg providerModel, getenv func(string) string) settings {
 	s.email = pick("email", cfg.Email, envEmail)
 	s.apiToken = pick("api_token", cfg.APIToken, envAPIToken)
 	s.accessToken = pick("access_token", cfg.AccessToken, envAccessToken)
+	s.cloudID = pick("cloud_id", cfg.CloudID, envCloudID)
+	s.csmURL = pick("csm_url", cfg.CSMURL, envCSMURL)
 	return s
 }
 
@@ -55,6 +58,8 @@ func (s settings) validate() diag.Diagnostics {
 		diags.AddAttributeError(path.Root("url"), "Invalid JSM site URL",
 			"The URL from "+s.source("url", envURL)+" is invalid: "+err.Error())
 	}
+
+	diags.Append(s.validateCSM()...)
 
 	basic := s.email != "" || s.apiToken != ""
 	switch {

@@ -2,7 +2,7 @@
 // loopback address, for `make mock` and the demo scripts.
 //
 // Once it listens it prints the URL and credentials on stdout and, with
-// -env-file, writes JSM_URL, JSM_EMAIL and JSM_API_TOKEN lines to that file
+// -env-file, writes JSM_URL, JSM_EMAIL, JSM_API_TOKEN and JSM_CSM_URL lines to that file
 // (atomically), so a script can wait for the file and source it. The file is
 // removed again on a clean exit.
 package main
@@ -76,6 +76,10 @@ func run() error {
 	flag.StringVar(&faults.WrongIdentity, "wrong-identity", "", "answer organization and service desk reads with {} (`mode` empty) or with another object (other)")
 	flag.Func("route-rate-limit", "limit one route to `ROUTE=RPS` requests per second, e.g. 'GET /rest/api/3/user/search=2' (repeatable)",
 		func(v string) error { return jsmsite.ParseRouteRateLimit(&faults, v) })
+	var csm jsmsite.CSMAnswers
+	flag.BoolVar(&csm.FeatureOff, "csm-feature-off", false, "answer every Customer Service Management API call 404, as a site without the details feature")
+	flag.BoolVar(&csm.RefuseBasicAuth, "csm-refuse-basic-auth", false, "refuse basic auth on the CSM API (401), as the gateway may for a classic API token")
+	flag.BoolVar(&csm.RefuseClear, "csm-refuse-clear", false, "refuse an empty values list on the CSM API's value writes (400)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
@@ -86,11 +90,12 @@ func run() error {
 	}
 	site, err := jsmsite.New(jsmsite.Config{
 		Email: *email, APIToken: *apiToken, AccessToken: *accessToken,
-		StateFile: *stateFile, TimeZone: *timeZone,
+		StateFile: *stateFile, TimeZone: *timeZone, CloudID: *gatewayCloudID,
 	})
 	if err != nil {
 		return err
 	}
+	site.SetCSMAnswers(csm)
 	if err := site.SetFaults(faults); err != nil {
 		return err
 	}
@@ -130,7 +135,10 @@ func run() error {
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Printf("jsmsite listening on %s\n", url)
-	fmt.Printf("JSM_URL=%s\nJSM_EMAIL=%s\nJSM_API_TOKEN=%s\n", url, *email, *apiToken)
+	// The CSM API is served on the same host; {cloudId} is filled by the
+	// provider from /_edge/tenant_info, as on a real site.
+	csmURL := url + jsmsite.CSMPrefix
+	fmt.Printf("JSM_URL=%s\nJSM_EMAIL=%s\nJSM_API_TOKEN=%s\nJSM_CSM_URL=%s\n", url, *email, *apiToken, csmURL)
 	if *accessToken != "" {
 		fmt.Printf("JSM_ACCESS_TOKEN=%s\n", *accessToken)
 	}
@@ -138,7 +146,7 @@ func run() error {
 		fmt.Printf("state file: %s\n", *stateFile)
 	}
 	if *envFile != "" {
-		content := fmt.Sprintf("JSM_URL=%s\nJSM_EMAIL=%s\nJSM_API_TOKEN=%s\n", url, *email, *apiToken)
+		content := fmt.Sprintf("JSM_URL=%s\nJSM_EMAIL=%s\nJSM_API_TOKEN=%s\nJSM_CSM_URL='%s'\n", url, *email, *apiToken, csmURL)
 		if err := writeAtomic(*envFile, content); err != nil {
 			ln.Close()
 			return err

@@ -1,0 +1,2 @@
+# Import an entitlement detail field by its name:
+terraform import jsm_entitlement_detail_field.level 'Support level'

@@ -1,0 +1,3 @@
+resource "jsm_product" "widget" {
+  name = "Acme Widget"
+}

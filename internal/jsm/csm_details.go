@@ -1,0 +1,285 @@
+package jsm
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Detail field types the notes confirm (SELECT, MULTISELECT, TEXT, DATE,
+// EMAIL: High; NUMBER, URL: Medium). Only the first two take options.
+var DetailFieldTypes = []string{"TEXT", "SELECT", "MULTISELECT", "DATE", "EMAIL", "NUMBER", "URL"}
+
+// Limits of the detail fields (CSM-API-NOTES.md section 4.1 and 5, High).
+const (
+	MaxDetailFields  = 50
+	MaxDetailOptions = 50
+)
+
+// TakesOptions reports whether fields of type t have a list of options.
+func TakesOptions(t string) bool { return t == "SELECT" || t == "MULTISELECT" }
+
+// DetailField is a customer or organization detail field definition.
+type DetailField struct {
+	Name     string
+	Type     string
+	Options  []string
+	Position int64
+}
+
+// DetailValue is one field's values on a customer or an organization;
+// values are strings whatever the field's type.
+type DetailValue struct {
+	Name    string
+	Type    string
+	Options []string
+	Values  []string
+}
+
+type detailTypeDTO struct {
+	Name    string   `json:"name"`
+	Options []string `json:"options,omitempty"`
+}
+
+type detailFieldDTO struct {
+	ID            string        `json:"id,omitempty"`
+	Name          string        `json:"name"`
+	Type          detailTypeDTO `json:"type"`
+	Values        []string      `json:"values,omitempty"`
+	Configuration *struct {
+		Position int64 `json:"position"`
+	} `json:"configuration,omitempty"`
+}
+
+func (d detailFieldDTO) field() DetailField {
+	f := DetailField{Name: d.Name, Type: d.Type.Name, Options: d.Type.Options}
+	if d.Configuration != nil {
+		f.Position = d.Configuration.Position
+	}
+	return f
+}
+
+// detailKind holds the endpoints of one family of detail fields.
+type detailKind struct {
+	list, create, edit, del, get, set *Endpoint
+}
+
+var (
+	entitlementDetails  = detailKind{epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField, epGetEntitlement, epSetEntDetail}
+	customerDetails     = detailKind{epListCustFields, epCreateCustField, epEditCustField, epDeleteCustField, epGetCustDetails, epSetCustDetail}
+	organizationDetails = detailKind{epListOrgFields, epCreateOrgField, epEditOrgField, epDeleteOrgField, epGetOrgDetails, epSetOrgDetail}
+)
+
+// ListCustomerDetailFields lists the site's customer detail fields.
+func (c *Client) ListCustomerDetailFields(ctx context.Context) ([]DetailField, error) {
+	return c.listFields(ctx, customerDetails)
+}
+
+// CreateCustomerDetailField creates a customer detail field.
+func (c *Client) CreateCustomerDetailField(ctx context.Context, f DetailField) (*DetailField, error) {
+	return c.createField(ctx, customerDetails, f)
+}
+
+// EditCustomerDetailField renames the field called name and/or replaces its
+// options.
+func (c *Client) EditCustomerDetailField(ctx context.Context, name string, f DetailField) (*DetailField, error) {
+	return c.editField(ctx, customerDetails, name, f)
+}
+
+// DeleteCustomerDetailField deletes a field and every value stored in it.
+func (c *Client) DeleteCustomerDetailField(ctx context.Context, name string) error {
+	return c.do(ctx, customerDetails.del.at(name), nil)
+}
+
+// CustomerDetails reads a customer's detail values (GET /customer/{id}).
+func (c *Client) CustomerDetails(ctx context.Context, customerID string) ([]DetailValue, error) {
+	return c.details(ctx, customerDetails, customerID)
+}
+
+// SetCustomerDetail sets one field's values on a customer; no values
+// clears it (an assumption: the notes do not establish how to clear).
+func (c *Client) SetCustomerDetail(ctx context.Context, customerID, field string, values []string) error {
+	return c.setDetail(ctx, customerDetails, customerID, field, values)
+}
+
+// ListOrganizationDetailFields lists the site's organization detail fields.
+func (c *Client) ListOrganizationDetailFields(ctx context.Context) ([]DetailField, error) {
+	return c.listFields(ctx, organizationDetails)
+}
+
+// CreateOrganizationDetailField creates an organization detail field.
+func (c *Client) CreateOrganizationDetailField(ctx context.Context, f DetailField) (*DetailField, error) {
+	return c.createField(ctx, organizationDetails, f)
+}
+
+// EditOrganizationDetailField renames the field called name and/or
+// replaces its options.
+func (c *Client) EditOrganizationDetailField(ctx context.Context, name string, f DetailField) (*DetailField, error) {
+	return c.editField(ctx, organizationDetails, name, f)
+}
+
+// DeleteOrganizationDetailField deletes a field and every value stored in it.
+func (c *Client) DeleteOrganizationDetailField(ctx context.Context, name string) error {
+	return c.do(ctx, organizationDetails.del.at(name), nil)
+}
+
+// OrganizationDetails reads an organization's detail values.
+func (c *Client) OrganizationDetails(ctx context.Context, organizationID string) ([]DetailValue, error) {
+	return c.details(ctx, organizationDetails, organizationID)
+}
+
+// SetOrganizationDetail sets one field's values on an organization.
+func (c *Client) SetOrganizationDetail(ctx context.Context, organizationID, field string, values []string) error {
+	return c.setDetail(ctx, organizationDetails, organizationID, field, values)
+}
+
+func (c *Client) listFields(ctx context.Context, k detailKind) ([]DetailField, error) {
+	var out struct {
+		Results []detailFieldDTO `json:"results"`
+	}
+	if err := c.do(ctx, k.list.at(), &out); err != nil {
+		return nil, err
+	}
+	fields := make([]DetailField, len(out.Results))
+	for i, d := range out.Results {
+		fields[i] = d.field()
+	}
+	return fields, nil
+}
+
+func (c *Client) createField(ctx context.Context, k detailKind, f DetailField) (*DetailField, error) {
+	var out detailFieldDTO
+	body := detailFieldDTO{Name: f.Name, Type: detailTypeDTO{Name: f.Type, Options: f.Options}}
+	if err := c.do(ctx, k.create.at().withBody(body), &out); err != nil {
+		return nil, err
+	}
+	got := out.field()
+	return &got, nil
+}
+
+// editFieldBody is the body of PUT .../details/{fieldName}. The notes give
+// one required string and one optional string array but not their names
+// (section 5, Low): "name" and "options" are assumed, here only.
+func editFieldBody(f DetailField) any {
+	body := map[string]any{"name": f.Name}
+	if TakesOptions(f.Type) {
+		body["options"] = nonNil(f.Options)
+	}
+	return body
+}
+
+func (c *Client) editField(ctx context.Context, k detailKind, name string, f DetailField) (*DetailField, error) {
+	var out detailFieldDTO
+	if err := c.do(ctx, k.edit.at(name).withBody(editFieldBody(f)), &out); err != nil {
+		return nil, err
+	}
+	got := out.field()
+	return &got, nil
+}
+
+func (c *Client) details(ctx context.Context, k detailKind, id string) ([]DetailValue, error) {
+	var out struct {
+		ID      string           `json:"id"`
+		Details []detailFieldDTO `json:"details"`
+	}
+	if err := c.do(ctx, k.get.at(id), &out); err != nil {
+		return nil, err
+	}
+	if out.ID != "" && out.ID != id {
+		return nil, fmt.Errorf("%s answered %q for %q: the answer is not about the object asked for", k.get.Name(), out.ID, id)
+	}
+	vals := make([]DetailValue, len(out.Details))
+	for i, d := range out.Details {
+		vals[i] = DetailValue{Name: d.Name, Type: d.Type.Name, Options: d.Type.Options, Values: nonNil(d.Values)}
+	}
+	return vals, nil
+}
+
+func (c *Client) setDetail(ctx context.Context, k detailKind, id, field string, values []string) error {
+	if strings.TrimSpace(field) == "" {
+		return fmt.Errorf("%s: the field name is empty", k.set.Name())
+	}
+	body := map[string]any{"values": nonNil(values)}
+	return c.do(ctx, k.set.at(id).withQuery(url.Values{"fieldName": {field}}).withBody(body), nil)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Product is a CSM product (CSM-API-NOTES.md section 9, High).
+type Product struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// ListProducts lists every product, following nextPageCursor.
+func (c *Client) ListProducts(ctx context.Context) ([]Product, error) {
+	var all []Product
+	cursor := ""
+	seen := map[string]bool{}
+	for {
+		q := url.Values{"limit": {"100"}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		var page struct {
+			Results        []Product `json:"results"`
+			NextPageCursor string    `json:"nextPageCursor"`
+		}
+		if err := c.do(ctx, epListProducts.at().withQuery(q), &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Results...)
+		if len(all) > c.maxListItems {
+			return nil, fmt.Errorf("%s: more than %d products; stopping", epListProducts.Name(), c.maxListItems)
+		}
+		if page.NextPageCursor == "" {
+			return all, nil
+		}
+		if seen[page.NextPageCursor] {
+			return nil, fmt.Errorf("%s: the cursor %q came back twice; the listing does not advance", epListProducts.Name(), page.NextPageCursor)
+		}
+		seen[page.NextPageCursor] = true
+		cursor = page.NextPageCursor
+	}
+}
+
+// CreateProduct creates a product.
+func (c *Client) CreateProduct(ctx context.Context, name string) (*Product, error) {
+	var p Product
+	if err := c.do(ctx, epCreateProduct.at().withBody(map[string]string{"name": name}), &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// GetProduct reads a product.
+func (c *Client) GetProduct(ctx context.Context, id string) (*Product, error) {
+	var p Product
+	if err := c.do(ctx, epGetProduct.at(id), &p); err != nil {
+		return nil, err
+	}
+	if p.ID != id {
+		return nil, fmt.Errorf("%s answered product %q for %q: the answer is not about the product asked for", epGetProduct.Name(), p.ID, id)
+	}
+	return &p, nil
+}
+
+// RenameProduct renames a product.
+func (c *Client) RenameProduct(ctx context.Context, id, name string) (*Product, error) {
+	var p Product
+	if err := c.do(ctx, epRenameProduct.at(id).withBody(map[string]string{"name": name}), &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// DeleteProduct deletes a product and, on the site, all its entitlements.
+func (c *Client) DeleteProduct(ctx context.Context, id string) error {
+	return c.do(ctx, epDeleteProduct.at(id), nil)
+}

@@ -1,0 +1,116 @@
+package jsm
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// csmRecorder answers tenant_info with a cloud ID and every CSM call with
+// status, recording the paths.
+type csmRecorder struct {
+	recorder
+	status int
+}
+
+func (rec *csmRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec.mu.Lock()
+	rec.seen = append(rec.seen, r.Method+" "+r.URL.EscapedPath()+" "+r.Header.Get("X-ExperimentalApi"))
+	rec.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if r.URL.Path == "/_edge/tenant_info" {
+		_, _ = w.Write([]byte(`{"cloudId":"c0ffee00-0000-4000-8000-000000000001"}`))
+		return
+	}
+	if rec.status != 0 {
+		w.WriteHeader(rec.status)
+		_, _ = w.Write([]byte(`{"errorMessage":"nope"}`))
+		return
+	}
+	_, _ = w.Write([]byte(`{"results":[]}`))
+}
+
+func (rec *csmRecorder) paths() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]string(nil), rec.seen...)
+}
+
+// The cloud ID is read once from tenant_info, on the first CSM call only.
+func TestCSM_discoversTheCloudIDOnce(t *testing.T) {
+	rec := &csmRecorder{}
+	srv := rtServe(t, rec).URL
+	c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + csmPrefix})
+	if len(rec.paths()) != 0 || c.CloudID() != "" {
+		t.Fatalf("New made requests or knew the cloud ID: %v", rec.paths())
+	}
+	for range 2 {
+		if _, err := c.ListCustomerDetailFields(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"GET /_edge/tenant_info ",
+		"GET /jsm/csm/cloudid/c0ffee00-0000-4000-8000-000000000001/api/v1/customer/details opt-in",
+		"GET /jsm/csm/cloudid/c0ffee00-0000-4000-8000-000000000001/api/v1/customer/details opt-in"}
+	if got := rec.paths(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("requests = %q, want %q", got, want)
+	}
+}
+
+// The gateway form of the URL names the cloud ID: no discovery.
+func TestCSM_cloudIDFromTheGatewayURL(t *testing.T) {
+	rec := &csmRecorder{}
+	srv := rtServe(t, rec).URL
+	c, _ := newRetryClient(t, srv+"/ex/jira/abc-123", Config{NoRetries: true, CSMURL: srv + csmPrefix})
+	if _, err := c.ListOrganizationDetailFields(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.paths(); len(got) != 1 || got[0] != "GET /jsm/csm/cloudid/abc-123/api/v1/organization/details opt-in" {
+		t.Errorf("requests = %q", got)
+	}
+	if _, err := New(Config{BaseURL: srv + "/ex/jira/abc-123", CloudID: "other", Email: tEmail, APIToken: tToken}); err == nil ||
+		!strings.Contains(err.Error(), "differs") {
+		t.Errorf("a cloud ID other than the gateway URL's: %v", err)
+	}
+}
+
+// 401, 403 and 404 from the CSM API say what they most likely mean.
+func TestCSM_errorsSayWhatIsNeeded(t *testing.T) {
+	for status, want := range map[int][]string{
+		401: {"scoped API token", "classic (unscoped) API token may be refused", "read:customer.detail-field:jira-service-management"},
+		403: {"plan lacks the Customer and organization profiles feature", "Administer Jira"},
+		404: {"not enabled", "Project settings → Features", "Premium"},
+	} {
+		rec := &csmRecorder{status: status}
+		srv := rtServe(t, rec).URL
+		c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + "/csm", CloudID: "x1"})
+		_, err := c.ListCustomerDetailFields(context.Background())
+		for _, w := range want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%d: error lacks %q: %v", status, w, err)
+			}
+		}
+	}
+}
+
+// A failed discovery is ErrNoCloudID, which the provider turns into the
+// setting that avoids it, and says where the cloud ID is shown.
+func TestCSM_failedDiscoveryIsErrNoCloudID(t *testing.T) {
+	f := &fakeAPI{status: 404, body: `{}`}
+	c := newTestClient(t, f, Config{NoRetries: true})
+	_, err := c.ListProducts(context.Background())
+	if !errors.Is(err, ErrNoCloudID) || !strings.Contains(err.Error(), "/_edge/tenant_info") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+// The CSM API's error body carries errors as a list of codes: its message
+// still reaches the user.
+func TestCSM_errorBodyWithAListOfCodes(t *testing.T) {
+	e := decodeError("PUT", "/x", 400, []byte(`{"errorMessage":"Invalid detail field \"R\".","errors":["BAD_REQUEST"],"statusCode":400}`), nil)
+	if len(e.Messages) != 1 || e.Messages[0] != `Invalid detail field "R".` || e.Excerpt != "" {
+		t.Errorf("decoded %+v", e)
+	}
+}

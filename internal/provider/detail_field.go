@@ -1,0 +1,313 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// fieldAPI is the client calls of one family of detail fields (customer or
+// organization); the kind files bind them, so that each resource's file
+// names exactly the calls it makes (permissions.go).
+type fieldAPI struct {
+	kind      string // "customer", "organization" or "entitlement"
+	feature   string // the JSM feature, as project settings name it
+	valuesVia string // the resource that sets values
+	list      func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
+	create    func(context.Context, *jsm.Client, jsm.DetailField) (*jsm.DetailField, error)
+	edit      func(context.Context, *jsm.Client, string, jsm.DetailField) (*jsm.DetailField, error)
+	del       func(context.Context, *jsm.Client, string) error
+}
+
+var (
+	_ resource.ResourceWithConfigure      = &detailFieldResource{}
+	_ resource.ResourceWithImportState    = &detailFieldResource{}
+	_ resource.ResourceWithModifyPlan     = &detailFieldResource{}
+	_ resource.ResourceWithValidateConfig = &detailFieldResource{}
+)
+
+type detailFieldResource struct {
+	api    fieldAPI
+	client *jsm.Client
+}
+
+type detailFieldModel struct {
+	ID       types.String `tfsdk:"id"`
+	Name     types.String `tfsdk:"name"`
+	Type     types.String `tfsdk:"type"`
+	Options  types.List   `tfsdk:"options"`
+	Position types.Int64  `tfsdk:"position"`
+}
+
+func (r *detailFieldResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.api.kind + "_detail_field"
+}
+
+// trimmedName: the API trims names before comparing them.
+var trimmedName = regexp.MustCompile(`^\S(.*\S)?$`)
+
+func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	k := r.api.kind
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("A %[1]s detail field: a site-wide field that every %[1]s can hold a value in "+
+			"(JSM's \"%[4]s\" feature, on JSM Premium and Enterprise; a project admin turns it on "+
+			"in Project settings → Features). Set values with %[5]s.\n\n"+
+			"~> **Destroying this resource deletes the field and every value stored in it, for every %[1]s, irreversibly.** "+
+			"So does a change of `type`, which replaces the field. Consider `lifecycle { prevent_destroy = true }`.\n\n"+
+			"A site holds at most %[2]d %[1]s detail fields, each SELECT or MULTISELECT field at most %[3]d options. "+
+			"Fields are named uniquely, ignoring letter case. The field lives on the Customer Service Management API "+
+			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.",
+			k, jsm.MaxDetailFields, jsm.MaxDetailOptions, r.api.feature, r.api.valuesVia),
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The field's name (the API addresses fields by name).",
+				Computed:            true,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The field's name, unique among the site's " + k + " detail fields (ignoring letter case). " +
+					"Changing it renames the field in place; its values stay.",
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 255),
+					stringvalidator.RegexMatches(trimmedName, "must not start or end with white space"),
+				},
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "The field's type: one of `" + strings.Join(jsm.DetailFieldTypes, "`, `") + "`. " +
+					"Atlassian documents the first five; `NUMBER` and `URL` are the names seen in use. A field's type cannot change: " +
+					"changing it **replaces the field, deleting its values**.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(jsm.DetailFieldTypes...)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"options": schema.ListAttribute{
+				MarkdownDescription: fmt.Sprintf("The choices of a `SELECT` or `MULTISELECT` field, in display order (at most %d, unique); "+
+					"other types take none. Changed in place. Values already stored that are no longer an option are left to the site.",
+					jsm.MaxDetailOptions),
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators: []validator.List{
+					listvalidator.SizeAtMost(jsm.MaxDetailOptions),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"position": schema.Int64Attribute{
+				MarkdownDescription: "The field's display position, as the site reports it.",
+				Computed:            true,
+			},
+		},
+	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_" + k + "_detail_field")
+}
+
+func (r *detailFieldResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *detailFieldResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg detailFieldModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || cfg.Type.IsUnknown() || cfg.Type.IsNull() {
+		return
+	}
+	if !jsm.TakesOptions(cfg.Type.ValueString()) && !cfg.Options.IsNull() && !cfg.Options.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("options"), "Options on a field without choices",
+			fmt.Sprintf("Only SELECT and MULTISELECT fields take options; this field's type is %s. Remove options, or change the type.",
+				cfg.Type.ValueString()))
+	}
+}
+
+// ModifyPlan keeps id equal to the name, and at create checks the site's
+// field limit, so that a 51st field fails at plan time. A field of the same
+// name that exists already is left to the apply: Terraform plans the create
+// half of a replacement while the old field still exists.
+func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan detailFieldModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Name.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
+	}
+	if !req.State.Raw.IsNull() || r.client == nil || plan.Name.IsUnknown() {
+		return
+	}
+	fields, err := r.api.list(ctx, r.client)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list the site's "+r.api.kind+" detail fields", err.Error())
+		return
+	}
+	if findField(fields, plan.Name.ValueString()) == nil && len(fields) >= jsm.MaxDetailFields {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Too many detail fields",
+			fmt.Sprintf("The site already has %d %s detail fields, the most it allows: remove one before adding %q.",
+				len(fields), r.api.kind, plan.Name.ValueString()))
+	}
+}
+
+// findField finds a field by name: exactly, else ignoring letter case and
+// surrounding spaces (the API's own comparison).
+func findField(fields []jsm.DetailField, name string) *jsm.DetailField {
+	for i := range fields {
+		if fields[i].Name == name {
+			return &fields[i]
+		}
+	}
+	for i := range fields {
+		if strings.EqualFold(strings.TrimSpace(fields[i].Name), strings.TrimSpace(name)) {
+			return &fields[i]
+		}
+	}
+	return nil
+}
+
+func (m *detailFieldModel) field(ctx context.Context) (jsm.DetailField, error) {
+	f := jsm.DetailField{Name: m.Name.ValueString(), Type: m.Type.ValueString()}
+	if !m.Options.IsNull() {
+		if d := m.Options.ElementsAs(ctx, &f.Options, false); d.HasError() {
+			return f, fmt.Errorf("reading options: %v", d)
+		}
+	}
+	return f, nil
+}
+
+// set copies what the site holds into the model; options stay null for a
+// field without choices, or when the configuration sets none and the site
+// holds none.
+func (m *detailFieldModel) set(f jsm.DetailField) {
+	m.ID, m.Name, m.Type = types.StringValue(f.Name), types.StringValue(f.Name), types.StringValue(f.Type)
+	if m.Position.IsUnknown() || f.Position != 0 {
+		m.Position = types.Int64Value(f.Position)
+	}
+	if len(f.Options) == 0 && m.Options.IsNull() {
+		return
+	}
+	m.Options = stringList(f.Options)
+}
+
+func stringList(vals []string) types.List {
+	elems := make([]attr.Value, len(vals))
+	for i, v := range vals {
+		elems[i] = types.StringValue(v)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan detailFieldModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	f, err := plan.field(ctx)
+	if err == nil {
+		if _, err = r.api.create(ctx, r.client, f); err == nil {
+			err = r.refresh(ctx, &plan)
+		}
+	}
+	if err != nil {
+		msg := err.Error()
+		if jsm.StatusCode(err) == 400 && strings.Contains(msg, "exists") {
+			msg = strings.TrimRight(msg, ".") + fmt.Sprintf(". To manage the existing field, import it: terraform import jsm_%s_detail_field.<name> %q", r.api.kind, f.Name)
+		}
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not create the %s detail field %q", r.api.kind, f.Name), msg)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// refresh reads the field named as in m back (create answers no position).
+func (r *detailFieldResource) refresh(ctx context.Context, m *detailFieldModel) error {
+	fields, err := r.api.list(ctx, r.client)
+	if err != nil {
+		return err
+	}
+	f := findField(fields, m.Name.ValueString())
+	if f == nil {
+		return fmt.Errorf("the field %q is not among the site's %s detail fields: %w", m.Name.ValueString(), r.api.kind, jsm.ErrNotFound)
+	}
+	m.set(*f)
+	return nil
+}
+
+func (r *detailFieldResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state detailFieldModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.refresh(ctx, &state)
+	if jsm.IsNotFound(err) && !jsm.IsCSMNotFound(err) {
+		resp.Diagnostics.AddWarning("JSM detail field no longer exists",
+			err.Error()+"; it was removed from the state, and the next apply creates it again (without the values it held).")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update renames the field and/or replaces its options, in one call on its
+// current name.
+func (r *detailFieldResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state detailFieldModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	f, err := plan.field(ctx)
+	if err == nil {
+		if _, err = r.api.edit(ctx, r.client, state.Name.ValueString(), f); err == nil {
+			plan.Position = state.Position
+			err = r.refresh(ctx, &plan)
+		}
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not update the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state detailFieldModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.api.del(ctx, r.client, state.Name.ValueString()); err != nil && !jsm.IsNotFound(err) {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
+	}
+}
+
+// ImportState takes the field's name.
+func (r *detailFieldResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if strings.TrimSpace(req.ID) == "" {
+		resp.Diagnostics.AddError("Invalid import ID", "Import a detail field by its name, e.g. Region.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+}

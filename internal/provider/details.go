@@ -1,0 +1,332 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// detailsAPI is the client calls for the detail values of one kind of
+// object; the kind files bind them (see fieldAPI).
+type detailsAPI struct {
+	kind     string // "customer" or "organization"
+	idAttr   string // "customer_id" or "organization_id"
+	idDoc    string
+	idValid  []validator.String
+	fields   func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
+	get      func(context.Context, *jsm.Client, string) ([]jsm.DetailValue, error)
+	set      func(context.Context, *jsm.Client, string, string, []string) error
+	noObject string // what a 404 for the object itself means
+}
+
+var (
+	_ resource.ResourceWithConfigure   = &detailsResource{}
+	_ resource.ResourceWithImportState = &detailsResource{}
+)
+
+type detailsResource struct {
+	api    detailsAPI
+	client *jsm.Client
+}
+
+// detailsModel is the same for both kinds; its attributes are read by path,
+// as the owner's ID attribute is named after the kind.
+type detailsModel struct {
+	ID      types.String
+	OwnerID types.String
+	Details map[string][]string // nil: unknown
+}
+
+func (r *detailsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.api.kind + "_details"
+}
+
+func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	k := r.api.kind
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("The detail values of one %[1]s (its region, tier, contract...): for each detail "+
+			"field named in `details`, the values the %[1]s holds in it. Only the fields named are managed; other fields "+
+			"keep whatever values they hold. A field removed from `details` (or the whole resource, on destroy) is cleared, "+
+			"by setting it to no values; if the site refuses that, the value is left alone with a warning (Atlassian "+
+			"does not document how to clear a value).\n\n"+
+			"Values are compared without regard to order, so a `MULTISELECT` field's choices may be listed in any order. "+
+			"Before writing, every field must exist on the site and every value of a `SELECT` or `MULTISELECT` field "+
+			"must be one of its options; the error names the field and its options. Key the map by a "+
+			"`jsm_%[1]s_detail_field`'s `name` so that Terraform creates the field first.\n\n"+
+			"Why a resource of its own rather than a `details` attribute on `jsm_%[1]s`: the details live on another API "+
+			"(Customer Service Management, on `api.atlassian.com`), with other credentials, scopes and plan requirements; "+
+			"a separate resource keeps `jsm_%[1]s` working exactly as before on sites without the feature, lets you "+
+			"manage the details of %[1]ss that Terraform did not create, and keeps a details failure from tainting the %[1]s.",
+			k),
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The " + k + "'s ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			r.api.idAttr: schema.StringAttribute{
+				MarkdownDescription: r.api.idDoc + " Changing it replaces the resource.",
+				Required:            true,
+				Validators:          r.api.idValid,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"details": schema.MapAttribute{
+				MarkdownDescription: "Field name to values, e.g. `{ Region = [\"EU\"], Tier = [\"Gold\"] }`. Every value is a string " +
+					"whatever the field's type; `SELECT`, `TEXT`, `DATE`, `EMAIL`, `NUMBER` and `URL` fields take one value, " +
+					"`MULTISELECT` fields several. The values of a field are a set: their order does not matter. An empty set clears the field.",
+				Required:    true,
+				ElementType: types.SetType{ElemType: types.StringType},
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+		},
+	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_" + k + "_details")
+}
+
+func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// load reads the model from a plan or state.
+func (r *detailsResource) load(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics) (detailsModel, diag.Diagnostics) {
+	var m detailsModel
+	var details types.Map
+	var diags diag.Diagnostics
+	diags.Append(get(ctx, path.Root("id"), &m.ID)...)
+	diags.Append(get(ctx, path.Root(r.api.idAttr), &m.OwnerID)...)
+	diags.Append(get(ctx, path.Root("details"), &details)...)
+	if diags.HasError() || details.IsUnknown() || details.IsNull() {
+		return m, diags
+	}
+	m.Details = map[string][]string{}
+	diags.Append(details.ElementsAs(ctx, &m.Details, false)...)
+	return m, diags
+}
+
+func (r *detailsResource) store(ctx context.Context, set func(context.Context, path.Path, any) diag.Diagnostics, m detailsModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(set(ctx, path.Root("id"), m.OwnerID)...)
+	diags.Append(set(ctx, path.Root(r.api.idAttr), m.OwnerID)...)
+	diags.Append(set(ctx, path.Root("details"), m.Details)...)
+	return diags
+}
+
+// sameValues compares values without regard to order.
+func sameValues(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	sort.Strings(x)
+	sort.Strings(y)
+	return slices.Equal(x, y)
+}
+
+// checkDetails returns why the values cannot be written, naming the field:
+// an unknown field, a value outside a SELECT's or MULTISELECT's options,
+// several values in a single-value field.
+func checkDetails(kind string, fields []jsm.DetailField, details map[string][]string) []string {
+	var probs []string
+	for _, name := range sortedMapKeys(details) {
+		vals := details[name]
+		f := findField(fields, name)
+		switch {
+		case f == nil:
+			probs = append(probs, fmt.Sprintf("%q is not a %s detail field of the site (its fields: %s)", name, kind, fieldNames(fields)))
+			continue
+		case len(vals) > 1 && f.Type != "MULTISELECT":
+			probs = append(probs, fmt.Sprintf("the field %q is of type %s and takes one value, not %d", name, f.Type, len(vals)))
+		}
+		if !jsm.TakesOptions(f.Type) {
+			continue
+		}
+		for _, v := range vals {
+			if !slices.Contains(f.Options, v) {
+				probs = append(probs, fmt.Sprintf("%q is not an option of the %s field %q (options: %s)", v, f.Type, name, strings.Join(f.Options, ", ")))
+			}
+		}
+	}
+	return probs
+}
+
+func fieldNames(fields []jsm.DetailField) string {
+	if len(fields) == 0 {
+		return "none"
+	}
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func sortedMapKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// write sets every field whose values differ from before (nil: all) and
+// clears the fields dropped from the map; it returns warnings for the
+// clears the site refused.
+func (r *detailsResource) write(ctx context.Context, id string, plan, before map[string][]string) (warnings []string, err error) {
+	fields, err := r.api.fields(ctx, r.client)
+	if err != nil {
+		return nil, err
+	}
+	if probs := checkDetails(r.api.kind, fields, plan); len(probs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(probs, "; "))
+	}
+	for _, name := range sortedMapKeys(plan) {
+		if old, ok := before[name]; ok && sameValues(old, plan[name]) {
+			continue
+		}
+		if err := r.api.set(ctx, r.client, id, name, plan[name]); err != nil {
+			return warnings, fmt.Errorf("setting %q: %w", name, err)
+		}
+	}
+	for _, name := range sortedMapKeys(before) {
+		if _, kept := plan[name]; kept || len(before[name]) == 0 || findField(fields, name) == nil {
+			continue
+		}
+		if err := r.api.set(ctx, r.client, id, name, nil); err != nil {
+			if jsm.StatusCode(err) != 400 {
+				return warnings, fmt.Errorf("clearing %q: %w", name, err)
+			}
+			warnings = append(warnings, fmt.Sprintf("The site refused to clear %q (%v); its value was left as it is.", name, err))
+		}
+	}
+	return warnings, nil
+}
+
+func (r *detailsResource) apply(ctx context.Context, m detailsModel, before map[string][]string, diags *diag.Diagnostics) bool {
+	warnings, err := r.write(ctx, m.OwnerID.ValueString(), m.Details, before)
+	for _, w := range warnings {
+		diags.AddWarning("Detail value not cleared", w)
+	}
+	if err != nil {
+		diags.AddAttributeError(path.Root("details"), fmt.Sprintf("Could not set the details of %s %s", r.api.kind, m.OwnerID.ValueString()), err.Error())
+		return false
+	}
+	return true
+}
+
+func (r *detailsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan, d := r.load(ctx, req.Plan.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() || !r.apply(ctx, plan, nil, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(r.store(ctx, resp.State.SetAttribute, plan)...)
+}
+
+func (r *detailsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, d := r.load(ctx, req.Plan.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	state, d := r.load(ctx, req.State.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() || !r.apply(ctx, plan, state.Details, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(r.store(ctx, resp.State.SetAttribute, plan)...)
+}
+
+// Read refreshes the managed fields; a field without a value on the site
+// reads as an empty list.
+func (r *detailsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, d := r.load(ctx, req.State.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.OwnerID.ValueString()
+	vals, err := r.api.get(ctx, r.client, id)
+	if jsm.IsNotFound(err) && r.objectGone(ctx) {
+		resp.Diagnostics.AddWarning("JSM "+r.api.kind+" no longer exists", fmt.Sprintf("%s %s %s; its details were removed from the state.",
+			r.api.kind, id, r.api.noObject))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the details of %s %s", r.api.kind, id), err.Error())
+		return
+	}
+	state.Details = mergeDetails(state.Details, vals)
+	resp.Diagnostics.Append(r.store(ctx, resp.State.SetAttribute, state)...)
+}
+
+// mergeDetails is what the site holds in the managed fields (all fields
+// holding a value when managed is nil, after an import); a field without a
+// value reads as empty.
+func mergeDetails(managed map[string][]string, vals []jsm.DetailValue) map[string][]string {
+	out := map[string][]string{}
+	if managed == nil {
+		managed = map[string][]string{}
+		for _, v := range vals {
+			managed[v.Name] = nil
+		}
+	}
+	for name, old := range managed {
+		got := []string{}
+		for _, v := range vals {
+			if strings.EqualFold(v.Name, name) {
+				got = v.Values
+			}
+		}
+		if sameValues(old, got) {
+			got = old
+		}
+		out[name] = got
+	}
+	return out
+}
+
+// objectGone tells a 404 for the object from a 404 for the whole API (a
+// site without the feature): the field listing answers only in the latter.
+func (r *detailsResource) objectGone(ctx context.Context) bool {
+	_, err := r.api.fields(ctx, r.client)
+	return err == nil
+}
+
+// Delete clears the managed fields.
+func (r *detailsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	state, d := r.load(ctx, req.State.GetAttribute)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	warnings, err := r.write(ctx, state.OwnerID.ValueString(), map[string][]string{}, state.Details)
+	for _, w := range warnings {
+		resp.Diagnostics.AddWarning("Detail value not cleared", w)
+	}
+	if err != nil && !jsm.IsNotFound(err) {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not clear the details of %s %s", r.api.kind, state.OwnerID.ValueString()), err.Error())
+	}
+}
+
+// ImportState takes the object's ID; every field holding a value is then
+// managed.
+func (r *detailsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(r.api.idAttr), req.ID)...)
+}

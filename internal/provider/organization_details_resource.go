@@ -1,0 +1,31 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+var organizationDetailsAPI = detailsAPI{
+	kind:     "organization",
+	idAttr:   "organization_id",
+	idDoc:    "The organization's ID, e.g. `jsm_organization.acme.id`.",
+	idValid:  organizationIDValidators(),
+	noObject: "is not found by the Customer Service Management API (deleted)",
+	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
+		return c.ListOrganizationDetailFields(ctx)
+	},
+	get: func(ctx context.Context, c *jsm.Client, id string) ([]jsm.DetailValue, error) {
+		return c.OrganizationDetails(ctx, id)
+	},
+	set: func(ctx context.Context, c *jsm.Client, id, field string, values []string) error {
+		return c.SetOrganizationDetail(ctx, id, field, values)
+	},
+}
+
+// NewOrganizationDetailsResource returns the jsm_organization_details resource.
+func NewOrganizationDetailsResource() resource.Resource {
+	return &detailsResource{api: organizationDetailsAPI}
+}

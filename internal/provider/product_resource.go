@@ -1,0 +1,133 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &productResource{}
+	_ resource.ResourceWithImportState = &productResource{}
+)
+
+// NewProductResource returns the jsm_product resource.
+func NewProductResource() resource.Resource { return &productResource{} }
+
+type productResource struct {
+	client *jsm.Client
+}
+
+type productModel struct {
+	ID   types.String `tfsdk:"id"`
+	Name types.String `tfsdk:"name"`
+}
+
+func (r *productResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_product"
+}
+
+func (r *productResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A product that customers and organizations can be entitled to (JSM's \"Products and entitlements\" " +
+			"feature, on the Customer Service Management API; a project admin turns it on in Project settings → Features).\n\n" +
+			"~> **Destroying a product deletes every entitlement to it**, irreversibly.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The product's ID (a UUID).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The product's name. Changing it renames the product in place.",
+				Required:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.RegexMatches(trimmedName, "must not start or end with white space"),
+				},
+			},
+		},
+	}
+	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_product")
+}
+
+func (r *productResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *productResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan productModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := r.client.CreateProduct(ctx, plan.Name.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not create the product %q", plan.Name.ValueString()), err.Error())
+		return
+	}
+	plan.ID = types.StringValue(p.ID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *productResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state productModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := r.client.GetProduct(ctx, state.ID.ValueString())
+	if jsm.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("JSM product no longer exists",
+			err.Error()+"; it was removed from the state, and the next apply creates it again.")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read product "+state.ID.ValueString(), err.Error())
+		return
+	}
+	state.Name = types.StringValue(p.Name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *productResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan productModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := r.client.RenameProduct(ctx, plan.ID.ValueString(), plan.Name.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Could not rename product "+plan.ID.ValueString(), err.Error())
+		return
+	}
+	plan.Name = types.StringValue(p.Name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state productModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.client.DeleteProduct(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not delete product "+state.ID.ValueString(), err.Error())
+	}
+}
+
+// ImportState takes the product's ID.
+func (r *productResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
