@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Checks that every example is formatted and valid against the provider built
 # from this tree: `terraform fmt -check`, then `terraform validate` in each
-# example directory, through dev_overrides (no registry, no init).
+# example directory, through dev_overrides (no registry, no init). TF_BIN picks
+# the CLI (terraform on PATH by default; OpenTofu works too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/jsm-validate.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+tf=${TF_BIN:-terraform}
 
-terraform fmt -check -recursive -diff examples/
+"$tf" fmt -check -recursive -diff examples/
 
 go build -o "$work/bin/terraform-provider-jsm" .
 # Examples without a required_providers block imply hashicorp/jsm: point
-# both addresses at the build.
+# both addresses at the build, at Terraform's and at OpenTofu's registry.
 cat >"$work/terraformrc" <<CFG
 provider_installation {
   dev_overrides {
     "registry.terraform.io/jsmtf/jsm"     = "$work/bin"
     "registry.terraform.io/hashicorp/jsm" = "$work/bin"
+    "registry.opentofu.org/jsmtf/jsm"     = "$work/bin"
+    "registry.opentofu.org/hashicorp/jsm" = "$work/bin"
   }
   direct {}
 }
@@ -29,7 +33,7 @@ while IFS= read -r dir; do
   copy="$work/dirs/$dir"
   mkdir -p "$copy"
   cp -r "$dir"/. "$copy"/
-  if out=$(terraform -chdir="$copy" validate -no-color 2>&1); then
+  if out=$("$tf" -chdir="$copy" validate -no-color 2>&1); then
     echo "ok    $dir"
   else
     echo "FAIL  $dir"
