@@ -10,8 +10,6 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/jsm-validate.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 tf=${TF_BIN:-terraform}
 
-"$tf" fmt -check -recursive -diff examples/
-
 go build -o "$work/bin/terraform-provider-jsm" .
 # Examples without a required_providers block imply hashicorp/jsm: point
 # both addresses at the build, at Terraform's and at OpenTofu's registry.
@@ -27,6 +25,8 @@ provider_installation {
 }
 CFG
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
+
+"$tf" fmt -check -recursive -diff examples/
 
 failed=0
 while IFS= read -r dir; do

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"regexp"
@@ -37,6 +39,15 @@ func TestMain(m *testing.M) {
 // the framework serve the provider at OpenTofu's default registry host, where
 // OpenTofu looks for the implied "jsm" provider.
 func setUpTestCLI() error {
+	// OpenTofu warns on stdout about a CLI configuration file that does not
+	// exist, which terraform-plugin-testing then fails to read as a version.
+	if cfg := os.Getenv("TF_CLI_CONFIG_FILE"); cfg != "" {
+		if _, err := os.Stat(cfg); errors.Is(err, fs.ErrNotExist) {
+			if err := os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull); err != nil {
+				return err
+			}
+		}
+	}
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
 		var err error
@@ -59,10 +70,10 @@ func setUpTestCLI() error {
 	return nil
 }
 
-var cliVersionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\S+)`)
+var cliVersionLine = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\S+)`)
 
-// parseCLIVersion reads the first line of `terraform version` or
-// `tofu version`.
+// parseCLIVersion reads `terraform version` or `tofu version`; OpenTofu
+// prints warnings about its CLI configuration before the version line.
 func parseCLIVersion(out string) (*testCLIInfo, error) {
 	m := cliVersionLine.FindStringSubmatch(out)
 	if m == nil {
@@ -81,10 +92,11 @@ func parseCLIVersion(out string) (*testCLIInfo, error) {
 
 func TestParseCLIVersion(t *testing.T) {
 	for out, want := range map[string]string{
-		"Terraform v1.5.7\non linux_amd64\n":        "terraform 1.5.7",
-		"Terraform v1.13.3\non linux_amd64\n":       "terraform 1.13.3",
-		"OpenTofu v1.12.6\non linux_amd64\n":        "tofu 1.12.6",
-		"Terraform v1.14.0-beta1\non linux_amd64\n": "terraform 1.14.0-beta1",
+		"Terraform v1.5.7\non linux_amd64\n":                                                     "terraform 1.5.7",
+		"Terraform v1.13.3\non linux_amd64\n":                                                    "terraform 1.13.3",
+		"OpenTofu v1.12.6\non linux_amd64\n":                                                     "tofu 1.12.6",
+		"Terraform v1.14.0-beta1\non linux_amd64\n":                                              "terraform 1.14.0-beta1",
+		"\nWarning: Unable to open CLI configuration file\n\nOpenTofu v1.12.6\non linux_amd64\n": "tofu 1.12.6",
 	} {
 		cli, err := parseCLIVersion(out)
 		if err != nil {
