@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // testCLIInfo is the CLI that runs the acceptance tests: Terraform or
@@ -70,6 +72,26 @@ func setUpTestCLI() error {
 	return nil
 }
 
+// skipUnlessTerraform skips a test unless the CLI is Terraform minVersion
+// or newer, for features OpenTofu lacks at any version (`terraform query` and
+// list resources); use tfversion.SkipBelow for what both CLIs have.
+func skipUnlessTerraform(minVersion string) tfversion.TerraformVersionCheck {
+	return terraformOnlyCheck{cli: testCLI, min: version.Must(version.NewVersion(minVersion))}
+}
+
+type terraformOnlyCheck struct {
+	cli *testCLIInfo
+	min *version.Version
+}
+
+func (c terraformOnlyCheck) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if c.cli != nil && c.cli.Name != "terraform" {
+		resp.Skip = fmt.Sprintf("needs Terraform %s or newer, not %s %s", c.min, c.cli.Name, c.cli.Version)
+		return
+	}
+	tfversion.SkipBelow(c.min).CheckTerraformVersion(ctx, req, resp)
+}
+
 var cliVersionLine = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\S+)`)
 
 // parseCLIVersion reads `terraform version` or `tofu version`; OpenTofu
@@ -109,5 +131,27 @@ func TestParseCLIVersion(t *testing.T) {
 	}
 	if _, err := parseCLIVersion("terraform-provider-jsm 0.1.0\n"); err == nil {
 		t.Error("a non-CLI version line parsed")
+	}
+}
+
+func TestSkipUnlessTerraform(t *testing.T) {
+	v := func(s string) *version.Version { return version.Must(version.NewVersion(s)) }
+	for _, tc := range []struct {
+		cli      testCLIInfo
+		wantSkip bool
+	}{
+		{testCLIInfo{"terraform", v("1.14.0")}, false},
+		{testCLIInfo{"terraform", v("1.15.2")}, false},
+		{testCLIInfo{"terraform", v("1.13.3")}, true},
+		{testCLIInfo{"tofu", v("1.14.0")}, true},
+		{testCLIInfo{"tofu", v("2.0.0")}, true},
+	} {
+		check := skipUnlessTerraform("1.14.0").(terraformOnlyCheck)
+		check.cli = &tc.cli
+		var resp tfversion.CheckTerraformVersionResponse
+		check.CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: tc.cli.Version}, &resp)
+		if got := resp.Skip != ""; got != tc.wantSkip || resp.Error != nil {
+			t.Errorf("%s %s: skip %q, error %v; want skip %v", tc.cli.Name, tc.cli.Version, resp.Skip, resp.Error, tc.wantSkip)
+		}
 	}
 }
