@@ -39,9 +39,12 @@ trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 # on PATH builds every release (no toolchain download).
 export GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false"
 echo "build-cli: downloading $module@v$version" >&2
-dir=$(cd "$work" && go mod download -json "$module@v$version" |
-  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-[ -n "$dir" ] && [ -d "$dir" ] || { echo "build-cli: the module proxy does not serve $module@v$version" >&2; exit 1; }
+json=$(cd "$work" && go mod download -json "$module@v$version") || {
+  echo "build-cli: $module@v$version: $(sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' <<<"$json")" >&2
+  exit 1
+}
+dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")
+[ -d "$dir" ] || { echo "build-cli: go mod download gave no source directory for $module@v$version" >&2; exit 1; }
 
 src=$work/src
 cp -r "$dir" "$src"
@@ -71,6 +74,9 @@ echo "build-cli: building $name $version (takes minutes)" >&2
   -ldflags "-s -w -X $module/version.dev=no" -o "$work/out/$name" "$pkg")
 TF_CLI_CONFIG_FILE=/dev/null "$work/out/$name" version >&2
 
-rm -rf "$final"
-mv "$work/out" "$final"
+# Another build of the same version may have finished first: keep its binary.
+if [ ! -x "$final/$name" ]; then
+  rm -rf "$final"
+  mv -T "$work/out" "$final" 2>/dev/null || [ -x "$final/$name" ]
+fi
 echo "$final/$name"
