@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # make demo: build the provider, start the local JSM site, apply the demo
 # configurations against it, show that a second plan is empty, stop the site.
-# Any failing step fails the demo.
+# Any failing step fails the demo. TF_BIN picks the CLI (terraform on PATH by
+# default), e.g. TF_BIN=$(scripts/build-cli.sh tofu 1.12.6) make demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+tf=${TF_BIN:-terraform}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/jsm-demo.XXXXXX")
 site_pid=""
@@ -37,31 +39,34 @@ done
 set -a; . "$work/site.env"; set +a
 echo "JSM_URL=$JSM_URL"
 
-# Use the provider just built instead of the registry's.
+# Use the provider just built instead of the registry's: Terraform looks for
+# jsmtf/jsm at registry.terraform.io, OpenTofu at registry.opentofu.org.
 cat >"$work/terraformrc" <<CFG
 provider_installation {
   dev_overrides {
     "registry.terraform.io/jsmtf/jsm" = "$work/bin"
+    "registry.opentofu.org/jsmtf/jsm" = "$work/bin"
   }
   direct {}
 }
 CFG
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export TF_IN_AUTOMATION=1
+export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+"$tf" version | head -1
 
 for example in ${DEMO_EXAMPLES:-demo onboarding}; do
   [ -d "examples/$example" ] || continue
   dir="$work/$example"
   cp -r "examples/$example" "$dir"
-  step "terraform apply: examples/$example"
-  terraform -chdir="$dir" apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1 || {
+  step "$(basename "$tf") apply: examples/$example"
+  "$tf" -chdir="$dir" apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1 || {
     cat "$work/apply.log"; echo "demo: apply of examples/$example failed" >&2; exit 1; }
   grep -E '^Apply complete' "$work/apply.log"
   step "Outputs of examples/$example"
-  terraform -chdir="$dir" output -no-color
-  step "terraform plan again: examples/$example must show no changes"
+  "$tf" -chdir="$dir" output -no-color
+  step "$(basename "$tf") plan again: examples/$example must show no changes"
   set +e
-  terraform -chdir="$dir" plan -detailed-exitcode -input=false -no-color >"$work/plan.log" 2>&1
+  "$tf" -chdir="$dir" plan -detailed-exitcode -input=false -no-color >"$work/plan.log" 2>&1
   rc=$?
   set -e
   case $rc in
@@ -80,7 +85,7 @@ api() { # method path [json body]
   curl -fsS -u "$JSM_EMAIL:$JSM_API_TOKEN" -X "$1" -H 'Content-Type: application/json' ${3:+--data "$3"} "$JSM_URL$2"
 }
 json_field() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"; }
-qtf=${DEMO_QUERY_TERRAFORM:-terraform}
+qtf=${DEMO_QUERY_TERRAFORM:-$tf}
 qversion=$("$qtf" version -json | json_field terraform_version)
 step "Bring an existing site under Terraform: terraform query ($qtf $qversion)"
 if ! printf '%s\n' "$qversion" | awk -F. '{ exit !($1 > 1 || $2 >= 14) }'; then

@@ -1,33 +1,37 @@
 #!/usr/bin/env bash
 # Checks that every example is formatted and valid against the provider built
 # from this tree: `terraform fmt -check`, then `terraform validate` in each
-# example directory, through dev_overrides (no registry, no init).
+# example directory, through dev_overrides (no registry, no init). TF_BIN picks
+# the CLI (terraform on PATH by default; OpenTofu works too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/jsm-validate.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-
-terraform fmt -check -recursive -diff examples/
+tf=${TF_BIN:-terraform}
 
 go build -o "$work/bin/terraform-provider-jsm" .
 # Examples without a required_providers block imply hashicorp/jsm: point
-# both addresses at the build.
+# both addresses at the build, at Terraform's and at OpenTofu's registry.
 cat >"$work/terraformrc" <<CFG
 provider_installation {
   dev_overrides {
     "registry.terraform.io/jsmtf/jsm"     = "$work/bin"
     "registry.terraform.io/hashicorp/jsm" = "$work/bin"
+    "registry.opentofu.org/jsmtf/jsm"     = "$work/bin"
+    "registry.opentofu.org/hashicorp/jsm" = "$work/bin"
   }
   direct {}
 }
 CFG
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 
+"$tf" fmt -check -recursive -diff examples/
+
 # import-by-identity.tf imports the same address as import-by-string-id.tf,
 # so each is validated in its own copy of the directory; identity in an
 # import block needs Terraform 1.12.
-identity_ok=$(terraform version -json | sed -n 's/.*"terraform_version": *"\([0-9]*\)\.\([0-9]*\).*/\1 \2/p' |
+identity_ok=$("$tf" version -json | sed -n 's/.*"terraform_version": *"\([0-9]*\)\.\([0-9]*\).*/\1 \2/p' |
   awk '{ print ($1 > 1 || $2 >= 12) ? 1 : 0 }')
 
 failed=0
@@ -36,7 +40,7 @@ validate() { # dir label file-to-leave-out
   mkdir -p "$copy"
   cp -r "$1"/. "$copy"/
   rm -f "$copy/$3"
-  if out=$(terraform -chdir="$copy" validate -no-color 2>&1); then
+  if out=$("$tf" -chdir="$copy" validate -no-color 2>&1); then
     echo "ok    $2"
   else
     echo "FAIL  $2"
