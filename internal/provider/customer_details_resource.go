@@ -13,6 +13,7 @@ var customerDetailsAPI = detailsAPI{
 	kind:     "customer",
 	idAttr:   "customer_id",
 	idDoc:    "The customer's account ID, e.g. `jsm_customer.fred.id`.",
+	idNoun:   "customer's account ID",
 	idValid:  []validator.String{accountIDValidator},
 	noObject: "is not found by the Customer Service Management API (deleted, or not an eligible customer account)",
 	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {

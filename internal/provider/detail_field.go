@@ -38,6 +38,7 @@ var (
 	_ resource.ResourceWithImportState    = &detailFieldResource{}
 	_ resource.ResourceWithModifyPlan     = &detailFieldResource{}
 	_ resource.ResourceWithValidateConfig = &detailFieldResource{}
+	_ resource.ResourceWithIdentity       = &detailFieldResource{}
 )
 
 type detailFieldResource struct {
@@ -55,6 +56,8 @@ type detailFieldModel struct {
 
 func (r *detailFieldResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.api.kind + "_detail_field"
+	// The API names a field by its name, which a rename changes in place.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 // trimmedName: the API trims names before comparing them.
@@ -232,6 +235,7 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "name", plan.Name.ValueString())
 }
 
 // refresh reads the field named as in m back (create answers no position).
@@ -254,6 +258,9 @@ func (r *detailFieldResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is the state's name, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "name", state.Name.ValueString())
 	err := r.refresh(ctx, &state)
 	if jsm.IsNotFound(err) && !jsm.IsCSMNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM detail field no longer exists",
@@ -266,6 +273,8 @@ func (r *detailFieldResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// The site's spelling: it finds names ignoring letter case.
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "name", state.Name.ValueString())
 }
 
 // Update renames the field and/or replaces its options, in one call on its
@@ -289,6 +298,7 @@ func (r *detailFieldResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "name", plan.Name.ValueString())
 }
 
 func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -302,12 +312,21 @@ func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// ImportState takes the field's name.
+// ImportState takes the field's name, or an identity.
 func (r *detailFieldResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = importID(ctx, req, &resp.Diagnostics, "name"); resp.Diagnostics.HasError() {
+		return
+	}
 	if strings.TrimSpace(req.ID) == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import a detail field by its name, e.g. Region.")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+}
+
+// IdentitySchema: the API addresses a field by its name (a rename changes
+// the identity: MutableIdentity in Metadata).
+func (r *detailFieldResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{"name": "The field's name, e.g. \"Region\"."})
 }

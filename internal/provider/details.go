@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
@@ -27,6 +28,7 @@ type detailsAPI struct {
 	kind     string // "customer" or "organization"
 	idAttr   string // "customer_id" or "organization_id"
 	idDoc    string
+	idNoun   string // what the ID is, for the identity's description
 	idValid  []validator.String
 	fields   func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
 	get      func(context.Context, *jsm.Client, string) ([]jsm.DetailValue, error)
@@ -37,6 +39,7 @@ type detailsAPI struct {
 var (
 	_ resource.ResourceWithConfigure   = &detailsResource{}
 	_ resource.ResourceWithImportState = &detailsResource{}
+	_ resource.ResourceWithIdentity    = &detailsResource{}
 )
 
 type detailsResource struct {
@@ -118,6 +121,12 @@ func (r *detailsResource) load(ctx context.Context, get func(context.Context, pa
 	m.Details = map[string][]string{}
 	diags.Append(details.ElementsAs(ctx, &m.Details, false)...)
 	return m, diags
+}
+
+// storeWithIdentity stores m in a CRUD answer's state, and its identity.
+func (r *detailsResource) storeWithIdentity(ctx context.Context, state *tfsdk.State, id *tfsdk.ResourceIdentity, m detailsModel, diags *diag.Diagnostics) {
+	diags.Append(r.store(ctx, state.SetAttribute, m)...)
+	setIdentity(ctx, id, diags, r.api.idAttr, m.OwnerID.ValueString())
 }
 
 func (r *detailsResource) store(ctx context.Context, set func(context.Context, path.Path, any) diag.Diagnostics, m detailsModel) diag.Diagnostics {
@@ -237,7 +246,7 @@ func (r *detailsResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() || !r.apply(ctx, plan, nil, &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(r.store(ctx, resp.State.SetAttribute, plan)...)
+	r.storeWithIdentity(ctx, &resp.State, resp.Identity, plan, &resp.Diagnostics)
 }
 
 func (r *detailsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -248,7 +257,7 @@ func (r *detailsResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() || !r.apply(ctx, plan, state.Details, &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(r.store(ctx, resp.State.SetAttribute, plan)...)
+	r.storeWithIdentity(ctx, &resp.State, resp.Identity, plan, &resp.Diagnostics)
 }
 
 // Read refreshes the managed fields; a field without a value on the site
@@ -260,6 +269,9 @@ func (r *detailsResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	id := state.OwnerID.ValueString()
+	// The identity is the state's ID, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.api.idAttr, id)
 	vals, err := r.api.get(ctx, r.client, id)
 	if jsm.IsNotFound(err) && r.objectGone(ctx) {
 		resp.Diagnostics.AddWarning("JSM "+r.api.kind+" no longer exists", fmt.Sprintf("%s %s %s; its details were removed from the state.",
@@ -324,9 +336,17 @@ func (r *detailsResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes the object's ID; every field holding a value is then
-// managed.
+// ImportState takes the object's ID, or an identity; every field holding a
+// value is then managed.
 func (r *detailsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = importID(ctx, req, &resp.Diagnostics, r.api.idAttr); resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(r.api.idAttr), req.ID)...)
+}
+
+// IdentitySchema: the details of an object are that object's ID.
+func (r *detailsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{r.api.idAttr: "The " + r.api.idNoun + "."})
 }

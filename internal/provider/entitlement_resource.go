@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
@@ -22,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &entitlementResource{}
 	_ resource.ResourceWithImportState = &entitlementResource{}
+	_ resource.ResourceWithIdentity    = &entitlementResource{}
 )
 
 // NewEntitlementResource returns the jsm_entitlement resource.
@@ -112,6 +114,13 @@ func (m *entitlementModel) owner() (kind, id string) {
 	return jsm.EntitlementOfCustomer, m.CustomerID.ValueString()
 }
 
+// setIdentity writes the entitlement's identity: its owner, as the import
+// ID names it, and its ID.
+func (m *entitlementModel) setIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	kind, owner := m.owner()
+	setIdentity(ctx, id, diags, "owner_type", strings.ToLower(kind), "owner_id", owner, "id", m.ID.ValueString())
+}
+
 // writeDetails sets the entitlement's details (before: the state's).
 func (r *entitlementResource) writeDetails(ctx context.Context, id string, plan, before map[string][]string, diags *diag.Diagnostics) bool {
 	if len(plan) == 0 && len(before) == 0 {
@@ -151,6 +160,7 @@ func (r *entitlementResource) Create(ctx context.Context, req resource.CreateReq
 	plan.ID = types.StringValue(e.ID)
 	// Saved first: a details failure must not lose the entitlement.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	plan.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 	if !r.writeDetails(ctx, e.ID, plan.Details, nil, &resp.Diagnostics) {
 		plan.Details = nil
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -163,6 +173,9 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is the state's IDs, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	state.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 	e, err := r.client.GetEntitlement(ctx, state.ID.ValueString())
 	if jsm.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM entitlement no longer exists",
@@ -192,6 +205,7 @@ func (r *entitlementResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	plan.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *entitlementResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -206,15 +220,31 @@ func (r *entitlementResource) Delete(ctx context.Context, req resource.DeleteReq
 }
 
 // ImportState takes customer/<account_id>/<entitlement_id> or
-// organization/<organization_id>/<entitlement_id>: the entitlement's answer
-// is not documented to name its owner.
+// organization/<organization_id>/<entitlement_id>, or an identity of those
+// three parts: the entitlement's answer is not documented to name its owner.
 func (r *entitlementResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	summary, form := "Invalid import ID", "Import as customer/<account_id>/<entitlement_id> or organization/<organization_id>/<entitlement_id>"
+	if req.ID == "" {
+		summary, form = "Invalid import identity", `The identity's owner_type must be "customer" or "organization" (the parts owner_type/owner_id/id)`
+	}
+	if req.ID = importID(ctx, req, &resp.Diagnostics, "owner_type", "owner_id", "id"); resp.Diagnostics.HasError() {
+		return
+	}
 	parts := strings.Split(req.ID, "/")
 	if len(parts) != 3 || (parts[0] != "customer" && parts[0] != "organization") || parts[1] == "" || parts[2] == "" {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import as customer/<account_id>/<entitlement_id> or organization/<organization_id>/<entitlement_id>; got %q.", req.ID))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s; got %q.", form, req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[2])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(parts[0]+"_id"), parts[1])...)
+}
+
+// IdentitySchema: an entitlement is its ID, with its owner (which a read
+// cannot learn).
+func (r *entitlementResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{
+		"owner_type": "Whose entitlement it is: `customer` or `organization`.",
+		"owner_id":   "The owner's ID: the customer's account ID or the organization ID.",
+		"id":         "The entitlement's ID.",
+	})
 }

@@ -21,17 +21,35 @@ var positiveIntegerID = knownvalue.StringRegexp(regexp.MustCompile(`^[1-9][0-9]*
 // by that identity alone and expects a plan without changes.
 func testIdentity(t *testing.T, cfg, addr string, identity map[string]knownvalue.Check) {
 	t.Helper()
+	testIdentitySteps(t, addr, resource.TestStep{Config: cfg, ConfigStateChecks: identityChecks(addr, identity, nil)})
+}
+
+// identityChecks checks addr's identity: each attribute's value, and that
+// it is the state attribute statePaths names (by default the one of the
+// same name; "" for none).
+func identityChecks(addr string, identity map[string]knownvalue.Check, statePaths map[string]string) []statecheck.StateCheck {
 	checks := []statecheck.StateCheck{statecheck.ExpectIdentity(addr, identity)}
 	for name := range identity {
-		checks = append(checks, statecheck.ExpectIdentityValueMatchesStateAtPath(addr, tfjsonpath.New(name), tfjsonpath.New(name)))
+		at, ok := statePaths[name]
+		if !ok {
+			at = name
+		}
+		if at == "" {
+			continue
+		}
+		checks = append(checks, statecheck.ExpectIdentityValueMatchesStateAtPath(addr, tfjsonpath.New(name), tfjsonpath.New(at)))
 	}
+	return checks
+}
+
+// testIdentitySteps runs steps, then imports addr by its identity alone and
+// expects a plan without changes.
+func testIdentitySteps(t *testing.T, addr string, steps ...resource.TestStep) {
+	t.Helper()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   identityCLIs,
-		Steps: []resource.TestStep{
-			{Config: cfg, ConfigStateChecks: checks},
-			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-		},
+		Steps:                    append(steps, resource.TestStep{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity}),
 	})
 }
 

@@ -12,6 +12,7 @@ var organizationDetailsAPI = detailsAPI{
 	kind:     "organization",
 	idAttr:   "organization_id",
 	idDoc:    "The organization's ID, e.g. `jsm_organization.acme.id`.",
+	idNoun:   "organization ID, an integer such as \"12\"",
 	idValid:  organizationIDValidators(),
 	noObject: "is not found by the Customer Service Management API (deleted)",
 	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {

@@ -19,6 +19,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &productResource{}
 	_ resource.ResourceWithImportState = &productResource{}
+	_ resource.ResourceWithIdentity    = &productResource{}
 )
 
 // NewProductResource returns the jsm_product resource.
@@ -78,6 +79,7 @@ func (r *productResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	plan.ID = types.StringValue(p.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", p.ID)
 }
 
 func (r *productResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -86,6 +88,9 @@ func (r *productResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is the state's ID, set first: the framework wants one
+	// even for a resource the read removes (a CLI before 1.12 stores none).
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", state.ID.ValueString())
 	p, err := r.client.GetProduct(ctx, state.ID.ValueString())
 	if jsm.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM product no longer exists",
@@ -114,6 +119,7 @@ func (r *productResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	plan.Name = types.StringValue(p.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", plan.ID.ValueString())
 }
 
 func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -127,7 +133,15 @@ func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes the product's ID.
+// ImportState takes the product's ID, or an identity.
 func (r *productResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	if req.ID = importID(ctx, req, &resp.Diagnostics, "id"); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// IdentitySchema: a product is its ID.
+func (r *productResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchema(map[string]string{"id": "The product's ID, a UUID."})
 }
