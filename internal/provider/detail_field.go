@@ -328,5 +328,5 @@ func (r *detailFieldResource) ImportState(ctx context.Context, req resource.Impo
 // IdentitySchema: the API addresses a field by its name (a rename changes
 // the identity: MutableIdentity in Metadata).
 func (r *detailFieldResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identitySchema(map[string]string{"name": "The field's name, e.g. \"Region\"."})
+	resp.IdentitySchema = identitySchema(map[string]string{"name": "The field's name, e.g. \"Region\"; renaming the field changes it."})
 }
