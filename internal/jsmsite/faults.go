@@ -53,6 +53,11 @@ type Faults struct {
 	// serves normally: a deterministic outage for tests.
 	FailNext       int
 	FailNextStatus int
+	// FailNextRoute limits FailNext to the requests of this route name
+	// (see Routes); empty: any API route. FailNextDrop drops those
+	// requests' connections without an answer instead (a lost answer).
+	FailNextRoute string
+	FailNextDrop  bool
 	// StuckPaging makes the paged lists (the servicedeskapi lists and user
 	// search) ignore start/startAt and always answer the first page, never
 	// the last: StuckPagingRepeat echoes the start asked for, StuckPagingRestart
@@ -254,7 +259,7 @@ func (fi *faultInjector) middleware(route string, next http.Handler) http.Handle
 func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Handler) {
 	fi.mu.Lock()
 	f, bucket := fi.f, fi.bucket
-	failNext := fi.f.FailNext > 0
+	failNext := fi.f.FailNext > 0 && (f.FailNextRoute == "" || f.FailNextRoute == RouteName(r))
 	if failNext {
 		fi.f.FailNext--
 	}
@@ -280,6 +285,10 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Han
 	}
 
 	retryAfter := strconv.Itoa(max(1, int(math.Ceil(f.RetryAfter.Seconds()))))
+	if failNext && f.FailNextDrop {
+		dropConnection(w)
+		return
+	}
 	if failNext {
 		w.Header().Set("Retry-After", retryAfter)
 		status := cmp.Or(f.FailNextStatus, http.StatusServiceUnavailable)
@@ -312,12 +321,7 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, next http.Han
 			return
 		case u < f.CommitThen502+f.CommitThenDrop:
 			next.ServeHTTP(httptest.NewRecorder(), r)
-			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				w.drop()
-				conn.Close()
-				return
-			}
-			writeHTML(w, http.StatusBadGateway, "502 Bad Gateway") // HTTP/2: cannot drop
+			dropConnection(w)
 			return
 		}
 	}
@@ -380,4 +384,15 @@ func writeHTML(w http.ResponseWriter, status int, title string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, "<!DOCTYPE html>\n<html><head><title>%s</title></head>\n<body><h1>%s</h1><p>The server is temporarily unable to service your request.</p></body></html>\n", title, title)
+}
+
+// dropConnection closes the connection without an answer (over HTTP/2,
+// which cannot drop one, it answers 502 as a proxy would).
+func dropConnection(w *countingWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		w.drop()
+		conn.Close()
+		return
+	}
+	writeHTML(w, http.StatusBadGateway, "502 Bad Gateway")
 }
