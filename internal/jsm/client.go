@@ -66,6 +66,10 @@ type Config struct {
 	// MaxListItems is the most items one listing reads before it fails
 	// (0: DefaultMaxListItems).
 	MaxListItems int
+
+	// NoReadCoalescing sends every account read alone (GET
+	// /rest/api/3/user), never batched (bulk.go); for comparisons.
+	NoReadCoalescing bool
 }
 
 // LimitNames name the client's limits in errors, e.g. "the provider's
@@ -93,6 +97,9 @@ type Client struct {
 
 	// secrets masks the credentials in server text shown to users.
 	secrets masker
+
+	// accounts coalesces account reads (bulk.go); nil: every read alone.
+	accounts *accountReads
 }
 
 // ValidateBaseURL checks that raw is an absolute https URL, or http on a
@@ -168,6 +175,7 @@ func New(cfg Config) (*Client, error) {
 		c.hc = NewHTTPClient()
 	}
 	c.initTransport(cfg)
+	c.initAccountReads(cfg)
 	return c, nil
 }
 
