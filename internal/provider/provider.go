@@ -25,6 +25,9 @@ const (
 	envEmail       = "JSM_EMAIL"
 	envAPIToken    = "JSM_API_TOKEN"
 	envAccessToken = "JSM_ACCESS_TOKEN"
+	// envBenchUncoalesced, set by the benchmark only (BENCHMARKS.md), turns
+	// the coalescing of account reads off, to measure what it saves.
+	envBenchUncoalesced = "TF_JSM_BENCH_UNCOALESCED_READS"
 )
 
 var _ provider.Provider = &jsmProvider{}
@@ -142,6 +145,8 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
 	}
 	transport.apply(&jcfg)
+	// The benchmark's comparison only: every account read alone.
+	jcfg.NoReadCoalescing = os.Getenv(envBenchUncoalesced) != ""
 	// One client, hence one retrying transport and one pacer, for every
 	// resource and data source of this provider configuration.
 	client, err := jsm.New(jcfg)
