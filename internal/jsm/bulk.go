@@ -17,9 +17,11 @@ const (
 	// Forty portal-customer IDs make a URL of about 4 KB.
 	DefaultMaxBatchedReads = 40
 	// DefaultReadsInFlight bounds the account requests in flight at once.
-	// Two keep one request going while the other's answer is handled, so
-	// that reads never wait on a batch's round trip alone.
-	DefaultReadsInFlight = 2
+	// Fewer make larger batches, but reads then wait longer for a free
+	// request: at 100 ms per answer and Terraform's ten parallel reads,
+	// three keep a plan as fast as reading each account alone
+	// (BENCHMARKS.md, scenario 2).
+	DefaultReadsInFlight = 3
 	bulkPath             = "/rest/api/3/user/bulk"
 )
 

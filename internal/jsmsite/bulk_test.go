@@ -104,3 +104,14 @@ func TestFailNextRouteAndDrop(t *testing.T) {
 		t.Errorf("%d drops counted", n)
 	}
 }
+
+// PUT /__site/faults changes the faults of a running site.
+func TestSiteFaultsRoute(t *testing.T) {
+	f := newFixture(t, Config{})
+	if st, raw := f.do("PUT", "/__site/faults", map[string]any{"RateLimit": 20}, nil); st != 200 || f.site.Faults().RateLimit != 20 {
+		t.Fatalf("%d %s", st, raw)
+	}
+	if st, _ := f.do("PUT", "/__site/faults", map[string]any{"Fail429": 2}, nil); st != 400 || f.site.Faults().RateLimit != 20 {
+		t.Errorf("invalid faults: %d, now %+v", st, f.site.Faults())
+	}
+}

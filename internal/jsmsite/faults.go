@@ -119,6 +119,21 @@ func (s *Site) registerFaults() {
 	s.faults = &faultInjector{counts: map[string]map[int]int{}}
 	s.Use(s.faults.middleware)
 	s.route("GET /__site/stats", s.handleSiteStats)
+	s.route("PUT /__site/faults", s.handleSiteFaults)
+}
+
+// PUT /__site/faults (Faults as JSON, durations in nanoseconds): replaces
+// the fault settings of a running site, as SetFaults does.
+func (s *Site) handleSiteFaults(w http.ResponseWriter, r *http.Request) {
+	var f Faults
+	if !decodeJSONBody(w, r, &f) {
+		return
+	}
+	if err := s.SetFaults(f); err != nil {
+		writePlatformError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
 }
 
 // SetFaults replaces the fault settings; it may be called while serving.
