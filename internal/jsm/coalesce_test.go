@@ -112,6 +112,18 @@ func (f *fakeReads) inFlightRequests(t *testing.T, n int) {
 	}
 }
 
+// heldFake is a coalescer of one request in flight, whose first read
+// ("first") holds that request until gate is closed or sent on.
+func heldFake(t *testing.T) (f *fakeReads, gate chan struct{}, out chan readResult) {
+	t.Helper()
+	gate = make(chan struct{})
+	f = newFakeReads(40, 1, gate)
+	out = make(chan readResult, 10)
+	f.readAsync(context.Background(), "first", out)
+	f.inFlightRequests(t, 1)
+	return f, gate, out
+}
+
 type readResult struct {
 	id string
 	o  outcome[string]
@@ -150,11 +162,7 @@ func TestCoalescerLoneReadGoesAtOnce(t *testing.T) {
 // Reads queued behind requests in flight go out together as one batch as
 // soon as a request ends.
 func TestCoalescerBatchesReadsQueuedBehindOneInFlight(t *testing.T) {
-	gate := make(chan struct{})
-	f := newFakeReads(40, 1, gate)
-	out := make(chan readResult, 6)
-	f.readAsync(context.Background(), "first", out)
-	f.inFlightRequests(t, 1)
+	f, gate, out := heldFake(t)
 	for _, id := range []string{"b", "c", "d", "c", "missing"} {
 		f.readAsync(context.Background(), id, out)
 	}
@@ -209,11 +217,7 @@ func TestCoalescerBounds(t *testing.T) {
 // A waiting read whose context ends returns at once and leaves the queue;
 // the others are read, and their batch's request is not cancelled.
 func TestCoalescerCancelOneWaitingRead(t *testing.T) {
-	gate := make(chan struct{})
-	f := newFakeReads(40, 1, gate)
-	out := make(chan readResult, 4)
-	f.readAsync(context.Background(), "first", out)
-	f.inFlightRequests(t, 1)
+	f, gate, out := heldFake(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	f.readAsync(context.Background(), "a", out)
 	f.readAsync(ctx, "b", out)
@@ -241,11 +245,7 @@ func TestCoalescerCancelOneWaitingRead(t *testing.T) {
 
 // A batch's request ends only when every read in it has given up.
 func TestCoalescerBatchContextEndsWithItsLastRead(t *testing.T) {
-	gate := make(chan struct{})
-	f := newFakeReads(40, 1, gate)
-	out := make(chan readResult, 3)
-	f.readAsync(context.Background(), "first", out)
-	f.inFlightRequests(t, 1)
+	f, gate, out := heldFake(t)
 	ctxA, cancelA := context.WithCancel(context.Background())
 	ctxB, cancelB := context.WithCancel(context.Background())
 	f.readAsync(ctxA, "a", out)

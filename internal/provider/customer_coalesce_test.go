@@ -24,6 +24,20 @@ const (
 	routeBulkUsers = "GET /rest/api/3/user/bulk"
 )
 
+// deletedAnswers are the two answers a site may give for a deleted account.
+var deletedAnswers = map[string]jsmsite.AccountAnswers{"200 former user": {}, "404": {DeletedAnswer404: true}}
+
+// siteAnswering is a local test site that answers accounts as a says.
+func siteAnswering(t *testing.T, a jsmsite.AccountAnswers) (*testSite, *jsmsite.Site) {
+	t.Helper()
+	s := newTestSite(t)
+	site := s.local(t)
+	if err := site.SetAccountAnswers(a); err != nil {
+		t.Fatal(err)
+	}
+	return s, site
+}
+
 // readCounter counts the account IDs the site was asked to read, alone or
 // in bulk, so a test can compare them with the requests that carried them.
 type readCounter struct{ ids atomic.Int64 }
@@ -82,13 +96,9 @@ data "jsm_customer" "by_id" {
 // stays inactive, and a corrupted record fails the refresh naming no other
 // account, as a single read would.
 func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
-	for name, answers := range map[string]jsmsite.AccountAnswers{"200 former user": {}, "404": {DeletedAnswer404: true}} {
+	for name, answers := range deletedAnswers {
 		t.Run(name, func(t *testing.T) {
-			s := newTestSite(t)
-			site := s.local(t)
-			if err := site.SetAccountAnswers(answers); err != nil {
-				t.Fatal(err)
-			}
+			s, site := siteAnswering(t, answers)
 			reads := countReads(site)
 			const n = 30
 			prefix := strings.TrimSuffix(randomEmail("many"), "@example.com")
