@@ -29,10 +29,18 @@ const (
 // not coalesced (Config.NoReadCoalescing).
 type accountReads struct {
 	*coalescer[*User]
-	// noBulk is set once the site answered the bulk read 404 (a proxy or
-	// gateway without it): every read goes alone from then on.
-	noBulk atomic.Bool
+	// notFound counts the bulk reads answered 404 in a row. A few mean a
+	// proxy or gateway without the bulk read, and every read goes alone
+	// from then on; one alone may be a site that answers 404 for a list
+	// with an unknown ID (not documented either way), and costs only that
+	// batch's reads going alone.
+	notFound atomic.Int32
 }
+
+// bulkGone is how many bulk reads answered 404 in a row turn them off.
+const bulkGone = 3
+
+func (r *accountReads) noBulk() bool { return r.notFound.Load() >= bulkGone }
 
 func (c *Client) initAccountReads(cfg Config) {
 	if cfg.NoReadCoalescing {
@@ -44,10 +52,10 @@ func (c *Client) initAccountReads(cfg Config) {
 		maxInFlight: DefaultReadsInFlight,
 		one:         func(ctx context.Context, id string) (*User, error) { return c.getUser(ctx, id, 0) },
 		many: func(ctx context.Context, ids []string) map[string]outcome[*User] {
-			if r.noBulk.Load() {
+			if r.noBulk() {
 				return nil // every ID settles alone
 			}
-			return c.bulkUsers(ctx, ids, &r.noBulk)
+			return c.bulkUsers(ctx, ids, &r.notFound)
 		},
 	}
 	c.accounts = r
@@ -91,8 +99,9 @@ type bulkPage struct {
 // describes no account counts as the first of the single read's attempts.
 // A failed request (after the client's retries) fails every ID with its
 // account named; a 400, 404 or 414 (a list the site or a proxy will not
-// take, or no bulk read at all) settles every ID alone instead.
-func (c *Client) bulkUsers(ctx context.Context, ids []string, noBulk *atomic.Bool) map[string]outcome[*User] {
+// take, an unknown ID in the list, or no bulk read at all) settles every ID
+// alone instead.
+func (c *Client) bulkUsers(ctx context.Context, ids []string, notFound *atomic.Int32) map[string]outcome[*User] {
 	out := make(map[string]outcome[*User], len(ids))
 	asked := make(map[string]bool, len(ids))
 	for _, id := range ids {
@@ -106,8 +115,9 @@ func (c *Client) bulkUsers(ctx context.Context, ids []string, noBulk *atomic.Boo
 			query:  url.Values{"accountId": ids, "startAt": {strconv.Itoa(start)}, "maxResults": {strconv.Itoa(len(ids))}},
 		}, &p)
 		if err != nil {
-			return bulkFailed(ids, err, noBulk)
+			return bulkFailed(ids, err, notFound)
 		}
+		notFound.Store(0)
 		fresh := 0
 		for _, u := range p.Values {
 			if !asked[u.AccountID] {
@@ -136,11 +146,11 @@ func (c *Client) bulkUsers(ctx context.Context, ids []string, noBulk *atomic.Boo
 }
 
 // bulkFailed is the outcome of a failed bulk read for each of its IDs.
-func bulkFailed(ids []string, err error, noBulk *atomic.Bool) map[string]outcome[*User] {
+func bulkFailed(ids []string, err error, notFound *atomic.Int32) map[string]outcome[*User] {
 	out := make(map[string]outcome[*User], len(ids))
 	switch StatusCode(err) {
 	case http.StatusNotFound:
-		noBulk.Store(true)
+		notFound.Add(1)
 		return nil
 	case http.StatusBadRequest, http.StatusRequestURITooLong:
 		return nil

@@ -193,8 +193,33 @@ func TestGetUserBatchPagingAndFallback(t *testing.T) {
 			t.Errorf("%s: %+v %v", id, r.u, r.err)
 		}
 	}
-	if !f.client.accounts.noBulk.Load() || f.site.RequestCount(routeUser, 200) != 2 {
+	if f.client.accounts.notFound.Load() != 1 || f.site.RequestCount(routeUser, 200) != 2 {
 		t.Errorf("no fallback to single reads: %v", f.site.Requests())
+	}
+	for range bulkGone - 1 {
+		f.client.bulkUsers(context.Background(), ids, &f.client.accounts.notFound)
+	}
+	if !f.client.accounts.noBulk() {
+		t.Errorf("bulk reads still asked for after %d answers 404", bulkGone)
+	}
+}
+
+// A site that answers 404 for a list holding an unknown ID: every account
+// of that batch is read alone, the unknown one found missing, and bulk
+// reads go on.
+func TestGetUserBatchUnknownAnswered404(t *testing.T) {
+	f := newBatchFixture(t)
+	_ = f.site.SetAccountAnswers(jsmsite.AccountAnswers{BulkUnknown404: true})
+	known, unknown := f.add(t, "Person A"), "qm:00000000-0000-0000-0000-000000000000:0"
+	got := f.readBatch(t, known, unknown)
+	if r := got[known]; r.err != nil || r.u.AccountID != known {
+		t.Errorf("known: %+v %v", r.u, r.err)
+	}
+	if r := got[unknown]; !IsNotFound(r.err) {
+		t.Errorf("unknown: %+v %v", r.u, r.err)
+	}
+	if f.client.accounts.noBulk() || f.site.RequestCount(routeBulk, 404) != 1 {
+		t.Errorf("requests %v", f.site.Requests())
 	}
 }
 

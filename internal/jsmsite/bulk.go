@@ -69,6 +69,10 @@ func (s *Site) handleBulkUsers(w http.ResponseWriter, r *http.Request) {
 		}
 		seen = append(seen, id)
 		a, ok := s.Account(id)
+		if !ok && ans.BulkUnknown404 {
+			writePlatformError(w, http.StatusNotFound, fmt.Sprintf("User with accountId '%s' does not exist.", id))
+			return
+		}
 		if !ok || a.Deleted && ans.DeletedAnswer404 {
 			continue
 		}

@@ -74,6 +74,10 @@ func TestBulkUsers(t *testing.T) {
 		p.Values[0]["accountId"] != ids[4] {
 		t.Fatalf("outage: %d %s", st, raw)
 	}
+	_ = f.site.SetAccountAnswers(AccountAnswers{BulkUnknown404: true})
+	if st, raw := f.do("GET", bulkQuery(asked, ""), nil, nil); st != http.StatusNotFound {
+		t.Errorf("an unknown ID with BulkUnknown404: %d %s", st, raw)
+	}
 	if st, raw := f.do("GET", "/rest/api/3/user/bulk", nil, nil); st != http.StatusBadRequest {
 		t.Errorf("no accountId: %d %s", st, raw)
 	}

@@ -67,6 +67,10 @@ type AccountAnswers struct {
 	// /rest/api/3/user/bulk holds, whatever maxResults asks (0: 200).
 	// Atlassian documents the default page (10), not the cap.
 	BulkPageCap int
+	// BulkUnknown404: GET /rest/api/3/user/bulk answers 404 for a list
+	// holding an ID that matches no account, instead of leaving the ID out
+	// of values (what public reports describe; Atlassian documents neither).
+	BulkUnknown404 bool
 }
 
 // Forms of a hidden email in answers.
