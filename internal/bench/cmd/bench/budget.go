@@ -96,9 +96,9 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 	return nil
 }
 
-// budgetPlan runs a no-change plan under the budget and returns the
-// requests the site counted. A failure (a 429 surfaced as an error, say)
-// breaks an invariant, and the run goes on.
+// budgetPlan runs a no-change plan, with each account read alone when
+// alone is set, and returns the requests the site counted. A failure (a
+// 429 surfaced as an error, say) breaks an invariant, and the run goes on.
 func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts, error) {
 	before, err := s.stats()
 	if err != nil {
@@ -118,7 +118,7 @@ func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts,
 		return r, nil, err
 	}
 	if r.exit != 0 {
-		e.violate("budget %s: exit %d with %d errors (a refusal surfaced, or the plan is not empty); end of %s:\n%s",
+		e.violate("%s: exit %d with %d errors (a refusal surfaced, or the plan is not empty); end of %s:\n%s",
 			label, r.exit, r.errors, r.log, tail(r.log, 20))
 	}
 	after, err := s.stats()

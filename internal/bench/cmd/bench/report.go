@@ -137,14 +137,19 @@ func (r *report) build() {
 		case "latency":
 			for _, step := range []string{"apply", "plan"} {
 				rt := sm.median(step + ".ratio")
+				notes := fmt.Sprintf("ideal = F + %s × %s / %d; %s", count(sm.median(step+".req")), e.latency, e.parallelism,
+					cpuNote(sm, step))
+				if v := sm["plan.alone.wall"]; step == "plan" && len(v) > 0 {
+					notes += fmt.Sprintf("; wall ÷ P %.2f×; the same plan reading each account alone: %.1f s in %s requests, wall ÷ P %.2f×",
+						sm.median("plan.wallP"), median(v), count(sm.median("plan.alone.req")), sm.median("plan.alone.wallP"))
+				}
 				r.rows = append(r.rows, row{
 					scenario: fmt.Sprintf("2 latency %s, -parallelism=%d", e.latency, e.parallelism), step: step,
 					wall: secs(sm.median(step + ".wall")), floor: secs(sm.median(step + ".floor")),
 					ideal: secs(sm.median(step + ".ideal")), ratio: ratio(rt),
 					plugin: secs(sm.median(step + ".plugin")), pluginRatio: ratio(sm.median(step + ".pluginratio")),
-					reqs: count(sm.median(step + ".req")),
-					notes: fmt.Sprintf("ideal = F + %s × %s / %d; %s", count(sm.median(step+".req")), e.latency, e.parallelism,
-						cpuNote(sm, step)),
+					reqs:   count(sm.median(step + ".req")),
+					notes:  notes,
 					target: fmt.Sprintf("≤ %.1f×", targetLatency),
 					met:    r.judge(rt <= targetLatency, true, "latency "+step),
 				})

@@ -167,6 +167,19 @@ func (e *env) latencyScenario(rep *report) error {
 			sm.add(step+".req", req)
 			sm.add(step+".rss", float64(p.rssKiB))
 			sm.addCPU(step, p, f)
+			if step == "plan" {
+				// The same plan with each account read alone, right after,
+				// so the coalescing's cost or gain is a ratio from one run.
+				alone, ca, err := e.budgetPlan(s, pdir, "plan-alone", true)
+				if err != nil {
+					s.stop()
+					return err
+				}
+				sm.add("plan.wallP", p.wall.Seconds()/nf.wall.Seconds())
+				sm.add("plan.alone.wall", alone.wall.Seconds())
+				sm.add("plan.alone.req", float64(ca.total(nil, -1)))
+				sm.add("plan.alone.wallP", alone.wall.Seconds()/nf.wall.Seconds())
+			}
 		}
 		s.stop()
 	}
