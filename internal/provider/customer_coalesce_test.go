@@ -58,8 +58,11 @@ func countReads(site *jsmsite.Site) *readCounter {
 	return rc
 }
 
-// fewRequests is a plan check: the refresh read every account in far fewer
-// requests (counted by the site) than accounts read.
+// fewRequests is a plan check: the refresh read the accounts in fewer
+// requests (counted by the site) than accounts read, some of them bulk. How
+// many fewer depends on how far Terraform's reads overlap, i.e. on the
+// machine: with 100 ms answers, about half as many here, two thirds under
+// -race; so the bound is loose, and a provider reading alone still fails it.
 type fewRequests struct {
 	site   *jsmsite.Site
 	reads  *readCounter
@@ -89,7 +92,7 @@ data "jsm_customer" "by_id" {
 `, n, prefix)
 }
 
-// A plan of many customers refreshes them in far fewer requests than
+// A plan of many customers refreshes them in fewer requests than
 // customers, through GET /rest/api/3/user/bulk; inside the batches a
 // deleted account leaves the state (whether the site answers it 200
 // "Former user" or leaves it out and answers 404 alone), an inactive one
@@ -110,7 +113,7 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 					PreConfig: func() {
 						// Answers take a while, as on a real site, so that
 						// Terraform's reads overlap.
-						_ = site.SetFaults(jsmsite.Faults{Latency: 30 * time.Millisecond})
+						_ = site.SetFaults(jsmsite.Faults{Latency: 100 * time.Millisecond})
 						site.ResetRequests()
 						reads.ids.Store(0)
 						gone, _ := site.AccountByEmail(email(0))
@@ -122,7 +125,7 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("jsm_customer.c[0]", plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction("jsm_customer.c[1]", plancheck.ResourceActionNoop),
-						fewRequests{site: site, reads: reads, atMost: 0.5},
+						fewRequests{site: site, reads: reads, atMost: 0.75},
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("jsm_customer.c[1]", tfjsonpath.New("active"), knownvalue.Bool(false)),
@@ -173,7 +176,7 @@ func TestAccCustomerResource_refreshBatchRetried(t *testing.T) {
 					{
 						PreConfig: func() {
 							f := fail
-							f.Latency, f.FailNext, f.FailNextRoute, f.RetryAfter = 30*time.Millisecond, 2, routeBulkUsers, time.Second
+							f.Latency, f.FailNext, f.FailNextRoute, f.RetryAfter = 100*time.Millisecond, 2, routeBulkUsers, time.Second
 							if err := site.SetFaults(f); err != nil {
 								t.Fatal(err)
 							}
