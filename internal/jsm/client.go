@@ -84,6 +84,10 @@ type Config struct {
 	// CloudID is the site's cloud ID; empty: taken from a gateway BaseURL,
 	// else read once from the site's /_edge/tenant_info on the first CSM call.
 	CloudID string
+
+	// NoReadCoalescing sends every account read alone (GET
+	// /rest/api/3/user), never batched (bulk.go); for comparisons.
+	NoReadCoalescing bool
 }
 
 // LimitNames name the client's limits in errors, e.g. "the provider's
@@ -124,6 +128,9 @@ type Client struct {
 	secrets masker
 
 	csm *csmState // the CSM API base, resolved on first use (csm.go)
+
+	// accounts coalesces account reads (bulk.go); nil: every read alone.
+	accounts *accountReads
 }
 
 // ValidateBaseURL checks that raw is an absolute https URL, or http on a
@@ -202,6 +209,7 @@ func New(cfg Config) (*Client, error) {
 		c.hc = NewHTTPClient()
 	}
 	c.initTransport(cfg)
+	c.initAccountReads(cfg)
 	return c, nil
 }
 

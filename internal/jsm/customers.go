@@ -155,9 +155,18 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 // outage with fallback values in every field (see reliable). Such an answer
 // is asked again a few times, like a failed request, before giving up with
 // an error that wraps ErrUnreliableAnswer.
+//
+// Reads that arrive while others are in flight go out together as one
+// GET /rest/api/3/user/bulk, judged by the same rules (bulk.go).
 func (c *Client) GetUser(ctx context.Context, accountID string) (*User, error) {
+	return c.readUser(ctx, accountID)
+}
+
+// getUser is GetUser alone: GET /rest/api/3/user, from attempt on (a bulk
+// answer that described no account was the first).
+func (c *Client) getUser(ctx context.Context, accountID string, attempt int) (*User, error) {
 	reasks := min(c.rc.RetryMax, unreliableReasks)
-	for attempt := 0; ; attempt++ {
+	for ; ; attempt++ {
 		var p platformUser
 		err := c.do(ctx, epGetUser.at().withQuery(url.Values{"accountId": {accountID}}), &p)
 		if err != nil {

@@ -89,6 +89,8 @@ var (
 	epGetUser    = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers, "read:user:jira")
 	epSearchUser = ep(http.MethodGet, "/rest/api/3/user/search", permBrowseUsers+" (without it, search answers nothing rather than an error)",
 		scopeUsers, "read:user:jira")
+	// Reads that overlap go out together (bulk.go).
+	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permBrowseUsers, scopeUsers, "read:user:jira")
 
 	epListOrgs  = ep(http.MethodGet, pOrg, permAny, scopeCustomers, "read:organization:jira-service-management")
 	epCreateOrg = ep(http.MethodPost, pOrg, permAgent, scopeCustomers,
@@ -197,7 +199,7 @@ var (
 
 // Endpoints lists every operation the client calls, for docs and tests.
 var Endpoints = []*Endpoint{
-	epCreateCustomer, epRevokePortalAccess, epGetUser, epSearchUser,
+	epCreateCustomer, epRevokePortalAccess, epGetUser, epBulkUsers, epSearchUser,
 	epListOrgs, epCreateOrg, epGetOrg, epDeleteOrg,
 	epListOrgUsers, epAddOrgUsers, epRemoveOrgUsers,
 	epListOrgProps, epGetOrgProp, epSetOrgProp, epDeleteOrgProp,
@@ -215,7 +217,7 @@ var Endpoints = []*Endpoint{
 // create that must settle a lost answer also searches users).
 var callEndpoints = map[string][]*Endpoint{
 	"CreateCustomer":                {epCreateCustomer, epSearchUser},
-	"GetUser":                       {epGetUser},
+	"GetUser":                       {epGetUser, epBulkUsers},
 	"FindUserByEmail":               {epSearchUser},
 	"SearchByEmail":                 {epSearchUser},
 	"RevokePortalAccess":            {epRevokePortalAccess},

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
@@ -44,8 +45,11 @@ func patternRegexp(e *Endpoint) *regexp.Regexp {
 func TestEndpoints_coverEveryCall(t *testing.T) {
 	ctx := context.Background()
 	calls := map[string]func(c *Client){
-		"CreateCustomer":             func(c *Client) { _, _ = c.CreateCustomer(ctx, "A", "a@example.com") },
-		"GetUser":                    func(c *Client) { _, _ = c.GetUser(ctx, "qm:1") },
+		"CreateCustomer": func(c *Client) { _, _ = c.CreateCustomer(ctx, "A", "a@example.com") },
+		"GetUser": func(c *Client) {
+			_, _ = c.GetUser(ctx, "qm:1")
+			_ = c.bulkUsers(ctx, []string{"qm:1", "qm:2"}, new(atomic.Int32)) // what overlapping reads send
+		},
 		"FindUserByEmail":            func(c *Client) { _, _ = c.FindUserByEmail(ctx, "a@example.com") },
 		"SearchByEmail":              func(c *Client) { _, _ = c.SearchByEmail(ctx, "a@example.com") },
 		"RevokePortalAccess":         func(c *Client) { _ = c.RevokePortalAccess(ctx, "qm:1") },

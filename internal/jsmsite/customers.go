@@ -63,6 +63,14 @@ type AccountAnswers struct {
 	// SearchNewestFirst: user search lists newer accounts first. Atlassian
 	// documents no order; the default is oldest first.
 	SearchNewestFirst bool
+	// BulkPageCap is the most accounts one page of GET
+	// /rest/api/3/user/bulk holds, whatever maxResults asks (0: 200).
+	// Atlassian documents the default page (10), not the cap.
+	BulkPageCap int
+	// BulkUnknown404: GET /rest/api/3/user/bulk answers 404 for a list
+	// holding an ID that matches no account, instead of leaving the ID out
+	// of values (what public reports describe; Atlassian documents neither).
+	BulkUnknown404 bool
 }
 
 // Forms of a hidden email in answers.

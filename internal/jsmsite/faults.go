@@ -53,6 +53,11 @@ type Faults struct {
 	// serves normally: a deterministic outage for tests.
 	FailNext       int
 	FailNextStatus int
+	// FailNextRoute limits FailNext to the requests of this route name
+	// (see Routes); empty: any API route. FailNextDrop drops those
+	// requests' connections without an answer instead (a lost answer).
+	FailNextRoute string
+	FailNextDrop  bool
 	// StuckPaging makes the paged lists (the servicedeskapi lists and user
 	// search) ignore start/startAt and always answer the first page, never
 	// the last: StuckPagingRepeat echoes the start asked for, StuckPagingRestart
@@ -132,6 +137,20 @@ type faultInjector struct {
 func (s *Site) registerFaults() {
 	s.faults = &faultInjector{counts: map[string]map[int]int{}}
 	s.Use(s.faults.middleware)
+}
+
+// PUT /__site/faults (Faults as JSON, durations in nanoseconds): replaces
+// the fault settings of a running site, as SetFaults does.
+func (s *Site) handleSiteFaults(w http.ResponseWriter, r *http.Request) {
+	var f Faults
+	if !decodeJSONBody(w, r, &f) {
+		return
+	}
+	if err := s.SetFaults(f); err != nil {
+		writePlatformError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
 }
 
 // SetFaults replaces the fault settings; it may be called while serving.
@@ -261,7 +280,7 @@ func (fi *faultInjector) middleware(route string, next http.Handler) http.Handle
 func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string, next http.Handler) {
 	fi.mu.Lock()
 	f, bucket, routeBucket := fi.f, fi.bucket, fi.routeBuckets[route]
-	failNext := fi.f.FailNext > 0
+	failNext := fi.f.FailNext > 0 && (f.FailNextRoute == "" || f.FailNextRoute == route)
 	if failNext {
 		fi.f.FailNext--
 	}
@@ -287,6 +306,10 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string,
 	}
 
 	retryAfter := strconv.Itoa(max(1, int(math.Ceil(f.RetryAfter.Seconds()))))
+	if failNext && f.FailNextDrop {
+		dropConnection(w)
+		return
+	}
 	if failNext {
 		w.Header().Set("Retry-After", retryAfter)
 		status := cmp.Or(f.FailNextStatus, http.StatusServiceUnavailable)
@@ -319,12 +342,7 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string,
 			return
 		case u < f.CommitThen502+f.CommitThenDrop:
 			next.ServeHTTP(httptest.NewRecorder(), r)
-			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				w.drop()
-				conn.Close()
-				return
-			}
-			writeHTML(w, http.StatusBadGateway, "502 Bad Gateway") // HTTP/2: cannot drop
+			dropConnection(w)
 			return
 		}
 	}
@@ -387,4 +405,15 @@ func writeHTML(w http.ResponseWriter, status int, title string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, "<!DOCTYPE html>\n<html><head><title>%s</title></head>\n<body><h1>%s</h1><p>The server is temporarily unable to service your request.</p></body></html>\n", title, title)
+}
+
+// dropConnection closes the connection without an answer (over HTTP/2,
+// which cannot drop one, it answers 502 as a proxy would).
+func dropConnection(w *countingWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		w.drop()
+		conn.Close()
+		return
+	}
+	writeHTML(w, http.StatusBadGateway, "502 Bad Gateway")
 }

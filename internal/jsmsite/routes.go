@@ -12,6 +12,7 @@ func (s *Site) registerRoutes() {
 	s.registerProxyFaults() // a misbehaving proxy in front (proxyfaults.go)
 
 	s.route("GET /__site/stats", s.handleSiteStats)
+	s.route("PUT /__site/faults", s.handleSiteFaults)
 
 	// Customers and accounts (customers.go).
 	s.route("POST /rest/servicedeskapi/customer", s.handleCreateCustomer)
@@ -19,6 +20,7 @@ func (s *Site) registerRoutes() {
 	s.route("GET /rest/api/3/user", s.handleGetUser)
 	s.route("GET /rest/api/2/user", s.handleGetUser) // what UserDTO._links point at
 	s.route("GET /rest/api/3/user/search", s.handleSearchUsers)
+	s.route("GET /rest/api/3/user/bulk", s.handleBulkUsers) // bulk.go
 	s.route("GET /rest/api/3/myself", s.handleMyself)
 
 	// Organizations (organization_handlers.go, organization_properties.go).

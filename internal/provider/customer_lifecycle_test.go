@@ -95,13 +95,9 @@ func TestCustomerRead_lifecycle(t *testing.T) {
 // and is created again, whether the site answers 200 "Former user" (the
 // documented answer) or 404.
 func TestAccCustomerResource_deletedIsCreatedAgain(t *testing.T) {
-	for name, answers := range map[string]jsmsite.AccountAnswers{"200 former user": {}, "404": {DeletedAnswer404: true}} {
+	for name, answers := range deletedAnswers {
 		t.Run(name, func(t *testing.T) {
-			s := newTestSite(t)
-			site := s.local(t)
-			if err := site.SetAccountAnswers(answers); err != nil {
-				t.Fatal(err)
-			}
+			s, site := siteAnswering(t, answers)
 			email := randomEmail("forgotten")
 			cfg := customerConfig(s, email, "Forgotten Person", "")
 			ids := statecheck.CompareValue(compare.ValuesDiffer())

@@ -29,6 +29,9 @@ const (
 	envAccessToken = "JSM_ACCESS_TOKEN"
 	envCloudID     = "JSM_CLOUD_ID"
 	envCSMURL      = "JSM_CSM_URL"
+	// envBenchUncoalesced, set by the benchmark only (BENCHMARKS.md), turns
+	// the coalescing of account reads off, to measure what it saves.
+	envBenchUncoalesced = "TF_JSM_BENCH_UNCOALESCED_READS"
 )
 
 var (
@@ -190,6 +193,8 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	transport.apply(&jcfg)
 	jcfg.RetryWaitMin, jcfg.RetryWaitMax = p.opts.retryWaitMin, p.opts.retryWaitMax
+	// The benchmark's comparison only: every account read alone.
+	jcfg.NoReadCoalescing = os.Getenv(envBenchUncoalesced) != ""
 	// One client, hence one retrying transport and one pacer, for every
 	// resource and data source of this provider configuration.
 	client, err := jsm.New(jcfg)

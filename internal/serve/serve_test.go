@@ -1,7 +1,9 @@
 package serve
 
 import (
+	"math"
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -42,5 +44,18 @@ func TestQuietLogsUnlessRequested(t *testing.T) {
 func TestAddress(t *testing.T) {
 	if got, want := Address("jsm"), "registry.terraform.io/jsmtf/jsm"; got != want {
 		t.Errorf("Address(jsm) = %q, want %q", got, want)
+	}
+}
+
+// The soft memory limit is set unless the user's GOMEMLIMIT is.
+func TestDefaultMemoryLimit(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+	debug.SetMemoryLimit(math.MaxInt64)
+	if DefaultMemoryLimit(func(string) string { return "300MiB" }) || debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		t.Error("the user's GOMEMLIMIT was overridden")
+	}
+	if !DefaultMemoryLimit(func(string) string { return "" }) || debug.SetMemoryLimit(-1) != SoftMemoryLimit {
+		t.Errorf("limit %d, want %d", debug.SetMemoryLimit(-1), SoftMemoryLimit)
 	}
 }

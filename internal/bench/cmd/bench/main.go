@@ -47,6 +47,7 @@ type env struct {
 	parallelism int
 	latency     time.Duration
 	rateLimit   float64
+	budgetRate  float64
 	short       bool
 	verbose     bool
 
@@ -74,7 +75,7 @@ func main() {
 	}
 }
 
-var allScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale"}
+var allScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget"}
 
 func run() error {
 	e := &env{}
@@ -84,6 +85,7 @@ func run() error {
 	flag.IntVar(&e.parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.DurationVar(&e.latency, "latency", 100*time.Millisecond, "latency per request of the latency scenario")
 	flag.Float64Var(&e.rateLimit, "rate", 50, "server rate limit of the ratelimit scenario, in requests per second")
+	flag.Float64Var(&e.budgetRate, "budget-rate", 20, "server rate limit of the budget scenario's plans, in requests per second")
 	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50, 1 run; fails on broken invariants, never on timings")
 	out := flag.String("out", "", "also write the results (machine, versions, table) as markdown to `file`")
 	strict := flag.Bool("strict", false, "fail when a target is missed, not only when an invariant breaks")
@@ -105,8 +107,8 @@ func run() error {
 			e.runs = 1
 		}
 	}
-	if e.n < 10 || e.runs < 1 || e.parallelism < 1 || e.rateLimit <= 0 {
-		return errors.New("-n must be at least 10, -runs and -parallelism at least 1, -rate positive")
+	if e.n < 10 || e.runs < 1 || e.parallelism < 1 || e.rateLimit <= 0 || e.budgetRate <= 0 {
+		return errors.New("-n must be at least 10, -runs and -parallelism at least 1, -rate and -budget-rate positive")
 	}
 	selected := map[string]bool{}
 	for _, s := range strings.Split(*scenarios, ",") {
@@ -147,6 +149,8 @@ func run() error {
 			err = e.memberships(rep)
 		case "scale":
 			err = e.scale(rep)
+		case "budget":
+			err = e.budget(rep)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", s, err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -96,6 +97,29 @@ func (s *site) stop() {
 		_ = s.cmd.Process.Kill()
 		<-s.exited
 	}
+}
+
+// setFaults replaces the running site's faults (PUT /__site/faults).
+func (s *site) setFaults(faults map[string]any) error {
+	body, err := json.Marshal(faults)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPut, s.url+"/__site/faults", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth(s.email, s.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("PUT /__site/faults: %s", resp.Status)
+	}
+	return nil
 }
 
 // get GETs a /__site/ route and decodes the JSON answer.
@@ -202,10 +226,15 @@ func routeNot(names ...string) func(string) bool {
 const (
 	routeCreateCustomer = "POST /rest/servicedeskapi/customer"
 	routeGetUser        = "GET /rest/api/3/user"
+	routeBulkUsers      = "GET /rest/api/3/user/bulk"
 )
 
-// customerRoutes are the routes jsm_customer uses in a run without conflicts.
-var customerRoutes = routeIs(routeCreateCustomer, routeGetUser)
+// customerRoutes are the routes jsm_customer uses in a run without conflicts;
+// accountRoutes those that read accounts by ID (alone, or coalesced).
+var (
+	customerRoutes = routeIs(routeCreateCustomer, routeGetUser, routeBulkUsers)
+	accountRoutes  = routeIs(routeGetUser, routeBulkUsers)
+)
 
 // failed counts the answers with an error status (4xx, 5xx) or none at all.
 func (c counts) failed() int {

@@ -59,6 +59,8 @@ func run() error {
 	flag.BoolVar(&answers.Unavailable, "users-unavailable", false, "answer every GET /rest/api/3/user with outage fallback values")
 	flag.BoolVar(&answers.CustomerTimeZoneNull, "customer-timezone-null", false, "answer timeZone null when creating a customer")
 	flag.BoolVar(&answers.SearchNewestFirst, "search-newest-first", false, "list user search results newest first")
+	flag.IntVar(&answers.BulkPageCap, "bulk-page-cap", 0, "most accounts per page of GET /rest/api/3/user/bulk (0: 200)")
+	flag.BoolVar(&answers.BulkUnknown404, "bulk-unknown-404", false, "answer GET /rest/api/3/user/bulk 404 when an ID matches no account, instead of leaving it out")
 	gatewayCloudID := flag.String("gateway-cloud-id", "", "also serve the API under /ex/jira/`cloudId`, like Atlassian's gateway")
 	var proxy jsmsite.ProxyFaults
 	flag.StringVar(&proxy.RedirectTo, "proxy-redirect-to", "", "answer API requests with a redirect to this `scheme://host` (or \"self\"), as a broken proxy would")

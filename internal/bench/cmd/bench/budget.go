@@ -1,0 +1,129 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+)
+
+// envUncoalesced is the provider's benchmark-only switch that sends every
+// account read alone (internal/provider).
+const envUncoalesced = "TF_JSM_BENCH_UNCOALESCED_READS=1"
+
+// 6. Refresh under a budget: N customers are applied on a site without
+// limits, then the site admits e.budgetRate requests per second and the
+// same no-change plan runs with the provider's coalesced reads and with
+// every read alone, next to the floor's plan. The ideal is the floor plus
+// the admitted requests at the budget's pace.
+func (e *env) budget(rep *report) error {
+	sm := samples{}
+	rep.add("budget", sm)
+	for run := 0; run < e.runs; run++ {
+		dir := e.runDir("budget", e.n, run)
+		pdir, fdir, _, err := e.writeConfigs(dir, e.n)
+		if err != nil {
+			return err
+		}
+		s, err := e.startSite(dir)
+		if err != nil {
+			return err
+		}
+		e.logf("  run %d/%d (N=%d, then %.0f requests/s)", run+1, e.runs, e.n, e.budgetRate)
+		err = e.budgetRun(run, s, pdir, fdir, sm)
+		s.stop()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
+	if _, err := e.apply(pdir, "setup-apply", s.env()); err != nil {
+		return err
+	}
+	if _, err := e.apply(fdir, "setup-apply", nil); err != nil {
+		return err
+	}
+	if err := s.setFaults(map[string]any{"RateLimit": e.budgetRate}); err != nil {
+		return err
+	}
+	var on, alone, f tfRun
+	var con, calone counts
+	err := interleave(run, func() (err error) {
+		on, con, err = e.budgetPlan(s, pdir, "plan-coalesced", false)
+		return err
+	}, func() (err error) {
+		alone, calone, err = e.budgetPlan(s, pdir, "plan-alone", true)
+		return err
+	}, func() (err error) {
+		f, err = e.plan(fdir, "plan", nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range []struct {
+		key string
+		r   tfRun
+		c   counts
+	}{{"coalesced", on, con}, {"alone", alone, calone}} {
+		total := m.c.total(nil, -1)
+		account := m.c.total(accountRoutes, -1)
+		refused := m.c.total(nil, 429)
+		if other := total - account; other > 0 {
+			e.violate("budget %s plan: %d requests besides account reads: %v", m.key, other, m.c)
+		}
+		if bad := m.c.failed() - refused; bad > 0 {
+			e.violate("budget %s plan: %d error answers besides 429: %v", m.key, bad, m.c)
+		}
+		if admitted := account - refused; admitted > e.n {
+			e.violate("budget %s plan: %d account requests admitted, more than the %d customers: %v", m.key, admitted, e.n, m.c)
+		}
+		ideal := f.wall.Seconds() + float64(account-refused)/e.budgetRate
+		k := "plan." + m.key
+		sm.add(k+".wall", m.r.wall.Seconds())
+		sm.add(k+".floor", f.wall.Seconds())
+		sm.add(k+".ideal", ideal)
+		sm.add(k+".ratio", m.r.wall.Seconds()/ideal)
+		sm.add(k+".req", float64(account))
+		sm.add(k+".bulk", float64(m.c.total(routeIs(routeBulkUsers), -1)))
+		sm.add(k+".429", float64(refused))
+		sm.add(k+".rss", float64(m.r.rssKiB))
+		sm.addCPU(k, m.r, f)
+	}
+	sm.add("plan.reqgain", sm["plan.alone.req"][run]/max(sm["plan.coalesced.req"][run], 1))
+	sm.add("plan.wallgain", alone.wall.Seconds()/on.wall.Seconds())
+	return nil
+}
+
+// budgetPlan runs a no-change plan, with each account read alone when
+// alone is set, and returns the requests the site counted. A failure (a
+// 429 surfaced as an error, say) breaks an invariant, and the run goes on.
+func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts, error) {
+	before, err := s.stats()
+	if err != nil {
+		return tfRun{}, nil, err
+	}
+	env := s.env()
+	if alone {
+		child := []string{envUncoalesced}
+		if e.providerEnv != "" {
+			child = append([]string{e.providerEnv}, child...)
+		}
+		env = append(env, "BENCH_CHILD_ENV="+strings.Join(child, ","))
+	}
+	r, err := e.terraform(dir, label, env, "plan", "-detailed-exitcode", "-input=false", "-no-color",
+		"-parallelism="+strconv.Itoa(e.parallelism))
+	if err != nil {
+		return r, nil, err
+	}
+	if r.exit != 0 {
+		e.violate("%s: exit %d with %d errors (a refusal surfaced, or the plan is not empty); end of %s:\n%s",
+			label, r.exit, r.errors, r.log, tail(r.log, 20))
+	}
+	after, err := s.stats()
+	if err != nil {
+		return r, nil, err
+	}
+	return r, after.minus(before), nil
+}

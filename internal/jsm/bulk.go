@@ -1,0 +1,175 @@
+package jsm
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+)
+
+// Coalescing of account reads (GetUser): reads that arrive while others are
+// in flight go out together as one GET /rest/api/3/user/bulk.
+const (
+	// DefaultMaxBatchedReads bounds the IDs of one bulk read: they travel
+	// in the URL, and very long lists fail with 400 or 414 (JRACLOUD-78790).
+	// Forty portal-customer IDs make a URL of about 4 KB.
+	DefaultMaxBatchedReads = 40
+	// DefaultReadsInFlight bounds the account requests in flight at once.
+	// Fewer make larger batches, but reads then wait longer for a free
+	// request: at 100 ms per answer and Terraform's ten parallel reads,
+	// three keep a plan as fast as reading each account alone
+	// (BENCHMARKS.md, scenario 2).
+	DefaultReadsInFlight = 3
+)
+
+// accountReads is the client's coalescer of GetUser, or nil when reads are
+// not coalesced (Config.NoReadCoalescing).
+type accountReads struct {
+	*coalescer[*User]
+	// notFound counts the bulk reads answered 404 in a row. A few mean a
+	// proxy or gateway without the bulk read, and every read goes alone
+	// from then on; one alone may be a site that answers 404 for a list
+	// with an unknown ID (not documented either way), and costs only that
+	// batch's reads going alone.
+	notFound atomic.Int32
+}
+
+// bulkGone is how many bulk reads answered 404 in a row turn them off.
+const bulkGone = 3
+
+func (r *accountReads) noBulk() bool { return r.notFound.Load() >= bulkGone }
+
+func (c *Client) initAccountReads(cfg Config) {
+	if cfg.NoReadCoalescing {
+		return
+	}
+	r := &accountReads{}
+	r.coalescer = &coalescer[*User]{
+		maxBatch:    DefaultMaxBatchedReads,
+		maxInFlight: DefaultReadsInFlight,
+		one:         func(ctx context.Context, id string) (*User, error) { return c.getUser(ctx, id, 0) },
+		many: func(ctx context.Context, ids []string) map[string]outcome[*User] {
+			if r.noBulk() {
+				return nil // every ID settles alone
+			}
+			return c.bulkUsers(ctx, ids, &r.notFound)
+		},
+	}
+	c.accounts = r
+}
+
+// readUser answers GetUser through the coalescer.
+func (c *Client) readUser(ctx context.Context, accountID string) (*User, error) {
+	if c.accounts == nil {
+		return c.getUser(ctx, accountID, 0)
+	}
+	o := c.accounts.read(ctx, accountID)
+	if !o.settle {
+		return o.val, o.err
+	}
+	if o.attempt > 0 { // the batch's answer was the first ask
+		if o.attempt > min(c.rc.RetryMax, unreliableReasks) {
+			return nil, &UnreliableError{AccountID: accountID, Reason: o.why, Attempts: o.attempt}
+		}
+		if err := sleepCtx(ctx, c.rc.Backoff(c.rc.RetryWaitMin, c.rc.RetryWaitMax, o.attempt-1, nil)); err != nil {
+			return nil, err
+		}
+	}
+	return c.getUser(ctx, accountID, o.attempt)
+}
+
+// bulkPage is the platform's PageBeanUser.
+type bulkPage struct {
+	StartAt    int            `json:"startAt"`
+	MaxResults int            `json:"maxResults"`
+	Total      int            `json:"total"`
+	IsLast     bool           `json:"isLast"`
+	Values     []platformUser `json:"values"`
+}
+
+// bulkUsers reads ids (two or more, distinct) with GET
+// /rest/api/3/user/bulk, page after page, and judges each answer as GetUser
+// judges its own (unreliable): a reliable answer is the account; an ID the
+// answer leaves out (no such account, or a deleted one on a site that
+// answers those 404) settles with a single read, so a deleted account is
+// told apart from a missing answer exactly as alone; an answer that
+// describes no account counts as the first of the single read's attempts.
+// A failed request (after the client's retries) fails every ID with its
+// account named; a 400, 404 or 414 (a list the site or a proxy will not
+// take, an unknown ID in the list, or no bulk read at all) settles every ID
+// alone instead.
+func (c *Client) bulkUsers(ctx context.Context, ids []string, notFound *atomic.Int32) map[string]outcome[*User] {
+	out := make(map[string]outcome[*User], len(ids))
+	asked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		asked[id] = true
+	}
+	for start := 0; ; {
+		var p bulkPage
+		err := c.do(ctx, epBulkUsers.at().withQuery(
+			url.Values{"accountId": ids, "startAt": {strconv.Itoa(start)}, "maxResults": {strconv.Itoa(len(ids))}}), &p)
+		if err != nil {
+			return bulkFailed(ids, err, notFound)
+		}
+		notFound.Store(0)
+		fresh := 0
+		for _, u := range p.Values {
+			if !asked[u.AccountID] {
+				continue // "unknown", or not asked: says nothing of any ID
+			}
+			if _, dup := out[u.AccountID]; dup {
+				continue
+			}
+			fresh++
+			if why := u.unreliable(u.AccountID); why != "" {
+				out[u.AccountID] = outcome[*User]{settle: true, attempt: 1, why: why}
+				continue
+			}
+			out[u.AccountID] = outcome[*User]{val: u.user()}
+		}
+		if p.IsLast || len(out) == len(ids) {
+			return out
+		}
+		if fresh == 0 {
+			// A page that adds nothing would be asked for forever (a proxy
+			// that ignores startAt): settle the rest alone.
+			return out
+		}
+		start += len(p.Values)
+	}
+}
+
+// bulkFailed is the outcome of a failed bulk read for each of its IDs.
+func bulkFailed(ids []string, err error, notFound *atomic.Int32) map[string]outcome[*User] {
+	out := make(map[string]outcome[*User], len(ids))
+	switch StatusCode(err) {
+	case http.StatusNotFound:
+		notFound.Add(1)
+		return nil
+	case http.StatusBadRequest, http.StatusRequestURITooLong:
+		return nil
+	}
+	for _, id := range ids {
+		out[id] = outcome[*User]{err: &BatchError{AccountID: id, Batch: len(ids), Err: err}}
+	}
+	return out
+}
+
+// BatchError is the error of an account read that went out in a batch
+// (GET /rest/api/3/user/bulk) which failed as a whole: it names the
+// account, and wraps the batch's error. It never counts as IsNotFound: the
+// batch's failure says nothing of whether the account exists.
+type BatchError struct {
+	AccountID string
+	Batch     int
+	Err       error
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("reading account %s (together with %d other accounts): %v", e.AccountID, e.Batch-1, e.Err)
+}
+
+// Unwrap gives the batch's error (never a 404: that settles alone).
+func (e *BatchError) Unwrap() error { return e.Err }

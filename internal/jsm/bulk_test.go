@@ -1,0 +1,271 @@
+package jsm
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+const (
+	routeUser = "GET /rest/api/3/user"
+	routeBulk = "GET /rest/api/3/user/bulk"
+)
+
+// batchFixture is a client on a local site whose first single read can be
+// held open, so that the reads behind it go out as one batch.
+type batchFixture struct {
+	site   *jsmsite.Site
+	client *Client
+	hold   chan struct{}
+	held   chan struct{}
+	once   sync.Once
+}
+
+func newBatchFixture(t *testing.T) *batchFixture {
+	t.Helper()
+	site, err := jsmsite.New(jsmsite.Config{Email: "admin@example.com", APIToken: "token-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &batchFixture{site: site, hold: make(chan struct{}), held: make(chan struct{})}
+	site.Use(func(route string, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if route == routeUser && r.URL.Query().Get("accountId") == "qm:hold" {
+				f.once.Do(func() { close(f.held) })
+				<-f.hold
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	f.client, err = New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "token-123",
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.client.accounts.maxInFlight = 1
+	return f
+}
+
+func (f *batchFixture) add(t *testing.T, name string) string {
+	t.Helper()
+	a, err := f.site.AddCustomer(name, strings.ReplaceAll(strings.ToLower(name), " ", ".")+"@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.AccountID
+}
+
+type userResult struct {
+	u   *User
+	err error
+}
+
+// readBatch reads ids with GetUser while a read of another account is in
+// flight, so that they queue and go out together; it returns each answer.
+func (f *batchFixture) readBatch(t *testing.T, ids ...string) map[string]userResult {
+	t.Helper()
+	ctx := context.Background()
+	go func() { _, _ = f.client.GetUser(ctx, "qm:hold") }()
+	<-f.held
+	var mu sync.Mutex
+	out := map[string]userResult{}
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			u, err := f.client.GetUser(ctx, id)
+			mu.Lock()
+			out[id] = userResult{u, err}
+			mu.Unlock()
+		})
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		f.client.accounts.mu.Lock()
+		n := len(f.client.accounts.queue)
+		f.client.accounts.mu.Unlock()
+		if n == len(ids) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d reads queued, want %d", n, len(ids))
+		}
+	}
+	close(f.hold)
+	wg.Wait()
+	return out
+}
+
+// Inside a batch, each account is judged as a single read judges it: an
+// active and an inactive account are answers, a deleted one answers as
+// deleted (LooksDeleted), an ID the bulk answer leaves out settles with a
+// single read (404: not found), and a corrupted record is refused after the
+// same number of asks as alone.
+func TestGetUserBatchJudgesEachAccountAsAlone(t *testing.T) {
+	f := newBatchFixture(t)
+	active, inactive := f.add(t, "Active Person"), f.add(t, "Inactive Person")
+	deleted, corrupted := f.add(t, "Deleted Person"), f.add(t, "Corrupted Person")
+	f.site.SetActive(inactive, false)
+	f.site.DeleteAccount(deleted)
+	f.site.DeleteAccount(corrupted)
+	f.site.CorruptAccount(corrupted)
+	unknown := "qm:00000000-0000-0000-0000-000000000000:0"
+
+	got := f.readBatch(t, active, inactive, deleted, corrupted, unknown)
+	if r := got[active]; r.err != nil || r.u.AccountID != active || !r.u.Active || r.u.AccountType != "customer" ||
+		r.u.Email != "active.person@example.com" || r.u.Links.Self == "" {
+		t.Errorf("active: %+v %v", r.u, r.err)
+	}
+	if r := got[inactive]; r.err != nil || r.u.Active || r.u.LooksDeleted("Inactive Person") {
+		t.Errorf("inactive: %+v %v", r.u, r.err)
+	}
+	if r := got[deleted]; r.err != nil || !r.u.LooksDeleted("Deleted Person") {
+		t.Errorf("deleted: %+v %v", r.u, r.err)
+	}
+	var unreliable *UnreliableError
+	if r := got[corrupted]; !errors.As(r.err, &unreliable) || unreliable.Attempts != unreliableReasks+1 ||
+		!strings.Contains(r.err.Error(), corrupted) || IsNotFound(r.err) {
+		t.Errorf("corrupted: %+v %v", r.u, r.err)
+	}
+	if r := got[unknown]; !IsNotFound(r.err) || !strings.Contains(r.err.Error(), "404") {
+		t.Errorf("unknown: %+v %v", r.u, r.err)
+	}
+	req := f.site.Requests()
+	// Besides the held read (of an unknown ID: 404), one bulk read, the
+	// unknown ID settled alone, and the corrupted record settled alone: its
+	// bulk answer (accountId "unknown") cannot be told apart from another's.
+	if req[routeBulk][200] != 1 || req[routeUser][404] != 2 || req[routeUser][200] != 1+unreliableReasks {
+		t.Errorf("requests %v", req)
+	}
+}
+
+// During an outage every account of a batch answers fallback values: each
+// read fails, naming its account, after as many asks as alone.
+func TestGetUserBatchOutage(t *testing.T) {
+	f := newBatchFixture(t)
+	a, b := f.add(t, "Person A"), f.add(t, "Person B")
+	_ = f.site.SetAccountAnswers(jsmsite.AccountAnswers{Unavailable: true})
+	got := f.readBatch(t, a, b)
+	for _, id := range []string{a, b} {
+		if r := got[id]; !errors.Is(r.err, ErrUnreliableAnswer) || !strings.Contains(r.err.Error(), id) ||
+			!strings.Contains(r.err.Error(), "fallback values") {
+			t.Errorf("%s: %+v %v", id, r.u, r.err)
+		}
+	}
+}
+
+// A site that hands out small pages is read page after page; a site or
+// proxy without the bulk read (404) is read account by account, and the
+// client stops asking for bulk reads.
+func TestGetUserBatchPagingAndFallback(t *testing.T) {
+	f := newBatchFixture(t)
+	var ids []string
+	for _, n := range []string{"A", "B", "C", "D", "E"} {
+		ids = append(ids, f.add(t, "Person "+n))
+	}
+	_ = f.site.SetAccountAnswers(jsmsite.AccountAnswers{BulkPageCap: 2})
+	for id, r := range f.readBatch(t, ids...) {
+		if r.err != nil || r.u.AccountID != id {
+			t.Errorf("%s: %+v %v", id, r.u, r.err)
+		}
+	}
+	if n := f.site.RequestCount(routeBulk, 200); n != 3 {
+		t.Errorf("%d bulk pages, want 3", n)
+	}
+
+	f = newBatchFixture(t)
+	ids = []string{f.add(t, "Person F"), f.add(t, "Person G")}
+	f.site.Use(func(route string, next http.Handler) http.Handler {
+		if route != routeBulk {
+			return next
+		}
+		return http.NotFoundHandler()
+	})
+	for id, r := range f.readBatch(t, ids...) {
+		if r.err != nil || r.u.AccountID != id {
+			t.Errorf("%s: %+v %v", id, r.u, r.err)
+		}
+	}
+	if f.client.accounts.notFound.Load() != 1 || f.site.RequestCount(routeUser, 200) != 2 {
+		t.Errorf("no fallback to single reads: %v", f.site.Requests())
+	}
+	for range bulkGone - 1 {
+		f.client.bulkUsers(context.Background(), ids, &f.client.accounts.notFound)
+	}
+	if !f.client.accounts.noBulk() {
+		t.Errorf("bulk reads still asked for after %d answers 404", bulkGone)
+	}
+}
+
+// A site that answers 404 for a list holding an unknown ID: every account
+// of that batch is read alone, the unknown one found missing, and bulk
+// reads go on.
+func TestGetUserBatchUnknownAnswered404(t *testing.T) {
+	f := newBatchFixture(t)
+	_ = f.site.SetAccountAnswers(jsmsite.AccountAnswers{BulkUnknown404: true})
+	known, unknown := f.add(t, "Person A"), "qm:00000000-0000-0000-0000-000000000000:0"
+	got := f.readBatch(t, known, unknown)
+	if r := got[known]; r.err != nil || r.u.AccountID != known {
+		t.Errorf("known: %+v %v", r.u, r.err)
+	}
+	if r := got[unknown]; !IsNotFound(r.err) {
+		t.Errorf("unknown: %+v %v", r.u, r.err)
+	}
+	if f.client.accounts.noBulk() || f.site.RequestCount(routeBulk, 404) != 1 {
+		t.Errorf("requests %v", f.site.Requests())
+	}
+}
+
+// A batch answered 429, 503 or with a dropped connection is retried by the
+// client's retries: no read fails. One that keeps failing fails every read
+// in it, each naming its own account.
+func TestGetUserBatchFailures(t *testing.T) {
+	for name, faults := range map[string]jsmsite.Faults{
+		"429":  {FailNext: 2, FailNextRoute: routeBulk, FailNextStatus: 429, RetryAfter: time.Millisecond},
+		"503":  {FailNext: 2, FailNextRoute: routeBulk, FailNextStatus: 503, RetryAfter: time.Millisecond},
+		"drop": {FailNext: 2, FailNextRoute: routeBulk, FailNextDrop: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newBatchFixture(t)
+			ids := []string{f.add(t, "Person A"), f.add(t, "Person B"), f.add(t, "Person C")}
+			if err := f.site.SetFaults(faults); err != nil {
+				t.Fatal(err)
+			}
+			for id, r := range f.readBatch(t, ids...) {
+				if r.err != nil || r.u.AccountID != id {
+					t.Errorf("%s: %+v %v", id, r.u, r.err)
+				}
+			}
+			if n := f.site.RequestCount(routeBulk, 200); n != 1 || f.site.RequestCount(routeBulk, -1) != 3 {
+				t.Errorf("bulk requests %v", f.site.Requests()[routeBulk])
+			}
+		})
+	}
+
+	f := newBatchFixture(t)
+	ids := []string{f.add(t, "Person A"), f.add(t, "Person B")}
+	f.site.Use(func(route string, next http.Handler) http.Handler {
+		if route != routeBulk {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"errorMessages":["You do not have the permission to browse users and groups."],"errors":{}}`))
+		})
+	})
+	for id, r := range f.readBatch(t, ids...) {
+		var be *BatchError
+		if !errors.As(r.err, &be) || be.AccountID != id || !strings.Contains(r.err.Error(), "reading account "+id) ||
+			StatusCode(r.err) != 403 || IsNotFound(r.err) {
+			t.Errorf("%s: %+v %v", id, r.u, r.err)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package jsm
+
+import (
+	"context"
+	"sync"
+)
+
+// coalescer turns concurrent reads by ID into few requests, by natural
+// batching: a read that finds fewer than maxInFlight requests in flight
+// goes out at once, alone, with no added wait; reads that arrive while
+// maxInFlight requests are in flight queue, and the queue goes out as one
+// batch (at most maxBatch IDs) as soon as a request ends. Under load,
+// batches grow with the queue; when reads are rare, each goes alone.
+//
+// The batch's request runs on a context of its own, which ends when every
+// read in it has given up: a read whose context ends leaves the queue (or
+// stops waiting for its batch) without cancelling the others.
+type coalescer[T any] struct {
+	maxBatch    int
+	maxInFlight int
+	// one reads a single ID (a lone read, or a batch of one).
+	one func(ctx context.Context, id string) (T, error)
+	// many reads a batch of two or more distinct IDs and answers each.
+	many func(ctx context.Context, ids []string) map[string]outcome[T]
+
+	mu       sync.Mutex
+	inFlight int
+	queue    []*pendingRead[T]
+}
+
+// outcome is the answer to one ID of a batch. settle asks the reader to
+// settle its ID itself with a single read (the batch's answer left it out,
+// or said nothing reliable about it, why), starting at attempt.
+type outcome[T any] struct {
+	val     T
+	err     error
+	settle  bool
+	attempt int
+	why     string
+}
+
+type pendingRead[T any] struct {
+	ctx  context.Context
+	id   string
+	done chan struct{}
+	out  outcome[T]
+}
+
+// read answers the read of id, alone or in a batch.
+func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
+	c.mu.Lock()
+	if c.inFlight < c.maxInFlight && len(c.queue) == 0 {
+		c.inFlight++
+		c.mu.Unlock()
+		v, err := c.one(ctx, id)
+		c.release()
+		return outcome[T]{val: v, err: err}
+	}
+	p := &pendingRead[T]{ctx: ctx, id: id, done: make(chan struct{})}
+	c.queue = append(c.queue, p)
+	c.mu.Unlock()
+	select {
+	case <-p.done:
+		return p.out
+	case <-ctx.Done():
+		c.mu.Lock()
+		for i, q := range c.queue {
+			if q == p {
+				c.queue = append(c.queue[:i:i], c.queue[i+1:]...)
+				break
+			}
+		}
+		c.mu.Unlock()
+		var zero T
+		return outcome[T]{val: zero, err: ctx.Err()}
+	}
+}
+
+// release ends a request: the queue, if any, goes out as the next batch.
+func (c *coalescer[T]) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inFlight--
+	c.dispatchLocked()
+}
+
+// dispatchLocked starts batches while requests may go and reads wait.
+func (c *coalescer[T]) dispatchLocked() {
+	for c.inFlight < c.maxInFlight && len(c.queue) > 0 {
+		n := min(len(c.queue), c.maxBatch)
+		batch := append([]*pendingRead[T](nil), c.queue[:n]...)
+		c.queue = append(c.queue[:0:0], c.queue[n:]...)
+		c.inFlight++
+		go c.send(batch)
+	}
+}
+
+// send reads one batch and hands each read its outcome.
+func (c *coalescer[T]) send(batch []*pendingRead[T]) {
+	defer c.release()
+	ctx, cancel := batchContext(batch)
+	defer cancel()
+	byID := map[string][]*pendingRead[T]{}
+	var ids []string
+	for _, p := range batch {
+		if byID[p.id] == nil {
+			ids = append(ids, p.id)
+		}
+		byID[p.id] = append(byID[p.id], p)
+	}
+	answer := func(id string, o outcome[T]) {
+		for _, p := range byID[id] {
+			p.out = o
+			close(p.done)
+		}
+	}
+	if len(ids) == 1 {
+		v, err := c.one(ctx, ids[0])
+		answer(ids[0], outcome[T]{val: v, err: err})
+		return
+	}
+	got := c.many(ctx, ids)
+	for _, id := range ids {
+		o, ok := got[id]
+		if !ok {
+			o = outcome[T]{settle: true}
+		}
+		answer(id, o)
+	}
+}
+
+// batchContext is the context of a batch's request: the values (loggers)
+// of its first read, and done once every read in it is done.
+func batchContext[T any](batch []*pendingRead[T]) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(batch[0].ctx))
+	var mu sync.Mutex
+	left := len(batch)
+	stops := make([]func() bool, 0, len(batch))
+	for _, p := range batch {
+		stops = append(stops, context.AfterFunc(p.ctx, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if left--; left == 0 {
+				cancel()
+			}
+		}))
+	}
+	return ctx, func() {
+		for _, stop := range stops {
+			stop()
+		}
+		cancel()
+	}
+}

@@ -1,0 +1,207 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+const (
+	routeGetUser   = "GET /rest/api/3/user"
+	routeBulkUsers = "GET /rest/api/3/user/bulk"
+)
+
+// deletedAnswers are the two answers a site may give for a deleted account.
+var deletedAnswers = map[string]jsmsite.AccountAnswers{"200 former user": {}, "404": {DeletedAnswer404: true}}
+
+// siteAnswering is a local test site that answers accounts as a says.
+func siteAnswering(t *testing.T, a jsmsite.AccountAnswers) (*testSite, *jsmsite.Site) {
+	t.Helper()
+	s := newTestSite(t)
+	site := s.local(t)
+	if err := site.SetAccountAnswers(a); err != nil {
+		t.Fatal(err)
+	}
+	return s, site
+}
+
+// readCounter counts the account IDs the site was asked to read, alone or
+// in bulk, so a test can compare them with the requests that carried them.
+type readCounter struct{ ids atomic.Int64 }
+
+func countReads(site *jsmsite.Site) *readCounter {
+	rc := &readCounter{}
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != routeGetUser && route != routeBulkUsers {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("startAt") == "" || r.URL.Query().Get("startAt") == "0" {
+				rc.ids.Add(int64(len(r.URL.Query()["accountId"])))
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	return rc
+}
+
+// fewRequests is a plan check: the refresh read the accounts in fewer
+// requests (counted by the site) than accounts read, some of them bulk. How
+// many fewer depends on how far Terraform's reads overlap, i.e. on the
+// machine: with 100 ms answers, about half as many here, two thirds under
+// -race; so the bound is loose, and a provider reading alone still fails it.
+type fewRequests struct {
+	site   *jsmsite.Site
+	reads  *readCounter
+	atMost float64 // requests per account read
+}
+
+func (c fewRequests) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	requests := c.site.RequestCount(routeGetUser, -1) + c.site.RequestCount(routeBulkUsers, -1)
+	ids := c.reads.ids.Load()
+	if c.site.RequestCount(routeBulkUsers, 200) == 0 || float64(requests) > c.atMost*float64(ids) {
+		resp.Error = fmt.Errorf("%d account reads took %d requests (want at most %.0f%%, some of them bulk): %v",
+			ids, requests, 100*c.atMost, c.site.Requests())
+	}
+}
+
+func manyCustomersConfig(s *testSite, prefix string, n int) string {
+	return s.provider() + fmt.Sprintf(`
+resource "jsm_customer" "c" {
+  count        = %d
+  email        = "%s-${count.index}@example.com"
+  display_name = "Many Customer ${count.index}"
+}
+
+data "jsm_customer" "by_id" {
+  account_id = jsm_customer.c[3].account_id
+}
+`, n, prefix)
+}
+
+// A plan of many customers refreshes them in fewer requests than
+// customers, through GET /rest/api/3/user/bulk; inside the batches a
+// deleted account leaves the state (whether the site answers it 200
+// "Former user" or leaves it out and answers 404 alone), an inactive one
+// stays inactive, and a corrupted record fails the refresh naming no other
+// account, as a single read would.
+func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
+	for name, answers := range deletedAnswers {
+		t.Run(name, func(t *testing.T) {
+			s, site := siteAnswering(t, answers)
+			reads := countReads(site)
+			const n = 30
+			prefix := strings.TrimSuffix(randomEmail("many"), "@example.com")
+			cfg := manyCustomersConfig(s, prefix, n)
+			email := func(i int) string { return fmt.Sprintf("%s-%d@example.com", prefix, i) }
+			steps := []resource.TestStep{
+				{Config: cfg},
+				{
+					PreConfig: func() {
+						// Answers take a while, as on a real site, so that
+						// Terraform's reads overlap.
+						_ = site.SetFaults(jsmsite.Faults{Latency: 100 * time.Millisecond})
+						site.ResetRequests()
+						reads.ids.Store(0)
+						gone, _ := site.AccountByEmail(email(0))
+						site.DeleteAccount(gone.AccountID)
+						inactive, _ := site.AccountByEmail(email(1))
+						site.SetActive(inactive.AccountID, false)
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("jsm_customer.c[0]", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction("jsm_customer.c[1]", plancheck.ResourceActionNoop),
+						fewRequests{site: site, reads: reads, atMost: 0.75},
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("jsm_customer.c[1]", tfjsonpath.New("active"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue("data.jsm_customer.by_id", tfjsonpath.New("display_name"),
+							knownvalue.StringExact("Many Customer 3")),
+					},
+				},
+			}
+			if !answers.DeletedAnswer404 { // else a corrupted record answers 404 like any deleted one
+				steps = append(steps, resource.TestStep{
+					PreConfig: func() {
+						a, _ := site.AccountByEmail(email(2))
+						site.DeleteAccount(a.AccountID)
+						site.CorruptAccount(a.AccountID)
+					},
+					Config:      cfg,
+					ExpectError: regexp.MustCompile(`(?s)Could not read the JSM customer.*accountId\s+is\s+"unknown"`),
+				})
+			}
+			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+		})
+	}
+}
+
+// A batch answered 429 or 503, or whose connection drops, is retried by the
+// client's retries: the plan succeeds and changes nothing.
+func TestAccCustomerResource_refreshBatchRetried(t *testing.T) {
+	for name, fail := range map[string]jsmsite.Faults{
+		"429":  {FailNextStatus: http.StatusTooManyRequests},
+		"503":  {FailNextStatus: http.StatusServiceUnavailable},
+		"drop": {FailNextDrop: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newTestSite(t)
+			site := s.local(t)
+			prefix := strings.TrimSuffix(randomEmail("retried"), "@example.com")
+			cfg := manyCustomersConfig(s, prefix, 20)
+			failed := func() int {
+				if fail.FailNextDrop {
+					return site.RequestCount(routeBulkUsers, jsmsite.StatusDropped)
+				}
+				return site.RequestCount(routeBulkUsers, fail.FailNextStatus)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{
+						PreConfig: func() {
+							f := fail
+							f.Latency, f.FailNext, f.FailNextRoute, f.RetryAfter = 100*time.Millisecond, 2, routeBulkUsers, time.Second
+							if err := site.SetFaults(f); err != nil {
+								t.Fatal(err)
+							}
+							site.ResetRequests()
+						},
+						Config: cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+							planCheckFunc(func() error {
+								if failed() != 2 || site.RequestCount(routeBulkUsers, 200) == 0 {
+									return fmt.Errorf("the failures were not met by bulk reads: %v", site.Requests())
+								}
+								return nil
+							}),
+						}},
+					},
+				},
+			})
+		})
+	}
+}
+
+// planCheckFunc is a plan check that looks at the site, not the plan.
+type planCheckFunc func() error
+
+func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
