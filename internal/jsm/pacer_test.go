@@ -270,9 +270,12 @@ func TestPacer_underServerLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Each read alone: coalesced reads would make fewer requests
+			// than reads, and the server's bound is on requests.
 			c, _ := newRetryClient(t, url, Config{MaxRetries: 50,
-				WaitFunc:  realWait,
-				FixedRate: !paced}) // unpaced: every worker for itself
+				WaitFunc:         realWait,
+				FixedRate:        !paced, // unpaced: every worker for itself
+				NoReadCoalescing: true})
 			start := time.Now()
 			var wg sync.WaitGroup
 			jobs := make(chan int, total)
