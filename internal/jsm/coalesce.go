@@ -6,11 +6,17 @@ import (
 )
 
 // coalescer turns concurrent reads by ID into few requests, by natural
-// batching: a read that finds fewer than maxInFlight requests in flight
+// batching: a read that finds fewer requests in flight than the bound
 // goes out at once, alone, with no added wait; reads that arrive while
-// maxInFlight requests are in flight queue, and the queue goes out as one
-// batch (at most maxBatch IDs) as soon as a request ends. Under load,
-// batches grow with the queue; when reads are rare, each goes alone.
+// the bound is reached queue, and the queue goes out as one batch (at most
+// maxBatch IDs) as soon as a request ends. Under load, batches grow with
+// the queue; when reads are rare, each goes alone.
+//
+// The bound adapts: maxInFlight while requests are plentiful, so that no
+// read waits for another; 1 while scarce() (the endpoint is paced after
+// 429 answers, or a rate cap is set), so that every read arriving while a
+// request is in flight, waiting in the pacer or sleeping before a retry
+// joins the next batch.
 //
 // The batch's request runs on a context of its own, which ends when every
 // read in it has given up: a read whose context ends leaves the queue (or
@@ -18,6 +24,8 @@ import (
 type coalescer[T any] struct {
 	maxBatch    int
 	maxInFlight int
+	// scarce reports whether requests are scarce; nil: never.
+	scarce func() bool
 	// one reads a single ID (a lone read, or a batch of one).
 	one func(ctx context.Context, id string) (T, error)
 	// many reads a batch of two or more distinct IDs and answers each.
@@ -49,7 +57,7 @@ type pendingRead[T any] struct {
 // read answers the read of id, alone or in a batch.
 func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	c.mu.Lock()
-	if c.inFlight < c.maxInFlight && len(c.queue) == 0 {
+	if c.inFlight < c.bound() && len(c.queue) == 0 {
 		c.inFlight++
 		c.mu.Unlock()
 		v, err := c.one(ctx, id)
@@ -76,6 +84,14 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	}
 }
 
+// bound is how many requests may be in flight now.
+func (c *coalescer[T]) bound() int {
+	if c.scarce != nil && c.scarce() {
+		return 1
+	}
+	return c.maxInFlight
+}
+
 // release ends a request: the queue, if any, goes out as the next batch.
 func (c *coalescer[T]) release() {
 	c.mu.Lock()
@@ -86,7 +102,7 @@ func (c *coalescer[T]) release() {
 
 // dispatchLocked starts batches while requests may go and reads wait.
 func (c *coalescer[T]) dispatchLocked() {
-	for c.inFlight < c.maxInFlight && len(c.queue) > 0 {
+	for bound := c.bound(); c.inFlight < bound && len(c.queue) > 0; {
 		n := min(len(c.queue), c.maxBatch)
 		batch := append([]*pendingRead[T](nil), c.queue[:n]...)
 		c.queue = append(c.queue[:0:0], c.queue[n:]...)

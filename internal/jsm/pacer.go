@@ -77,6 +77,14 @@ func (p *Pacer) Limit() float64 {
 	return p.cur
 }
 
+// Paced reports whether the pacer holds requests back: a limit is in
+// force (after 429 answers, or configured), or it brakes after a refusal.
+func (p *Pacer) Paced() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cur > 0 || p.braked
+}
+
 // Throttled counts the 429 answers observed.
 func (p *Pacer) Throttled() int {
 	p.mu.Lock()
@@ -228,6 +236,20 @@ func (p *Pacing) Wait(ctx context.Context, endpoint string) error {
 		return p.global.Wait(ctx)
 	}
 	return nil
+}
+
+// Paced reports whether requests to any of the endpoints are held back: a
+// maximum rate is configured, or one of their pacers has been slowed.
+func (p *Pacing) Paced(endpoints ...string) bool {
+	if p.global != nil {
+		return true
+	}
+	for _, e := range endpoints {
+		if p.Endpoint(e).Paced() {
+			return true
+		}
+	}
+	return false
 }
 
 // Throttled counts the 429 answers observed, over all endpoints.

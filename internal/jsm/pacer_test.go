@@ -270,9 +270,12 @@ func TestPacer_underServerLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Each read its own request: this measures the pacer, not
+			// the coalescing of reads of one account (bulk.go).
 			c, _ := newRetryClient(t, url, Config{MaxRetries: 50,
-				WaitFunc:  realWait,
-				FixedRate: !paced}) // unpaced: every worker for itself
+				WaitFunc:         realWait,
+				FixedRate:        !paced, // unpaced: every worker for itself
+				NoReadCoalescing: true})
 			start := time.Now()
 			var wg sync.WaitGroup
 			jobs := make(chan int, total)
