@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync/atomic"
+	"time"
 )
 
 // Coalescing of account reads (GetUser): reads that arrive while others are
@@ -52,6 +53,7 @@ func (c *Client) initAccountReads(cfg Config) {
 		maxBatch:    DefaultMaxBatchedReads,
 		maxInFlight: DefaultReadsInFlight,
 		scarce:      func() bool { return c.pacer.Paced(epGetUser.Name(), epBulkUsers.Name()) },
+		pace:        func() time.Duration { return c.pacer.Delay(epGetUser.Name(), epBulkUsers.Name()) },
 		one:         func(ctx context.Context, id string) (*User, error) { return c.getUser(ctx, id, 0) },
 		many: func(ctx context.Context, ids []string) map[string]outcome[*User] {
 			if r.noBulk() {
