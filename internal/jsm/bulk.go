@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync/atomic"
+	"time"
 )
 
 // Coalescing of account reads (GetUser): reads that arrive while others are
@@ -16,12 +17,14 @@ const (
 	// in the URL, and very long lists fail with 400 or 414 (JRACLOUD-78790).
 	// Forty portal-customer IDs make a URL of about 4 KB.
 	DefaultMaxBatchedReads = 40
-	// DefaultReadsInFlight bounds the account requests in flight at once.
-	// Fewer make larger batches, but reads then wait longer for a free
-	// request: at 100 ms per answer and Terraform's ten parallel reads,
-	// three keep a plan as fast as reading each account alone
-	// (BENCHMARKS.md, scenario 2).
-	DefaultReadsInFlight = 3
+	// DefaultReadsInFlight bounds the account requests in flight at once
+	// while requests are plentiful: more than Terraform's default ten
+	// parallel reads, so that none waits for another and latency costs
+	// nothing (BENCHMARKS.md, scenario 2). Once the account endpoints are
+	// paced (the site answered 429, or a rate cap is set) the bound is 1:
+	// requests are what is scarce then, and every read that arrives while
+	// one is in flight joins the next batch (scenario 6).
+	DefaultReadsInFlight = 16
 )
 
 // accountReads is the client's coalescer of GetUser, or nil when reads are
@@ -49,6 +52,8 @@ func (c *Client) initAccountReads(cfg Config) {
 	r.coalescer = &coalescer[*User]{
 		maxBatch:    DefaultMaxBatchedReads,
 		maxInFlight: DefaultReadsInFlight,
+		scarce:      func() bool { return c.pacer.Paced(epGetUser.Name(), epBulkUsers.Name()) },
+		pace:        func() time.Duration { return c.pacer.Delay(epGetUser.Name(), epBulkUsers.Name()) },
 		one:         func(ctx context.Context, id string) (*User, error) { return c.getUser(ctx, id, 0) },
 		many: func(ctx context.Context, ids []string) map[string]outcome[*User] {
 			if r.noBulk() {

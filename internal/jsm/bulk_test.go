@@ -30,6 +30,15 @@ type batchFixture struct {
 
 func newBatchFixture(t *testing.T) *batchFixture {
 	t.Helper()
+	f := newBatchFixtureWith(t, Config{})
+	f.client.accounts.maxInFlight = 1
+	return f
+}
+
+// newBatchFixtureWith is a batchFixture whose client has cfg's settings
+// and the default bound on requests in flight.
+func newBatchFixtureWith(t *testing.T, cfg Config) *batchFixture {
+	t.Helper()
 	site, err := jsmsite.New(jsmsite.Config{Email: "admin@example.com", APIToken: "token-123"})
 	if err != nil {
 		t.Fatal(err)
@@ -46,12 +55,11 @@ func newBatchFixture(t *testing.T) *batchFixture {
 	})
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
-	f.client, err = New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "token-123",
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
-	if err != nil {
+	cfg.BaseURL, cfg.Email, cfg.APIToken = srv.URL, "admin@example.com", "token-123"
+	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 5*time.Millisecond
+	if f.client, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	f.client.accounts.maxInFlight = 1
 	return f
 }
 
@@ -267,5 +275,59 @@ func TestGetUserBatchFailures(t *testing.T) {
 			StatusCode(r.err) != 403 || IsNotFound(r.err) {
 			t.Errorf("%s: %+v %v", id, r.u, r.err)
 		}
+	}
+}
+
+// While the account endpoints are not paced, reads that overlap go out
+// alone, none waiting for another; once requests are scarce (a rate cap is
+// set, or the site has answered 429), reads that arrive while one is in
+// flight go out together.
+func TestGetUserBatchesOnlyWhenRequestsAreScarce(t *testing.T) {
+	t.Run("plentiful", func(t *testing.T) {
+		f := newBatchFixtureWith(t, Config{})
+		ids := []string{f.add(t, "Ann Lee"), f.add(t, "Bob Ray"), f.add(t, "Cy Poe")}
+		go func() { _, _ = f.client.GetUser(context.Background(), "qm:hold") }()
+		<-f.held
+		defer close(f.hold)
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Go(func() {
+				if _, err := f.client.GetUser(context.Background(), id); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait() // while the first read is still held: none waited for it
+		if n := f.site.RequestCount(routeBulk, -1); n != 0 {
+			t.Errorf("%d bulk reads, want none: %v", n, f.site.Requests())
+		}
+	})
+	scarce := map[string]func(*Client){
+		"rate cap": nil,
+		"after 429": func(c *Client) {
+			c.Pacing().Endpoint(routeUser).Observe(context.Background(),
+				&http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}, nil)
+		},
+	}
+	for name, pace := range scarce {
+		t.Run(name, func(t *testing.T) {
+			cfg := Config{}
+			if pace == nil {
+				cfg.MaxRequestsPerSecond, cfg.FixedRate = 1000, true
+			}
+			f := newBatchFixtureWith(t, cfg)
+			if pace != nil {
+				pace(f.client)
+			}
+			ids := []string{f.add(t, "Ann Lee"), f.add(t, "Bob Ray"), f.add(t, "Cy Poe")}
+			for id, r := range f.readBatch(t, ids...) {
+				if r.err != nil || r.u.AccountID != id {
+					t.Errorf("%s: %+v, %v", id, r.u, r.err)
+				}
+			}
+			if n := f.site.RequestCount(routeBulk, 200); n != 1 {
+				t.Errorf("%d bulk reads, want one: %v", n, f.site.Requests())
+			}
+		})
 	}
 }

@@ -3,14 +3,21 @@ package jsm
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // coalescer turns concurrent reads by ID into few requests, by natural
-// batching: a read that finds fewer than maxInFlight requests in flight
+// batching: a read that finds fewer requests in flight than the bound
 // goes out at once, alone, with no added wait; reads that arrive while
-// maxInFlight requests are in flight queue, and the queue goes out as one
-// batch (at most maxBatch IDs) as soon as a request ends. Under load,
-// batches grow with the queue; when reads are rare, each goes alone.
+// the bound is reached queue, and the queue goes out as one batch (at most
+// maxBatch IDs) as soon as a request ends. Under load, batches grow with
+// the queue; when reads are rare, each goes alone.
+//
+// The bound adapts: maxInFlight while requests are plentiful, so that no
+// read waits for another; 1 while scarce() (the endpoint is paced after
+// 429 answers, or a rate cap is set), so that every read arriving while a
+// request is in flight, waiting in the pacer or sleeping before a retry
+// joins the next batch.
 //
 // The batch's request runs on a context of its own, which ends when every
 // read in it has given up: a read whose context ends leaves the queue (or
@@ -18,6 +25,12 @@ import (
 type coalescer[T any] struct {
 	maxBatch    int
 	maxInFlight int
+	// scarce reports whether requests are scarce; nil: never.
+	scarce func() bool
+	// pace is how long a request would wait for its turn at the pacer now
+	// (nil: none). While scarce, a request waits it out before its batch is
+	// formed, so that the reads arriving meanwhile go with it, not after.
+	pace func() time.Duration
 	// one reads a single ID (a lone read, or a batch of one).
 	one func(ctx context.Context, id string) (T, error)
 	// many reads a batch of two or more distinct IDs and answers each.
@@ -49,7 +62,7 @@ type pendingRead[T any] struct {
 // read answers the read of id, alone or in a batch.
 func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	c.mu.Lock()
-	if c.inFlight < c.maxInFlight && len(c.queue) == 0 {
+	if c.inFlight < c.maxInFlight && !c.scarceNow() && len(c.queue) == 0 {
 		c.inFlight++
 		c.mu.Unlock()
 		v, err := c.one(ctx, id)
@@ -58,6 +71,7 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	}
 	p := &pendingRead[T]{ctx: ctx, id: id, done: make(chan struct{})}
 	c.queue = append(c.queue, p)
+	c.dispatchLocked() // scarce and nothing in flight: p leads the next batch
 	c.mu.Unlock()
 	select {
 	case <-p.done:
@@ -76,6 +90,8 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	}
 }
 
+func (c *coalescer[T]) scarceNow() bool { return c.scarce != nil && c.scarce() }
+
 // release ends a request: the queue, if any, goes out as the next batch.
 func (c *coalescer[T]) release() {
 	c.mu.Lock()
@@ -86,13 +102,43 @@ func (c *coalescer[T]) release() {
 
 // dispatchLocked starts batches while requests may go and reads wait.
 func (c *coalescer[T]) dispatchLocked() {
-	for c.inFlight < c.maxInFlight && len(c.queue) > 0 {
-		n := min(len(c.queue), c.maxBatch)
-		batch := append([]*pendingRead[T](nil), c.queue[:n]...)
-		c.queue = append(c.queue[:0:0], c.queue[n:]...)
-		c.inFlight++
-		go c.send(batch)
+	scarce, bound := c.scarceNow(), c.maxInFlight
+	if scarce {
+		bound = 1
 	}
+	for c.inFlight < bound && len(c.queue) > 0 {
+		c.inFlight++
+		if scarce && c.pace != nil {
+			go c.paced()
+			return
+		}
+		go c.send(c.takeLocked())
+	}
+}
+
+// takeLocked takes the next batch off the queue.
+func (c *coalescer[T]) takeLocked() []*pendingRead[T] {
+	n := min(len(c.queue), c.maxBatch)
+	batch := append([]*pendingRead[T](nil), c.queue[:n]...)
+	c.queue = append(c.queue[:0:0], c.queue[n:]...)
+	return batch
+}
+
+// paced sends the next batch once the pacer would let its request go:
+// the wait is the pacer's, not an added one, and the reads that queue
+// during it travel in this request instead of the next.
+func (c *coalescer[T]) paced() {
+	if d := c.pace(); d > 0 {
+		time.Sleep(d)
+	}
+	c.mu.Lock()
+	batch := c.takeLocked()
+	c.mu.Unlock()
+	if len(batch) == 0 { // every read gave up meanwhile
+		c.release()
+		return
+	}
+	c.send(batch)
 }
 
 // send reads one batch and hands each read its outcome.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -269,4 +270,95 @@ func TestCoalescerBatchContextEndsWithItsLastRead(t *testing.T) {
 		t.Fatal("the batch's context did not end after its last read gave up")
 	}
 	close(gate)
+}
+
+// The bound follows scarce: while requests are plentiful reads go out
+// alone, up to maxInFlight at once; once scarce, a read that finds any
+// request in flight queues, and the queue goes out as one batch when the
+// requests in flight have ended.
+func TestCoalescerBoundDropsToOneWhenScarce(t *testing.T) {
+	gate := make(chan struct{})
+	f := newFakeReads(40, 16, gate)
+	var scarce atomic.Bool
+	f.c.scarce = scarce.Load
+	out := make(chan readResult, 10)
+	for _, id := range []string{"a", "b", "c"} {
+		f.readAsync(context.Background(), id, out)
+	}
+	f.inFlightRequests(t, 3) // plentiful: none waits for another
+	f.queued(t, 0)
+	scarce.Store(true)
+	for _, id := range []string{"d", "e"} {
+		f.readAsync(context.Background(), id, out)
+	}
+	f.queued(t, 2)
+	close(gate)
+	for range 5 {
+		if r := <-out; r.o.val != "user "+r.id || r.o.err != nil {
+			t.Errorf("%s: %+v", r.id, r.o)
+		}
+	}
+	reqs := f.requests()
+	if len(reqs) != 4 || !slices.Equal(slices.Sorted(slices.Values(reqs[3])), []string{"d", "e"}) {
+		t.Fatalf("requests %v, want a, b and c alone, then d and e in one batch", reqs)
+	}
+
+	// Scarce, a lone read still goes at once, alone.
+	if o := f.c.read(context.Background(), "f"); o.val != "user f" || len(f.requests()) != 5 {
+		t.Fatalf("lone read when scarce: %+v, requests %v", o, f.requests())
+	}
+}
+
+// While scarce, a batch waits its turn at the pacer before it is formed,
+// so that the reads arriving meanwhile go out in the same request, the
+// first read's included.
+func TestCoalescerScarceBatchFormsAfterThePacersWait(t *testing.T) {
+	f := newFakeReads(40, 16, nil)
+	f.c.scarce = func() bool { return true }
+	turn := make(chan struct{})
+	f.c.pace = func() time.Duration { <-turn; return 0 }
+	out := make(chan readResult, 3)
+	for _, id := range []string{"a", "b", "c"} {
+		f.readAsync(context.Background(), id, out)
+	}
+	f.queued(t, 3)
+	close(turn)
+	for range 3 {
+		if r := <-out; r.o.val != "user "+r.id || r.o.err != nil {
+			t.Errorf("%s: %+v", r.id, r.o)
+		}
+	}
+	if reqs := f.requests(); len(reqs) != 1 || len(reqs[0]) != 3 {
+		t.Fatalf("requests %v, want one of a, b and c", reqs)
+	}
+}
+
+// While scarce, the read that started a batch may give up during the
+// pacer's wait without cancelling the others, which go out without it.
+func TestCoalescerScarceFirstReadCancelled(t *testing.T) {
+	f := newFakeReads(40, 16, nil)
+	f.c.scarce = func() bool { return true }
+	turn := make(chan struct{})
+	f.c.pace = func() time.Duration { <-turn; return 0 }
+	out := make(chan readResult, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	f.readAsync(ctx, "a", out)
+	f.queued(t, 1)
+	for _, id := range []string{"b", "c"} {
+		f.readAsync(context.Background(), id, out)
+	}
+	f.queued(t, 3)
+	cancel()
+	if r := <-out; r.id != "a" || !errors.Is(r.o.err, context.Canceled) {
+		t.Fatalf("first answer %s: %+v, want a cancelled", r.id, r.o)
+	}
+	close(turn)
+	for range 2 {
+		if r := <-out; r.o.val != "user "+r.id || r.o.err != nil {
+			t.Errorf("%s: %+v", r.id, r.o)
+		}
+	}
+	if reqs := f.requests(); len(reqs) != 1 || slices.Contains(reqs[0], "a") || len(reqs[0]) != 2 {
+		t.Fatalf("requests %v, want one of b and c", reqs)
+	}
 }

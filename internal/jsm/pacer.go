@@ -77,6 +77,27 @@ func (p *Pacer) Limit() float64 {
 	return p.cur
 }
 
+// Paced reports whether requests to the endpoint are scarce: a limit is in
+// force (configured, or after 429 answers), or the server has refused any.
+// A site that refused requests once is likely to again: a window with few
+// refusals leaves the pacer unlimited, yet each refusal costs its request
+// a Retry-After.
+func (p *Pacer) Paced() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cur > 0 || p.throttled > 0
+}
+
+// Delay is how long a request would wait for its turn now; it takes no
+// turn.
+func (p *Pacer) Delay() time.Duration { return delay(p.lim, p.now()) }
+
+func delay(lim *rate.Limiter, now time.Time) time.Duration {
+	r := lim.ReserveN(now, 1)
+	defer r.CancelAt(now)
+	return r.DelayFrom(now)
+}
+
 // Throttled counts the 429 answers observed.
 func (p *Pacer) Throttled() int {
 	p.mu.Lock()
@@ -228,6 +249,33 @@ func (p *Pacing) Wait(ctx context.Context, endpoint string) error {
 		return p.global.Wait(ctx)
 	}
 	return nil
+}
+
+// Paced reports whether requests to any of the endpoints are held back: a
+// maximum rate is configured, or one of their pacers has been slowed.
+func (p *Pacing) Paced(endpoints ...string) bool {
+	if p.global != nil {
+		return true
+	}
+	for _, e := range endpoints {
+		if p.Endpoint(e).Paced() {
+			return true
+		}
+	}
+	return false
+}
+
+// Delay is the longest a request to one of the endpoints would wait for
+// its turn now, the configured maximum included; it takes no turn.
+func (p *Pacing) Delay(endpoints ...string) time.Duration {
+	var d time.Duration
+	if p.global != nil {
+		d = delay(p.global, time.Now())
+	}
+	for _, e := range endpoints {
+		d = max(d, p.Endpoint(e).Delay())
+	}
+	return d
 }
 
 // Throttled counts the 429 answers observed, over all endpoints.

@@ -395,3 +395,42 @@ func TestPacing_searchStormDoesNotSlowOrganizationReads(t *testing.T) {
 		t.Errorf("user search is paced at %v/s", l)
 	}
 }
+
+// A pacer is paced once a maximum is configured, or once the server has
+// refused a request, even when the refusals were too few to cut the rate
+// (account reads then coalesce: bulk.go).
+func TestPacer_paced(t *testing.T) {
+	if p, _ := newTestPacer(5); !p.Paced() {
+		t.Error("a configured maximum: not paced")
+	}
+	p, clk := newTestPacer(0)
+	window(p, clk, 20, 0)
+	if p.Paced() {
+		t.Error("no refusal, no maximum: paced")
+	}
+	window(p, clk, 19, 1) // 5 %: no cut
+	if p.Limit() != 0 || !p.Paced() {
+		t.Errorf("after one refusal: limit %v, paced %v; want unlimited and paced", p.Limit(), p.Paced())
+	}
+}
+
+// Delay tells how long the next request would wait, without taking its
+// turn.
+func TestPacer_delayTakesNoTurn(t *testing.T) {
+	p, _ := newTestPacer(0)
+	if d := p.Delay(); d != 0 {
+		t.Errorf("unlimited: delay %v", d)
+	}
+	p = NewPacer(10) // burst 1: the first request goes at once
+	for range 3 {
+		if d := p.Delay(); d != 0 {
+			t.Fatalf("delay %v before any request, want 0 every time", d)
+		}
+	}
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := p.Delay(); d <= 0 || d > 100*time.Millisecond {
+		t.Errorf("after a request at 10/s: delay %v, want up to 100ms", d)
+	}
+}

@@ -78,8 +78,10 @@ func (c fewRequests) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, 
 	}
 }
 
-func manyCustomersConfig(s *testSite, prefix string, n int) string {
-	return s.provider() + fmt.Sprintf(`
+// manyCustomersConfig is n customers and a data source; provider holds
+// the provider block's extra attributes (HCL lines).
+func manyCustomersConfig(t *testing.T, s *testSite, provider, prefix string, n int) string {
+	return s.providerWith(t, provider) + fmt.Sprintf(`
 resource "jsm_customer" "c" {
   count        = %d
   email        = "%s-${count.index}@example.com"
@@ -92,8 +94,13 @@ data "jsm_customer" "by_id" {
 `, n, prefix)
 }
 
-// A plan of many customers refreshes them in fewer requests than
-// customers, through GET /rest/api/3/user/bulk; inside the batches a
+// budget caps the provider's request rate: requests are scarce, so the
+// account reads that overlap go out together (jsm: the bound on requests in
+// flight drops to 1).
+const budget = "  max_requests_per_second = 100\n"
+
+// A plan of many customers under a request budget refreshes them in fewer
+// requests than customers, through GET /rest/api/3/user/bulk; inside the batches a
 // deleted account leaves the state (whether the site answers it 200
 // "Former user" or leaves it out and answers 404 alone), an inactive one
 // stays inactive, and a corrupted record fails the refresh naming no other
@@ -105,7 +112,7 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 			reads := countReads(site)
 			const n = 30
 			prefix := strings.TrimSuffix(randomEmail("many"), "@example.com")
-			cfg := manyCustomersConfig(s, prefix, n)
+			cfg := manyCustomersConfig(t, s, budget, prefix, n)
 			email := func(i int) string { return fmt.Sprintf("%s-%d@example.com", prefix, i) }
 			steps := []resource.TestStep{
 				{Config: cfg},
@@ -162,7 +169,7 @@ func TestAccCustomerResource_refreshBatchRetried(t *testing.T) {
 			s := newTestSite(t)
 			site := s.local(t)
 			prefix := strings.TrimSuffix(randomEmail("retried"), "@example.com")
-			cfg := manyCustomersConfig(s, prefix, 20)
+			cfg := manyCustomersConfig(t, s, budget, prefix, 20)
 			failed := func() int {
 				if fail.FailNextDrop {
 					return site.RequestCount(routeBulkUsers, jsmsite.StatusDropped)
@@ -204,4 +211,57 @@ type planCheckFunc func() error
 
 func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	resp.Error = f()
+}
+
+// Without a budget, account reads go out alone while the site admits them,
+// even when they overlap (none waits for another), and together once it answers 429: the plan
+// then refreshes in fewer requests than customers, and no 429 fails it.
+func TestAccCustomerResource_refreshCoalescedAfter429(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	reads := countReads(site)
+	const n = 40
+	prefix := strings.TrimSuffix(randomEmail("limited"), "@example.com")
+	cfg := manyCustomersConfig(t, s, "", prefix, n)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					// Answers that take a while make Terraform's reads
+					// overlap; none waits for another.
+					if err := site.SetFaults(jsmsite.Faults{Latency: 100 * time.Millisecond}); err != nil {
+						t.Fatal(err)
+					}
+					site.ResetRequests()
+					reads.ids.Store(0)
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					planCheckFunc(func() error {
+						if b := site.RequestCount(routeBulkUsers, -1); b != 0 {
+							return fmt.Errorf("%d bulk reads while the site admitted every request: %v", b, site.Requests())
+						}
+						return nil
+					}),
+				}},
+			},
+			{
+				PreConfig: func() {
+					if err := site.SetFaults(jsmsite.Faults{RateLimit: 5, Burst: 5, Latency: 20 * time.Millisecond}); err != nil {
+						t.Fatal(err)
+					}
+					site.ResetRequests()
+					reads.ids.Store(0)
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					fewRequests{site: site, reads: reads, atMost: 0.75},
+				}},
+			},
+		},
+	})
 }
