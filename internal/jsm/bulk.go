@@ -63,6 +63,9 @@ func (c *Client) initAccountReads(cfg Config) {
 		},
 	}
 	c.accounts = r
+	// One request in flight carries every waiting read while paced: a
+	// probe above the site's rate would stall them all for a Retry-After.
+	c.pacer.HoldAtRefusals(epGetUser.Name(), epBulkUsers.Name())
 }
 
 // readUser answers GetUser through the coalescer.

@@ -54,6 +54,12 @@ type Pacer struct {
 	throttled int
 	braked    bool // the limit is halved until the window ends
 	fixed     bool // never adapt (Config.FixedRate)
+	// hold keeps the rate at most at held, measured from the refusals
+	// (HoldAtRefusals); lastRefusal and okSince measure it.
+	hold        bool
+	held        float64 // 0: no refusal measured yet
+	lastRefusal time.Time
+	okSince     int // answers admitted since lastRefusal
 }
 
 // NewPacer returns a pacer capped at maxPerSecond (0 or less: no cap until
@@ -65,6 +71,20 @@ func NewPacer(maxPerSecond float64) *Pacer {
 		p.lim.SetLimit(rate.Limit(maxPerSecond))
 	}
 	return p
+}
+
+// HoldAtRefusals makes the pacer hold its rate at just under what the
+// server admitted between its last two refusals, instead of probing above
+// it: where one request in flight carries every waiting read (coalesced
+// account reads), each probe that meets a 429 stalls all of them for a
+// Retry-After, while a slower pace only makes the batches bigger. Between
+// two refusals a token bucket admits its refill rate (the burst it holds
+// after a Retry-After, plus what refills while it drains), so that is the
+// rate to hold.
+func (p *Pacer) HoldAtRefusals() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hold = true
 }
 
 // Wait blocks until the next request may go, or ctx ends.
@@ -120,6 +140,7 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 	if resp.StatusCode == http.StatusTooManyRequests {
 		p.winRefused++
 		p.throttled++
+		p.holdLocked(now)
 		if !p.braked {
 			// Brake at once, for the rest of the window: the other workers'
 			// next requests would meet the same empty budget and each sleep
@@ -133,6 +154,7 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 		}
 	} else {
 		p.winOK++
+		p.okSince++
 		if strings.EqualFold(resp.Header.Get("X-RateLimit-NearLimit"), "true") {
 			p.winNear++
 		}
@@ -185,6 +207,9 @@ func (p *Pacer) adaptLocked(now time.Time, elapsed time.Duration) (string, map[s
 		if p.ceiling > 0 {
 			next = min(next, p.ceiling)
 		}
+		if p.held > 0 {
+			next = min(next, p.held)
+		}
 		p.set(now, next)
 		return "", nil
 	}
@@ -195,6 +220,30 @@ func (p *Pacer) adaptLocked(now time.Time, elapsed time.Duration) (string, map[s
 	p.set(now, next)
 	return "lowering the request rate", map[string]any{
 		"requests_per_second": next, "refused": p.winRefused, "near_limit": p.winNear, "answers": p.win}
+}
+
+// holdLocked measures, on a refusal, the rate admitted since the previous
+// one and holds the pacer just under it (HoldAtRefusals).
+func (p *Pacer) holdLocked(now time.Time) {
+	if !p.hold {
+		return
+	}
+	prev, ok := p.lastRefusal, p.okSince
+	p.lastRefusal, p.okSince = now, 0
+	if prev.IsZero() || ok == 0 || !now.After(prev) {
+		return // the first refusal, or one of a burst: nothing to measure
+	}
+	held := max(float64(ok)/now.Sub(prev).Seconds()*paceMargin, paceFloor)
+	if p.ceiling > 0 {
+		held = min(held, p.ceiling)
+	}
+	p.held = held
+	if p.cur == 0 || p.cur > held {
+		p.cur = held // the brake, if on, gives way to it at the window's end
+		if !p.braked {
+			p.set(now, held)
+		}
+	}
 }
 
 func (p *Pacer) set(now time.Time, perSecond float64) {
@@ -276,6 +325,14 @@ func (p *Pacing) Delay(endpoints ...string) time.Duration {
 		d = max(d, p.Endpoint(e).Delay())
 	}
 	return d
+}
+
+// HoldAtRefusals makes the endpoints' pacers hold their rate at what the
+// server admits instead of probing above it (Pacer.HoldAtRefusals).
+func (p *Pacing) HoldAtRefusals(endpoints ...string) {
+	for _, e := range endpoints {
+		p.Endpoint(e).HoldAtRefusals()
+	}
 }
 
 // Throttled counts the 429 answers observed, over all endpoints.

@@ -434,3 +434,83 @@ func TestPacer_delayTakesNoTurn(t *testing.T) {
 		t.Errorf("after a request at 10/s: delay %v, want up to 100ms", d)
 	}
 }
+
+// refusalCycle feeds what a token bucket of rate perSec answers a client
+// that sends whenever the pacer lets it: ok admitted answers spread over
+// one second, then a 429.
+func refusalCycle(p *Pacer, clk *fakeClock, ok int) {
+	for range ok {
+		clk.add(time.Second / time.Duration(ok+1))
+		p.Observe(context.Background(), answer(200), nil)
+	}
+	clk.add(time.Second / time.Duration(ok+1))
+	p.Observe(context.Background(), answer(429, "Retry-After", "1"), nil)
+}
+
+// Holding at refusals: after two refusals the pacer runs just under what
+// the server admitted between them, and never probes above it again; a
+// pacer without the option stays unlimited under the same few refusals
+// (under paceTarget of each window) and keeps meeting 429s.
+func TestPacer_holdAtRefusals(t *testing.T) {
+	held, clk := newTestPacer(0)
+	held.HoldAtRefusals()
+	plain, plainClk := newTestPacer(0)
+	for _, c := range []struct {
+		p   *Pacer
+		clk *fakeClock
+	}{{held, clk}, {plain, plainClk}} {
+		c.p.Observe(context.Background(), answer(429), nil) // the first: nothing to measure yet
+		for range 3 {
+			refusalCycle(c.p, c.clk, 19) // 19 admitted in the second between refusals
+		}
+	}
+	want := 19 * paceMargin
+	if !near(held.Limit(), want) {
+		t.Fatalf("held at %v, want %v (95 %% of the 19/s admitted between refusals)", held.Limit(), want)
+	}
+	for range 40 { // no refusals for 20 s: no probing above the held rate
+		window(held, clk, 9, 0)
+	}
+	if !near(held.Limit(), want) {
+		t.Errorf("after 20 s without refusals: %v, want still %v", held.Limit(), want)
+	}
+	if plain.Limit() != 0 {
+		t.Errorf("without the option: limited at %v, want unlimited (the rule is opt-in)", plain.Limit())
+	}
+}
+
+// A windowed cut below the held rate recovers up to it, not beyond.
+func TestPacer_holdCapsRecovery(t *testing.T) {
+	p, clk := newTestPacer(0)
+	p.HoldAtRefusals()
+	p.Observe(context.Background(), answer(429), nil)
+	refusalCycle(p, clk, 19)
+	window(p, clk, 2, 8) // most refused: cut to what was admitted
+	if p.Limit() >= 19*paceMargin {
+		t.Fatalf("not cut: %v", p.Limit())
+	}
+	for range 40 {
+		window(p, clk, 20, 0)
+	}
+	if !near(p.Limit(), 19*paceMargin) {
+		t.Errorf("recovered to %v, want the held %v", p.Limit(), 19*paceMargin)
+	}
+}
+
+// Coalesced account reads hold their endpoints' pacers; other endpoints,
+// and account reads that are not coalesced, keep probing.
+func TestClient_holdsOnlyCoalescedAccountReads(t *testing.T) {
+	c := newTestClient(t, &fakeAPI{status: 200, body: "{}"}, Config{})
+	for _, ep := range []string{epGetUser.Name(), epBulkUsers.Name()} {
+		if !c.Pacing().Endpoint(ep).hold {
+			t.Errorf("%s: not held", ep)
+		}
+	}
+	if c.Pacing().Endpoint(epSearchUser.Name()).hold {
+		t.Error("search is held")
+	}
+	c = newTestClient(t, &fakeAPI{status: 200, body: "{}"}, Config{NoReadCoalescing: true})
+	if c.Pacing().Endpoint(epGetUser.Name()).hold {
+		t.Error("held without coalescing")
+	}
+}
