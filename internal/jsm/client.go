@@ -294,7 +294,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	a := reply{status: resp.StatusCode, header: resp.Header, body: body, tooLarge: st.tooLarge, sent: req.URL}
 	if err := decodeResponse(r.method, r.path, a, out, c.secrets, c.names); err != nil {
-		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from sanitized headers (sanitizeHeader)
+		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from cleaned headers (rateLimitReason)
 		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
 		if r.ep.CSM() {
 			err.Hint = r.ep.csmHint(err.StatusCode, err.Hint)

@@ -203,8 +203,8 @@ func (c *Client) giveUpWaiting(ctx context.Context, resp *http.Response, wait ti
 		return false
 	}
 	reason := "HTTP " + strconv.Itoa(resp.StatusCode)
-	if r := resp.Header.Get("RateLimit-Reason"); r != "" {
-		reason = "RateLimit-Reason " + sanitizeHeader(r)
+	if r := c.rateLimitReason(resp); r != "" {
+		reason = "RateLimit-Reason " + r
 	}
 	what := "the server expects to be back"
 	switch {
@@ -230,18 +230,10 @@ func named(name string) string {
 	return ", " + name
 }
 
-// sanitizeHeader keeps a header value short and printable for a message.
-func sanitizeHeader(v string) string {
-	v = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, v)
-	if len(v) > 64 {
-		v = v[:64]
-	}
-	return strings.ToValidUTF8(v, "")
+// rateLimitReason is the answer's RateLimit-Reason, cleaned like any server
+// text shown to users and kept short; "" when there is none.
+func (c *Client) rateLimitReason(resp *http.Response) string {
+	return c.secrets.clean(resp.Header.Get("RateLimit-Reason"), 64)
 }
 
 // backoff is the wait before retry number attempt+1. A wait the server
@@ -276,8 +268,8 @@ func (c *Client) logWait(resp *http.Response, wait time.Duration, source string)
 		fields["http_method"], fields["http_path"], fields["attempt"] = st.method, st.path, st.attempts
 	}
 	reason := "HTTP " + strconv.Itoa(resp.StatusCode)
-	if r := resp.Header.Get("RateLimit-Reason"); r != "" {
-		reason = sanitizeHeader(r)
+	if r := c.rateLimitReason(resp); r != "" {
+		reason = r
 		fields["ratelimit_reason"] = reason
 	}
 	c.log.Debug(ctx, "waiting before retrying", fields)
