@@ -15,7 +15,8 @@ import (
 //
 // The bound adapts: maxInFlight while requests are plentiful, so that no
 // read waits for another; 1 while scarce() (the endpoint is paced after
-// 429 answers, or a rate cap is set), so that every read arriving while a
+// 429 answers or answers saying half the budget is spent, or a rate cap is
+// set), so that every read arriving while a
 // request is in flight, waiting in the pacer or sleeping before a retry
 // joins the next batch.
 //
@@ -39,6 +40,9 @@ type coalescer[T any] struct {
 	mu       sync.Mutex
 	inFlight int
 	queue    []*pendingRead[T]
+	// gaveUp, while a batch waits out the pacer, is closed when every read
+	// queued for it has given up, so that the wait ends with them.
+	gaveUp chan struct{}
 }
 
 // outcome is the answer to one ID of a batch. settle asks the reader to
@@ -83,6 +87,10 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 				c.queue = append(c.queue[:i:i], c.queue[i+1:]...)
 				break
 			}
+		}
+		if len(c.queue) == 0 && c.gaveUp != nil {
+			close(c.gaveUp)
+			c.gaveUp = nil
 		}
 		c.mu.Unlock()
 		var zero T
@@ -129,7 +137,7 @@ func (c *coalescer[T]) takeLocked() []*pendingRead[T] {
 // during it travel in this request instead of the next.
 func (c *coalescer[T]) paced() {
 	if d := c.pace(); d > 0 {
-		time.Sleep(d)
+		c.waitOrGiveUp(d)
 	}
 	c.mu.Lock()
 	batch := c.takeLocked()
@@ -139,6 +147,29 @@ func (c *coalescer[T]) paced() {
 		return
 	}
 	c.send(batch)
+}
+
+// waitOrGiveUp waits d, or until every queued read has given up.
+func (c *coalescer[T]) waitOrGiveUp(d time.Duration) {
+	c.mu.Lock()
+	if len(c.queue) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	gaveUp := make(chan struct{})
+	c.gaveUp = gaveUp
+	c.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-gaveUp:
+	}
+	c.mu.Lock()
+	if c.gaveUp == gaveUp {
+		c.gaveUp = nil
+	}
+	c.mu.Unlock()
 }
 
 // send reads one batch and hands each read its outcome.

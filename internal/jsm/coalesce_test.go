@@ -362,3 +362,41 @@ func TestCoalescerScarceFirstReadCancelled(t *testing.T) {
 		t.Fatalf("requests %v, want one of b and c", reqs)
 	}
 }
+
+// While scarce, a batch's wait at the pacer ends when every read queued
+// for it gives up: the next read does not wait out the turn of reads that
+// are gone.
+func TestCoalescerPacedWaitEndsWhenItsReadsGiveUp(t *testing.T) {
+	f := newFakeReads(40, 16, nil)
+	f.c.scarce = func() bool { return true }
+	var calls atomic.Int32
+	f.c.pace = func() time.Duration {
+		if calls.Add(1) == 1 {
+			return time.Hour
+		}
+		return 0
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan readResult, 2)
+	f.readAsync(ctx, "a", out)
+	f.queued(t, 1)
+	for calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if r := <-out; !errors.Is(r.o.err, context.Canceled) {
+		t.Fatalf("a: %+v, want cancelled", r.o)
+	}
+	f.readAsync(context.Background(), "b", out)
+	select {
+	case r := <-out:
+		if r.o.val != "user b" || r.o.err != nil {
+			t.Errorf("b: %+v", r.o)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("b still waits behind the hour-long turn of a read that gave up")
+	}
+	if reqs := f.requests(); len(reqs) != 1 || !slices.Equal(reqs[0], []string{"b"}) {
+		t.Errorf("requests %v, want b alone", reqs)
+	}
+}
