@@ -21,7 +21,8 @@ const (
 	// while requests are plentiful: more than Terraform's default ten
 	// parallel reads, so that none waits for another and latency costs
 	// nothing (BENCHMARKS.md, scenario 2). Once the account endpoints are
-	// paced (the site answered 429, or a rate cap is set) the bound is 1:
+	// paced (the site answered 429 or said half its budget is spent, or a
+	// rate cap is set) the bound is 1:
 	// requests are what is scarce then, and every read that arrives while
 	// one is in flight joins the next batch (scenario 6).
 	DefaultReadsInFlight = 16
@@ -39,6 +40,10 @@ type accountReads struct {
 	notFound atomic.Int32
 }
 
+// accountReadsPacer names the pacer that GET /rest/api/3/user and its bulk
+// form share while reads are coalesced.
+const accountReadsPacer = "GET /rest/api/3/user (single and bulk)"
+
 // bulkGone is how many bulk reads answered 404 in a row turn them off.
 const bulkGone = 3
 
@@ -52,8 +57,8 @@ func (c *Client) initAccountReads(cfg Config) {
 	r.coalescer = &coalescer[*User]{
 		maxBatch:    DefaultMaxBatchedReads,
 		maxInFlight: DefaultReadsInFlight,
-		scarce:      func() bool { return c.pacer.Paced(epGetUser.Name(), epBulkUsers.Name()) },
-		pace:        func() time.Duration { return c.pacer.Delay(epGetUser.Name(), epBulkUsers.Name()) },
+		scarce:      func() bool { return c.pacer.Paced(accountReadsPacer) },
+		pace:        func() time.Duration { return c.pacer.Delay(accountReadsPacer) },
 		one:         func(ctx context.Context, id string) (*User, error) { return c.getUser(ctx, id, 0) },
 		many: func(ctx context.Context, ids []string) map[string]outcome[*User] {
 			if r.noBulk() {
@@ -63,9 +68,15 @@ func (c *Client) initAccountReads(cfg Config) {
 		},
 	}
 	c.accounts = r
+	// Single and bulk reads are one flow of account requests: paced apart,
+	// a bulk read could follow a single one at once (each pacer having its
+	// turn), so the batch after it would form before the reads could queue,
+	// and a rate held from one endpoint's answers alone would miss the
+	// other's share of the budget.
+	c.pacer.Share(accountReadsPacer, epGetUser.Name(), epBulkUsers.Name())
 	// One request in flight carries every waiting read while paced: a
 	// probe above the site's rate would stall them all for a Retry-After.
-	c.pacer.HoldAtRefusals(epGetUser.Name(), epBulkUsers.Name())
+	c.pacer.HoldAtRefusals(accountReadsPacer)
 }
 
 // readUser answers GetUser through the coalescer.

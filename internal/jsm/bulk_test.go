@@ -308,6 +308,10 @@ func TestGetUserBatchesOnlyWhenRequestsAreScarce(t *testing.T) {
 			c.Pacing().Endpoint(routeUser).Observe(context.Background(),
 				&http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}, nil)
 		},
+		"near the limit": func(c *Client) {
+			c.Pacing().Endpoint(routeBulk).Observe(context.Background(),
+				&http.Response{StatusCode: http.StatusOK, Header: http.Header{"X-Ratelimit-Nearlimit": {"true"}}}, nil)
+		},
 	}
 	for name, pace := range scarce {
 		t.Run(name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package jsm
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,15 @@ const (
 	paceWindow    = 500 * time.Millisecond
 	paceMinSample = 10              // answers a window needs, unless...
 	paceMaxWindow = 5 * time.Second // ...it has lasted this long
+	// A held rate (HoldAtRefusals) rises by paceHoldStep after each
+	// paceHoldProbe without a refusal: slow enough that the refusal a probe
+	// meets costs a few percent of the time, fast enough that a rate held
+	// too low (a Retry-After longer than the budget's refill) recovers.
+	paceHoldProbe = 10 * time.Second
+	paceHoldStep  = 1.1
+	// paceHoldLookback is how far back the first refusal looks for what
+	// the server admitted.
+	paceHoldLookback = 10 * time.Second
 )
 
 // Pacer spaces the requests every goroutine of a client sends to one
@@ -52,6 +62,7 @@ type Pacer struct {
 	// rises by a quarter, as TCP's slow start and congestion avoidance do.
 	troubleAt float64
 	throttled int
+	lowSeen   int  // answers that said the budget is half spent or more
 	braked    bool // the limit is halved until the window ends
 	fixed     bool // never adapt (Config.FixedRate)
 	// hold keeps the rate at most at held, measured from the refusals
@@ -59,7 +70,9 @@ type Pacer struct {
 	hold        bool
 	held        float64 // 0: no refusal measured yet
 	lastRefusal time.Time
-	okSince     int // answers admitted since lastRefusal
+	okSince     int         // answers admitted since lastRefusal
+	heldSince   time.Time   // the last refusal or rise of held
+	okTimes     []time.Time // admitted answers before the first refusal, for paceHoldLookback
 }
 
 // NewPacer returns a pacer capped at maxPerSecond (0 or less: no cap until
@@ -74,13 +87,17 @@ func NewPacer(maxPerSecond float64) *Pacer {
 }
 
 // HoldAtRefusals makes the pacer hold its rate at just under what the
-// server admitted between its last two refusals, instead of probing above
-// it: where one request in flight carries every waiting read (coalesced
-// account reads), each probe that meets a 429 stalls all of them for a
-// Retry-After, while a slower pace only makes the batches bigger. Between
-// two refusals a token bucket admits its refill rate (the burst it holds
-// after a Retry-After, plus what refills while it drains), so that is the
-// rate to hold.
+// server admits, instead of probing above it: where one request in flight
+// carries every waiting read (coalesced account reads), each probe that
+// meets a 429 stalls all of them for a Retry-After, while a slower pace
+// only makes the batches bigger. Between two refusals a token bucket admits
+// its refill rate (the burst it holds after a Retry-After, plus what
+// refills while it drains), so that is the rate to hold. The first refusal
+// has no previous one: the pacer then spreads what the server admitted in
+// the seconds before it over those seconds and the Retry-After, the rate
+// at which the same requests would have met no refusal if the budget
+// refills by the time the server asks the client to come back. The held
+// rate rises by a tenth after every paceHoldProbe without a refusal.
 func (p *Pacer) HoldAtRefusals() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -98,14 +115,27 @@ func (p *Pacer) Limit() float64 {
 }
 
 // Paced reports whether requests to the endpoint are scarce: a limit is in
-// force (configured, or after 429 answers), or the server has refused any.
-// A site that refused requests once is likely to again: a window with few
+// force (configured, or after 429 answers), the server has refused any, or
+// it has said that half its budget or more is spent (lowBudget). A site
+// that refused requests once is likely to again: a window with few
 // refusals leaves the pacer unlimited, yet each refusal costs its request
-// a Retry-After.
+// a Retry-After; one whose budget runs low is about to refuse.
 func (p *Pacer) Paced() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.cur > 0 || p.throttled > 0
+	return p.cur > 0 || p.throttled > 0 || p.lowSeen > 0
+}
+
+// lowBudget reports whether an answer says that half the budget or more
+// is spent: X-RateLimit-NearLimit (under 20 % left), or
+// X-RateLimit-Remaining under half of X-RateLimit-Limit.
+func lowBudget(h http.Header) bool {
+	if strings.EqualFold(h.Get("X-RateLimit-NearLimit"), "true") {
+		return true
+	}
+	limit, err1 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit")))
+	left, err2 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+	return err1 == nil && err2 == nil && limit > 0 && left >= 0 && 2*left < limit
 }
 
 // Delay is how long a request would wait for its turn now; it takes no
@@ -140,7 +170,7 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 	if resp.StatusCode == http.StatusTooManyRequests {
 		p.winRefused++
 		p.throttled++
-		p.holdLocked(now)
+		p.holdLocked(now, resp)
 		if !p.braked {
 			// Brake at once, for the rest of the window: the other workers'
 			// next requests would meet the same empty budget and each sleep
@@ -155,8 +185,17 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 	} else {
 		p.winOK++
 		p.okSince++
+		if p.hold && p.lastRefusal.IsZero() {
+			p.okTimes = append(p.okTimes, now)
+			if len(p.okTimes) > 64 && now.Sub(p.okTimes[len(p.okTimes)/2]) > paceHoldLookback {
+				p.okTimes = append(p.okTimes[:0:0], p.okTimes[len(p.okTimes)/2:]...)
+			}
+		}
 		if strings.EqualFold(resp.Header.Get("X-RateLimit-NearLimit"), "true") {
 			p.winNear++
+		}
+		if lowBudget(resp.Header) {
+			p.lowSeen++
 		}
 	}
 	elapsed := now.Sub(p.winStart)
@@ -208,6 +247,13 @@ func (p *Pacer) adaptLocked(now time.Time, elapsed time.Duration) (string, map[s
 			next = min(next, p.ceiling)
 		}
 		if p.held > 0 {
+			if now.Sub(p.heldSince) >= paceHoldProbe && p.cur >= p.held {
+				p.held *= paceHoldStep
+				if p.ceiling > 0 {
+					p.held = min(p.held, p.ceiling)
+				}
+				p.heldSince = now
+			}
 			next = min(next, p.held)
 		}
 		p.set(now, next)
@@ -222,18 +268,26 @@ func (p *Pacer) adaptLocked(now time.Time, elapsed time.Duration) (string, map[s
 		"requests_per_second": next, "refused": p.winRefused, "near_limit": p.winNear, "answers": p.win}
 }
 
-// holdLocked measures, on a refusal, the rate admitted since the previous
-// one and holds the pacer just under it (HoldAtRefusals).
-func (p *Pacer) holdLocked(now time.Time) {
+// holdLocked measures, on a refusal, the rate the server admits and holds
+// the pacer just under it (HoldAtRefusals).
+func (p *Pacer) holdLocked(now time.Time, resp *http.Response) {
 	if !p.hold {
 		return
 	}
 	prev, ok := p.lastRefusal, p.okSince
-	p.lastRefusal, p.okSince = now, 0
-	if prev.IsZero() || ok == 0 || !now.After(prev) {
-		return // the first refusal, or one of a burst: nothing to measure
+	p.lastRefusal, p.okSince, p.heldSince = now, 0, now
+	var admits float64
+	switch {
+	case prev.IsZero():
+		admits = p.firstEstimateLocked(now, resp)
+		p.okTimes = nil
+	case ok > 0 && now.After(prev):
+		admits = float64(ok) / now.Sub(prev).Seconds()
 	}
-	held := max(float64(ok)/now.Sub(prev).Seconds()*paceMargin, paceFloor)
+	if admits <= 0 {
+		return // one of a burst of refusals, or nothing to go by
+	}
+	held := max(admits*paceMargin, paceFloor)
 	if p.ceiling > 0 {
 		held = min(held, p.ceiling)
 	}
@@ -244,6 +298,24 @@ func (p *Pacer) holdLocked(now time.Time) {
 			p.set(now, held)
 		}
 	}
+}
+
+// firstEstimateLocked is the rate a first refusal suggests: the answers
+// admitted in the paceHoldLookback before it, spread over that time and the
+// wait the refusal asks for (0: it names none, or nothing was admitted).
+func (p *Pacer) firstEstimateLocked(now time.Time, resp *http.Response) float64 {
+	wait, _ := serverWait(resp, now)
+	if wait <= 0 {
+		return 0
+	}
+	n, from := 0, now
+	for i := len(p.okTimes) - 1; i >= 0 && now.Sub(p.okTimes[i]) <= paceHoldLookback; i-- {
+		n, from = n+1, p.okTimes[i]
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(n) / (now.Sub(from) + wait).Seconds()
 }
 
 func (p *Pacer) set(now time.Time, perSecond float64) {
@@ -264,8 +336,9 @@ type Pacing struct {
 	global *rate.Limiter // the configured maximum; nil: none
 	fixed  bool          // never adapt (Config.FixedRate)
 
-	mu sync.Mutex
-	by map[string]*Pacer
+	mu     sync.Mutex
+	by     map[string]*Pacer
+	shared map[string]string // endpoint -> the name of the pacer it shares
 }
 
 func newPacing(maxPerSecond float64, fixed bool) *Pacing {
@@ -280,6 +353,9 @@ func newPacing(maxPerSecond float64, fixed bool) *Pacing {
 func (p *Pacing) Endpoint(name string) *Pacer {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if group, ok := p.shared[name]; ok {
+		name = group
+	}
 	ep := p.by[name]
 	if ep == nil {
 		ep = NewPacer(p.max)
@@ -325,6 +401,20 @@ func (p *Pacing) Delay(endpoints ...string) time.Duration {
 		d = max(d, p.Endpoint(e).Delay())
 	}
 	return d
+}
+
+// Share makes the endpoints one pacer, named group, from now on: their
+// requests are spaced, cut and held together, as one flow of requests that
+// spends one budget. Call it before their first request.
+func (p *Pacing) Share(group string, endpoints ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shared == nil {
+		p.shared = map[string]string{}
+	}
+	for _, e := range endpoints {
+		p.shared[e] = group
+	}
 }
 
 // HoldAtRefusals makes the endpoints' pacers hold their rate at what the

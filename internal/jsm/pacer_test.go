@@ -468,11 +468,17 @@ func TestPacer_holdAtRefusals(t *testing.T) {
 	if !near(held.Limit(), want) {
 		t.Fatalf("held at %v, want %v (95 %% of the 19/s admitted between refusals)", held.Limit(), want)
 	}
-	for range 40 { // no refusals for 20 s: no probing above the held rate
+	for range 19 { // no refusals for 9.5 s: no probing above the held rate
 		window(held, clk, 9, 0)
 	}
 	if !near(held.Limit(), want) {
-		t.Errorf("after 20 s without refusals: %v, want still %v", held.Limit(), want)
+		t.Errorf("after 9.5 s without refusals: %v, want still %v", held.Limit(), want)
+	}
+	for range 21 { // 20 s: a tenth more after each 10 s
+		window(held, clk, 9, 0)
+	}
+	if want := want * paceHoldStep * paceHoldStep; !near(held.Limit(), want) {
+		t.Errorf("after 20 s without refusals: %v, want %v (two slow probes)", held.Limit(), want)
 	}
 	if plain.Limit() != 0 {
 		t.Errorf("without the option: limited at %v, want unlimited (the rule is opt-in)", plain.Limit())
@@ -489,11 +495,101 @@ func TestPacer_holdCapsRecovery(t *testing.T) {
 	if p.Limit() >= 19*paceMargin {
 		t.Fatalf("not cut: %v", p.Limit())
 	}
-	for range 40 {
+	for range 18 { // 9 s: recovered, and not yet probing
 		window(p, clk, 20, 0)
 	}
 	if !near(p.Limit(), 19*paceMargin) {
 		t.Errorf("recovered to %v, want the held %v", p.Limit(), 19*paceMargin)
+	}
+}
+
+// The first refusal has no previous one to measure from: the pacer spreads
+// the answers admitted in the seconds before it over that time and the
+// Retry-After. Without a Retry-After it has nothing to go by, and answers
+// older than paceHoldLookback do not count.
+func TestPacer_holdsFromTheFirstRefusal(t *testing.T) {
+	p, clk := newTestPacer(0)
+	p.HoldAtRefusals()
+	for range 20 { // a bucket of 20 drained in 100 ms
+		clk.add(5 * time.Millisecond)
+		p.Observe(context.Background(), answer(200), nil)
+	}
+	clk.add(5 * time.Millisecond)
+	p.Observe(context.Background(), answer(429, "Retry-After", "1"), nil)
+	// 20 answers from the first (at 5 ms) to the refusal (105 ms): 0.1 s,
+	// plus the second the refusal asks to wait.
+	if want := 20 / 1.1 * paceMargin; !near(p.Limit(), want) {
+		t.Errorf("after the first refusal: %v, want %v", p.Limit(), want)
+	}
+
+	p, clk = newTestPacer(0)
+	p.HoldAtRefusals()
+	window(p, clk, 20, 0)
+	p.Observe(context.Background(), answer(429), nil)
+	if p.held != 0 {
+		t.Errorf("a first refusal without Retry-After held the rate at %v", p.held)
+	}
+
+	p, clk = newTestPacer(0)
+	p.HoldAtRefusals()
+	for range 20 { // a busy start, then 20 s of nothing: stale
+		window(p, clk, 50, 0)
+	}
+	clk.add(20 * time.Second)
+	for range 10 {
+		clk.add(100 * time.Millisecond)
+		p.Observe(context.Background(), answer(200), nil)
+	}
+	clk.add(100 * time.Millisecond)
+	p.Observe(context.Background(), answer(429, "Retry-After", "1"), nil)
+	if want := 10 / 2.0 * paceMargin; !near(p.held, want) { // 1 s of answers, 1 s of Retry-After
+		t.Errorf("with a busy start 20 s before: held %v, want %v (only the last 10 s count)", p.held, want)
+	}
+	if len(p.okTimes) != 0 {
+		t.Errorf("%d answer times kept after the first refusal", len(p.okTimes))
+	}
+}
+
+// A site that says half its budget or more is spent makes requests scarce
+// (coalesced reads batch) before it refuses any, without slowing them.
+func TestPacer_pacedWhenNearTheLimit(t *testing.T) {
+	p, clk := newTestPacer(0)
+	window(p, clk, 20, 0, "X-RateLimit-NearLimit", "false")
+	if p.Paced() {
+		t.Fatal("paced while the budget is not near its end")
+	}
+	clk.add(time.Millisecond)
+	p.Observe(context.Background(), answer(200, "X-RateLimit-NearLimit", "true"), nil)
+	if !p.Paced() || p.Limit() != 0 {
+		t.Errorf("after a near-limit answer: paced %v, limit %v; want paced and unlimited", p.Paced(), p.Limit())
+	}
+	for _, c := range []struct {
+		limit, left string
+		low         bool
+	}{
+		{"20", "10", false}, {"20", "9", true}, {"20", "0", true}, {"20", "-1", false},
+		{"0", "0", false}, {"", "3", false}, {"20", "", false}, {"many", "3", false},
+	} {
+		p, clk := newTestPacer(0)
+		clk.add(time.Millisecond)
+		p.Observe(context.Background(), answer(200, "X-RateLimit-Limit", c.limit, "X-RateLimit-Remaining", c.left), nil)
+		if p.Paced() != c.low {
+			t.Errorf("limit %q, remaining %q: paced %v, want %v", c.limit, c.left, p.Paced(), c.low)
+		}
+	}
+}
+
+// Endpoints that share a pacer are spaced, cut and held as one.
+func TestPacing_share(t *testing.T) {
+	pg := newPacing(0, false)
+	pg.Share("reads", "GET /a", "GET /b")
+	a, b, c := pg.Endpoint("GET /a"), pg.Endpoint("GET /b"), pg.Endpoint("GET /c")
+	if a != b || a == c || pg.Endpoint("reads") != a {
+		t.Fatalf("shared endpoints have pacers %p and %p (reads: %p), the other %p", a, b, pg.Endpoint("reads"), c)
+	}
+	a.Observe(context.Background(), answer(429), nil)
+	if !pg.Paced("GET /b") || pg.Paced("GET /c") {
+		t.Errorf("a refusal of /a: /b paced %v, /c paced %v", pg.Paced("GET /b"), pg.Paced("GET /c"))
 	}
 }
 
@@ -506,11 +602,19 @@ func TestClient_holdsOnlyCoalescedAccountReads(t *testing.T) {
 			t.Errorf("%s: not held", ep)
 		}
 	}
+	// One flow of account requests: a single read right after a bulk one
+	// waits its turn, and the held rate counts both.
+	if c.Pacing().Endpoint(epGetUser.Name()) != c.Pacing().Endpoint(epBulkUsers.Name()) {
+		t.Error("single and bulk account reads are paced apart")
+	}
 	if c.Pacing().Endpoint(epSearchUser.Name()).hold {
 		t.Error("search is held")
 	}
 	c = newTestClient(t, &fakeAPI{status: 200, body: "{}"}, Config{NoReadCoalescing: true})
 	if c.Pacing().Endpoint(epGetUser.Name()).hold {
 		t.Error("held without coalescing")
+	}
+	if c.Pacing().Endpoint(epGetUser.Name()) == c.Pacing().Endpoint(epBulkUsers.Name()) {
+		t.Error("account endpoints share a pacer without coalescing")
 	}
 }
