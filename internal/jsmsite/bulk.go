@@ -84,6 +84,9 @@ func (s *Site) handleBulkUsers(w http.ResponseWriter, r *http.Request) {
 		}
 		found = append(found, ans.toPlatformUser(base, "3", a, ""))
 	}
+	if startAt == 0 {
+		s.faults.countBulk(len(seen))
+	}
 	values := []platformUser{}
 	if startAt < len(found) {
 		values = found[startAt:min(startAt+maxResults, len(found))]

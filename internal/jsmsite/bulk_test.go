@@ -48,6 +48,17 @@ func TestBulkUsers(t *testing.T) {
 		p.StartAt != 10 || len(p.Values) != 2 || bulkIDs(p)[1] != ids[11] {
 		t.Fatalf("second page: %d %s", st, raw)
 	}
+	// One bulk read of 13 distinct IDs (the duplicate once), counted on its
+	// first page only.
+	if got := f.site.BulkSizes(); len(got) != 1 || got[13] != 1 {
+		t.Errorf("BulkSizes = %v, want one read of 13", got)
+	}
+	var stats struct {
+		BulkSizes map[string]int `json:"bulkSizes"`
+	}
+	if st, raw := f.do("GET", "/__site/stats", nil, &stats); st != 200 || stats.BulkSizes["13"] != 1 {
+		t.Errorf("/__site/stats: %d %s", st, raw)
+	}
 	if err := f.site.SetAccountAnswers(AccountAnswers{BulkPageCap: 5}); err != nil {
 		t.Fatal(err)
 	}

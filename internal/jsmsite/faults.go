@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -125,6 +126,9 @@ type faultInjector struct {
 	f      Faults
 	bucket *rate.Limiter // nil without RateLimit
 	counts map[string]map[int]int
+	// bulkSizes counts the bulk account reads answered, by how many
+	// distinct IDs they asked for (first pages only).
+	bulkSizes map[int]int
 	// routeBuckets are RouteRateLimit's buckets; dotSegments counts the
 	// requests whose decoded path held a dot segment.
 	routeBuckets map[string]*rate.Limiter
@@ -220,6 +224,25 @@ func (s *Site) ResetRequests() {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.counts = map[string]map[int]int{}
+	s.faults.bulkSizes = nil
+}
+
+// BulkSizes counts the bulk account reads (GET /rest/api/3/user/bulk)
+// answered with a first page, by the number of distinct account IDs each
+// asked for: how full the batches were.
+func (s *Site) BulkSizes() map[int]int {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return maps.Clone(s.faults.bulkSizes)
+}
+
+func (fi *faultInjector) countBulk(ids int) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if fi.bulkSizes == nil {
+		fi.bulkSizes = map[int]int{}
+	}
+	fi.bulkSizes[ids]++
 }
 
 func (fi *faultInjector) count(route string, status int) {

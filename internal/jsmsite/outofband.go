@@ -132,7 +132,8 @@ func siteAccountNotFound(w http.ResponseWriter, r *http.Request) {
 	writePlatformError(w, http.StatusNotFound, fmt.Sprintf("No customer account with ID '%s'.", r.PathValue("id")))
 }
 
-// GET /__site/stats: the counters, {"requests": {route: {status: count}}}.
+// GET /__site/stats: the counters, {"requests": {route: {status: count}},
+// "bulkSizes": {ids: count}} (BulkSizes).
 func (s *Site) handleSiteStats(w http.ResponseWriter, r *http.Request) {
 	out := map[string]map[string]int{}
 	for route, byStatus := range s.Requests() {
@@ -141,7 +142,11 @@ func (s *Site) handleSiteStats(w http.ResponseWriter, r *http.Request) {
 			out[route][strconv.Itoa(st)] = n
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"requests": out, "faults": s.Faults()})
+	sizes := map[string]int{}
+	for ids, n := range s.BulkSizes() {
+		sizes[strconv.Itoa(ids)] = n
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"requests": out, "bulkSizes": sizes, "faults": s.Faults()})
 }
 
 // PATCH /__site/servicedesks/{id} {"openAccess": bool}: the project setting

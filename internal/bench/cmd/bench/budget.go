@@ -49,11 +49,12 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 	}
 	var on, alone, f tfRun
 	var con, calone counts
+	var bulkOn, bulkAlone map[int]int
 	err := interleave(run, func() (err error) {
-		on, con, err = e.budgetPlan(s, pdir, "plan-coalesced", false)
+		on, con, bulkOn, err = e.budgetPlan(s, pdir, "plan-coalesced", false)
 		return err
 	}, func() (err error) {
-		alone, calone, err = e.budgetPlan(s, pdir, "plan-alone", true)
+		alone, calone, bulkAlone, err = e.budgetPlan(s, pdir, "plan-alone", true)
 		return err
 	}, func() (err error) {
 		f, err = e.plan(fdir, "plan", nil)
@@ -63,10 +64,11 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 		return err
 	}
 	for _, m := range []struct {
-		key string
-		r   tfRun
-		c   counts
-	}{{"coalesced", on, con}, {"alone", alone, calone}} {
+		key  string
+		r    tfRun
+		c    counts
+		bulk map[int]int
+	}{{"coalesced", on, con, bulkOn}, {"alone", alone, calone, bulkAlone}} {
 		total := m.c.total(nil, -1)
 		account := m.c.total(accountRoutes, -1)
 		refused := m.c.total(nil, 429)
@@ -87,6 +89,19 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 		sm.add(k+".ratio", m.r.wall.Seconds()/ideal)
 		sm.add(k+".req", float64(account))
 		sm.add(k+".bulk", float64(m.c.total(routeIs(routeBulkUsers), -1)))
+		ids, full := 0, 0
+		for size, n := range m.bulk {
+			ids += size * n
+			if size >= e.parallelism*8/10 {
+				full += n
+			}
+		}
+		if read := ids + m.c.total(routeIs(routeGetUser), 200); read < e.n {
+			e.violate("budget %s plan: %d accounts read (%d in bulk reads), fewer than the %d customers: %v",
+				m.key, read, ids, e.n, m.c)
+		}
+		sm.add(k+".bulkids", float64(ids))
+		sm.add(k+".bulkfull", float64(full))
 		sm.add(k+".429", float64(refused))
 		sm.add(k+".rss", float64(m.r.rssKiB))
 		sm.addCPU(k, m.r, f)
@@ -97,12 +112,17 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 }
 
 // budgetPlan runs a no-change plan, with each account read alone when
-// alone is set, and returns the requests the site counted. A failure (a
-// 429 surfaced as an error, say) breaks an invariant, and the run goes on.
-func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts, error) {
+// alone is set, and returns the requests the site counted and its bulk
+// reads by size. A failure (a 429 surfaced as an error, say) breaks an
+// invariant, and the run goes on.
+func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts, map[int]int, error) {
 	before, err := s.stats()
 	if err != nil {
-		return tfRun{}, nil, err
+		return tfRun{}, nil, nil, err
+	}
+	bulkBefore, err := s.bulkSizes()
+	if err != nil {
+		return tfRun{}, nil, nil, err
 	}
 	env := s.env()
 	if alone {
@@ -115,7 +135,7 @@ func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts,
 	r, err := e.terraform(dir, label, env, "plan", "-detailed-exitcode", "-input=false", "-no-color",
 		"-parallelism="+strconv.Itoa(e.parallelism))
 	if err != nil {
-		return r, nil, err
+		return r, nil, nil, err
 	}
 	if r.exit != 0 {
 		e.violate("%s: exit %d with %d errors (a refusal surfaced, or the plan is not empty); end of %s:\n%s",
@@ -123,7 +143,17 @@ func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts,
 	}
 	after, err := s.stats()
 	if err != nil {
-		return r, nil, err
+		return r, nil, nil, err
 	}
-	return r, after.minus(before), nil
+	bulkAfter, err := s.bulkSizes()
+	if err != nil {
+		return r, nil, nil, err
+	}
+	bulk := map[int]int{}
+	for size, n := range bulkAfter {
+		if d := n - bulkBefore[size]; d > 0 {
+			bulk[size] = d
+		}
+	}
+	return r, after.minus(before), bulk, nil
 }

@@ -358,6 +358,10 @@ func (r *report) budgetRows(sm samples) {
 				cpuNote(sm, k)),
 		}
 		if key == "coalesced" {
+			if bulk := sm.median(k + ".bulk"); bulk > 0 {
+				rw.notes += fmt.Sprintf("; bulk reads carried %.1f accounts on average, %s of them at least %d",
+					sm.median(k+".bulkids")/bulk, count(sm.median(k+".bulkfull")), e.parallelism*8/10)
+			}
 			rw.notes += fmt.Sprintf("; against reads alone: %.1f× fewer requests, %.2f× faster",
 				sm.median("plan.reqgain"), sm.median("plan.wallgain"))
 			rw.target = fmt.Sprintf("≤ N/%d requests, ≤ %.1f×, 0 failures", targetBudgetReqs, targetBudget)

@@ -170,7 +170,7 @@ func (e *env) latencyScenario(rep *report) error {
 			if step == "plan" {
 				// The same plan with each account read alone, right after,
 				// so the coalescing's cost or gain is a ratio from one run.
-				alone, ca, err := e.budgetPlan(s, pdir, "plan-alone", true)
+				alone, ca, _, err := e.budgetPlan(s, pdir, "plan-alone", true)
 				if err != nil {
 					s.stop()
 					return err

@@ -166,6 +166,26 @@ func (s *site) stats() (counts, error) {
 	return out, nil
 }
 
+// bulkSizes reads how many bulk account reads the site answered, by the
+// number of IDs each asked for (GET /__site/stats, "bulkSizes").
+func (s *site) bulkSizes() (map[int]int, error) {
+	var raw struct {
+		BulkSizes map[string]int `json:"bulkSizes"`
+	}
+	if err := s.get("/__site/stats", &raw); err != nil {
+		return nil, fmt.Errorf("reading the site's bulk read sizes: %w", err)
+	}
+	out := map[int]int{}
+	for ids, n := range raw.BulkSizes {
+		k, err := strconv.Atoi(ids)
+		if err != nil {
+			return nil, fmt.Errorf("/__site/stats: bulk size %q: %w", ids, err)
+		}
+		out[k] = n
+	}
+	return out, nil
+}
+
 // isAPI tells the API routes (what the provider calls) from the site's own
 // /__site/ routes (what the benchmark calls).
 func isAPI(route string) bool { return !strings.Contains(route, " /__site/") }
