@@ -265,3 +265,44 @@ func TestAccCustomerResource_refreshCoalescedAfter429(t *testing.T) {
 		},
 	})
 }
+
+// A site whose answers say that half its budget is spent
+// (X-RateLimit-Remaining under half of X-RateLimit-Limit) makes account
+// reads batch before it refuses any: the plan reads in bulk and meets no
+// 429.
+func TestAccCustomerResource_refreshCoalescedWhenBudgetRunsLow(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	reads := countReads(site)
+	prefix := strings.TrimSuffix(randomEmail("low"), "@example.com")
+	cfg := manyCustomersConfig(t, s, "", prefix, 40)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					// Terraform's first ten reads spend ten of the sixteen
+					// tokens; one request in flight at 100 ms each then
+					// stays far under 50 a second.
+					if err := site.SetFaults(jsmsite.Faults{RateLimit: 50, Burst: 16, Latency: 100 * time.Millisecond}); err != nil {
+						t.Fatal(err)
+					}
+					site.ResetRequests()
+					reads.ids.Store(0)
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					fewRequests{site: site, reads: reads, atMost: 0.75},
+					planCheckFunc(func() error {
+						if n := site.RequestCount("", http.StatusTooManyRequests); n != 0 {
+							return fmt.Errorf("%d requests answered 429: %v", n, site.Requests())
+						}
+						return nil
+					}),
+				}},
+			},
+		},
+	})
+}
