@@ -213,55 +213,51 @@ func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest
 	resp.Error = f()
 }
 
+// manyCustomersSite is a local site, its read counter, and a
+// configuration of n customers (manyCustomersConfig) without a budget.
+func manyCustomersSite(t *testing.T, tag string, n int) (*jsmsite.Site, *readCounter, string) {
+	s := newTestSite(t)
+	site := s.local(t)
+	prefix := strings.TrimSuffix(randomEmail(tag), "@example.com")
+	return site, countReads(site), manyCustomersConfig(t, s, "", prefix, n)
+}
+
+// planUnder is a plan step that expects no change, with the site's faults
+// set to f and its counters reset first.
+func planUnder(t *testing.T, site *jsmsite.Site, reads *readCounter, cfg string, f jsmsite.Faults, checks ...plancheck.PlanCheck) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() {
+			if err := site.SetFaults(f); err != nil {
+				t.Fatal(err)
+			}
+			site.ResetRequests()
+			reads.ids.Store(0)
+		},
+		Config:           cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}, checks...)},
+	}
+}
+
 // Without a budget, account reads go out alone while the site admits them,
 // even when they overlap (none waits for another), and together once it answers 429: the plan
 // then refreshes in fewer requests than customers, and no 429 fails it.
 func TestAccCustomerResource_refreshCoalescedAfter429(t *testing.T) {
-	s := newTestSite(t)
-	site := s.local(t)
-	reads := countReads(site)
-	const n = 40
-	prefix := strings.TrimSuffix(randomEmail("limited"), "@example.com")
-	cfg := manyCustomersConfig(t, s, "", prefix, n)
+	site, reads, cfg := manyCustomersSite(t, "limited", 40)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			{
-				PreConfig: func() {
-					// Answers that take a while make Terraform's reads
-					// overlap; none waits for another.
-					if err := site.SetFaults(jsmsite.Faults{Latency: 100 * time.Millisecond}); err != nil {
-						t.Fatal(err)
+			// Answers that take a while make Terraform's reads overlap;
+			// none waits for another.
+			planUnder(t, site, reads, cfg, jsmsite.Faults{Latency: 100 * time.Millisecond},
+				planCheckFunc(func() error {
+					if b := site.RequestCount(routeBulkUsers, -1); b != 0 {
+						return fmt.Errorf("%d bulk reads while the site admitted every request: %v", b, site.Requests())
 					}
-					site.ResetRequests()
-					reads.ids.Store(0)
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-					planCheckFunc(func() error {
-						if b := site.RequestCount(routeBulkUsers, -1); b != 0 {
-							return fmt.Errorf("%d bulk reads while the site admitted every request: %v", b, site.Requests())
-						}
-						return nil
-					}),
-				}},
-			},
-			{
-				PreConfig: func() {
-					if err := site.SetFaults(jsmsite.Faults{RateLimit: 5, Burst: 5, Latency: 20 * time.Millisecond}); err != nil {
-						t.Fatal(err)
-					}
-					site.ResetRequests()
-					reads.ids.Store(0)
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-					fewRequests{site: site, reads: reads, atMost: 0.75},
-				}},
-			},
+					return nil
+				})),
+			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 5, Burst: 5, Latency: 20 * time.Millisecond},
+				fewRequests{site: site, reads: reads, atMost: 0.75}),
 		},
 	})
 }
@@ -271,38 +267,22 @@ func TestAccCustomerResource_refreshCoalescedAfter429(t *testing.T) {
 // reads batch before it refuses any: the plan reads in bulk and meets no
 // 429.
 func TestAccCustomerResource_refreshCoalescedWhenBudgetRunsLow(t *testing.T) {
-	s := newTestSite(t)
-	site := s.local(t)
-	reads := countReads(site)
-	prefix := strings.TrimSuffix(randomEmail("low"), "@example.com")
-	cfg := manyCustomersConfig(t, s, "", prefix, 40)
+	site, reads, cfg := manyCustomersSite(t, "low", 40)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			{
-				PreConfig: func() {
-					// Terraform's first ten reads spend ten of the sixteen
-					// tokens; one request in flight at 100 ms each then
-					// stays far under 50 a second.
-					if err := site.SetFaults(jsmsite.Faults{RateLimit: 50, Burst: 16, Latency: 100 * time.Millisecond}); err != nil {
-						t.Fatal(err)
+			// Terraform's first ten reads spend ten of the sixteen tokens;
+			// one request in flight at 100 ms each then stays far under 50
+			// a second.
+			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 50, Burst: 16, Latency: 100 * time.Millisecond},
+				fewRequests{site: site, reads: reads, atMost: 0.75},
+				planCheckFunc(func() error {
+					if n := site.RequestCount("", http.StatusTooManyRequests); n != 0 {
+						return fmt.Errorf("%d requests answered 429: %v", n, site.Requests())
 					}
-					site.ResetRequests()
-					reads.ids.Store(0)
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-					fewRequests{site: site, reads: reads, atMost: 0.75},
-					planCheckFunc(func() error {
-						if n := site.RequestCount("", http.StatusTooManyRequests); n != 0 {
-							return fmt.Errorf("%d requests answered 429: %v", n, site.Requests())
-						}
-						return nil
-					}),
-				}},
-			},
+					return nil
+				})),
 		},
 	})
 }
