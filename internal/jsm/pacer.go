@@ -302,7 +302,9 @@ func (p *Pacer) holdLocked(now time.Time, resp *http.Response) {
 
 // firstEstimateLocked is the rate a first refusal suggests: the answers
 // admitted in the paceHoldLookback before it, spread over that time and the
-// wait the refusal asks for (0: it names none, or nothing was admitted).
+// wait the refusal asks for. 0 when it names no wait, or fewer than
+// paceMinSample answers were admitted: a refusal that early says little of
+// a rate, and holding at a guess from two answers would crawl for minutes.
 func (p *Pacer) firstEstimateLocked(now time.Time, resp *http.Response) float64 {
 	wait, _ := serverWait(resp, now)
 	if wait <= 0 {
@@ -312,7 +314,7 @@ func (p *Pacer) firstEstimateLocked(now time.Time, resp *http.Response) float64 
 	for i := len(p.okTimes) - 1; i >= 0 && now.Sub(p.okTimes[i]) <= paceHoldLookback; i-- {
 		n, from = n+1, p.okTimes[i]
 	}
-	if n == 0 {
+	if n < paceMinSample {
 		return 0
 	}
 	return float64(n) / (now.Sub(from) + wait).Seconds()

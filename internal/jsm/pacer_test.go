@@ -532,6 +532,17 @@ func TestPacer_holdsFromTheFirstRefusal(t *testing.T) {
 
 	p, clk = newTestPacer(0)
 	p.HoldAtRefusals()
+	for range paceMinSample - 1 { // too few answers to tell a rate
+		clk.add(5 * time.Millisecond)
+		p.Observe(context.Background(), answer(200), nil)
+	}
+	p.Observe(context.Background(), answer(429, "Retry-After", "1"), nil)
+	if p.held != 0 {
+		t.Errorf("a refusal after %d answers held the rate at %v", paceMinSample-1, p.held)
+	}
+
+	p, clk = newTestPacer(0)
+	p.HoldAtRefusals()
 	for range 20 { // a busy start, then 20 s of nothing: stale
 		window(p, clk, 50, 0)
 	}
