@@ -427,25 +427,32 @@ func (c *Client) logAttempt(ctx context.Context, st *call, resp *http.Response, 
 	}
 	c.log.Debug(ctx, "HTTP request", fields)
 
+	// Bodies are the server's text (and ours): cleaned as any server text
+	// is, so that a body echoing a credential, or carrying terminal escape
+	// sequences, reaches the log masked and inert.
 	trace := map[string]any{"http_method": st.method, "http_path": st.path, "attempt": st.attempts}
 	if st.query != "" {
-		trace["http_query"] = st.query
+		trace["http_query"] = c.logText([]byte(st.query))
 	}
 	if len(st.reqBody) > 0 {
-		trace["request_body"] = clip(st.reqBody)
+		trace["request_body"] = c.logText(st.reqBody)
 	}
 	if resp != nil {
 		trace["http_status"] = resp.StatusCode
-		trace["response_body"] = clip(body)
+		trace["response_body"] = c.logText(body)
 	}
 	c.log.Trace(ctx, "HTTP exchange", trace)
 }
 
-func clip(b []byte) string {
-	if len(b) > logBodyLimit {
-		return string(b[:logBodyLimit]) + "…(truncated)"
+// logText is a body for the TRACE log: the secrets masked in the whole of
+// it first, so that clipping cannot leave part of one, then at most
+// logBodyLimit bytes of it cleaned (masker.clean).
+func (c *Client) logText(b []byte) string {
+	s := c.secrets.mask(string(b))
+	if len(s) > 2*logBodyLimit {
+		s = s[:2*logBodyLimit]
 	}
-	return string(b)
+	return c.secrets.clean(s, logBodyLimit)
 }
 
 // send performs one logical call with retries and pacing, within the

@@ -418,6 +418,42 @@ func TestLogging_attemptsWithoutSecrets(t *testing.T) {
 	}
 }
 
+// TRACE bodies are server text: a body that echoes the credential, or
+// carries terminal escape sequences and control characters, is logged
+// masked and inert, and a long one is clipped.
+func TestLogging_traceBodiesCleaned(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte(tEmail + ":" + tToken))
+	long := strings.Repeat("x", 3*logBodyLimit)
+	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){
+		func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "bad header: Basic %s (%s)\x00 \x1b]8;;http://evil\x07click\x1b]8;;\x07 \x1b[31mred\x1b[0m", basic, tToken)
+			fmt.Fprint(w, "\x1b[2J\x07\x00 "+long)
+		}}}
+	log := &recLogger{}
+	c, _ := newRetryClient(t, rtServe(t, s).URL, Config{Logger: log})
+	if _, err := c.GetUser(context.Background(), "qm:1"); err == nil {
+		t.Fatal("no error for a 400")
+	}
+	var body string
+	for _, l := range log.lines {
+		if l.level == "TRACE" {
+			body = fmt.Sprint(l.fields["response_body"])
+		}
+	}
+	if !strings.Contains(body, "bad header") || !strings.Contains(body, "red") {
+		t.Fatalf("TRACE body lost its text: %.200q", body)
+	}
+	for _, bad := range []string{tToken, basic, "\x1b", "\x07", "\x00", "http://evil"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("TRACE body holds %q: %.300q", bad, body)
+		}
+	}
+	if len(body) > logBodyLimit+len("…") {
+		t.Errorf("TRACE body of %d bytes, want at most %d", len(body), logBodyLimit)
+	}
+}
+
 // Many goroutines share one client against a site that refuses and fails
 // some requests; -race checks the shared transport and pacer.
 func TestTransport_concurrentUse(t *testing.T) {
