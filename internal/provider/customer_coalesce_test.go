@@ -272,16 +272,19 @@ func TestAccCustomerResource_refreshCoalescedWhenBudgetRunsLow(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			// Terraform's first ten reads spend ten of the sixteen tokens;
-			// one request in flight at 100 ms each then stays far under 50
-			// a second.
-			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 50, Burst: 16, Latency: 100 * time.Millisecond},
+			// A bucket of 30 that barely refills: half of it is spent
+			// after 16 reads, however slowly Terraform asks; the 25 reads
+			// left then go in batches, in fewer requests than the 14
+			// tokens left.
+			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond},
 				fewRequests{site: site, reads: reads, atMost: 0.75},
 				planCheckFunc(func() error {
 					if n := site.RequestCount("", http.StatusTooManyRequests); n != 0 {
 						return fmt.Errorf("%d requests answered 429: %v", n, site.Requests())
 					}
-					return nil
+					// Measured: lift the limit, or the step's later refreshes
+					// would wait on a bucket that refills once a second.
+					return site.SetFaults(jsmsite.Faults{})
 				})),
 		},
 	})
