@@ -167,10 +167,11 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 		p.winStart = now
 	}
 	p.win++
+	var held map[string]any // what a refusal set the held rate from, to log
 	if resp.StatusCode == http.StatusTooManyRequests {
 		p.winRefused++
 		p.throttled++
-		p.holdLocked(now, resp)
+		held = p.holdLocked(now, resp)
 		if !p.braked {
 			// Brake at once, for the rest of the window: the other workers'
 			// next requests would meet the same empty budget and each sleep
@@ -198,23 +199,30 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 			p.lowSeen++
 		}
 	}
-	elapsed := now.Sub(p.winStart)
-	if elapsed < paceWindow || p.win < paceMinSample && elapsed < paceMaxWindow {
-		p.mu.Unlock()
+	var msg string
+	var fields map[string]any
+	if elapsed := now.Sub(p.winStart); elapsed >= paceWindow && (p.win >= paceMinSample || elapsed >= paceMaxWindow) {
+		msg, fields = p.adaptLocked(now, elapsed)
+		if p.braked {
+			p.set(now, p.cur) // release the brake: the window has judged
+		}
+		p.winStart, p.win, p.winOK, p.winRefused, p.winNear, p.braked = now, 0, 0, 0, 0, false
+	}
+	p.mu.Unlock()
+	p.debug(ctx, log, "holding the request rate at what the site admits", held)
+	p.debug(ctx, log, msg, fields)
+}
+
+// debug logs msg with fields and the pacer's endpoint; nothing when msg or
+// fields are empty.
+func (p *Pacer) debug(ctx context.Context, log Logger, msg string, fields map[string]any) {
+	if msg == "" || fields == nil || log == nil {
 		return
 	}
-	msg, fields := p.adaptLocked(now, elapsed)
-	if p.braked {
-		p.set(now, p.cur) // release the brake: the window has judged
+	if p.name != "" {
+		fields["endpoint"] = p.name
 	}
-	p.winStart, p.win, p.winOK, p.winRefused, p.winNear, p.braked = now, 0, 0, 0, 0, false
-	p.mu.Unlock()
-	if msg != "" && log != nil {
-		if p.name != "" {
-			fields["endpoint"] = p.name
-		}
-		log.Debug(ctx, msg, fields)
-	}
+	log.Debug(ctx, msg, fields)
 }
 
 // adaptLocked sets the rate from the window just ended; it returns what to
@@ -269,23 +277,31 @@ func (p *Pacer) adaptLocked(now time.Time, elapsed time.Duration) (string, map[s
 }
 
 // holdLocked measures, on a refusal, the rate the server admits and holds
-// the pacer just under it (HoldAtRefusals).
-func (p *Pacer) holdLocked(now time.Time, resp *http.Response) {
+// the pacer just under it (HoldAtRefusals). It returns what the rate was
+// set from, for the log (nil: not set).
+func (p *Pacer) holdLocked(now time.Time, resp *http.Response) map[string]any {
 	if !p.hold {
-		return
+		return nil
 	}
 	prev, ok := p.lastRefusal, p.okSince
 	p.lastRefusal, p.okSince, p.heldSince = now, 0, now
 	var admits float64
+	var basis map[string]any
 	switch {
 	case prev.IsZero():
-		admits = p.firstEstimateLocked(now, resp)
+		n, span, wait := p.firstEvidenceLocked(now, resp)
 		p.okTimes = nil
+		if wait <= 0 || n < paceMinSample {
+			return nil // a refusal that early says little of a rate
+		}
+		admits = float64(n) / (span + wait).Seconds()
+		basis = map[string]any{"measured": "first refusal", "admitted": n,
+			"over_seconds": span.Seconds(), "retry_after_seconds": wait.Seconds()}
 	case ok > 0 && now.After(prev):
 		admits = float64(ok) / now.Sub(prev).Seconds()
-	}
-	if admits <= 0 {
-		return // one of a burst of refusals, or nothing to go by
+		basis = map[string]any{"measured": "between refusals", "admitted": ok, "over_seconds": now.Sub(prev).Seconds()}
+	default:
+		return nil // one of a burst of refusals
 	}
 	held := max(admits*paceMargin, paceFloor)
 	if p.ceiling > 0 {
@@ -298,26 +314,23 @@ func (p *Pacer) holdLocked(now time.Time, resp *http.Response) {
 			p.set(now, held)
 		}
 	}
+	basis["requests_per_second"] = held
+	return basis
 }
 
-// firstEstimateLocked is the rate a first refusal suggests: the answers
-// admitted in the paceHoldLookback before it, spread over that time and the
-// wait the refusal asks for. 0 when it names no wait, or fewer than
-// paceMinSample answers were admitted: a refusal that early says little of
-// a rate, and holding at a guess from two answers would crawl for minutes.
-func (p *Pacer) firstEstimateLocked(now time.Time, resp *http.Response) float64 {
-	wait, _ := serverWait(resp, now)
-	if wait <= 0 {
-		return 0
-	}
-	n, from := 0, now
+// firstEvidenceLocked is what a first refusal has to go by: the answers
+// admitted in the paceHoldLookback before it, the time from the first of
+// them to the refusal, and the wait the refusal asks for (0: none). The
+// rate is the answers spread over that time and the wait, if they are at
+// least paceMinSample: a refusal after two answers says little of a rate,
+// and holding at such a guess would make a large plan crawl for minutes.
+func (p *Pacer) firstEvidenceLocked(now time.Time, resp *http.Response) (n int, span, wait time.Duration) {
+	wait, _ = serverWait(resp, now)
+	from := now
 	for i := len(p.okTimes) - 1; i >= 0 && now.Sub(p.okTimes[i]) <= paceHoldLookback; i-- {
 		n, from = n+1, p.okTimes[i]
 	}
-	if n < paceMinSample {
-		return 0
-	}
-	return float64(n) / (now.Sub(from) + wait).Seconds()
+	return n, now.Sub(from), wait
 }
 
 func (p *Pacer) set(now time.Time, perSecond float64) {

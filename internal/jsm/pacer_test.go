@@ -515,11 +515,20 @@ func TestPacer_holdsFromTheFirstRefusal(t *testing.T) {
 		p.Observe(context.Background(), answer(200), nil)
 	}
 	clk.add(5 * time.Millisecond)
-	p.Observe(context.Background(), answer(429, "Retry-After", "1"), nil)
+	log := &recLogger{}
+	p.name = "GET /x"
+	p.Observe(context.Background(), answer(429, "Retry-After", "1"), log)
 	// 20 answers from the first (at 5 ms) to the refusal (105 ms): 0.1 s,
 	// plus the second the refusal asks to wait.
-	if want := 20 / 1.1 * paceMargin; !near(p.Limit(), want) {
+	want := 20 / 1.1 * paceMargin
+	if !near(p.Limit(), want) {
 		t.Errorf("after the first refusal: %v, want %v", p.Limit(), want)
+	}
+	// The DEBUG log says what the rate was set from.
+	if len(log.lines) != 1 || log.lines[0].level != "DEBUG" || log.lines[0].fields["measured"] != "first refusal" ||
+		log.lines[0].fields["admitted"] != 20 || log.lines[0].fields["endpoint"] != "GET /x" ||
+		!near(log.lines[0].fields["requests_per_second"].(float64), want) {
+		t.Errorf("logged %+v", log.lines)
 	}
 
 	p, clk = newTestPacer(0)
