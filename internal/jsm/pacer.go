@@ -62,7 +62,7 @@ type Pacer struct {
 	// rises by a quarter, as TCP's slow start and congestion avoidance do.
 	troubleAt float64
 	throttled int
-	lowSeen   int  // answers that said the budget is half spent or more
+	low       bool // an answer said the budget is half spent or more
 	braked    bool // the limit is halved until the window ends
 	fixed     bool // never adapt (Config.FixedRate)
 	// hold keeps the rate at most at held, measured from the refusals
@@ -116,23 +116,20 @@ func (p *Pacer) Limit() float64 {
 
 // Paced reports whether requests to the endpoint are scarce: a limit is in
 // force (configured, or after 429 answers), the server has refused any, or
-// it has said that half its budget or more is spent (lowBudget). A site
+// it has said that half its budget or more is spent (X-RateLimit-NearLimit,
+// or underHalfLeft). A site
 // that refused requests once is likely to again: a window with few
 // refusals leaves the pacer unlimited, yet each refusal costs its request
 // a Retry-After; one whose budget runs low is about to refuse.
 func (p *Pacer) Paced() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.cur > 0 || p.throttled > 0 || p.lowSeen > 0
+	return p.cur > 0 || p.throttled > 0 || p.low
 }
 
-// lowBudget reports whether an answer says that half the budget or more
-// is spent: X-RateLimit-NearLimit (under 20 % left), or
-// X-RateLimit-Remaining under half of X-RateLimit-Limit.
-func lowBudget(h http.Header) bool {
-	if strings.EqualFold(h.Get("X-RateLimit-NearLimit"), "true") {
-		return true
-	}
+// underHalfLeft reports whether an answer says that under half its budget
+// is left: X-RateLimit-Remaining under half of X-RateLimit-Limit.
+func underHalfLeft(h http.Header) bool {
 	limit, err1 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit")))
 	left, err2 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
 	return err1 == nil && err2 == nil && limit > 0 && left >= 0 && 2*left < limit
@@ -192,11 +189,12 @@ func (p *Pacer) Observe(ctx context.Context, resp *http.Response, log Logger) {
 				p.okTimes = append(p.okTimes[:0:0], p.okTimes[len(p.okTimes)/2:]...)
 			}
 		}
-		if strings.EqualFold(resp.Header.Get("X-RateLimit-NearLimit"), "true") {
+		near := strings.EqualFold(resp.Header.Get("X-RateLimit-NearLimit"), "true") // under 20 % left
+		if near {
 			p.winNear++
 		}
-		if lowBudget(resp.Header) {
-			p.lowSeen++
+		if near || underHalfLeft(resp.Header) {
+			p.low = true
 		}
 	}
 	var msg string

@@ -116,11 +116,7 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 // reads by size. A failure (a 429 surfaced as an error, say) breaks an
 // invariant, and the run goes on.
 func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts, map[int]int, error) {
-	before, err := s.stats()
-	if err != nil {
-		return tfRun{}, nil, nil, err
-	}
-	bulkBefore, err := s.bulkSizes()
+	before, bulkBefore, err := s.snapshot()
 	if err != nil {
 		return tfRun{}, nil, nil, err
 	}
@@ -141,11 +137,7 @@ func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts,
 		e.violate("%s: exit %d with %d errors (a refusal surfaced, or the plan is not empty); end of %s:\n%s",
 			label, r.exit, r.errors, r.log, tail(r.log, 20))
 	}
-	after, err := s.stats()
-	if err != nil {
-		return r, nil, nil, err
-	}
-	bulkAfter, err := s.bulkSizes()
+	after, bulkAfter, err := s.snapshot()
 	if err != nil {
 		return r, nil, nil, err
 	}

@@ -146,11 +146,19 @@ type counts map[string]map[int]int
 
 // stats reads the site's request counters (GET /__site/stats).
 func (s *site) stats() (counts, error) {
+	c, _, err := s.snapshot()
+	return c, err
+}
+
+// snapshot reads, in one GET /__site/stats, the request counters and the
+// bulk account reads answered by the number of IDs each asked for.
+func (s *site) snapshot() (counts, map[int]int, error) {
 	var raw struct {
-		Requests map[string]map[string]int `json:"requests"`
+		Requests  map[string]map[string]int `json:"requests"`
+		BulkSizes map[string]int            `json:"bulkSizes"`
 	}
 	if err := s.get("/__site/stats", &raw); err != nil {
-		return nil, fmt.Errorf("reading the site's request counters: %w", err)
+		return nil, nil, fmt.Errorf("reading the site's request counters: %w", err)
 	}
 	out := counts{}
 	for route, byStatus := range raw.Requests {
@@ -158,32 +166,20 @@ func (s *site) stats() (counts, error) {
 		for st, n := range byStatus {
 			code, err := strconv.Atoi(st)
 			if err != nil {
-				return nil, fmt.Errorf("/__site/stats: status %q: %w", st, err)
+				return nil, nil, fmt.Errorf("/__site/stats: status %q: %w", st, err)
 			}
 			out[route][code] = n
 		}
 	}
-	return out, nil
-}
-
-// bulkSizes reads how many bulk account reads the site answered, by the
-// number of IDs each asked for (GET /__site/stats, "bulkSizes").
-func (s *site) bulkSizes() (map[int]int, error) {
-	var raw struct {
-		BulkSizes map[string]int `json:"bulkSizes"`
-	}
-	if err := s.get("/__site/stats", &raw); err != nil {
-		return nil, fmt.Errorf("reading the site's bulk read sizes: %w", err)
-	}
-	out := map[int]int{}
+	sizes := map[int]int{}
 	for ids, n := range raw.BulkSizes {
 		k, err := strconv.Atoi(ids)
 		if err != nil {
-			return nil, fmt.Errorf("/__site/stats: bulk size %q: %w", ids, err)
+			return nil, nil, fmt.Errorf("/__site/stats: bulk size %q: %w", ids, err)
 		}
-		out[k] = n
+		sizes[k] = n
 	}
-	return out, nil
+	return out, sizes, nil
 }
 
 // isAPI tells the API routes (what the provider calls) from the site's own
