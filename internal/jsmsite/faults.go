@@ -27,10 +27,17 @@ type Faults struct {
 	Latency, LatencyJitter time.Duration
 	// RateLimit is a token bucket, in requests per second (0: none), of
 	// Burst tokens (default: one second's worth). A request finding it empty
-	// gets 429 with Retry-After and the X-RateLimit-* headers; others get
-	// X-RateLimit-Limit, -Remaining and -NearLimit, as on Atlassian.
+	// gets 429 with Retry-After, X-RateLimit-Reset and RateLimit-Reason
+	// jira-burst-based, and nothing warns before it: Atlassian holds
+	// API-token traffic to per-endpoint burst limits whose first sign is
+	// the 429 itself.
 	RateLimit float64
 	Burst     int
+	// CostBasedHeaders makes RateLimit answer as Atlassian's cost-based
+	// limiting does instead: every answer carries X-RateLimit-Limit,
+	// -Remaining and -NearLimit (true under 20 % left), and the 429's
+	// RateLimit-Reason is jira-cost-based.
+	CostBasedHeaders bool
 	// Fail429, Fail502 and Fail503 are the fractions of requests answered
 	// 429, 502 (an HTML proxy page) and 503 without running the handler.
 	Fail429, Fail502, Fail503 float64
@@ -324,7 +331,7 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string,
 	if f.QuotaExhausted && quotaExhausted(w, r, f.QuotaReset) {
 		return
 	}
-	if bucket != nil && !fi.admit(w, bucket) || routeBucket != nil && !fi.admit(w, routeBucket) {
+	if bucket != nil && !admit(w, bucket, f.CostBasedHeaders) || routeBucket != nil && !admit(w, routeBucket, f.CostBasedHeaders) {
 		return
 	}
 
@@ -372,16 +379,21 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string,
 	next.ServeHTTP(w, r)
 }
 
-// admit takes a token from the bucket, or answers 429 as Atlassian does.
-func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter) bool {
+// admit takes a token from the bucket, or answers 429 as Atlassian does;
+// costBased adds the budget headers of cost-based limiting to every answer.
+func admit(w *countingWriter, bucket *rate.Limiter, costBased bool) bool {
 	now := time.Now()
 	ok := bucket.AllowN(now, 1)
-	burst := bucket.Burst()
-	left := max(0, int(bucket.TokensAt(now)))
 	h := w.Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(burst))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(left))
-	h.Set("X-RateLimit-NearLimit", strconv.FormatBool(float64(left) < 0.2*float64(burst)))
+	reason := "jira-burst-based"
+	if costBased {
+		burst := bucket.Burst()
+		left := max(0, int(bucket.TokensAt(now)))
+		h.Set("X-RateLimit-Limit", strconv.Itoa(burst))
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(left))
+		h.Set("X-RateLimit-NearLimit", strconv.FormatBool(float64(left) < 0.2*float64(burst)))
+		reason = "jira-cost-based"
+	}
 	if ok {
 		return true
 	}
@@ -390,7 +402,7 @@ func (fi *faultInjector) admit(w *countingWriter, bucket *rate.Limiter) bool {
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	h.Set("Retry-After", strconv.Itoa(secs))
 	h.Set("X-RateLimit-Reset", now.Add(wait).UTC().Format(time.RFC3339))
-	h.Set("RateLimit-Reason", "jira-burst-based")
+	h.Set("RateLimit-Reason", reason)
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(http.StatusTooManyRequests)
 	_, _ = w.Write([]byte(`{"errorMessages":["Rate limit exceeded."],"errors":{}}` + "\n"))

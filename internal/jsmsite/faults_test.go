@@ -1,6 +1,7 @@
 package jsmsite
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -133,39 +134,59 @@ func TestFaults_commitThenFail(t *testing.T) {
 	})
 }
 
+// By default the bucket answers as Atlassian's burst limits do for API-token
+// traffic: nothing warns before the 429, which carries Retry-After,
+// X-RateLimit-Reset and RateLimit-Reason jira-burst-based. CostBasedHeaders
+// adds the budget headers of cost-based limiting to every answer.
 func TestFaults_rateLimit(t *testing.T) {
-	f := newFixture(t, Config{})
-	setFaults(t, f.site, Faults{RateLimit: 0.5, Burst: 2}) // refills a token in 2 s: the test is done before
-	get := func() *http.Response {
-		req, _ := http.NewRequest("GET", f.srv.URL+"/rest/api/3/myself", nil)
-		req.SetBasicAuth(testEmail, testToken)
-		resp, err := f.srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
-	}
-	first, second, third := get(), get(), get()
-	if first.StatusCode != 200 || second.StatusCode != 200 {
-		t.Fatalf("within the burst: %d, %d", first.StatusCode, second.StatusCode)
-	}
-	if first.Header.Get("X-RateLimit-Limit") != "2" || first.Header.Get("X-RateLimit-Remaining") != "1" ||
-		second.Header.Get("X-RateLimit-NearLimit") != "true" {
-		t.Errorf("headers: %v / %v", first.Header, second.Header)
-	}
-	if third.StatusCode != 429 {
-		t.Fatalf("over the limit: %d", third.StatusCode)
-	}
-	ra, err := strconv.Atoi(third.Header.Get("Retry-After"))
-	if err != nil || ra < 1 || ra > 2 {
-		t.Errorf("Retry-After %q", third.Header.Get("Retry-After"))
-	}
-	if _, err := time.Parse(time.RFC3339, third.Header.Get("X-RateLimit-Reset")); err != nil {
-		t.Errorf("X-RateLimit-Reset: %v", err)
-	}
-	if third.Header.Get("RateLimit-Reason") == "" {
-		t.Error("no RateLimit-Reason")
+	for _, costBased := range []bool{false, true} {
+		t.Run(fmt.Sprintf("costBased=%v", costBased), func(t *testing.T) {
+			f := newFixture(t, Config{})
+			// Refills a token in 2 s: the test is done before.
+			setFaults(t, f.site, Faults{RateLimit: 0.5, Burst: 2, CostBasedHeaders: costBased})
+			get := func() *http.Response {
+				req, _ := http.NewRequest("GET", f.srv.URL+"/rest/api/3/myself", nil)
+				req.SetBasicAuth(testEmail, testToken)
+				resp, err := f.srv.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp
+			}
+			first, second, third := get(), get(), get()
+			if first.StatusCode != 200 || second.StatusCode != 200 {
+				t.Fatalf("within the burst: %d, %d", first.StatusCode, second.StatusCode)
+			}
+			budget := func(h http.Header) string {
+				return h.Get("X-RateLimit-Limit") + "/" + h.Get("X-RateLimit-Remaining") + "/" + h.Get("X-RateLimit-NearLimit")
+			}
+			if costBased {
+				if budget(first.Header) != "2/1/false" || budget(second.Header) != "2/0/true" {
+					t.Errorf("budget headers: %q, %q", budget(first.Header), budget(second.Header))
+				}
+			} else {
+				for _, h := range []http.Header{first.Header, second.Header, third.Header} {
+					if b := budget(h); b != "//" {
+						t.Errorf("budget headers under a burst limit: %q", b)
+					}
+				}
+			}
+			if third.StatusCode != 429 {
+				t.Fatalf("over the limit: %d", third.StatusCode)
+			}
+			ra, err := strconv.Atoi(third.Header.Get("Retry-After"))
+			if err != nil || ra < 1 || ra > 2 {
+				t.Errorf("Retry-After %q", third.Header.Get("Retry-After"))
+			}
+			if _, err := time.Parse(time.RFC3339, third.Header.Get("X-RateLimit-Reset")); err != nil {
+				t.Errorf("X-RateLimit-Reset: %v", err)
+			}
+			want := map[bool]string{false: "jira-burst-based", true: "jira-cost-based"}[costBased]
+			if got := third.Header.Get("RateLimit-Reason"); got != want {
+				t.Errorf("RateLimit-Reason %q, want %q", got, want)
+			}
+		})
 	}
 }
 

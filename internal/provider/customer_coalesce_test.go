@@ -262,10 +262,11 @@ func TestAccCustomerResource_refreshCoalescedAfter429(t *testing.T) {
 	})
 }
 
-// A site whose answers say that half its budget is spent
-// (X-RateLimit-Remaining under half of X-RateLimit-Limit) makes account
-// reads batch before it refuses any: the plan reads in bulk and meets no
-// 429.
+// A site under cost-based limiting, whose answers say that half its budget
+// is spent (X-RateLimit-Remaining under half of X-RateLimit-Limit), makes
+// account reads batch before it refuses any: the plan reads in bulk and
+// meets no 429. (API-token traffic gets no such warning: the 429 itself is
+// the first sign, refreshCoalescedAfter429.)
 func TestAccCustomerResource_refreshCoalescedWhenBudgetRunsLow(t *testing.T) {
 	site, reads, cfg := manyCustomersSite(t, "low", 40)
 	resource.ParallelTest(t, resource.TestCase{
@@ -276,7 +277,7 @@ func TestAccCustomerResource_refreshCoalescedWhenBudgetRunsLow(t *testing.T) {
 			// after 16 reads, however slowly Terraform asks; the 25 reads
 			// left then go in batches, in fewer requests than the 14
 			// tokens left.
-			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond},
+			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond, CostBasedHeaders: true},
 				fewRequests{site: site, reads: reads, atMost: 0.75},
 				planCheckFunc(func() error {
 					if n := site.RequestCount("", http.StatusTooManyRequests); n != 0 {
@@ -284,6 +285,25 @@ func TestAccCustomerResource_refreshCoalescedWhenBudgetRunsLow(t *testing.T) {
 					}
 					// Measured: lift the limit, or the step's later refreshes
 					// would wait on a bucket that refills once a second.
+					return site.SetFaults(jsmsite.Faults{})
+				})),
+			// The same budget under API-token traffic's burst limit sends
+			// no warning: the first 429 is the first sign. The plan still
+			// ends empty, without an error, and with only 429s besides the
+			// reads' answers.
+			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond},
+				planCheckFunc(func() error {
+					refused := site.RequestCount("", http.StatusTooManyRequests)
+					if refused == 0 {
+						return fmt.Errorf("no 429 under a bucket of 30 for 41 reads: %v", site.Requests())
+					}
+					for route, byStatus := range site.Requests() {
+						for status, n := range byStatus {
+							if status != http.StatusOK && status != http.StatusTooManyRequests {
+								return fmt.Errorf("%d answers %d on %s: %v", n, status, route, site.Requests())
+							}
+						}
+					}
 					return site.SetFaults(jsmsite.Faults{})
 				})),
 		},

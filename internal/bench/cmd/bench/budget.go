@@ -11,9 +11,13 @@ const envUncoalesced = "TF_JSM_BENCH_UNCOALESCED_READS=1"
 
 // 6. Refresh under a budget: N customers are applied on a site without
 // limits, then the site admits e.budgetRate requests per second and the
-// same no-change plan runs with the provider's coalesced reads and with
-// every read alone, next to the floor's plan. The ideal is the floor plus
-// the admitted requests at the budget's pace.
+// same no-change plan runs three ways, next to the floor's plan: with the
+// provider's coalesced reads under a burst limit that sends no warning
+// before its 429 (API-token traffic, the site's default), coalesced under
+// cost-based limiting (every answer carries X-RateLimit-Remaining and
+// -NearLimit), and with every read alone under the burst limit. Each plan
+// starts with a full bucket. The ideal is the floor plus the admitted
+// requests at the budget's pace.
 func (e *env) budget(rep *report) error {
 	sm := samples{}
 	rep.add("budget", sm)
@@ -44,17 +48,27 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 	if _, err := e.apply(fdir, "setup-apply", nil); err != nil {
 		return err
 	}
-	if err := s.setFaults(map[string]any{"RateLimit": e.budgetRate}); err != nil {
-		return err
+	var on, cost, alone, f tfRun
+	var con, ccost, calone counts
+	var bulkOn, bulkCost, bulkAlone map[int]int
+	// Each plan meets a full bucket; costBased adds the budget headers.
+	budget := func(costBased bool) error {
+		return s.setFaults(map[string]any{"RateLimit": e.budgetRate, "CostBasedHeaders": costBased})
 	}
-	var on, alone, f tfRun
-	var con, calone counts
-	var bulkOn, bulkAlone map[int]int
 	err := interleave(run, func() (err error) {
-		on, con, bulkOn, err = e.budgetPlan(s, pdir, "plan-coalesced", false)
+		if err = budget(false); err == nil {
+			on, con, bulkOn, err = e.budgetPlan(s, pdir, "plan-coalesced", false)
+		}
 		return err
 	}, func() (err error) {
-		alone, calone, bulkAlone, err = e.budgetPlan(s, pdir, "plan-alone", true)
+		if err = budget(true); err == nil {
+			cost, ccost, bulkCost, err = e.budgetPlan(s, pdir, "plan-coalesced-cost", false)
+		}
+		return err
+	}, func() (err error) {
+		if err = budget(false); err == nil {
+			alone, calone, bulkAlone, err = e.budgetPlan(s, pdir, "plan-alone", true)
+		}
 		return err
 	}, func() (err error) {
 		f, err = e.plan(fdir, "plan", nil)
@@ -68,7 +82,7 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 		r    tfRun
 		c    counts
 		bulk map[int]int
-	}{{"coalesced", on, con, bulkOn}, {"alone", alone, calone, bulkAlone}} {
+	}{{"coalesced", on, con, bulkOn}, {"coalesced-cost", cost, ccost, bulkCost}, {"alone", alone, calone, bulkAlone}} {
 		total := m.c.total(nil, -1)
 		account := m.c.total(accountRoutes, -1)
 		refused := m.c.total(nil, 429)
@@ -108,6 +122,8 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 	}
 	sm.add("plan.reqgain", sm["plan.alone.req"][run]/max(sm["plan.coalesced.req"][run], 1))
 	sm.add("plan.wallgain", alone.wall.Seconds()/on.wall.Seconds())
+	sm.add("plan.cost.reqgain", sm["plan.alone.req"][run]/max(sm["plan.coalesced-cost.req"][run], 1))
+	sm.add("plan.cost.wallgain", alone.wall.Seconds()/cost.wall.Seconds())
 	return nil
 }
 
