@@ -3,10 +3,12 @@ package jsm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -333,5 +335,35 @@ func TestGetUserBatchesOnlyWhenRequestsAreScarce(t *testing.T) {
 				t.Errorf("%d bulk reads, want one: %v", n, f.site.Requests())
 			}
 		})
+	}
+}
+
+// A bulk read asks for as many results as IDs: the platform's default page
+// is 10, so a batch of 12 without maxResults would take two requests.
+func TestGetUserBatchAsksForEveryIDInOnePage(t *testing.T) {
+	f := newBatchFixture(t)
+	var ids []string
+	for i := range 12 {
+		ids = append(ids, f.add(t, fmt.Sprintf("Person %d", i)))
+	}
+	var asked []string
+	f.site.Use(func(route string, next http.Handler) http.Handler {
+		if route != routeBulk {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			asked = append(asked, r.URL.Query().Get("maxResults"))
+			next.ServeHTTP(w, r)
+		})
+	})
+	var notFound atomic.Int32
+	out := f.client.bulkUsers(context.Background(), ids, &notFound)
+	for _, id := range ids {
+		if o := out[id]; o.err != nil || o.settle || o.val == nil || o.val.AccountID != id {
+			t.Errorf("%s: %+v", id, o)
+		}
+	}
+	if len(asked) != 1 || asked[0] != "12" {
+		t.Errorf("bulk requests asked maxResults %q, want one asking 12", asked)
 	}
 }
