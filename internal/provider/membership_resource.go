@@ -118,7 +118,15 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.kind.add(ctx, r.client, plan.parent, ids); err != nil {
+	if len(ids) == 0 {
+		// Nothing to add, so nothing else would find out that the parent
+		// is missing before the next refresh drops the resource, and the
+		// apply after it creates it again.
+		if _, err := r.kind.list(ctx, r.client, plan.parent); err != nil {
+			resp.Diagnostics.AddError("Could not read the accounts of the "+r.kind.parentNoun, r.kind.parentSubject(plan.parent)+errorDetail(err))
+			return
+		}
+	} else if err := r.kind.add(ctx, r.client, plan.parent, ids); err != nil {
 		// Nothing is recorded: adding is idempotent, so the next apply simply
 		// adds the whole list again.
 		resp.Diagnostics.AddError("Could not add the accounts to the "+r.kind.parentNoun,

@@ -23,7 +23,8 @@ func NewOrganizationCustomersResource() resource.Resource {
 			"its current members.",
 		parentDesc: "The ID of the organization, e.g. `jsm_organization.acme.id`. Changing it replaces the resource.",
 		accountDesc: "The account IDs of the members to manage, e.g. `[for c in jsm_customer.acme : c.account_id]`. " +
-			"At least one. An unknown account ID fails the apply (JSM still adds the valid ones of the same call).",
+			"An empty set manages no one: offboarding the last member removes it and keeps the resource. An unknown account ID " +
+			"fails the apply (JSM still adds the valid ones of the same call).",
 		validators: organizationIDValidators,
 		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
 			return c.OrganizationMembers(ctx, parent)

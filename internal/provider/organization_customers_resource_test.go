@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"sync/atomic"
 	"testing"
 
@@ -200,11 +201,6 @@ func TestAccOrganizationCustomersResource_unknownAccount(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config:      orgMembersConfig(s, name, []string{}),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)account_ids.*at least 1`),
-			},
-			{
 				Config:      orgMembersConfig(s, name, []string{ids[0], ghost}),
 				ExpectError: regexp.MustCompile(`(?s)do not exist.*` + regexp.QuoteMeta(ghost)),
 			},
@@ -215,6 +211,45 @@ func TestAccOrganizationCustomersResource_unknownAccount(t *testing.T) {
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 			},
+		},
+	})
+}
+
+// Offboarding the last person is an empty set: it removes that member,
+// keeps the resource, and leaves other members alone; the set can grow
+// again.
+func TestAccOrganizationCustomersResource_emptySet(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	ids := newCustomers(t, s, "Last", 2)
+	a, other := ids[0], ids[1]
+	name := randomName("Offboard")
+	members := func(want ...string) resource.TestCheckFunc {
+		return func(st *terraform.State) error {
+			return sameMembers("members", site.OrganizationMembers(orgID(st)), want...)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: orgMembersConfig(s, name, []string{a}), Check: members(a)},
+			{
+				PreConfig: func() {
+					for _, o := range site.Organizations() {
+						if o.Name == name && site.AddOrganizationMembers(strconv.FormatInt(o.ID, 10), other) {
+							return
+						}
+					}
+					t.Fatalf("no organization %q to add a member to", name)
+				},
+				Config: orgMembersConfig(s, name, []string{}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("jsm_organization_customers.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: members(other),
+			},
+			{Config: orgMembersConfig(s, name, []string{a}), ConfigPlanChecks: emptyPlanAfterApply(), Check: members(a, other)},
 		},
 	})
 }

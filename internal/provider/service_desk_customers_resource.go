@@ -24,8 +24,9 @@ func NewServiceDeskCustomersResource() resource.Resource {
 			"signup): shrinking `account_ids` or destroying the resource then fails with an error saying what to " +
 			"change. Importing by service desk ID takes all its current customers.",
 		parentDesc: "The ID of the service desk, e.g. `data.jsm_service_desk.hr.id`. Changing it replaces the resource.",
-		accountDesc: "The account IDs of the customers to manage. At least one. An unknown account ID fails the " +
-			"apply (JSM still adds the valid ones of the same call).",
+		accountDesc: "The account IDs of the customers to manage. An empty set manages no one: offboarding the last customer " +
+			"removes it and keeps the resource. An unknown account ID fails the apply (JSM still adds the valid ones of " +
+			"the same call).",
 		validators: serviceDeskIDValidators,
 		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
 			return c.ServiceDeskCustomerIDs(ctx, parent)

@@ -96,3 +96,17 @@ func TestAccServiceDeskCustomersResource_openAccess(t *testing.T) {
 		},
 	})
 }
+
+// An empty set adds no one, so the create checks that the desk exists:
+// otherwise the next refresh would drop the resource and the apply after it
+// create it again, forever.
+func TestAccServiceDeskCustomersResource_emptySetOnMissingDesk(t *testing.T) {
+	s := newTestSite(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: deskCustomersConfig(s, "999", []string{}), ExpectError: regexp.MustCompile(`(?s)Service desk 999.*not`)},
+			{Config: deskCustomersConfig(s, closedDeskID, []string{}), ConfigPlanChecks: emptyPlanAfterApply()},
+		},
+	})
+}

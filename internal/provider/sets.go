@@ -20,7 +20,7 @@ func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []stri
 
 // setValue makes a sorted set of strings.
 func setValue(ids []string, diags *diag.Diagnostics) types.Set {
-	sorted := append([]string(nil), ids...)
+	sorted := append([]string{}, ids...) // never nil: no IDs is an empty set, not null
 	sort.Strings(sorted)
 	v, d := types.SetValueFrom(context.Background(), types.StringType, sorted)
 	diags.Append(d...)

@@ -40,9 +40,10 @@ func serviceDeskIDValidators() []validator.String {
 			"data.jsm_service_desk and use its id")}
 }
 
-// accountIDsValidators check a set of account IDs at plan time.
+// accountIDsValidators check a set of account IDs at plan time. An empty
+// set is allowed: it manages no accounts (offboarding the last one).
 func accountIDsValidators() []validator.Set {
-	return []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(accountIDValidator)}
+	return []validator.Set{setvalidator.ValueStringsAre(accountIDValidator)}
 }
 
 // stringCheck is a plan-time check of a known string: check returns the
