@@ -148,6 +148,7 @@ func customerListResult(ctx context.Context, req list.ListRequest, u jsm.User) l
 	// The defaults, as an import stores them.
 	m.OnDestroy = types.StringValue(onDestroyForget)
 	m.AdoptExisting = types.BoolValue(true)
+	m.OnNameMismatch = types.StringValue(nameMismatchFail)
 	res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 	if u.Email == "" {
 		res.Diagnostics.AddWarning("Customer email hidden",

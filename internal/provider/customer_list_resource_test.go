@@ -89,6 +89,7 @@ func TestAccCustomerListResource(t *testing.T) {
 		{Path: tfjsonpath.New("display_name"), KnownValue: knownvalue.StringExact("Lister Ann")},
 		{Path: tfjsonpath.New("on_destroy"), KnownValue: knownvalue.StringExact("forget")},
 		{Path: tfjsonpath.New("adopt_existing"), KnownValue: knownvalue.Bool(true)},
+		{Path: tfjsonpath.New("on_name_mismatch"), KnownValue: knownvalue.StringExact("fail")},
 		{Path: tfjsonpath.New("active"), KnownValue: knownvalue.Bool(true)},
 	}
 	queryTest(t, s, query,

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,6 +29,15 @@ import (
 const (
 	onDestroyForget = "forget"
 	onDestroyRevoke = "revoke_portal_access"
+
+	nameMismatchFail = "fail"
+	nameMismatchKeep = "keep_site_name"
+
+	// privateSiteName is the private-state key of the site's name of an
+	// account adopted with keep_site_name, whose display_name in the state
+	// is the configured one: refresh still needs the site's name to tell a
+	// deleted account ("Former user") from a live one.
+	privateSiteName = "site_display_name"
 )
 
 var (
@@ -46,8 +56,15 @@ type customerResource struct {
 
 type customerResourceModel struct {
 	customerAccount
-	OnDestroy     types.String `tfsdk:"on_destroy"`
-	AdoptExisting types.Bool   `tfsdk:"adopt_existing"`
+	OnDestroy      types.String `tfsdk:"on_destroy"`
+	AdoptExisting  types.Bool   `tfsdk:"adopt_existing"`
+	OnNameMismatch types.String `tfsdk:"on_name_mismatch"`
+}
+
+// keepsSiteName reports whether the site's display name wins over the
+// configured one (on_name_mismatch = "keep_site_name").
+func (m customerResourceModel) keepsSiteName() bool {
+	return m.OnNameMismatch.ValueString() == nameMismatchKeep
 }
 
 func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -68,6 +85,12 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"`display_name` (with a warning). When several accounts still fit, the error lists each one's ID and type; when " +
 			"none can be found, it lists the likely causes (the account is inactive or its access was revoked; its email is " +
 			"hidden; the credentials lack *Browse users and groups*) and how to import it by account ID.\n\n" +
+			"**At plan time**, a customer to be created is looked up by email (one user search each; refreshes of " +
+			"existing customers search nothing). The plan then says, as a warning naming the account, when the apply " +
+			"will adopt an existing account instead of creating one, and fails when the apply would: `adopt_existing = " +
+			"false`, another display name (see `on_name_mismatch`), or several accounts with the email. It cannot tell " +
+			"when the email is hidden by privacy settings (it warns when an account of the same name hides its email), " +
+			"nor when the credentials lack *Browse users and groups* (search then finds no one, and the apply decides).\n\n" +
 			"**On refresh**: an account deleted by a right-to-be-forgotten request (Atlassian answers it with an indicative " +
 			"name such as \"Former user\", inactive, with a blank email; or 404) is removed from the state with a warning, " +
 			"and the next apply creates the customer again. The rule: an inactive account with a blank email whose display " +
@@ -121,6 +144,18 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
+			"on_name_mismatch": schema.StringAttribute{
+				MarkdownDescription: "What to do when the account found for `email` is named otherwise than `display_name` " +
+					"(someone signed up on the portal first, or an admin renamed the account). `fail` (default): the plan " +
+					"fails, naming both names, before anything is written; a different name often means another person " +
+					"behind a shared or mistyped address, so adopting is left to a decision. `keep_site_name`: adopt the " +
+					"account with a warning and leave its name as the site has it; `display_name` is then only the name a " +
+					"new account gets, and later renames on either side are not compared.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(nameMismatchFail),
+				Validators: []validator.String{stringvalidator.OneOf(nameMismatchFail, nameMismatchKeep)},
+			},
 			"account_type": schema.StringAttribute{
 				MarkdownDescription: "The account type: `customer` for portal-only customers, `atlassian` for an adopted " +
 					"Atlassian account.",
@@ -163,22 +198,32 @@ func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses a rename at plan time: no API renames a customer, and
-// failing half-way through an apply would be worse.
+// ModifyPlan tells at plan time what the apply will meet: for a create,
+// whether the email already has an account (adopted, or refused); for an
+// update, a rename, which no API can make. Failing half-way through an
+// apply would be worse.
 func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var state, plan customerResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !strings.EqualFold(state.Email.ValueString(), plan.Email.ValueString())) {
-		return // the customer is replaced, so the new one takes the new name
+	if req.State.Raw.IsNull() {
+		r.predictCreate(ctx, plan, &resp.Diagnostics)
+		return
 	}
-	if plan.DisplayName.IsUnknown() || plan.DisplayName.Equal(state.DisplayName) {
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !strings.EqualFold(state.Email.ValueString(), plan.Email.ValueString())) {
+		r.predictCreate(ctx, plan, &resp.Diagnostics) // the customer is replaced by a create
+		return
+	}
+	if plan.DisplayName.IsUnknown() || plan.DisplayName.Equal(state.DisplayName) || plan.keepsSiteName() {
 		return
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("display_name"), "A customer's display name cannot be changed",
@@ -188,6 +233,69 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			"  - stop managing the name: add lifecycle { ignore_changes = [display_name] } to the resource.",
 			state.AccountID.ValueString(), state.Email.ValueString(), state.DisplayName.ValueString(),
 			plan.DisplayName.ValueString(), state.DisplayName.ValueString()))
+}
+
+// predictCreate looks the email up, as the create will if JSM answers that
+// it is taken, and says what the apply will do: adopt an account (named),
+// or fail (adopt_existing false, another display name, several accounts).
+// It costs one user search per created customer, at plan time only: no
+// refresh of an unchanged customer searches. A failed look-up, or an
+// answer that privacy settings make unsure, is a warning: the apply
+// decides then.
+func (r *customerResource) predictCreate(ctx context.Context, plan customerResourceModel, diags *diag.Diagnostics) {
+	if r.client == nil || plan.Email.IsUnknown() || plan.Email.IsNull() || plan.DisplayName.IsUnknown() ||
+		plan.AdoptExisting.IsUnknown() || plan.OnNameMismatch.IsUnknown() {
+		return // known only at apply: the apply decides
+	}
+	email, name := plan.Email.ValueString(), plan.DisplayName.ValueString()
+	if checkEmail(email) != "" {
+		return // the attribute's validator says why
+	}
+	m, err := r.client.SearchByEmail(ctx, email)
+	if err != nil {
+		diags.AddWarning("The plan cannot tell whether "+email+" already has a JSM account",
+			"Looking the email up failed:\n"+errorDetail(err)+"\n\nThe apply creates the customer, or, if JSM answers that the "+
+				"email is taken, looks the account up again and adopts it (adopt_existing).")
+		return
+	}
+	user, err := jsm.PreferCustomer(email, m.Exact)
+	var ambiguous *jsm.AmbiguousError
+	switch {
+	case errors.As(err, &ambiguous):
+		diags.AddAttributeError(path.Root("email"), "Several JSM accounts hold this email",
+			fmt.Sprintf("The apply would fail: %v\nTo manage one of them, import it: terraform import jsm_customer.<NAME> <account ID>", err))
+		return
+	case err != nil && len(m.HiddenNamed(name)) > 0:
+		diags.AddWarning("The plan cannot tell whether "+email+" already has a JSM account",
+			fmt.Sprintf("No active account shows the email %s, but %d active account(s) named %q hide their email (privacy "+
+				"settings). If one of them holds it, the apply adopts it, matched by name; otherwise it creates a new customer.",
+				email, len(m.HiddenNamed(name)), name))
+		return
+	case err != nil:
+		// No visible account: the apply creates one. (Credentials without
+		// Browse users and groups see no account at all: the docs say so.)
+		return
+	}
+	what := fmt.Sprintf("The email %s already has the account %s (account type %s) named %q", email, user.AccountID, user.AccountType, user.DisplayName)
+	switch {
+	case !plan.AdoptExisting.ValueBool():
+		diags.AddAttributeError(path.Root("adopt_existing"), "The email already has a JSM account",
+			fmt.Sprintf("%s, and adopt_existing is false, so the apply would fail. To manage that account, import it "+
+				"(replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\nor set adopt_existing = true.",
+				what, user.AccountID))
+	case user.DisplayName != name && !plan.keepsSiteName():
+		diags.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
+			fmt.Sprintf("%s, and the configuration says %q. JSM cannot rename a customer, so the apply would fail. Either set "+
+				"display_name = %q to adopt it, set on_name_mismatch = %q to adopt it under the site's name, or rename it in "+
+				"Atlassian Administration first.", what, name, user.DisplayName, nameMismatchKeep))
+	case user.DisplayName != name:
+		diags.AddWarning("The apply adopts an existing JSM account under its own name",
+			fmt.Sprintf("%s: the apply adopts it instead of creating a customer, and keeps the site's name rather than %q "+
+				"(on_name_mismatch = %q).", what, name, nameMismatchKeep))
+	default:
+		diags.AddWarning("The apply adopts an existing JSM account",
+			what+": the apply adopts it instead of creating a customer (adopt_existing).")
+	}
 }
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -201,11 +309,17 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	user, err := r.client.CreateCustomer(ctx, name, email)
 	if jsm.IsConflict(err) {
 		user, err = r.existingAccount(ctx, email, name, plan.AdoptExisting.ValueBool(), &resp.Diagnostics)
-		if err == nil && user.DisplayName != name {
+		if err == nil && user.DisplayName != name && plan.keepsSiteName() {
+			resp.Diagnostics.AddWarning("Adopted JSM account keeps its own name",
+				fmt.Sprintf("The email %s already had an account (%s) named %q; it was adopted under that name rather than %q "+
+					"(on_name_mismatch = %q).", email, user.AccountID, user.DisplayName, name, nameMismatchKeep))
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, siteNameJSON(user.DisplayName))...)
+		} else if err == nil && user.DisplayName != name {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
 				fmt.Sprintf("The email %s already has an account (%s) named %q, and the configuration says %q. "+
-					"JSM cannot rename a customer: set display_name = %q to adopt it, or rename it in Atlassian Administration first.",
-					email, user.AccountID, user.DisplayName, name, user.DisplayName))
+					"JSM cannot rename a customer: set display_name = %q to adopt it, set on_name_mismatch = %q to adopt it under "+
+					"the site's name, or rename it in Atlassian Administration first.",
+					email, user.AccountID, user.DisplayName, name, user.DisplayName, nameMismatchKeep))
 			return
 		}
 		if err == nil && !user.Active {
@@ -313,6 +427,10 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// even for a resource the read removes (a CLI before 1.12 stores none).
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
 	user, err := r.client.GetUser(ctx, id)
+	knownName := state.DisplayName.ValueString()
+	if state.keepsSiteName() {
+		knownName = siteName(ctx, req.Private, knownName)
+	}
 	switch {
 	case jsm.IsNotFound(err):
 		removeGone(ctx, resp, "customer", fmt.Sprintf("The account %s (%s) was not found (HTTP 404)", id, state.Email.ValueString()),
@@ -323,7 +441,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		// the account, so the state stays as it is.
 		resp.Diagnostics.AddError("Could not read the JSM customer", "Account "+id+":\n"+errorDetail(err))
 		return
-	case user.LooksDeleted(state.DisplayName.ValueString()):
+	case user.LooksDeleted(knownName):
 		removeGone(ctx, resp, "customer", fmt.Sprintf("The account %s (%s) was deleted, most likely by a right-to-be-forgotten "+
 			"request: Atlassian now answers it as %q, inactive, with a blank email", id, state.Email.ValueString(), user.DisplayName),
 			"creates the customer again (the email is free again), with a new account ID")
@@ -332,8 +450,36 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if !user.Active {
 		resp.Diagnostics.AddWarning("JSM customer is inactive", inactiveDetail(id, state.Email.ValueString()))
 	}
+	configured := state.DisplayName
 	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
+	if state.keepsSiteName() {
+		// The site's name wins and is not compared: the state keeps the
+		// configured one, the private state the site's.
+		state.DisplayName = configured
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, siteNameJSON(user.DisplayName))...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// privateState is what the request and response private states share.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// siteName is the site's name of an account kept under its own name, from
+// the private state, or fallback when none was recorded.
+func siteName(ctx context.Context, p privateState, fallback string) string {
+	raw, _ := p.GetKey(ctx, privateSiteName)
+	var name string
+	if len(raw) == 0 || json.Unmarshal(raw, &name) != nil || name == "" {
+		return fallback
+	}
+	return name
+}
+
+func siteNameJSON(name string) []byte {
+	b, _ := json.Marshal(name) // a string always marshals
+	return b
 }
 
 // Update only records settings Terraform alone holds (on_destroy,
@@ -428,6 +574,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	// The defaults, so the plan after an import shows no change.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyForget)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_name_mismatch"), nameMismatchFail)...)
 }
 
 // IdentitySchema: a customer is its account ID.

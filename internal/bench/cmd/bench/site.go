@@ -243,12 +243,14 @@ const (
 	routeCreateCustomer = "POST /rest/servicedeskapi/customer"
 	routeGetUser        = "GET /rest/api/3/user"
 	routeBulkUsers      = "GET /rest/api/3/user/bulk"
+	// jsm_customer looks each email to create up at plan time.
+	routeSearchUsers = "GET /rest/api/3/user/search"
 )
 
 // customerRoutes are the routes jsm_customer uses in a run without conflicts;
 // accountRoutes those that read accounts by ID (alone, or coalesced).
 var (
-	customerRoutes = routeIs(routeCreateCustomer, routeGetUser, routeBulkUsers)
+	customerRoutes = routeIs(routeCreateCustomer, routeGetUser, routeBulkUsers, routeSearchUsers)
 	accountRoutes  = routeIs(routeGetUser, routeBulkUsers)
 )
 

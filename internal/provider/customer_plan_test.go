@@ -1,0 +1,167 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+const routeCreateCustomer = "POST /rest/servicedeskapi/customer"
+
+// Someone signed up on the portal under another name before the pull
+// request merged: the plan fails (nothing is written), and with
+// on_name_mismatch = "keep_site_name" the apply adopts the account, keeps
+// the site's name, and later plans are empty, even after an admin renames
+// it.
+func TestAccCustomerResource_planPredictsNameMismatch(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("signedup")
+	portal, err := site.AddCustomer("Portal Person", email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := `  on_name_mismatch = "keep_site_name"`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:   customerConfig(s, email, "Declared Person", ""),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)another display name.*` + regexp.QuoteMeta(portal.AccountID) +
+					`.*named\s+"Portal\s+Person".*on_name_mismatch\s+=\s+"keep_site_name"`),
+			},
+			{
+				PreConfig: func() {
+					if n := site.RequestCount(routeCreateCustomer, -1); n != 0 {
+						t.Fatalf("the failed plan sent %d creates", n)
+					}
+				},
+				Config:           customerConfig(s, email, "Declared Person", keep),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("account_id"), knownvalue.StringExact(portal.AccountID)),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Declared Person")),
+				},
+				Check: func(*terraform.State) error {
+					if a, _ := site.Account(portal.AccountID); a.DisplayName != "Portal Person" || len(site.Accounts()) != 1 {
+						return fmt.Errorf("site holds %d accounts, the adopted one named %q", len(site.Accounts()), a.DisplayName)
+					}
+					return nil
+				},
+			},
+			{ // renamed by an admin: not compared
+				PreConfig:        func() { site.RenameAccount(portal.AccountID, "Renamed By Admin") },
+				Config:           customerConfig(s, email, "Declared Person", keep),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// An existing account under adopt_existing = false, or two customers
+// holding the email, fail the plan, not the apply.
+func TestAccCustomerResource_planPredictsRefusals(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("taken")
+	if _, err := site.AddCustomer("Taken Person", email); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      customerConfig(s, email, "Taken Person", "  adopt_existing = false"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)adopt_existing.*already has the account.*terraform import jsm_customer.<NAME>`),
+			},
+		},
+	})
+	if n := site.RequestCount(routeCreateCustomer, -1); n != 0 {
+		t.Errorf("a refused plan sent %d creates", n)
+	}
+}
+
+// predictCreate's warnings name the account the apply will adopt, say when
+// privacy settings leave the answer open, and when the look-up failed;
+// a new email gets no diagnostic and costs one search.
+func TestCustomerPredictCreate(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	existing, _ := site.AddCustomer("Known Person", "known@example.com")
+	hidden, _ := site.AddAtlassianAccount("Hidden Person", "hidden@example.com", true)
+	plan := func(email, name string) customerResourceModel {
+		return customerResourceModel{
+			customerAccount: customerAccount{Email: types.StringValue(email), DisplayName: types.StringValue(name)},
+			AdoptExisting:   types.BoolValue(true), OnNameMismatch: types.StringValue(nameMismatchFail),
+		}
+	}
+	predict := func(c *jsm.Client, m customerResourceModel) diag.Diagnostics {
+		var d diag.Diagnostics
+		(&customerResource{client: c}).predictCreate(context.Background(), m, &d)
+		return d
+	}
+	text := func(d diag.Diagnostics) string {
+		var b strings.Builder
+		for _, x := range d {
+			fmt.Fprintf(&b, "%s: %s | %s\n", x.Severity(), x.Summary(), x.Detail())
+		}
+		return b.String()
+	}
+
+	site.ResetRequests()
+	if d := predict(s.client, plan("new@example.com", "New Person")); len(d) != 0 {
+		t.Errorf("a new email: %s", text(d))
+	}
+	if n := site.RequestCount("GET /rest/api/3/user/search", 200); n != 1 || site.RequestCount("", -1) != 1 {
+		t.Errorf("a new email cost %v, want one search", site.Requests())
+	}
+
+	d := predict(s.client, plan("known@example.com", "Known Person"))
+	if d.HasError() || d.WarningsCount() != 1 || !strings.Contains(text(d), "adopts") || !strings.Contains(text(d), existing.AccountID) {
+		t.Errorf("an existing account: %s", text(d))
+	}
+
+	d = predict(s.client, plan("hidden@example.com", "Hidden Person"))
+	if d.HasError() || !strings.Contains(text(d), "cannot tell") || !strings.Contains(text(d), "hide their email") {
+		t.Errorf("a hidden email (%s): %s", hidden.AccountID, text(d))
+	}
+
+	keep := plan("known@example.com", "Other Name")
+	keep.OnNameMismatch = types.StringValue(nameMismatchKeep)
+	if d := predict(s.client, keep); d.HasError() || !strings.Contains(text(d), "under its own name") {
+		t.Errorf("keep_site_name: %s", text(d))
+	}
+
+	unknown := plan("known@example.com", "Known Person")
+	unknown.DisplayName = types.StringUnknown()
+	if d := predict(s.client, unknown); len(d) != 0 {
+		t.Errorf("a name known only at apply: %s", text(d))
+	}
+
+	noRetry, err := jsm.New(jsm.Config{BaseURL: s.url, Email: testEmail, APIToken: testAPIToken, NoRetries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setFaults(t, site, jsmsite.Faults{FailNext: 1, FailNextStatus: http.StatusServiceUnavailable, FailNextRoute: "GET /rest/api/3/user/search"})()
+	d = predict(noRetry, plan("known@example.com", "Known Person"))
+	if d.HasError() || !strings.Contains(text(d), "cannot tell") || !strings.Contains(text(d), "503") {
+		t.Errorf("a failed look-up: %s", text(d))
+	}
+}
