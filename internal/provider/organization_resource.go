@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -43,11 +45,12 @@ type organizationResource struct {
 }
 
 type organizationResourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	UUID        types.String `tfsdk:"uuid"`
-	SCIMManaged types.Bool   `tfsdk:"scim_managed"`
-	Properties  types.Map    `tfsdk:"properties"`
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	UUID          types.String `tfsdk:"uuid"`
+	SCIMManaged   types.Bool   `tfsdk:"scim_managed"`
+	Properties    types.Map    `tfsdk:"properties"`
+	AdoptExisting types.Bool   `tfsdk:"adopt_existing"`
 }
 
 func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -60,10 +63,15 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 		MarkdownDescription: "A Jira Service Management organization: a group of customers, typically one client company, " +
 			"that can be given access to service desks (see `jsm_service_desk_organization`) and whose members are managed " +
 			"with `jsm_organization_customers`.\n\n" +
-			"JSM answers a create with the *existing* organization when the name is taken. So that Terraform never takes " +
-			"over (and later deletes) an organization it did not create, creating fails when the name exists, and the " +
-			"error gives the command that imports it instead. Destroying the resource deletes the organization, whatever " +
-			"service desks it is linked to; its customer accounts remain.",
+			"JSM answers a create with the *existing* organization when the name is taken (letter case aside). The plan " +
+			"looks the name up for every organization it creates (one listing of the organizations; refreshes of " +
+			"existing ones list nothing) and says what the apply will do: with `adopt_existing = false` (the default) a " +
+			"taken name fails the plan with the command that imports the organization; with `adopt_existing = true` " +
+			"the plan warns, naming the organization the apply adopts. A name that differs only in letter case is " +
+			"never adopted (the difference would replace it on the next plan).\n\n" +
+			"~> **Destroying the resource deletes the organization**, whatever service desks it is linked to, an adopted " +
+			"one included; its customer accounts remain. Guard organizations that hold members with " +
+			"`lifecycle { prevent_destroy = true }`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The organization ID, an integer such as `\"12\"`.",
@@ -96,6 +104,15 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxPropertyKeyBytes), propertyKeyValidator),
 					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxPropertyValueBytes), jsonDocumentValidator),
 				},
+			},
+			"adopt_existing": schema.BoolAttribute{
+				MarkdownDescription: "When an organization of the same name exists, manage it instead of failing. Default " +
+					"`false`: unlike a customer, an organization is deleted when the resource is destroyed, so adopting " +
+					"one that someone else made hands this configuration the power to delete it and its service desk " +
+					"access; that is a decision to write down, not a default. The plan says which it will be.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 			"uuid": schema.StringAttribute{
 				MarkdownDescription: "The organization's UUID (its identity in the user directory), when JSM returns one.",
@@ -137,7 +154,11 @@ func (m *organizationResourceModel) properties(ctx context.Context, diags *diag.
 // the same JSON document written differently (an imported property, say), so
 // such a difference plans no update.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.predictCreate(ctx, req, resp)
 		return
 	}
 	var state, plan organizationResourceModel
@@ -150,6 +171,53 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if keepEquivalentText(want, have) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), propertiesValue(want, &resp.Diagnostics))...)
 	}
+}
+
+// predictCreate looks the name up, as the create does first, and says what
+// the apply will do with a taken name: adopt the organization (a warning
+// naming it) or fail (now, before anything is written). A failed listing is
+// a warning: the apply lists again.
+func (r *organizationResource) predictCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plan organizationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || r.client == nil || plan.Name.IsUnknown() || plan.AdoptExisting.IsUnknown() {
+		return
+	}
+	name := plan.Name.ValueString()
+	existing, err := r.client.ListOrganizations(ctx)
+	if err != nil {
+		resp.Diagnostics.AddWarning("The plan cannot tell whether the organization name is taken",
+			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply lists them again before creating.", name, errorDetail(err)))
+		return
+	}
+	for _, o := range existing {
+		if !strings.EqualFold(o.Name, name) {
+			continue
+		}
+		if d := adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
+			return
+		}
+		resp.Diagnostics.AddWarning("The apply adopts an existing JSM organization",
+			fmt.Sprintf("An organization named %q already exists (ID %s): the apply adopts it instead of creating one "+
+				"(adopt_existing = true), and destroying the resource will delete it.", o.Name, o.ID))
+		return
+	}
+}
+
+// adoptionRefusal says why the organization o, found for the configured
+// name, cannot be adopted, or "" when it can.
+func adoptionRefusal(o jsm.Organization, name string, adopt bool) string {
+	switch {
+	case o.Name != name:
+		return fmt.Sprintf("An organization named %q (ID %s) already exists, and JSM matches names without regard to letter "+
+			"case, so creating %q would answer that one. It is not adopted: the names differ, so the next plan would replace "+
+			"it. Set name = %q (and adopt_existing = true, or import it: terraform import jsm_organization.<NAME> %s), or "+
+			"choose another name.", o.Name, o.ID, name, o.Name, o.ID)
+	case !adopt:
+		return organizationExistsDetail(o.Name, o.ID)
+	}
+	return ""
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -169,23 +237,28 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	before := map[string]bool{}
+	var org *jsm.Organization
 	for _, o := range existing {
 		before[o.ID] = true
-		if o.Name == name {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists",
-				organizationExistsDetail(o.Name, o.ID))
+		if !strings.EqualFold(o.Name, name) {
+			continue
+		}
+		if d := adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
+			return
+		}
+		org = &o
+	}
+	if org == nil {
+		if org, err = r.client.CreateOrganization(ctx, name); err != nil {
+			resp.Diagnostics.AddError("Could not create the JSM organization", fmt.Sprintf("Organization %q:\n%s", name, errorDetail(err)))
 			return
 		}
 	}
-
-	org, err := r.client.CreateOrganization(ctx, name)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not create the JSM organization", fmt.Sprintf("Organization %q:\n%s", name, errorDetail(err)))
-		return
-	}
-	if before[org.ID] { // JSM matched the name otherwise (e.g. letter case) and answered an existing one
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists",
-			organizationExistsDetail(org.Name, org.ID))
+	// JSM answers the create with an existing organization when the name
+	// is taken, letter case aside: adopted only as the plan said.
+	if d := adoptionRefusal(*org, name, plan.AdoptExisting.ValueBool()); before[org.ID] && d != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 		return
 	}
 	plan.setFromOrg(org)
@@ -341,6 +414,8 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 		id = org.ID
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	// The default, so the plan after an import shows no change.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), false)...)
 }
 
 // sendableKeys returns keys without those that cannot travel in a URL

@@ -176,9 +176,12 @@ func TestAccOrganizationResource_existingName(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
+			// At plan time, before anything is written.
+			{Config: organizationConfig(s, name, ""), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
+			// JSM matches names without regard to case.
+			{Config: organizationConfig(s, strings.ToUpper(name), ""), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
+			// The apply checks again (the name may be taken after the plan).
 			{Config: organizationConfig(s, name, ""), ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
-			// JSM matches names without regard to case: caught after the POST.
-			{Config: organizationConfig(s, strings.ToUpper(name), ""), ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
 			{ // the way out the error gives
 				Config:             organizationConfig(s, name, ""),
 				ResourceName:       orgAddr,
@@ -242,4 +245,43 @@ func TestAccOrganizationResource_invalidInputs(t *testing.T) {
 			})
 		})
 	}
+}
+
+// adopt_existing = true adopts an organization of the same name, as the
+// plan says, and writes the configured properties on it; a name differing
+// in letter case is refused at plan time even so.
+func TestAccOrganizationResource_adoptExisting(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Adopted")
+	existing := site.AddOrganization(name)
+	adopt := func(name string) string {
+		return strings.Replace(organizationConfig(s, name, `    tier = jsonencode("gold")`), "  name =", "  adopt_existing = true\n  name =", 1)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      adopt(strings.ToLower(name)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)already exists.*differ.*` + regexp.QuoteMeta(fmt.Sprintf("name = %q", name))),
+			},
+			{
+				Config:           adopt(name),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("id"), knownvalue.StringExact(fmt.Sprint(existing.ID))),
+				},
+				Check: func(*terraform.State) error {
+					if n := len(site.Organizations()); n != 1 {
+						return fmt.Errorf("%d organizations on the site, want the adopted one", n)
+					}
+					if v, ok := site.OrganizationProperty(fmt.Sprint(existing.ID), "tier"); !ok || string(v) != `"gold"` {
+						return fmt.Errorf("property tier = %s, %v", v, ok)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
