@@ -8,4 +8,17 @@ resource "jsm_organization" "acme" {
       contact = "it@acme.example"
     })
   }
+
+  # Destroying the resource deletes the organization, and a rename replaces
+  # it: guard an organization that holds people and service desk access.
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+# An organization that already exists (made by hand, say) is adopted only
+# when the configuration says so; the plan names it.
+resource "jsm_organization" "globex" {
+  name           = "Globex"
+  adopt_existing = true
 }
