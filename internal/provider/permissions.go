@@ -110,3 +110,99 @@ func codeOrNone(s string) string {
 	}
 	return "`" + s + "`"
 }
+
+// privilegeProfile is a set of resource and data source types a
+// configuration may use, for the least-privilege guide: what a token needs
+// to apply it, and what one needs only to plan it.
+type privilegeProfile struct {
+	title string
+	names []string
+}
+
+// privilegeProfiles grow one from the other: each adds to the one before.
+var privilegeProfiles = []privilegeProfile{
+	{"Customers only", []string{"jsm_customer", "data.jsm_customer"}},
+	{"With organizations and service desk access", []string{"jsm_organization", "jsm_organization_customers",
+		"jsm_service_desk_customers", "jsm_service_desk_organization", "data.jsm_organization", "data.jsm_service_desk",
+		"data.jsm_customers"}},
+	{"With customer and organization details", []string{"jsm_customer_detail_field", "jsm_organization_detail_field",
+		"jsm_customer_details", "jsm_organization_details", "data.jsm_customer_detail_fields",
+		"data.jsm_organization_detail_fields", "data.jsm_customer_details", "data.jsm_organization_details"}},
+	{"With products and entitlements", []string{"jsm_product", "jsm_entitlement_detail_field", "jsm_entitlement"}},
+}
+
+// leastPrivilegeSection renders, per profile, the Jira permissions and the
+// scopes of the token that applies it and of the read-only token that
+// plans it (the GET calls: refresh, and the plan-time look-ups).
+func leastPrivilegeSection() string {
+	var b strings.Builder
+	var names []string
+	for _, p := range privilegeProfiles {
+		names = append(names, p.names...)
+		var all, reads []*jsm.Endpoint
+		for _, e := range jsm.EndpointsOf(callsOf(names)...) {
+			all = append(all, e)
+			if e.Method == "GET" {
+				reads = append(reads, e)
+			}
+		}
+		b.WriteString("### " + p.title + "\n\n")
+		b.WriteString("Resources and data sources: `" + strings.Join(names, "`, `") + "`.\n\n")
+		b.WriteString("- Jira permissions of the account: " + permissionList(all) + ".\n")
+		b.WriteString("- Apply (granular scopes): " + codeList(granularOf(all)) + ".\n")
+		b.WriteString("- Plan only, read-only (granular scopes): " + codeList(granularOf(reads)) + ".\n")
+		if classic := classicOf(all); len(classic) > 0 {
+			b.WriteString("- OAuth 2.0 (3LO) apps with classic scopes: " + codeList(classic) +
+				" (classic scopes have no read-only form for these calls).\n")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func callsOf(names []string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, clientCalls[n]...)
+	}
+	return out
+}
+
+func granularOf(eps []*jsm.Endpoint) map[string]bool {
+	set := map[string]bool{}
+	for _, e := range eps {
+		for _, g := range e.Granular {
+			set[g] = true
+		}
+	}
+	return set
+}
+
+func classicOf(eps []*jsm.Endpoint) map[string]bool {
+	set := map[string]bool{}
+	for _, e := range eps {
+		if e.Scope != "" {
+			set[e.Scope] = true
+		}
+	}
+	return set
+}
+
+// permissionList names each distinct Jira permission once, in the
+// endpoints' order, without the notes the tables carry after it.
+func permissionList(eps []*jsm.Endpoint) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range eps {
+		p := e.Permission
+		if i := strings.IndexAny(p, "(;:"); i > 0 {
+			p = strings.TrimSpace(p[:i])
+		}
+		if p == "none" || seen[p] {
+			continue // a public call needs nothing
+		}
+		seen[p] = true
+		out = append(out, p)
+	}
+	return strings.Join(out, "; ")
+}

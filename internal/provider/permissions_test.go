@@ -75,8 +75,13 @@ func TestClientCallsMatchTheCode(t *testing.T) {
 // The permission sections of the README and of the provider docs' template
 // are rendered from the endpoint table; JSM_UPDATE_DOCS=1 rewrites them.
 func TestPermissionsDocsAreCurrent(t *testing.T) {
-	const begin, end = "<!-- permissions:begin -->\n", "<!-- permissions:end -->"
-	for file, heading := range map[string]string{"../../README.md": "###", "../../templates/index.md.tmpl": "##"} {
+	const permissions, leastPrivilege = "permissions", "least-privilege"
+	for _, doc := range []struct{ file, section, content string }{
+		{"../../README.md", permissions, permissionsSection("###")},
+		{"../../templates/index.md.tmpl", permissions, permissionsSection("##")},
+		{"../../templates/guides/least-privilege.md.tmpl", leastPrivilege, leastPrivilegeSection()},
+	} {
+		file, begin, end := doc.file, "<!-- "+doc.section+":begin -->\n", "<!-- "+doc.section+":end -->"
 		src, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
@@ -87,7 +92,7 @@ func TestPermissionsDocsAreCurrent(t *testing.T) {
 			t.Errorf("%s has no %s...%s section", file, strings.TrimSpace(begin), end)
 			continue
 		}
-		want := text[:i+len(begin)] + permissionsSection(heading) + text[j:]
+		want := text[:i+len(begin)] + doc.content + text[j:]
 		if want == text {
 			continue
 		}
@@ -97,6 +102,6 @@ func TestPermissionsDocsAreCurrent(t *testing.T) {
 			}
 			continue
 		}
-		t.Errorf("the permissions section of %s is out of date: run JSM_UPDATE_DOCS=1 go test -run TestPermissionsDocsAreCurrent ./internal/provider/", file)
+		t.Errorf("the %s section of %s is out of date: run JSM_UPDATE_DOCS=1 go test -run TestPermissionsDocsAreCurrent ./internal/provider/", doc.section, file)
 	}
 }
