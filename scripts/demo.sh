@@ -52,12 +52,18 @@ provider_installation {
 CFG
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-"$tf" version | head -1
+# The local site has the CSM features on: the onboarding module manages
+# details, products and entitlements too.
+export TF_VAR_csm_features=true
+"$tf" version | sed -n 1p
 
 for example in ${DEMO_EXAMPLES:-demo onboarding}; do
   [ -d "examples/$example" ] || continue
   dir="$work/$example"
   cp -r "examples/$example" "$dir"
+  # Local modules are installed by `get`: init would ask the registry for the
+  # overridden provider.
+  "$tf" -chdir="$dir" get -no-color >/dev/null
   step "$(basename "$tf") apply: examples/$example"
   "$tf" -chdir="$dir" apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1 || {
     cat "$work/apply.log"; echo "demo: apply of examples/$example failed" >&2; exit 1; }
@@ -74,6 +80,12 @@ for example in ${DEMO_EXAMPLES:-demo onboarding}; do
     2) cat "$work/plan.log"; echo "demo: the second plan of examples/$example is not empty" >&2; exit 1 ;;
     *) cat "$work/plan.log"; echo "demo: the second plan of examples/$example failed" >&2; exit 1 ;;
   esac
+  if [ -f "$dir/customers.yaml" ]; then
+    step "$(basename "$tf") plan with customers.yaml: the same people as customers.csv, so no changes"
+    "$tf" -chdir="$dir" plan -detailed-exitcode -input=false -no-color -var people_file=customers.yaml >"$work/plan.log" 2>&1 || {
+      cat "$work/plan.log"; echo "demo: customers.yaml does not plan as customers.csv applied" >&2; exit 1; }
+    grep -E 'No changes' "$work/plan.log"
+  fi
 done
 
 # --- Bring an existing site under Terraform (terraform query, Terraform 1.14+) ---

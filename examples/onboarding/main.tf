@@ -1,13 +1,19 @@
-# GitOps onboarding: customers.csv is the source of truth. Every row becomes a
-# customer; every company becomes an organization holding its people, with
-# access to the IT desk; rows with hr_access = yes are also customers of the
-# HR desk. Add a row and apply to onboard someone; remove it to offboard them.
-# Each person's region and each company's support tier are kept as customer and
-# organization details (JSM's "Customer and organization profiles", on JSM
-# Premium and Enterprise); drop the details resources on sites without them.
+# GitOps onboarding: customers.csv (or customers.yaml) is the source of truth.
+# Each company becomes one call of modules/client-company: its organization,
+# its people as customers and members, IT desk access for the organization and
+# HR desk access for the people marked hr_access = yes. Add a row and apply to
+# onboard someone; remove it to offboard them (their portal access is revoked).
+#
+# Rows are keyed by their stable id column, never by email: resource addresses
+# reach plan summaries and logs, and emails are personal data.
+#
+# csm_features = true also keeps each person's region and each company's
+# support tier as details, and entitles each company to the support product:
+# JSM's "Customer and organization profiles" and "Products and entitlements",
+# on JSM Premium and Enterprise. Leave it false on JSM Standard.
 #
 # The provider reads JSM_URL, JSM_EMAIL and JSM_API_TOKEN from the environment
-# (`make demo` starts a local JSM site and sets them).
+# (`make demo` starts a local JSM site, sets them and turns csm_features on).
 terraform {
   required_providers {
     jsm = {
@@ -18,11 +24,29 @@ terraform {
 
 provider "jsm" {}
 
+variable "people_file" {
+  description = "The people to onboard: a .csv or .yaml file beside this one, with the columns of customers.csv."
+  type        = string
+  default     = "customers.csv"
+}
+
+variable "csm_features" {
+  description = "Manage details, products and entitlements too (JSM Premium or Enterprise, with the features on)."
+  type        = bool
+  default     = false
+}
+
 locals {
-  people    = { for p in csvdecode(file("${path.module}/customers.csv")) : lower(p.email) => p }
+  # Both sides of a conditional are evaluated, so each decodes an empty
+  # document of the right shape when the file is of the other kind.
+  is_csv  = endswith(var.people_file, ".csv")
+  content = file("${path.module}/${var.people_file}")
+  raw = (local.is_csv
+    ? csvdecode(local.content)
+    : concat(csvdecode("id,email,display_name,company,hr_access,region,tier\n"), yamldecode(local.content))
+  )
+  people    = { for p in local.raw : p.id => p }
   companies = toset([for p in local.people : p.company])
-  # A company's tier: the one its rows agree on (one() fails on a disagreement).
-  tiers = { for c in local.companies : c => one(distinct([for p in local.people : p.tier if p.company == c])) }
 }
 
 data "jsm_service_desk" "it" {
@@ -33,97 +57,61 @@ data "jsm_service_desk" "hr" {
   project_key = "HR"
 }
 
-resource "jsm_customer" "person" {
-  for_each     = local.people
-  email        = each.value.email
-  display_name = each.value.display_name
-}
-
-resource "jsm_organization" "company" {
-  for_each = local.companies
-  name     = each.key
-  properties = {
-    onboarding = jsonencode({ source = "customers.csv", managed_by = "terraform" })
-  }
-}
-
-resource "jsm_organization_customers" "company" {
-  for_each        = local.companies
-  organization_id = jsm_organization.company[each.key].id
-  account_ids     = [for email, p in local.people : jsm_customer.person[email].account_id if p.company == each.key]
-}
-
-# Every member of a company's organization can raise IT requests.
-resource "jsm_service_desk_organization" "it" {
-  for_each        = local.companies
-  service_desk_id = data.jsm_service_desk.it.id
-  organization_id = jsm_organization.company[each.key].id
-}
-
-# Only the people marked hr_access = yes can raise HR requests.
-resource "jsm_service_desk_customers" "hr" {
-  service_desk_id = data.jsm_service_desk.hr.id
-  account_ids     = [for email, p in local.people : jsm_customer.person[email].account_id if p.hr_access == "yes"]
-}
-
-# Details: the fields, then each person's region and each company's tier.
+# Site-wide definitions the companies share: created once, here.
 resource "jsm_customer_detail_field" "region" {
+  count   = var.csm_features ? 1 : 0
   name    = "Region"
   type    = "SELECT"
   options = sort(distinct([for p in local.people : p.region]))
 }
 
 resource "jsm_organization_detail_field" "tier" {
+  count   = var.csm_features ? 1 : 0
   name    = "Support tier"
   type    = "SELECT"
   options = ["Bronze", "Silver", "Gold"]
 }
 
-resource "jsm_customer_details" "person" {
-  for_each    = local.people
-  customer_id = jsm_customer.person[each.key].account_id
-  details     = { (jsm_customer_detail_field.region.name) = [each.value.region] }
-}
-
-resource "jsm_organization_details" "company" {
-  for_each        = local.companies
-  organization_id = jsm_organization.company[each.key].id
-  details         = { (jsm_organization_detail_field.tier.name) = [local.tiers[each.key]] }
-}
-
-# Every company is entitled to the managed support product (JSM's "Products
-# and entitlements"), which every member of its organization then has.
 resource "jsm_product" "support" {
-  name = "Managed IT support"
+  count = var.csm_features ? 1 : 0
+  name  = "Managed IT support"
 }
 
-resource "jsm_entitlement" "company" {
-  for_each        = local.companies
-  product_id      = jsm_product.support.id
-  organization_id = jsm_organization.company[each.key].id
+module "company" {
+  source   = "./modules/client-company"
+  for_each = local.companies
+
+  name   = each.key
+  people = { for id, p in local.people : id => p if p.company == each.key }
+  # A company's tier: the one its rows agree on (one() fails on a disagreement).
+  tier = one(distinct([for p in local.people : p.tier if p.company == each.key]))
+
+  it_desk_id = data.jsm_service_desk.it.id
+  hr_desk_id = data.jsm_service_desk.hr.id
+
+  csm = var.csm_features ? {
+    region_field       = jsm_customer_detail_field.region[0].name
+    tier_field         = jsm_organization_detail_field.tier[0].name
+    support_product_id = jsm_product.support[0].id
+  } : null
 }
 
 output "organizations" {
   description = "Organization ID by company."
-  value       = { for name, o in jsm_organization.company : name => o.id }
+  value       = { for name, c in module.company : name => c.organization_id }
 }
 
 output "members" {
   description = "Number of managed members by company."
-  value       = { for name, m in jsm_organization_customers.company : name => length(m.account_ids) }
+  value       = { for name, c in module.company : name => c.members }
 }
 
 output "hr_customers" {
-  description = "Number of managed customers of the HR desk."
-  value       = length(jsm_service_desk_customers.hr.account_ids)
+  description = "Number of managed HR desk customers by company."
+  value       = { for name, c in module.company : name => c.hr_customers }
 }
 
 output "tiers" {
-  description = "Support tier by company, as the site holds it."
-  value       = { for name, d in jsm_organization_details.company : name => one(d.details["Support tier"]) }
-}
-
-output "regions" {
-  description = "Region by customer email, as the site holds it."
-  value       = { for email, d in jsm_customer_details.person : email => one(d.details["Region"]) }
+  description = "Support tier by company, as the site holds it (null without csm_features)."
+  value       = { for name, c in module.company : name => c.tier }
 }
