@@ -60,6 +60,7 @@ const (
 	permDeskAccess   = "access to that service desk (its administrator, an agent or a customer)"
 	permDeskCustomer = "permission to view that service desk's customers"
 	permSiteAdmin    = "Site administrator (membership of the site-admin group)"
+	permAnyDesk      = "any user (the answer holds the service desks the user may access)"
 
 	scopeCustomers = "manage:servicedesk-customer"
 	scopeUsers     = "read:jira-user"
@@ -112,6 +113,7 @@ var (
 	epDeleteOrgProp = ep(http.MethodDelete, pProp, permAgent, scopeCustomers,
 		"read:organization.property:jira-service-management", "delete:organization.property:jira-service-management")
 
+	epListDesks         = ep(http.MethodGet, "/rest/servicedeskapi/servicedesk", permAnyDesk, scopeDesks, "read:servicedesk:jira-service-management")
 	epGetDesk           = ep(http.MethodGet, pDesk, permDeskAccess, scopeDesks, "read:servicedesk:jira-service-management")
 	epListDeskCustomers = ep(http.MethodGet, pDesk+"/customer", permDeskCustomer, scopeCustomers,
 		"read:servicedesk.customer:jira-service-management", "read:user:jira")
@@ -203,7 +205,7 @@ var Endpoints = []*Endpoint{
 	epListOrgs, epCreateOrg, epGetOrg, epDeleteOrg,
 	epListOrgUsers, epAddOrgUsers, epRemoveOrgUsers,
 	epListOrgProps, epGetOrgProp, epSetOrgProp, epDeleteOrgProp,
-	epGetDesk, epListDeskCustomers, epAddDeskCustomers, epRemoveDeskCustomers,
+	epListDesks, epGetDesk, epListDeskCustomers, epAddDeskCustomers, epRemoveDeskCustomers,
 	epListDeskOrgs, epAddDeskOrg, epRemoveDeskOrg,
 	epTenantInfo,
 	epListCustFields, epCreateCustField, epEditCustField, epDeleteCustField, epGetCustDetails, epSetCustDetail,
@@ -234,6 +236,7 @@ var callEndpoints = map[string][]*Endpoint{
 	"SetOrganizationProperty":       {epSetOrgProp},
 	"DeleteOrganizationProperty":    {epDeleteOrgProp},
 	"GetServiceDesk":                {epGetDesk},
+	"OrganizationServiceDesks":      {epListDesks, epListDeskOrgs},
 	"ServiceDeskCustomers":          {epListDeskCustomers},
 	"ServiceDeskCustomerIDs":        {epListDeskCustomers},
 	"AddServiceDeskCustomers":       {epAddDeskCustomers},

@@ -66,6 +66,7 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"SetOrganizationProperty":    func(c *Client) { _ = c.SetOrganizationProperty(ctx, "7", "k", json.RawMessage(`1`)) },
 		"DeleteOrganizationProperty": func(c *Client) { _ = c.DeleteOrganizationProperty(ctx, "7", "k") },
 		"GetServiceDesk":             func(c *Client) { _, _ = c.GetServiceDesk(ctx, "SD") },
+		"OrganizationServiceDesks":   func(c *Client) { _, _ = c.OrganizationServiceDesks(ctx, "7") },
 		"ServiceDeskCustomers":       func(c *Client) { _, _ = c.ServiceDeskCustomers(ctx, "7", "q") },
 		"ServiceDeskCustomerIDs":     func(c *Client) { _, _ = c.ServiceDeskCustomerIDs(ctx, "7") },
 		"AddServiceDeskCustomers":    func(c *Client) { _ = c.AddServiceDeskCustomers(ctx, "7", []string{"qm:1"}) },

@@ -125,3 +125,32 @@ func deskAnswers(ref string, d serviceDeskDTO) bool {
 	}
 	return ref == d.ID || strings.EqualFold(ref, d.ProjectKey)
 }
+
+// OrganizationServiceDesks returns the service desks an organization has
+// access to. JSM has no call that lists them: it lists every desk the
+// caller may see, then each desk's organizations, so it costs a request per
+// desk. Meant for rare questions, such as what a rename would drop.
+func (c *Client) OrganizationServiceDesks(ctx context.Context, orgID string) ([]ServiceDesk, error) {
+	var desks []ServiceDesk
+	err := getPaged(ctx, c, epListDesks.at(), func(d serviceDeskDTO) bool {
+		desks = append(desks, ServiceDesk{ID: d.ID, ProjectID: d.ProjectID, ProjectKey: d.ProjectKey, ProjectName: d.ProjectName})
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []ServiceDesk
+	for _, d := range desks {
+		orgs, err := c.ServiceDeskOrganizationIDs(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range orgs {
+			if id == orgID {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out, nil
+}

@@ -164,13 +164,76 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var state, plan organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.Properties.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() {
+		r.warnRename(ctx, state, plan.Name.ValueString(), &resp.Diagnostics)
+	}
+	if plan.Properties.IsUnknown() {
 		return
 	}
 	want, have := plan.properties(ctx, &resp.Diagnostics), state.properties(ctx, &resp.Diagnostics)
 	if keepEquivalentText(want, have) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), propertiesValue(want, &resp.Diagnostics))...)
 	}
+}
+
+// maxNamed bounds the members and desks a rename's warning names; the
+// rest are counted.
+const maxNamed = 20
+
+// warnRename says, by name, what replacing the organization drops: JSM
+// cannot rename one, so the apply deletes it and creates another, which
+// starts without the old one's members and service desk access. It costs
+// a listing of the members and one of the desks (and a request per desk),
+// only for a plan that renames.
+func (r *organizationResource) warnRename(ctx context.Context, state organizationResourceModel, name string, diags *diag.Diagnostics) {
+	if r.client == nil {
+		return
+	}
+	id, old := state.ID.ValueString(), state.Name.ValueString()
+	var members []string
+	n := 0
+	err := r.client.EachOrganizationMember(ctx, id, func(u jsm.User) bool {
+		if n++; n <= maxNamed {
+			members = append(members, fmt.Sprintf("%q (%s)", u.DisplayName, u.AccountID))
+		}
+		return true
+	})
+	memberText := describeList(members, n, "member")
+	if err != nil {
+		memberText = "its members could not be listed: " + errorDetail(err)
+	}
+	var desks []string
+	found, err := r.client.OrganizationServiceDesks(ctx, id)
+	for i, d := range found {
+		if i < maxNamed {
+			desks = append(desks, fmt.Sprintf("%q (%s, ID %s)", d.ProjectName, d.ProjectKey, d.ID))
+		}
+	}
+	deskText := describeList(desks, len(found), "service desk")
+	if err != nil {
+		deskText = "its service desks could not be listed: " + errorDetail(err)
+	}
+	diags.AddAttributeWarning(path.Root("name"), "Renaming the organization replaces it",
+		fmt.Sprintf("JSM cannot rename an organization, so this apply deletes %q (ID %s) and creates %q, a new organization "+
+			"with a new ID. The old one's members and service desk access are not carried over; what this configuration "+
+			"manages (jsm_organization_customers, jsm_service_desk_organization) is attached to the new one by the same "+
+			"apply, and anything else is lost.\n\nMembers: %s.\nService desks: %s.\n\nTo keep the organization, set "+
+			"name back to %q, or rename it in JSM and set name to match. Guard organizations with lifecycle "+
+			"{ prevent_destroy = true }.", old, id, name, memberText, deskText, old))
+}
+
+// describeList is "none", or the named items and how many more there are.
+func describeList(named []string, total int, noun string) string {
+	switch {
+	case total == 0:
+		return "none"
+	case total > len(named):
+		return fmt.Sprintf("%s and %d more (%d %ss)", strings.Join(named, ", "), total-len(named), total, noun)
+	}
+	return strings.Join(named, ", ")
 }
 
 // predictCreate looks the name up, as the create does first, and says what

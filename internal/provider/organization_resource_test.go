@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -284,4 +286,46 @@ func TestAccOrganizationResource_adoptExisting(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A rename's plan names what the replacement drops: the members and the
+// service desks of the organization, with the way to keep it.
+func TestOrganizationWarnRename(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	ctx := context.Background()
+	org := site.AddOrganization("Old Name Ltd")
+	id := fmt.Sprint(org.ID)
+	member, err := site.AddCustomer("Mona Member", "mona@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.AddOrganizationMembers(id, member.AccountID)
+	if err := s.client.AddServiceDeskOrganization(ctx, closedDeskID, id); err != nil {
+		t.Fatal(err)
+	}
+	desk, _ := site.ServiceDesk(closedDeskID)
+	state := organizationResourceModel{ID: types.StringValue(id), Name: types.StringValue("Old Name Ltd")}
+
+	var d diag.Diagnostics
+	(&organizationResource{client: s.client}).warnRename(ctx, state, "New Name Ltd", &d)
+	text := diagText(d)
+	for _, want := range []string{"replaces it", `"Old Name Ltd" (ID ` + id, `"New Name Ltd"`, "Mona Member", member.AccountID,
+		desk.ProjectKey, "set name back to"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the warning lacks %q:\n%s", want, text)
+		}
+	}
+	if d.HasError() || d.WarningsCount() != 1 {
+		t.Errorf("want one warning: %s", text)
+	}
+
+	// Nothing attached: it says so.
+	bare := site.AddOrganization("Bare Ltd")
+	d = nil
+	(&organizationResource{client: s.client}).warnRename(ctx, organizationResourceModel{
+		ID: types.StringValue(fmt.Sprint(bare.ID)), Name: types.StringValue("Bare Ltd")}, "Barer Ltd", &d)
+	if text := diagText(d); !strings.Contains(text, "Members: none.") || !strings.Contains(text, "Service desks: none.") {
+		t.Errorf("an organization with nothing attached:\n%s", text)
+	}
 }

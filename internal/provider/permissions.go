@@ -14,7 +14,7 @@ var clientCalls = map[string][]string{
 	"jsm_customer": {"CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess"},
 	"jsm_organization": {"ListOrganizations", "FindOrganizationByName", "CreateOrganization", "GetOrganization",
 		"DeleteOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty", "SetOrganizationProperty",
-		"DeleteOrganizationProperty"},
+		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks"},
 	"jsm_organization_customers":    {"OrganizationMembers", "AddOrganizationMembers", "RemoveOrganizationMembers"},
 	"jsm_service_desk_customers":    {"ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"},
 	"jsm_service_desk_organization": {"ServiceDeskOrganizationIDs", "AddServiceDeskOrganization", "RemoveServiceDeskOrganization"},
