@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
 // countingAPI answers every request with one body and counts them.
@@ -174,5 +176,28 @@ func TestCreateCustomerLostAnswerPrefersCustomer(t *testing.T) {
 	u, err := c.CreateCustomer(context.Background(), "Fred", "fred@example.com")
 	if err != nil || u.AccountID != "qm:1:2" {
 		t.Fatalf("got %+v, %v", u, err)
+	}
+}
+
+// A 400 on removing desk customers is open access only when the site says
+// so (or says nothing): an unknown account ID gets no open-desk advice.
+func TestRemoveServiceDeskCustomersExplainsOnlyOpenAccess(t *testing.T) {
+	site, url := newFaultySite(t, jsmsite.Faults{})
+	c, _ := newRetryClient(t, url, Config{NoRetries: true})
+	ctx := context.Background()
+	a, err := site.AddCustomer("A", "a@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.AddDeskCustomers("1", a.AccountID)
+
+	err = c.RemoveServiceDeskCustomers(ctx, "1", []string{a.AccountID}) // desk 1 is open to anyone
+	if !errors.Is(err, ErrDeskOpen) || !strings.Contains(err.Error(), "Restrict the desk") {
+		t.Errorf("open desk: %v", err)
+	}
+	ghost := "qm:00000000-0000-4000-8000-000000000000:00000000000000000000000"
+	err = c.RemoveServiceDeskCustomers(ctx, "2", []string{ghost}) // desk 2 is closed
+	if errors.Is(err, ErrDeskOpen) || strings.Contains(err.Error(), "anyone") || !strings.Contains(err.Error(), "do not exist") {
+		t.Errorf("unknown account: %v", err)
 	}
 }

@@ -71,11 +71,22 @@ func (c *Client) AddServiceDeskCustomers(ctx context.Context, deskID string, ids
 func (c *Client) RemoveServiceDeskCustomers(ctx context.Context, deskID string, ids []string) error {
 	err := c.accountBatches(ctx, epRemoveDeskCustomers.at(deskID).withHeader(experimental), ids)
 	var e *Error
-	if errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && e.Hint == "" {
+	if !errors.As(err, &e) || e.StatusCode != http.StatusBadRequest || e.Hint != "" {
+		return err
+	}
+	// A 400 is also an unknown account ID: the open-desk advice is given
+	// when the site's words are about access, or when it gave none.
+	const restrict = "Restrict the desk first: Project settings > Customer permissions > Who can raise requests: " +
+		"only customers added to the project; then try again"
+	switch msg := strings.ToLower(strings.Join(e.Messages, " ")); {
+	case strings.Contains(msg, "open access") || strings.Contains(msg, "public signup") || strings.Contains(msg, "anyone"):
 		e.Hint = "JSM refuses to remove customers from a service desk that anyone can raise requests on (open access " +
-			"or public signup). Restrict the desk first: Project settings > Customer permissions > Who can raise requests: " +
-			"only customers added to the project; then try again"
+			"or public signup). " + restrict
 		e.Kind = ErrDeskOpen
+	case msg == "":
+		e.Hint = "JSM gave no reason. It refuses removals from a service desk that anyone can raise requests on (open " +
+			"access or public signup): if this desk is one, " + strings.ToLower(restrict[:1]) + restrict[1:] +
+			". Otherwise check that every account ID exists"
 	}
 	return err
 }

@@ -7,7 +7,8 @@ data "jsm_customers" "hr" {
   service_desk_id = data.jsm_service_desk.hr.id
 }
 
-# ...or only those whose name or email contains "acme".
+# ...or only those with a word of the name, or the email, starting with "acme"
+# (JSM matches word prefixes: "acme" finds "Acme Ltd" and acme@..., not "Bigacme").
 data "jsm_customers" "hr_acme" {
   service_desk_id = data.jsm_service_desk.hr.id
   query           = "acme"
