@@ -167,3 +167,69 @@ func TestUndocumented_matchesTheSite(t *testing.T) {
 		}
 	}
 }
+
+// The site's own answers to what the provider does keep to the documents:
+// customers, accounts, organizations and their properties, service desks.
+func TestSite_answersFollowTheDocuments(t *testing.T) {
+	site, v, srv := newSite(t)
+	a, err := site.AddCustomer("Ann Example", "ann@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct{ method, path, body string }{
+		{"POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true", `{"displayName":"Bob","email":"bob@example.com"}`},
+		{"POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true", `{"displayName":"Bob","email":"bob@example.com"}`},
+		{"GET", "/rest/api/3/user?accountId=" + a.AccountID, ""},
+		{"GET", "/rest/api/3/user?accountId=qm:none", ""},
+		{"GET", "/rest/api/3/user/search?query=ann&maxResults=10", ""},
+		{"GET", "/rest/api/3/myself", ""},
+		{"POST", "/rest/servicedeskapi/organization", `{"name":"Acme"}`},
+		{"GET", "/rest/servicedeskapi/organization?start=0&limit=50", ""},
+		{"GET", "/rest/servicedeskapi/organization/1", ""},
+		{"PUT", "/rest/servicedeskapi/organization/1/property/k", `{"a":1}`},
+		{"PUT", "/rest/servicedeskapi/organization/1/property/k", `{"a":2}`},
+		{"GET", "/rest/servicedeskapi/organization/1/property", ""},
+		{"GET", "/rest/servicedeskapi/organization/1/property/k", ""},
+		{"DELETE", "/rest/servicedeskapi/organization/1/property/k", ""},
+		{"POST", "/rest/servicedeskapi/organization/1/user", `{"accountIds":["` + a.AccountID + `"]}`},
+		{"GET", "/rest/servicedeskapi/organization/1/user", ""},
+		{"GET", "/rest/servicedeskapi/servicedesk/1", ""},
+		{"POST", "/rest/servicedeskapi/servicedesk/1/organization", `{"organizationId":1}`},
+		{"GET", "/rest/servicedeskapi/servicedesk/1/organization", ""},
+		{"DELETE", "/rest/servicedeskapi/servicedesk/1/organization", `{"organizationId":1}`},
+		{"DELETE", "/rest/servicedeskapi/organization/1/user", `{"accountIds":["` + a.AccountID + `"]}`},
+		{"DELETE", "/rest/servicedeskapi/organization/1", ""},
+		{"GET", "/rest/servicedeskapi/organization/1", ""},
+	}
+	for _, s := range steps {
+		call(t, srv, s.method, s.path, s.body)
+	}
+	for _, viol := range v.Violations() {
+		t.Error(viol)
+	}
+}
+
+// A null email or time zone is what real sites send and AccountAnswers
+// simulates; the documents forbid it, so the site marks those answers and
+// the validator leaves them alone. The same shape unmarked is a violation.
+func TestSite_marksDeliberateDepartures(t *testing.T) {
+	site, v, srv := newSite(t)
+	a, err := site.AddCustomer("Ann Example", "ann@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !site.SetEmailHidden(a.AccountID, true) {
+		t.Fatal("no account to hide the email of")
+	}
+	if err := site.SetAccountAnswers(jsmsite.AccountAnswers{HiddenEmail: jsmsite.HiddenEmailNull, CustomerTimeZoneNull: true}); err != nil {
+		t.Fatal(err)
+	}
+	call(t, srv, "GET", "/rest/api/3/user?accountId="+a.AccountID, "")
+	call(t, srv, "POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true", `{"displayName":"Bob","email":"bob@example.com"}`)
+	if got := v.Violations(); len(got) != 0 {
+		t.Errorf("deliberate departures were reported: %v", got)
+	}
+	answerWith(site, "GET /rest/api/3/user", `{"accountId":"qm:1","emailAddress":null}`)
+	call(t, srv, "GET", "/rest/api/3/user?accountId="+a.AccountID, "")
+	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "emailAddress")
+}
