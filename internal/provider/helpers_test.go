@@ -27,6 +27,7 @@ import (
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 // ---- Where a test runs: the site, its faults, the environment ----
@@ -74,6 +75,7 @@ func newTestSite(t *testing.T) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	contract.Enable(t, site) // every request and answer against Atlassian's documents
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
 	c, err := jsm.New(jsm.Config{BaseURL: srv.URL, Email: testEmail, APIToken: testAPIToken})
