@@ -128,7 +128,7 @@ func (u platformUser) departs() bool { return string(u.EmailAddress) == "null" }
 // documents (see WithFaultMark) when one of the accounts in it departs.
 func markDeparting[T interface{ departs() bool }](r *http.Request, accounts ...T) {
 	if slices.ContainsFunc(accounts, T.departs) {
-		markFault(r)
+		MarkFault(r)
 	}
 }
 

@@ -25,9 +25,11 @@ func WithFaultMark(r *http.Request) (*http.Request, func() bool) {
 	return r.WithContext(context.WithValue(r.Context(), faultMarkKey{}, m)), m.Load
 }
 
-// markFault records that the answer to r departs from the documents on
-// purpose (see WithFaultMark).
-func markFault(r *http.Request) {
+// MarkFault records that the answer to r departs from the documents on
+// purpose (see WithFaultMark). The site's handlers call it; so does a
+// test's own fault-injecting middleware when it sits inside a validator
+// (added with Use after it).
+func MarkFault(r *http.Request) {
 	if m, ok := r.Context().Value(faultMarkKey{}).(*atomic.Bool); ok {
 		m.Store(true)
 	}

@@ -17,12 +17,14 @@
 package contract
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"embed"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"sort"
@@ -229,6 +231,16 @@ func New() (*Validator, error) {
 	return &Validator{}, nil
 }
 
+// Take returns the violations recorded so far and forgets them: for a test
+// that provokes one on purpose.
+func (v *Validator) Take() []Violation {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := v.violations
+	v.violations = nil
+	return out
+}
+
 // Violations returns the violations recorded so far.
 func (v *Validator) Violations() []Violation {
 	v.mu.Lock()
@@ -254,10 +266,15 @@ var options = &openapi3filter.Options{
 	IncludeResponseStatus: true,
 }
 
-// anyStatus: statuses any operation may answer (Atlassian's rate limiting
-// and outages), documented or not.
+// anyStatus: statuses any operation may answer, documented or not, in
+// any shape (often an HTML page): Atlassian's rate limiting, and the
+// gateway statuses of an outage.
 func anyStatus(status int) bool {
-	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // Middleware is a jsmsite.Middleware. Added with Site.Use after the site's
@@ -311,8 +328,8 @@ func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		if faulted() || anyStatus(status) {
-			return
+		if faulted() || rec.hijacked || anyStatus(status) {
+			return // a deliberate fault, a dropped connection, an outage
 		}
 		in.Request.Body = io.NopCloser(bytes.NewReader(body))
 		out := &openapi3filter.ResponseValidationInput{
@@ -377,8 +394,14 @@ var propertyName = regexp.MustCompile(`^property "([^"]+)" is (?:missing|unsuppo
 // recorder passes an answer on and keeps a copy of its status and body.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	body   bytes.Buffer
+	status   int
+	body     bytes.Buffer
+	hijacked bool // the connection was taken over (dropped): no answer
+}
+
+func (w *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
 func (w *recorder) WriteHeader(code int) {
