@@ -55,7 +55,7 @@ type UndocumentedOperation struct {
 // Undocumented lists every operation the site serves that the documents do
 // not describe. Nothing else escapes validation.
 var Undocumented = []UndocumentedOperation{
-	{"GET /rest/api/3/user/bulk", "Atlassian's full platform REST API v3 spec (operation bulkGetUsers, absent from the trimmed user subset Atlassian's notes were cut from): a PageBeanUser page {startAt, maxResults, total, isLast, values: [User]}"},
+	{"GET /rest/api/3/user/bulk", "Atlassian's platform REST API v3 reference (\"Bulk get users\"), outside the user operations vendored here, and SDKs generated from the full spec: a page {startAt, maxResults, total, isLast, values: [User]}"},
 	{"GET /rest/api/2/user", "the platform API v2, which UserDTO._links.jiraRest and self point at: the same User as GET /rest/api/3/user"},
 	{"PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", "newer than the published JSM spec; Atlassian's own client libraries document it: 204, no body"},
 	{"GET /_edge/tenant_info", "the site's tenant information, not part of any REST API spec: {\"cloudId\": \"...\"}, as Atlassian's developer documentation on the cloud ID shows"},
