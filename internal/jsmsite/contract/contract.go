@@ -260,6 +260,8 @@ var options = &openapi3filter.Options{
 	// requirements (OAuth2, basic) are not the validator's business.
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 	SkipSettingDefaults: true,
+	// A body sent to an operation that takes none is a violation too.
+	RejectWhenRequestBodyNotSpecified: true,
 	// An answer whose status the operation does not document is a
 	// violation, except those Atlassian says any operation may give
 	// (anyStatus).
@@ -383,7 +385,7 @@ func violations(op *Operation, side string, err error) []Violation {
 		}
 		v.Reason = se.Reason
 	}
-	if v.Field == "" && reqErr != nil && reqErr.RequestBody != nil {
+	if v.Field == "" && reqErr != nil && (reqErr.RequestBody != nil || strings.Contains(reqErr.Error(), "request body")) {
 		v.Field = "(request body)"
 	}
 	return []Violation{v}
