@@ -31,13 +31,13 @@ var dropped = map[string]bool{
 	"description": true, "summary": true, "example": true, "examples": true,
 	"externalDocs": true, "tags": true, "x-showInExample": true,
 	"x-atlassian-narrative": true, "x-atlassian-data-security-policy": true,
-	"termsOfService": true, "contact": true, "license": true, "deprecated": false,
+	"termsOfService": true, "contact": true, "license": true,
 }
 
 // nameMaps are keys whose values are maps from names to values.
 var nameMaps = map[string]bool{
 	"properties": true, "paths": true, "schemas": true, "responses": true, "content": true,
-	"securitySchemes": true, "parameters": false, "headers": true, "requestBodies": true,
+	"securitySchemes": true, "headers": true, "requestBodies": true,
 	"scopes": true, "components": true, "mapping": true,
 }
 
@@ -80,9 +80,9 @@ func run(in, out, source, date string) error {
 		}
 	}
 	paths := map[string]any{}
-	for p, item := range doc["paths"].(map[string]any) {
+	for p, item := range obj(doc["paths"]) {
 		kept := map[string]any{}
-		for k, v := range item.(map[string]any) {
+		for k, v := range obj(item) {
 			switch k {
 			case "get", "put", "post", "delete", "patch", "head", "options":
 				if routed[k+" "+norm(p)] {
@@ -98,7 +98,10 @@ func run(in, out, source, date string) error {
 	}
 	doc["paths"] = paths
 	delete(doc, "tags")
-	info, _ := doc["info"].(map[string]any)
+	info := obj(doc["info"])
+	if info == nil {
+		return fmt.Errorf("%s has no info object", in)
+	}
 	info["x-trimmed"] = map[string]any{
 		"source": source, "published": date,
 		"how": "go run ./internal/jsmsite/contract/trim: the operations the local site serves, with the components they reference; descriptions and examples removed",
@@ -110,6 +113,17 @@ func run(in, out, source, date string) error {
 		return err
 	}
 	return os.WriteFile(out, append(b, '\n'), 0o644)
+}
+
+// obj and list are v as a JSON object or array, or empty.
+func obj(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 // strip removes the dropped keys; parent is the key v sits under, grand
@@ -168,7 +182,7 @@ func keepComponents(doc map[string]any) {
 		if group == "securitySchemes" {
 			continue
 		}
-		m := g.(map[string]any)
+		m := obj(g)
 		for name := range m {
 			if !used["#/components/"+group+"/"+name] {
 				delete(m, name)
@@ -179,33 +193,28 @@ func keepComponents(doc map[string]any) {
 		}
 	}
 	scopes := map[string]bool{}
-	for _, item := range doc["paths"].(map[string]any) {
-		for _, op := range item.(map[string]any) {
-			o, ok := op.(map[string]any)
-			if !ok {
-				continue
-			}
-			sec, _ := o["security"].([]any)
-			for _, req := range sec {
-				for _, ss := range req.(map[string]any) {
-					for _, s := range ss.([]any) {
-						scopes[s.(string)] = true
+	for _, item := range obj(doc["paths"]) {
+		for _, op := range obj(item) {
+			o := obj(op)
+			for _, req := range list(o["security"]) {
+				for _, ss := range obj(req) {
+					for _, s := range list(ss) {
+						scopes[fmt.Sprint(s)] = true
 					}
 				}
 			}
-			xs, _ := o["x-atlassian-oauth2-scopes"].([]any)
-			for _, e := range xs {
-				for _, s := range e.(map[string]any)["scopes"].([]any) {
-					scopes[s.(string)] = true
+			for _, e := range list(o["x-atlassian-oauth2-scopes"]) {
+				for _, s := range list(obj(e)["scopes"]) {
+					scopes[fmt.Sprint(s)] = true
 				}
 			}
 		}
 	}
 	schemes, _ := comps["securitySchemes"].(map[string]any)
 	for _, sc := range schemes {
-		flows, _ := sc.(map[string]any)["flows"].(map[string]any)
+		flows := obj(obj(sc)["flows"])
 		for _, f := range flows {
-			m, _ := f.(map[string]any)["scopes"].(map[string]any)
+			m := obj(obj(f)["scopes"])
 			names := make([]string, 0, len(m))
 			for s := range m {
 				names = append(names, s)
