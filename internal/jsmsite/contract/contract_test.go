@@ -236,3 +236,26 @@ func TestSite_marksDeliberateDepartures(t *testing.T) {
 	call(t, srv, "GET", "/rest/api/3/user?accountId="+a.AccountID, "")
 	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "emailAddress")
 }
+
+// A connection dropped without an answer (a test's or a fault's) is no
+// answer to validate.
+func TestValidator_droppedConnectionIsNoAnswer(t *testing.T) {
+	site, v, srv := newSite(t)
+	site.Use(func(name string, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		})
+	})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/rest/servicedeskapi/organization", nil)
+	req.SetBasicAuth(email, token)
+	if resp, err := srv.Client().Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Fatalf("got an answer (%d), want a dropped connection", resp.StatusCode)
+	}
+	if got := v.Violations(); len(got) != 0 {
+		t.Errorf("a dropped connection was validated: %v", got)
+	}
+}
