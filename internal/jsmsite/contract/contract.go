@@ -322,6 +322,7 @@ func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 		if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
 			v.record(violations(op, "request", err)...)
 		}
+		v.record(unknownQuery(op, r)...)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r, faulted := jsmsite.WithFaultMark(r)
 		rec := &recorder{ResponseWriter: w}
@@ -342,6 +343,32 @@ func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 			v.record(violations(op, fmt.Sprintf("answer %d", status), err)...)
 		}
 	})
+}
+
+// unknownQuery: a query parameter the operation does not declare is a
+// violation, as a real site ignores it (openapi3filter lets it pass).
+func unknownQuery(op *Operation, r *http.Request) []Violation {
+	declared := map[string]bool{}
+	for _, params := range []openapi3.Parameters{op.item.Parameters, op.Op.Parameters} {
+		for _, p := range params {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+				declared[p.Value.Name] = true
+			}
+		}
+	}
+	var out []Violation
+	names := make([]string, 0, len(r.URL.Query()))
+	for name := range r.URL.Query() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !declared[name] {
+			out = append(out, Violation{Operation: op.Name(), Side: "request", Field: "query parameter " + name,
+				Reason: "the operation has no such parameter: a real site ignores it"})
+		}
+	}
+	return out
 }
 
 // pathParams maps the document's path variables to the values of the

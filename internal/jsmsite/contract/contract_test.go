@@ -78,7 +78,8 @@ func wantViolation(t *testing.T, v *Validator, operation, side, field string) {
 
 // The check can fail: an account ID that is a number, a field the
 // document does not have, a request missing a required field, a query
-// parameter of the wrong type, a body sent where none is taken.
+// parameter of the wrong type or that the operation does not have, a body
+// sent where none is taken.
 func TestValidator_flagsShapesTheDocumentsForbid(t *testing.T) {
 	site, v, srv := newSite(t)
 	answerWith(site, "GET /rest/api/3/user", `{"accountId": 5, "accountType": "customer", "active": true}`)
@@ -88,13 +89,15 @@ func TestValidator_flagsShapesTheDocumentsForbid(t *testing.T) {
 	call(t, srv, http.MethodPost, "/rest/servicedeskapi/organization", `{}`)
 	call(t, srv, http.MethodGet, "/rest/api/3/user/search?maxResults=many", "")
 	call(t, srv, http.MethodDelete, "/rest/servicedeskapi/organization/1/property/k", `{"key":"k"}`)
+	call(t, srv, http.MethodGet, "/rest/servicedeskapi/organization?maxResults=10", "")
 	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "accountId")
 	wantViolation(t, v, "GET /rest/servicedeskapi/organization/{organizationId} (getOrganization)", "answer 200", "colour")
 	wantViolation(t, v, "POST /rest/servicedeskapi/organization (createOrganization)", "request", "name")
 	wantViolation(t, v, "GET /rest/api/3/user/search (findUsers)", "request", "query parameter maxResults")
 	wantViolation(t, v, "DELETE /rest/servicedeskapi/organization/{organizationId}/property/{propertyKey} (deleteProperty)", "request", "(request body)")
-	if n := len(v.Violations()); n != 5 {
-		t.Errorf("want 5 violations, got %d: %v", n, v.Violations())
+	wantViolation(t, v, "GET /rest/servicedeskapi/organization (getOrganizations)", "request", "query parameter maxResults")
+	if n := len(v.Violations()); n != 6 {
+		t.Errorf("want 6 violations, got %d: %v", n, v.Violations())
 	}
 }
 
