@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 const (
@@ -45,6 +46,7 @@ func newBatchFixtureWith(t *testing.T, cfg Config) *batchFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	contract.Enable(t, site)
 	f := &batchFixture{site: site, hold: make(chan struct{}), held: make(chan struct{})}
 	site.Use(func(route string, next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -55,6 +55,7 @@ const (
 	permAgent        = "Service Desk Administrator or Agent (or Jira Administrator, when organization management is restricted to them)"
 	permJiraAdmin    = "Jira Administrator global permission"
 	permBrowseUsers  = "Browse users and groups global permission"
+	permAccessJira   = "Permission to access Jira"
 	permDeskAdmin    = "Service Desk Administrator of that service desk"
 	permDeskAgent    = "Agent of that service desk"
 	permDeskAccess   = "access to that service desk (its administrator, an agent or a customer)"
@@ -87,11 +88,17 @@ var (
 	// customer writes.
 	epRevokePortalAccess = ep(http.MethodPut, "/rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access",
 		permSiteAdmin+"; not in the published spec, scopes assumed from the other customer operations", scopeCustomers, "read:customer:jira-service-management", "write:customer:jira-service-management")
-	epGetUser    = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers, "read:user:jira")
+	// A granular token needs every scope of the user reads: read:user:jira
+	// alone is refused.
+	epGetUser = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers,
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira")
 	epSearchUser = ep(http.MethodGet, "/rest/api/3/user/search", permBrowseUsers+" (without it, search answers nothing rather than an error)",
-		scopeUsers, "read:user:jira")
-	// Reads that overlap go out together (bulk.go).
-	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permBrowseUsers, scopeUsers, "read:user:jira")
+		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira")
+	// Reads that overlap go out together (bulk.go). Not in the vendored
+	// spec: the permission is the one SDKs generated from Atlassian's full
+	// platform spec state; the scopes are assumed to be GET /user's.
+	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permAccessJira, scopeUsers,
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira")
 
 	epListOrgs  = ep(http.MethodGet, pOrg, permAny, scopeCustomers, "read:organization:jira-service-management")
 	epCreateOrg = ep(http.MethodPost, pOrg, permAgent, scopeCustomers,
@@ -135,7 +142,7 @@ const (
 	permCSMAgent = "Jira Service Management agent licence"
 	permPublic   = "none: the site answers anyone"
 
-	scopesAssumed = " (scopes not documented; assumed)"
+	permAssumed = " (permission not documented; assumed)"
 )
 
 // csmEP is an endpoint of the CSM API; its scopes are granular only and
@@ -149,28 +156,29 @@ func csmEP(method, pattern, perm, feature string, scopes ...string) *Endpoint {
 	return e
 }
 
-// The CSM calls. Scopes are Atlassian's where the notes captured them;
-// the deletes' scopes were not captured and are assumed to be the
-// matching write scope, and value writes ask for both write scopes the
-// notes name (section 1.3).
+// The CSM calls. Scopes are Atlassian's: the names from its scope list for
+// Jira Service Management (a delete needs its delete: scope, an
+// entitlement create the write:customer:entitlement or
+// write:organization:entitlement one; there is no write:entitlement);
+// which call needs which is as the CSM reference pages say, or, where they
+// are silent, the scope of that name. Value writes ask for both write
+// scopes the notes name (section 1.3).
 var (
 	epTenantInfo = ep(http.MethodGet, "/_edge/tenant_info", permPublic, "")
 
 	epListCustFields  = csmEP(http.MethodGet, "/customer/details", permCSMAdmin, featureProfiles, "read:customer.detail-field")
 	epCreateCustField = csmEP(http.MethodPost, "/customer/details", permCSMAdmin, featureProfiles, "write:customer.detail-field")
 	epEditCustField   = csmEP(http.MethodPut, "/customer/details/{fieldName}", permCSMAdmin, featureProfiles, "write:customer.detail-field")
-	epDeleteCustField = csmEP(http.MethodDelete, "/customer/details/{fieldName}", permCSMAdmin+" (scope not documented; assumed)",
-		featureProfiles, "write:customer.detail-field")
-	epGetCustDetails = csmEP(http.MethodGet, "/customer/{customerId}", permCSMAgent, featureProfiles, "read:customer", "read:customer.detail")
-	epSetCustDetail  = csmEP(http.MethodPut, "/customer/{customerId}/details", permCSMAgent, featureProfiles,
+	epDeleteCustField = csmEP(http.MethodDelete, "/customer/details/{fieldName}", permCSMAdmin, featureProfiles, "delete:customer.detail-field")
+	epGetCustDetails  = csmEP(http.MethodGet, "/customer/{customerId}", permCSMAgent, featureProfiles, "read:customer", "read:customer.detail")
+	epSetCustDetail   = csmEP(http.MethodPut, "/customer/{customerId}/details", permCSMAgent, featureProfiles,
 		"write:customer.detail-field", "write:customer.detail")
 
 	epListOrgFields  = csmEP(http.MethodGet, "/organization/details", permCSMAdmin, featureProfiles, "read:organization.detail-field")
 	epCreateOrgField = csmEP(http.MethodPost, "/organization/details", permCSMAdmin, featureProfiles, "write:organization.detail-field")
 	epEditOrgField   = csmEP(http.MethodPut, "/organization/details/{fieldName}", permCSMAdmin, featureProfiles, "write:organization.detail-field")
-	epDeleteOrgField = csmEP(http.MethodDelete, "/organization/details/{fieldName}", permCSMAdmin+" (scope not documented; assumed)",
-		featureProfiles, "write:organization.detail-field")
-	epGetOrgDetails = csmEP(http.MethodGet, "/organization/{organizationId}", permCSMAgent, featureProfiles,
+	epDeleteOrgField = csmEP(http.MethodDelete, "/organization/details/{fieldName}", permCSMAdmin, featureProfiles, "delete:organization.detail-field")
+	epGetOrgDetails  = csmEP(http.MethodGet, "/organization/{organizationId}", permCSMAgent, featureProfiles,
 		"read:organization", "read:organization.detail")
 	epSetOrgDetail = csmEP(http.MethodPut, "/organization/{organizationId}/details", permCSMAgent, featureProfiles,
 		"write:organization.detail-field", "write:organization.detail")
@@ -178,25 +186,24 @@ var (
 	epListEntFields  = csmEP(http.MethodGet, "/entitlement/details", permCSMAdmin, featureProducts, "read:entitlement.detail-field")
 	epCreateEntField = csmEP(http.MethodPost, "/entitlement/details", permCSMAdmin, featureProducts, "write:entitlement.detail-field")
 	epEditEntField   = csmEP(http.MethodPut, "/entitlement/details/{fieldName}", permCSMAdmin, featureProducts, "write:entitlement.detail-field")
-	epDeleteEntField = csmEP(http.MethodDelete, "/entitlement/details/{fieldName}", permCSMAdmin+" (scope not documented; assumed)",
-		featureProducts, "write:entitlement.detail-field")
-	// The entitlement calls' scopes were not captured (CSM-API-NOTES.md
-	// section 8); the ones named here are assumed from the other groups.
-	epCreateCustEntitlement = csmEP(http.MethodPost, "/customer/{customerId}/entitlement", permCSMAgent+scopesAssumed,
-		featureProducts, "write:entitlement")
-	epCreateOrgEntitlement = csmEP(http.MethodPost, "/organization/{organizationId}/entitlement", permCSMAgent+scopesAssumed,
-		featureProducts, "write:entitlement")
-	epGetEntitlement    = csmEP(http.MethodGet, "/entitlement/{entitlementId}", permCSMAgent+scopesAssumed, featureProducts, "read:entitlement", "read:entitlement.detail")
-	epDeleteEntitlement = csmEP(http.MethodDelete, "/entitlement/{entitlementId}", permCSMAdmin+scopesAssumed, featureProducts, "write:entitlement")
-	epSetEntDetail      = csmEP(http.MethodPut, "/entitlement/{entitlementId}/details", permCSMAgent+scopesAssumed, featureProducts,
+	epDeleteEntField = csmEP(http.MethodDelete, "/entitlement/details/{fieldName}", permCSMAdmin, featureProducts, "delete:entitlement.detail-field")
+	// The entitlement calls' permissions were not captured
+	// (CSM-API-NOTES.md section 8); their scopes are named in Atlassian's
+	// scope list.
+	epCreateCustEntitlement = csmEP(http.MethodPost, "/customer/{customerId}/entitlement", permCSMAgent+permAssumed,
+		featureProducts, "write:customer:entitlement")
+	epCreateOrgEntitlement = csmEP(http.MethodPost, "/organization/{organizationId}/entitlement", permCSMAgent+permAssumed,
+		featureProducts, "write:organization:entitlement")
+	epGetEntitlement    = csmEP(http.MethodGet, "/entitlement/{entitlementId}", permCSMAgent+permAssumed, featureProducts, "read:entitlement", "read:entitlement.detail")
+	epDeleteEntitlement = csmEP(http.MethodDelete, "/entitlement/{entitlementId}", permCSMAdmin+permAssumed, featureProducts, "delete:entitlement")
+	epSetEntDetail      = csmEP(http.MethodPut, "/entitlement/{entitlementId}/details", permCSMAgent+permAssumed, featureProducts,
 		"write:entitlement.detail-field", "write:entitlement.detail")
 
 	epListProducts  = csmEP(http.MethodGet, "/product", permCSMAgent, featureProducts, "read:product")
 	epCreateProduct = csmEP(http.MethodPost, "/product", permCSMAgent, featureProducts, "write:product")
 	epGetProduct    = csmEP(http.MethodGet, "/product/{productId}", permCSMAgent, featureProducts, "read:product")
 	epRenameProduct = csmEP(http.MethodPut, "/product/{productId}", permCSMAgent, featureProducts, "write:product")
-	epDeleteProduct = csmEP(http.MethodDelete, "/product/{productId}", permCSMAdmin+" (scope not documented; assumed)",
-		featureProducts, "write:product")
+	epDeleteProduct = csmEP(http.MethodDelete, "/product/{productId}", permCSMAdmin, featureProducts, "delete:product")
 )
 
 // Endpoints lists every operation the client calls, for docs and tests.

@@ -178,7 +178,7 @@ func TestEndpoints_forbiddenNamesTheCallsGrant(t *testing.T) {
 	}
 	f.status = 401
 	_, err = c.GetUser(context.Background(), "qm:1")
-	if msg := err.Error(); !strings.Contains(msg, "`read:jira-user` (classic) or `read:user:jira` (granular)") ||
+	if msg := err.Error(); !strings.Contains(msg, "`read:jira-user` (classic) or `read:application-role:jira`, `read:group:jira`, `read:user:jira`, `read:avatar:jira` (granular)") ||
 		!strings.Contains(msg, "credentials were refused") {
 		t.Errorf("401 message: %s", msg)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 const (
@@ -250,6 +251,7 @@ func newFaultySite(t *testing.T, f jsmsite.Faults) (*jsmsite.Site, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	contract.Enable(t, site)
 	if err := site.SetFaults(f); err != nil {
 		t.Fatal(err)
 	}
@@ -266,6 +268,7 @@ func failFirst(route string, drop bool) jsmsite.Middleware {
 				next.ServeHTTP(w, r)
 				return
 			}
+			jsmsite.MarkFault(r) // a fault of the test's, not the site's answer
 			next.ServeHTTP(httptest.NewRecorder(), r)
 			if drop {
 				conn, _, _ := http.NewResponseController(w).Hijack()
@@ -322,6 +325,7 @@ func TestCreateCustomer_lostAnswerThenSomeoneElsesAccount(t *testing.T) {
 	site.Use(func(name string, next http.Handler) http.Handler { // the first create is refused by a 502
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if name == "POST /rest/servicedeskapi/customer" && n.Add(1) == 1 {
+				jsmsite.MarkFault(r)
 				w.WriteHeader(http.StatusBadGateway)
 				return
 			}

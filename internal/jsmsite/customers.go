@@ -116,6 +116,22 @@ func (ans AccountAnswers) emailJSON(a Account) json.RawMessage {
 	return nil
 }
 
+// departs reports whether d holds a value Atlassian's documents forbid
+// but real sites send, which AccountAnswers simulates on purpose: a null
+// email (HiddenEmailNull) or time zone (CustomerTimeZoneNull).
+func (d customerDTO) departs() bool { return string(d.EmailAddress) == "null" || d.TimeZone == nil }
+
+// departs: a null email, as customerDTO.departs.
+func (u platformUser) departs() bool { return string(u.EmailAddress) == "null" }
+
+// markDeparting marks the answer to r as a deliberate departure from the
+// documents (see WithFaultMark) when one of the accounts in it departs.
+func markDeparting[T interface{ departs() bool }](r *http.Request, accounts ...T) {
+	if slices.ContainsFunc(accounts, T.departs) {
+		MarkFault(r)
+	}
+}
+
 // customerDTO is the servicedeskapi UserDTO.
 type customerDTO struct {
 	AccountID    string          `json:"accountId"`
@@ -246,7 +262,9 @@ func (s *Site) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
 	case saveErr != nil:
 		writeJSMError(w, http.StatusInternalServerError, "sd.internal.error", saveErr.Error())
 	default:
-		writeJSON(w, http.StatusCreated, s.accountAnswers().toCustomerDTO(baseURL(r), a))
+		d := s.accountAnswers().toCustomerDTO(baseURL(r), a)
+		markDeparting(r, d)
+		writeJSON(w, http.StatusCreated, d)
 	}
 }
 
@@ -309,7 +327,9 @@ func (s *Site) handleGetUser(w http.ResponseWriter, r *http.Request) {
 	case a.Corrupted:
 		a = fallbackAccount("unknown")
 	}
-	writeJSON(w, http.StatusOK, ans.toPlatformUser(baseURL(r), version, a, q.Get("expand")))
+	u := ans.toPlatformUser(baseURL(r), version, a, q.Get("expand"))
+	markDeparting(r, u)
+	writeJSON(w, http.StatusOK, u)
 }
 
 // fallbackAccount is what the platform answers when it cannot read an
@@ -380,6 +400,7 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 	for i := startAt; i < len(matches) && len(out) < maxResults; i++ {
 		out = append(out, ans.toPlatformUser(base, "3", matches[i], ""))
 	}
+	markDeparting(r, out...)
 	writeJSON(w, http.StatusOK, out)
 }
 

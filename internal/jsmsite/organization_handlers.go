@@ -154,6 +154,7 @@ func (s *Site) handleListOrganizationUsers(w http.ResponseWriter, r *http.Reques
 		writeOrgNotFound(w, id)
 		return
 	}
+	markDeparting(r, users...)
 	writePage(w, r, users)
 }
 

@@ -81,12 +81,14 @@ func (s *Site) handlePutOrganizationProperty(w http.ResponseWriter, r *http.Requ
 		_, existed = o.props[key]
 		o.props[key] = append(json.RawMessage(nil), raw...)
 	})
+	// Atlassian's document gives both answers a JSON body of any shape (it
+	// names none): an empty object, not an empty body.
 	switch {
 	case !ok:
 	case existed:
-		w.WriteHeader(http.StatusOK)
+		writeJSON(w, http.StatusOK, struct{}{})
 	default:
-		w.WriteHeader(http.StatusCreated)
+		writeJSON(w, http.StatusCreated, struct{}{})
 	}
 }
 

@@ -304,6 +304,7 @@ func (s *Site) handleListDeskCustomers(w http.ResponseWriter, r *http.Request) {
 		writeDeskNotFound(w, id)
 		return
 	}
+	markDeparting(r, users...)
 	writePage(w, r, users)
 }
 

@@ -27,6 +27,7 @@ import (
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 // ---- Where a test runs: the site, its faults, the environment ----
@@ -53,6 +54,9 @@ type testSite struct {
 	// csm: the test uses the CSM API (csm_test.go); other tests must send
 	// it nothing.
 	csm bool
+	// contract holds the local site to Atlassian's documents; a violation
+	// fails the test when it ends.
+	contract *contract.Validator
 }
 
 func newTestSite(t *testing.T) *testSite {
@@ -74,13 +78,14 @@ func newTestSite(t *testing.T) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	v := contract.Enable(t, site) // every request and answer against Atlassian's documents
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
 	c, err := jsm.New(jsm.Config{BaseURL: srv.URL, Email: testEmail, APIToken: testAPIToken})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testSite{site: site, url: srv.URL, client: c}
+	ts := &testSite{site: site, url: srv.URL, client: c, contract: v}
 	t.Cleanup(func() { ts.checkNoCSM(t) })
 	return ts
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 // With TF_LOG=TRACE the provider logs every request, and neither the API
@@ -52,6 +53,7 @@ func TestAccProvider_logsWithoutSecrets(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	})
+	contract.Enable(t, site)
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
 

@@ -1,0 +1,264 @@
+package contract
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+const (
+	email = "admin@example.com"
+	token = "token-1"
+)
+
+func newSite(t *testing.T) (*jsmsite.Site, *Validator, *httptest.Server) {
+	t.Helper()
+	site, err := jsmsite.New(jsmsite.Config{Email: email, APIToken: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Use(v.Middleware)
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	return site, v, srv
+}
+
+func call(t *testing.T, srv *httptest.Server, method, path, body string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(email, token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// answerWith makes the site answer route with body, inside the validator.
+func answerWith(site *jsmsite.Site, route, body string) {
+	site.Use(func(name string, next http.Handler) http.Handler {
+		if name != route {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, body)
+		})
+	})
+}
+
+func wantViolation(t *testing.T, v *Validator, operation, side, field string) {
+	t.Helper()
+	for _, viol := range v.Violations() {
+		if viol.Operation == operation && viol.Side == side && viol.Field == field {
+			if s := viol.String(); !strings.Contains(s, operation) || !strings.Contains(s, field) {
+				t.Errorf("violation %q names neither the operation nor the field", s)
+			}
+			return
+		}
+	}
+	t.Errorf("no violation of %s, %s, field %q; got %v", operation, side, field, v.Violations())
+}
+
+// The check can fail: an account ID that is a number, a field the
+// document does not have, a request missing a required field, a query
+// parameter of the wrong type or that the operation does not have, a body
+// sent where none is taken.
+func TestValidator_flagsShapesTheDocumentsForbid(t *testing.T) {
+	site, v, srv := newSite(t)
+	answerWith(site, "GET /rest/api/3/user", `{"accountId": 5, "accountType": "customer", "active": true}`)
+	answerWith(site, "GET /rest/servicedeskapi/organization/{organizationId}", `{"id": "1", "name": "A", "colour": "red"}`)
+	call(t, srv, http.MethodGet, "/rest/api/3/user?accountId=qm:1", "")
+	call(t, srv, http.MethodGet, "/rest/servicedeskapi/organization/1", "")
+	call(t, srv, http.MethodPost, "/rest/servicedeskapi/organization", `{}`)
+	call(t, srv, http.MethodGet, "/rest/api/3/user/search?maxResults=many", "")
+	call(t, srv, http.MethodDelete, "/rest/servicedeskapi/organization/1/property/k", `{"key":"k"}`)
+	call(t, srv, http.MethodGet, "/rest/servicedeskapi/organization?maxResults=10", "")
+	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "accountId")
+	wantViolation(t, v, "GET /rest/servicedeskapi/organization/{organizationId} (getOrganization)", "answer 200", "colour")
+	wantViolation(t, v, "POST /rest/servicedeskapi/organization (createOrganization)", "request", "name")
+	wantViolation(t, v, "GET /rest/api/3/user/search (findUsers)", "request", "query parameter maxResults")
+	wantViolation(t, v, "DELETE /rest/servicedeskapi/organization/{organizationId}/property/{propertyKey} (deleteProperty)", "request", "(request body)")
+	wantViolation(t, v, "GET /rest/servicedeskapi/organization (getOrganizations)", "request", "query parameter maxResults")
+	if n := len(v.Violations()); n != 6 {
+		t.Errorf("want 6 violations, got %d: %v", n, v.Violations())
+	}
+}
+
+// A path no document has, and Undocumented does not list, is a violation;
+// listed ones are not validated.
+func TestValidator_undocumentedPaths(t *testing.T) {
+	_, v, srv := newSite(t)
+	call(t, srv, http.MethodGet, "/rest/api/3/users/search", "")
+	call(t, srv, http.MethodGet, "/_edge/tenant_info", "")
+	call(t, srv, http.MethodGet, "/__site/accounts", "")
+	got := v.Violations()
+	if len(got) != 1 || got[0].Operation != "GET /rest/api/3/users/search" {
+		t.Errorf("want one violation for GET /rest/api/3/users/search, got %v", got)
+	}
+}
+
+// Faults the site injects on purpose are not violations: those answered
+// outside the API never reach the validator, and marked ones are skipped.
+func TestValidator_ignoresInjectedFaults(t *testing.T) {
+	site, v, srv := newSite(t)
+	if err := site.SetFaults(jsmsite.Faults{FailNext: 1, FailNextStatus: http.StatusBadGateway}); err != nil {
+		t.Fatal(err)
+	}
+	if got := call(t, srv, http.MethodGet, "/rest/servicedeskapi/organization/1", ""); got != http.StatusBadGateway {
+		t.Fatalf("status %d, want the injected 502", got)
+	}
+	if err := site.SetFaults(jsmsite.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.SetProxyFaults(jsmsite.ProxyFaults{HTMLStatus: http.StatusOK}); err != nil {
+		t.Fatal(err)
+	}
+	call(t, srv, http.MethodGet, "/rest/servicedeskapi/organization", "")
+	if got := v.Violations(); len(got) != 0 {
+		t.Errorf("injected faults were reported: %v", got)
+	}
+}
+
+// Every route of the site is either an operation of the documents or
+// listed in Undocumented, and every Undocumented entry is a route: the
+// list stays the one place that says what escapes validation.
+func TestUndocumented_matchesTheSite(t *testing.T) {
+	site, err := jsmsite.New(jsmsite.Config{Email: email, APIToken: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, route := range site.Routes() {
+		if route == jsmsite.RouteNotFound {
+			continue
+		}
+		m, p, _ := strings.Cut(route, " ")
+		if Find(m, p) != nil {
+			continue
+		}
+		listed := false
+		for _, u := range Undocumented {
+			if route == u.Route || strings.HasSuffix(u.Route, "/") && strings.HasPrefix(route, u.Route) {
+				used[u.Route], listed = true, true
+			}
+		}
+		if !listed {
+			t.Errorf("route %s is in no document and not in Undocumented", route)
+		}
+	}
+	for _, u := range Undocumented {
+		if !used[u.Route] && !strings.HasPrefix(u.Route, "PUT /__site/") && !strings.HasPrefix(u.Route, "POST /__site/") &&
+			!strings.HasPrefix(u.Route, "PATCH /__site/") && !strings.HasPrefix(u.Route, "DELETE /__site/") {
+			t.Errorf("Undocumented lists %s, which the site does not serve", u.Route)
+		}
+		if u.Source == "" {
+			t.Errorf("Undocumented %s names no source", u.Route)
+		}
+	}
+}
+
+// The site's own answers to what the provider does keep to the documents:
+// customers, accounts, organizations and their properties, service desks.
+func TestSite_answersFollowTheDocuments(t *testing.T) {
+	site, v, srv := newSite(t)
+	a, err := site.AddCustomer("Ann Example", "ann@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct{ method, path, body string }{
+		{"POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true", `{"displayName":"Bob","email":"bob@example.com"}`},
+		{"POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true", `{"displayName":"Bob","email":"bob@example.com"}`},
+		{"GET", "/rest/api/3/user?accountId=" + a.AccountID, ""},
+		{"GET", "/rest/api/3/user?accountId=qm:none", ""},
+		{"GET", "/rest/api/3/user/search?query=ann&maxResults=10", ""},
+		{"GET", "/rest/api/3/myself", ""},
+		{"POST", "/rest/servicedeskapi/organization", `{"name":"Acme"}`},
+		{"GET", "/rest/servicedeskapi/organization?start=0&limit=50", ""},
+		{"GET", "/rest/servicedeskapi/organization/1", ""},
+		{"PUT", "/rest/servicedeskapi/organization/1/property/k", `{"a":1}`},
+		{"PUT", "/rest/servicedeskapi/organization/1/property/k", `{"a":2}`},
+		{"GET", "/rest/servicedeskapi/organization/1/property", ""},
+		{"GET", "/rest/servicedeskapi/organization/1/property/k", ""},
+		{"DELETE", "/rest/servicedeskapi/organization/1/property/k", ""},
+		{"POST", "/rest/servicedeskapi/organization/1/user", `{"accountIds":["` + a.AccountID + `"]}`},
+		{"GET", "/rest/servicedeskapi/organization/1/user", ""},
+		{"GET", "/rest/servicedeskapi/servicedesk/1", ""},
+		{"POST", "/rest/servicedeskapi/servicedesk/1/organization", `{"organizationId":1}`},
+		{"GET", "/rest/servicedeskapi/servicedesk/1/organization", ""},
+		{"DELETE", "/rest/servicedeskapi/servicedesk/1/organization", `{"organizationId":1}`},
+		{"DELETE", "/rest/servicedeskapi/organization/1/user", `{"accountIds":["` + a.AccountID + `"]}`},
+		{"DELETE", "/rest/servicedeskapi/organization/1", ""},
+		{"GET", "/rest/servicedeskapi/organization/1", ""},
+	}
+	for _, s := range steps {
+		call(t, srv, s.method, s.path, s.body)
+	}
+	for _, viol := range v.Violations() {
+		t.Error(viol)
+	}
+}
+
+// A null email or time zone is what real sites send and AccountAnswers
+// simulates; the documents forbid it, so the site marks those answers and
+// the validator leaves them alone. The same shape unmarked is a violation.
+func TestSite_marksDeliberateDepartures(t *testing.T) {
+	site, v, srv := newSite(t)
+	a, err := site.AddCustomer("Ann Example", "ann@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !site.SetEmailHidden(a.AccountID, true) {
+		t.Fatal("no account to hide the email of")
+	}
+	if err := site.SetAccountAnswers(jsmsite.AccountAnswers{HiddenEmail: jsmsite.HiddenEmailNull, CustomerTimeZoneNull: true}); err != nil {
+		t.Fatal(err)
+	}
+	call(t, srv, "GET", "/rest/api/3/user?accountId="+a.AccountID, "")
+	call(t, srv, "POST", "/rest/servicedeskapi/customer?strictConflictStatusCode=true", `{"displayName":"Bob","email":"bob@example.com"}`)
+	if got := v.Violations(); len(got) != 0 {
+		t.Errorf("deliberate departures were reported: %v", got)
+	}
+	answerWith(site, "GET /rest/api/3/user", `{"accountId":"qm:1","emailAddress":null}`)
+	call(t, srv, "GET", "/rest/api/3/user?accountId="+a.AccountID, "")
+	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "emailAddress")
+}
+
+// A connection dropped without an answer (a test's or a fault's) is no
+// answer to validate.
+func TestValidator_droppedConnectionIsNoAnswer(t *testing.T) {
+	site, v, srv := newSite(t)
+	site.Use(func(name string, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		})
+	})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/rest/servicedeskapi/organization", nil)
+	req.SetBasicAuth(email, token)
+	if resp, err := srv.Client().Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Fatalf("got an answer (%d), want a dropped connection", resp.StatusCode)
+	}
+	if got := v.Violations(); len(got) != 0 {
+		t.Errorf("a dropped connection was validated: %v", got)
+	}
+}
