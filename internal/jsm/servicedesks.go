@@ -144,7 +144,7 @@ func deskAnswers(ref string, d serviceDeskDTO) bool {
 func (c *Client) OrganizationServiceDesks(ctx context.Context, orgID string) ([]ServiceDesk, error) {
 	var desks []ServiceDesk
 	err := getPaged(ctx, c, epListDesks.at(), func(d serviceDeskDTO) bool {
-		desks = append(desks, ServiceDesk{ID: d.ID, ProjectID: d.ProjectID, ProjectKey: d.ProjectKey, ProjectName: d.ProjectName})
+		desks = append(desks, ServiceDesk(d))
 		return true
 	})
 	if err != nil {
