@@ -297,7 +297,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from cleaned headers (rateLimitReason)
 		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
 		if r.ep.CSM() {
-			err.Hint = r.ep.csmHint(err.StatusCode, err.Hint)
+			err.Hint = r.ep.csmHint(err.StatusCode, err.Hint, strings.HasPrefix(c.authz, "Basic "))
 		} else {
 			err.Hint = r.ep.authHint(err.StatusCode, err.Hint)
 		}

@@ -79,7 +79,8 @@ func TestCSM_cloudIDFromTheGatewayURL(t *testing.T) {
 // 401, 403 and 404 from the CSM API say what they most likely mean.
 func TestCSM_errorsSayWhatIsNeeded(t *testing.T) {
 	for status, want := range map[int][]string{
-		401: {"scoped API token", "classic (unscoped) API token may be refused", "read:customer.detail-field:jira-service-management"},
+		401: {"scoped API token", "sent basic auth (email and api_token): a classic (unscoped) API token", "OAuth 2.0 access token (access_token)",
+			"read:customer.detail-field:jira-service-management"},
 		403: {"plan lacks the Customer and organization profiles feature", "Administer Jira"},
 		404: {"not enabled", "Project settings → Features", "Premium"},
 	} {
