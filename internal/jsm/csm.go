@@ -29,9 +29,14 @@ const CloudIDPlaceholder = "{cloudId}"
 const csmPrefix = "/jsm/csm/cloudid/" + CloudIDPlaceholder + "/api/v1"
 
 // Features a CSM call belongs to, as JSM's project settings name them.
+// When one is off, or the site's plan lacks it, every path of it answers
+// 404, its listings included.
 const (
-	featureProfiles = "Customer and organization profiles"
-	featureProducts = "Products and entitlements"
+	FeatureProfiles = "Customer and organization profiles"
+	FeatureProducts = "Products and entitlements"
+
+	featureProfiles = FeatureProfiles
+	featureProducts = FeatureProducts
 )
 
 // csmState resolves the CSM base once, on first use.

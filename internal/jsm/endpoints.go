@@ -197,6 +197,17 @@ var (
 		featureProducts, "write:product")
 )
 
+// The owner's entitlement listings, which confirm that an entitlement is
+// gone before the provider drops it from the state. Atlassian names their
+// paths and the JSM agent permission; their scopes were not captured and are
+// assumed to be the entitlement read scope.
+var (
+	epListCustEntitlements = csmEP(http.MethodGet, "/customer/{customerId}/entitlement", permCSMAgent+scopesAssumed,
+		featureProducts, "read:entitlement")
+	epListOrgEntitlements = csmEP(http.MethodGet, "/organization/{organizationId}/entitlement", permCSMAgent+scopesAssumed,
+		featureProducts, "read:entitlement")
+)
+
 // Endpoints lists every operation the client calls, for docs and tests.
 var Endpoints = []*Endpoint{
 	epCreateCustomer, epRevokePortalAccess, epGetUser, epBulkUsers, epSearchUser,
@@ -211,6 +222,7 @@ var Endpoints = []*Endpoint{
 	epListProducts, epCreateProduct, epGetProduct, epRenameProduct, epDeleteProduct,
 	epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField,
 	epCreateCustEntitlement, epCreateOrgEntitlement, epGetEntitlement, epDeleteEntitlement, epSetEntDetail,
+	epListCustEntitlements, epListOrgEntitlements,
 }
 
 // callEndpoints names, per Client method, the endpoints it may call (a
@@ -269,7 +281,9 @@ var callEndpoints = map[string][]*Endpoint{
 	"CreateEntitlementDetailField":  {epCreateEntField, epTenantInfo},
 	"EditEntitlementDetailField":    {epEditEntField, epTenantInfo},
 	"DeleteEntitlementDetailField":  {epDeleteEntField, epTenantInfo},
-	"CreateEntitlement":             {epCreateCustEntitlement, epCreateOrgEntitlement, epTenantInfo},
+	"CreateEntitlement":             {epCreateCustEntitlement, epCreateOrgEntitlement, epListCustEntitlements, epListOrgEntitlements, epTenantInfo},
+	"ListEntitlements":              {epListCustEntitlements, epListOrgEntitlements, epTenantInfo},
+	"ProductsFeatureOn":             {epListProducts, epTenantInfo},
 	"GetEntitlement":                {epGetEntitlement, epTenantInfo},
 	"DeleteEntitlement":             {epDeleteEntitlement, epTenantInfo},
 	"SetEntitlementDetail":          {epSetEntDetail, epTenantInfo},

@@ -348,10 +348,13 @@ func TestAccCSM_cloudIDSources(t *testing.T) {
 					return nil
 				})},
 			{Config: s.csmProvider(t, fmt.Sprintf("  cloud_id = %q\n", site.CloudID())) + product, Check: noDiscovery},
-			{Config: s.csmProvider(t, "  cloud_id = \"0000-wrong\"\n") + product,
-				ExpectError: regexp.MustCompile(`(?s)HTTP 404.*` + wrapped("cloud ID is not this site's"))},
 			{Config: s.csmProvider(t, "  cloud_id = \"not a cloud id\"\n") + product, PlanOnly: true,
 				ExpectError: regexp.MustCompile(`Invalid cloud ID`)},
+			// Another site's cloud ID answers 404 everywhere, like a feature
+			// that is off: the product stays in the state.
+			{Config: s.csmProvider(t, "  cloud_id = \"0000-wrong\"\n") + product,
+				ExpectError: regexp.MustCompile(`(?s)` + wrapped("check cloud_id") + `.*HTTP 404.*` + wrapped("cloud ID is not this site's"))},
+			{Config: s.csmProvider(t, "") + product, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
 }

@@ -73,7 +73,10 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"So does a change of `type`, which replaces the field. Consider `lifecycle { prevent_destroy = true }`.\n\n"+
 			"A site holds at most %[2]d %[1]s detail fields, each SELECT or MULTISELECT field at most %[3]d options. "+
 			"Fields are named uniquely, ignoring letter case. The field lives on the Customer Service Management API "+
-			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.",
+			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.\n\n"+
+			"**On refresh**, a field missing from the site's listing of %[1]s detail fields leaves the state. When the feature is "+
+			"off, or the site's plan lacks it, the listing itself answers 404: the refresh then fails with an error that names "+
+			"the feature, and the field stays in the state.",
 			k, jsm.MaxDetailFields, jsm.MaxDetailOptions, r.api.feature, r.api.valuesVia),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -262,7 +265,14 @@ func (r *detailFieldResource) Read(ctx context.Context, req resource.ReadRequest
 	// even for a resource the read removes (a CLI before 1.12 stores none).
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "name", state.Name.ValueString())
 	err := r.refresh(ctx, &state)
-	if jsm.IsNotFound(err) && !jsm.IsCSMNotFound(err) {
+	if jsm.IsCSMNotFound(err) {
+		// The listing itself answers 404: the feature is off, which
+		// proves nothing about the field (csm_refresh.go).
+		addFeatureOff(&resp.Diagnostics, r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()),
+			"the listing of "+r.api.kind+" detail fields (GET /"+r.api.kind+"/details)", err)
+		return
+	}
+	if jsm.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM detail field no longer exists",
 			err.Error()+"; it was removed from the state, and the next apply creates it again (without the values it held).")
 		resp.State.RemoveResource(ctx)
