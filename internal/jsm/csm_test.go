@@ -115,3 +115,38 @@ func TestCSM_errorBodyWithAListOfCodes(t *testing.T) {
 		t.Errorf("decoded %+v", e)
 	}
 }
+
+// The owner's entitlement listing takes the shapes it may have (its answer
+// is not documented), and answers anything else with an error, never with
+// an empty list that a caller would take for "gone".
+func TestCSM_listEntitlementsShapes(t *testing.T) {
+	ent := `{"id":"e1","productId":"p1","entityType":"ORGANIZATION","entityId":"7"}`
+	for body, want := range map[string]string{
+		`[` + ent + `]`:                    "e1",
+		`{"results":[` + ent + `]}`:        "e1",
+		`{"values":[` + ent + `]}`:         "e1",
+		`{"results":[]}`:                   "",
+		`{"entitlements":[` + ent + `]}`:   "error",
+		`{"results":[{"productId":"p1"}]}`: "error",
+	} {
+		srv := rtServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if r.URL.Path != "/csm/organization/7/entitlement" || r.URL.Query().Get("product") != "p1" {
+				t.Errorf("request %s", r.URL)
+			}
+			_, _ = w.Write([]byte(body))
+		})).URL
+		c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + "/csm", CloudID: "x1"})
+		got, err := c.ListEntitlements(context.Background(), EntitlementOfOrganization, "7", "p1")
+		switch {
+		case want == "error" && err == nil:
+			t.Errorf("%s: no error, %+v", body, got)
+		case want != "error" && err != nil:
+			t.Errorf("%s: %v", body, err)
+		case want == "e1" && (len(got) != 1 || got[0].ID != "e1" || got[0].ProductID != "p1" || got[0].OwnerType != EntitlementOfOrganization):
+			t.Errorf("%s: %+v", body, got)
+		case want == "" && len(got) != 0:
+			t.Errorf("%s: %+v", body, got)
+		}
+	}
+}
