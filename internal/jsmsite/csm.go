@@ -165,6 +165,20 @@ func (s *Site) DetailFields(kind string) []DetailField {
 	return out
 }
 
+// AddDetailField adds a detail field out of band, as an admin does in
+// JSM's UI, which offers a phone number type whose API name Atlassian does
+// not document: typ is stored as given, so that a field of a type the API
+// create does not take (csmFieldTypes) can exist, as on a real site.
+func (s *Site) AddDetailField(kind, name, typ string, options ...string) DetailField {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.csm.nextID++
+	f := &DetailField{ID: strconv.FormatInt(s.csm.nextID, 10), Name: name, Type: typ, Options: options}
+	s.csm.fields[kind] = append(s.csm.fields[kind], f)
+	s.saveOrLog()
+	return *f
+}
+
 // DetailValues returns the values of a customer's or an organization's
 // fields, by field name.
 func (s *Site) DetailValues(kind, entityID string) map[string][]string {

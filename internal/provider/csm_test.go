@@ -522,3 +522,33 @@ resource "jsm_entitlement" "o" {
 		},
 	})
 }
+
+// A field of a type the provider does not list (JSM's UI offers a phone
+// number type whose API name is not documented) is imported and kept as
+// the site names it: the configuration that says so plans nothing, with a
+// warning, and the field is not replaced.
+func TestAccDetailField_unlistedType(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	f := site.AddDetailField(jsmsite.KindCustomer, "Phone", "PHONE_NUMBER")
+	cfg := s.csmProvider(t, "") + "import {\n  to = jsm_customer_detail_field.phone\n  id = \"Phone\"\n}\n" +
+		fieldConfig("customer", "phone", "Phone", "PHONE_NUMBER", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("jsm_customer_detail_field.phone", plancheck.ResourceActionNoop)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("jsm_customer_detail_field.phone",
+				tfjsonpath.New("type"), knownvalue.StringExact("PHONE_NUMBER"))},
+			Check: func(*terraform.State) error {
+				if got := site.DetailFields(jsmsite.KindCustomer); len(got) != 1 || got[0].ID != f.ID {
+					return fmt.Errorf("fields %+v, want field %s kept", got, f.ID)
+				}
+				return nil
+			},
+		}},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -60,6 +61,11 @@ func (r *detailFieldResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.ResourceBehavior.MutableIdentity = true
 }
 
+// fieldTypeName is the form of a field type's API name; the names the
+// provider knows are jsm.DetailFieldTypes, but a site can hold fields of
+// others (the phone type's name is not documented).
+var fieldTypeName = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+
 // trimmedName: the API trims names before comparing them.
 var trimmedName = regexp.MustCompile(`^\S(.*\S)?$`)
 
@@ -94,10 +100,12 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"type": schema.StringAttribute{
 				MarkdownDescription: "The field's type: one of `" + strings.Join(jsm.DetailFieldTypes, "`, `") + "`. " +
-					"Atlassian documents the first five; `NUMBER` and `URL` are the names seen in use. A field's type cannot change: " +
-					"changing it **replaces the field, deleting its values**.",
+					"Atlassian documents the first five; `NUMBER` and `URL` are the names seen in use. A type the provider does not " +
+					"list (JSM's UI also offers a phone number type, whose API name Atlassian does not document) is accepted with a " +
+					"warning, as the site names it: import such a field and write its type as the state shows it. A field's type " +
+					"cannot change: changing it **replaces the field, deleting its values**.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(jsm.DetailFieldTypes...)},
+				Validators:    []validator.String{stringvalidator.RegexMatches(fieldTypeName, "must be a type name in capitals, e.g. TEXT or SELECT")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"options": schema.ListAttribute{
@@ -130,6 +138,13 @@ func (r *detailFieldResource) ValidateConfig(ctx context.Context, req resource.V
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || cfg.Type.IsUnknown() || cfg.Type.IsNull() {
 		return
+	}
+	if t := cfg.Type.ValueString(); !slices.Contains(jsm.DetailFieldTypes, t) && fieldTypeName.MatchString(t) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("type"), "Detail field type the provider does not know",
+			fmt.Sprintf("%s is not among the types the provider knows (%s). It is sent and compared as written: right for a field "+
+				"imported with this type as the site names it (such as JSM's phone number type, whose API name Atlassian does not "+
+				"document); a new field of a type the site does not know is refused by the site. Values of such a field are "+
+				"checked by the site alone (one value each).", t, strings.Join(jsm.DetailFieldTypes, ", ")))
 	}
 	if !jsm.TakesOptions(cfg.Type.ValueString()) && !cfg.Options.IsNull() && !cfg.Options.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("options"), "Options on a field without choices",
