@@ -66,3 +66,38 @@ func TestAccCustomerDetails_eligibility(t *testing.T) {
 		},
 	})
 }
+
+// An entitlement's customer: refused at plan time when known to be
+// inactive; an Atlassian account without the customer role fails the
+// apply naming the rule; one with it is entitled.
+func TestAccEntitlement_eligibility(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	p, err := s.csmClient(t).CreateProduct(context.Background(), "Widget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inactive, err := site.AddCustomer("Ina", randomEmail("ina"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.SetActive(inactive.AccountID, false)
+	staff, err := site.AddAtlassianAccount("Staff", randomEmail("staff"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(id string) string {
+		return s.csmProvider(t, "") + fmt.Sprintf("resource \"jsm_entitlement\" \"e\" {\n  product_id = %q\n  customer_id = %q\n}\n", p.ID, id)
+	}
+	rule := wrapped("holds details, entitlements and profiles only for customer accounts and for Atlassian accounts that are active")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg(inactive.AccountID), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Not a Customer Service Management customer.*` + rule + `.*` + wrapped("It is inactive"))},
+			{Config: cfg(staff.AccountID),
+				ExpectError: regexp.MustCompile(`(?s)` + rule + `.*` + wrapped("It is an Atlassian account: it must hold the customer role"))},
+			{PreConfig: func() { site.SetRoles(staff.AccountID, true, false) }, Config: cfg(staff.AccountID), ConfigPlanChecks: emptyPlanAfterApply()},
+		},
+	})
+}

@@ -21,6 +21,7 @@ import (
 )
 
 var (
+	_ resource.ResourceWithModifyPlan  = &entitlementResource{}
 	_ resource.ResourceWithConfigure   = &entitlementResource{}
 	_ resource.ResourceWithImportState = &entitlementResource{}
 	_ resource.ResourceWithIdentity    = &entitlementResource{}
@@ -113,6 +114,25 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *entitlementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, an entitlement of an account the CSM
+// API will refuse (inactive, deleted, not a customer), when customer_id is
+// known and the entitlement is to be created: one read, only then.
+func (r *entitlementResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("customer_id"), &id)...)
+	if resp.Diagnostics.HasError() || id.IsNull() || id.IsUnknown() {
+		return
+	}
+	u, err := r.client.GetUser(ctx, id.ValueString())
+	if why := refusedAccount(id.ValueString(), u, err); why != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Not a Customer Service Management customer",
+			why+" Use an eligible account's ID.")
+	}
 }
 
 func (m *entitlementModel) owner() (kind, id string) {
