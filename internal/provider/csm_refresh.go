@@ -84,12 +84,13 @@ func ineligibleAccount(id string, u *jsm.User, lead string) string {
 	return fmt.Sprintf("The account %s (%s) %s. %s %s", id, u.DisplayName, lead, eligibilityRule, cause)
 }
 
-// addIneligible is the error of a refresh (or write) that met a 404 for an
-// object the API refuses although it exists: it stays in the state, since
-// a 404 there does not mean "gone" and dropping it would only loop.
+// addIneligible is the error of a refresh that met a 404 for an object
+// whose owner the API refuses although it exists: it stays in the state,
+// since that 404 does not mean "gone", and creating it again would only
+// fail the same way (or loop).
 func addIneligible(diags *diag.Diagnostics, summary, why, address string) {
-	diags.AddError(summary, why+"\n\nIt stays in the state: a 404 for such an account does not mean its values are gone, "+
-		"and creating them again would fail the same way. Use an eligible account, or remove "+address+
+	diags.AddError(summary, why+"\n\nIt stays in the state: this 404 does not prove that it is gone, and creating it "+
+		"again would fail the same way. Use an eligible account, or remove "+address+
 		" from the configuration and run `terraform state rm` on it.")
 }
 

@@ -292,7 +292,8 @@ func (r *entitlementResource) confirm404(ctx context.Context, state entitlementM
 			return nil
 		default:
 			why = fmt.Sprintf("The organization %s exists in JSM, but the Customer Service Management API answers 404 for it "+
-				"and for its entitlements.", owner)
+				"and for its entitlements (%s), while the products feature answers: the entitlement cannot be confirmed "+
+				"gone. If it was deleted, run `terraform state rm` on it.", owner, listing)
 		}
 	}
 	if gone {
