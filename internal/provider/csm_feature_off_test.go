@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -33,6 +35,10 @@ type featureOffCase struct {
 	// recreateError: the plan after the removal fails so (the owner is
 	// gone too), which only a plan to create it again can do.
 	recreateError string
+	// deleteRoute is the first request of the resource's Delete that its
+	// refresh does not send: the feature goes off right there, between
+	// the refresh and the delete.
+	deleteRoute string
 }
 
 func csmRoute(method, path string) string { return method + " " + jsmsite.CSMPrefix + path }
@@ -48,6 +54,7 @@ func featureOffCases() map[string]featureOffCase {
 		}
 		return featureOffCase{
 			addr: "jsm_" + kind + "_detail_field.f", feature: feature, off: off,
+			deleteRoute: csmRoute("DELETE", "/"+kind+"/details/{fieldName}"),
 			setup: func(*testing.T, *testSite, *jsm.Client) string {
 				return fieldConfig(kind, "f", "Region", "TEXT", "")
 			},
@@ -71,6 +78,7 @@ func featureOffCases() map[string]featureOffCase {
 	return map[string]featureOffCase{
 		"product": {
 			addr: "jsm_product.p", feature: jsm.FeatureProducts, off: products,
+			deleteRoute: csmRoute("DELETE", "/product/{productId}"),
 			setup: func(*testing.T, *testSite, *jsm.Client) string {
 				return "resource \"jsm_product\" \"p\" {\n  name = \"Widget\"\n}\n"
 			},
@@ -89,6 +97,7 @@ func featureOffCases() map[string]featureOffCase {
 		"entitlement detail field":  field(jsmsite.KindEntitlement),
 		"customer details": {
 			addr: "jsm_customer_details.d", feature: jsm.FeatureProfiles, off: profiles,
+			deleteRoute: csmRoute("GET", "/customer/details"),
 			setup: func(t *testing.T, s *testSite, c *jsm.Client) string {
 				if _, err := c.CreateCustomerDetailField(context.Background(), jsm.DetailField{Name: "Region", Type: "TEXT"}); err != nil {
 					t.Fatal(err)
@@ -110,6 +119,7 @@ func featureOffCases() map[string]featureOffCase {
 		},
 		"organization details": {
 			addr: "jsm_organization_details.d", feature: jsm.FeatureProfiles, off: profiles,
+			deleteRoute: csmRoute("GET", "/organization/details"),
 			setup: func(t *testing.T, s *testSite, c *jsm.Client) string {
 				if _, err := c.CreateOrganizationDetailField(context.Background(), jsm.DetailField{Name: "Tier", Type: "TEXT"}); err != nil {
 					t.Fatal(err)
@@ -133,6 +143,7 @@ func featureOffCases() map[string]featureOffCase {
 func entitlementOffCase(kind string, off jsmsite.CSMAnswers) featureOffCase {
 	return featureOffCase{
 		addr: "jsm_entitlement.e", feature: jsm.FeatureProducts, off: off,
+		deleteRoute: csmRoute("DELETE", "/entitlement/{entitlementId}"),
 		setup: func(t *testing.T, s *testSite, c *jsm.Client) string {
 			p, err := c.CreateProduct(context.Background(), "Widget")
 			if err != nil {
@@ -175,6 +186,39 @@ func TestAccCSM_featureOffIsNotADeletion(t *testing.T) {
 			cfg := s.csmProvider(t, "") + c.setup(t, s, client)
 			var before int
 			var created *terraform.State
+			var armed atomic.Bool // switch the feature off on the delete's first request
+			site.Use(func(route string, next http.Handler) http.Handler {
+				if route != c.deleteRoute {
+					return next
+				}
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if armed.CompareAndSwap(true, false) {
+						site.SetCSMAnswers(c.off)
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			again := resource.TestStep{
+				// The feature is back: the object was kept, nothing to
+				// create, and a refresh that finds it lists nothing.
+				PreConfig: func() {
+					site.SetCSMAnswers(jsmsite.CSMAnswers{})
+					site.ResetRequests()
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if n := c.count(site); n != before {
+						return fmt.Errorf("the site holds %d, want %d: a duplicate", n, before)
+					}
+					if c.confirm != "" {
+						if n := countRequests(site, c.confirm); n != 0 {
+							return fmt.Errorf("%d confirming requests to %s for an object that answers", n, c.confirm)
+						}
+					}
+					return nil
+				},
+			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{
@@ -185,27 +229,17 @@ func TestAccCSM_featureOffIsNotADeletion(t *testing.T) {
 						ExpectError: regexp.MustCompile(`(?s)` + wrapped(fmt.Sprintf("The JSM feature %q does not answer", c.feature)) +
 							`.*` + wrapped("it stays in the state") + `.*` + wrapped(fmt.Sprintf("turn %q on again", c.feature))),
 					},
+					again,
 					{
-						// The feature is back: the object was kept, nothing to
-						// create, and a refresh that finds it lists nothing.
-						PreConfig: func() {
-							site.SetCSMAnswers(jsmsite.CSMAnswers{})
-							site.ResetRequests()
-						},
-						Config:           cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-						Check: func(*terraform.State) error {
-							if n := c.count(site); n != before {
-								return fmt.Errorf("the site holds %d, want %d: a duplicate", n, before)
-							}
-							if c.confirm != "" {
-								if n := countRequests(site, c.confirm); n != 0 {
-									return fmt.Errorf("%d confirming requests to %s for an object that answers", n, c.confirm)
-								}
-							}
-							return nil
-						},
+						// The feature goes off between the refresh and the
+						// delete: the delete fails naming it, and the object
+						// stays in the state.
+						PreConfig: func() { armed.Store(true) },
+						Config:    s.csmProvider(t, ""),
+						ExpectError: regexp.MustCompile(`(?s)` + wrapped(fmt.Sprintf("The JSM feature %q does not answer", c.feature)) +
+							`.*Deleting`),
 					},
+					again,
 					deletedStep(c, func() { c.remove(t, s, client, created) }),
 				},
 			})

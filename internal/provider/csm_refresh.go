@@ -21,19 +21,24 @@ import (
 // once the feature is back. These helpers word the outcomes; the client
 // calls stay in each resource's file (permissions.go).
 
-// addFeatureOff is the error of a refresh whose 404 the feature's own
-// listing answered with a 404 too. what names the object, e.g. "product
-// 3858a61a-...", listing the call that confirmed nothing.
+// addFeatureOff is the error of a refresh (or a delete) whose 404 the
+// feature's own listing answered with a 404 too. what names the object,
+// e.g. "product 3858a61a-...", listing the call that confirmed nothing.
 func addFeatureOff(diags *diag.Diagnostics, feature, what, listing string, err error) {
+	addFeatureOffDoing(diags, "Refreshing", feature, what, listing, err)
+}
+
+// addFeatureOffDoing is addFeatureOff for another operation ("Deleting").
+func addFeatureOffDoing(diags *diag.Diagnostics, doing, feature, what, listing string, err error) {
 	diags.AddError(fmt.Sprintf("The JSM feature %q does not answer", feature), fmt.Sprintf(
-		"Refreshing %[1]s: the Customer Service Management API answered 404 for it, and 404 again for %[2]s, which would "+
+		"%[5]s %[1]s: the Customer Service Management API answered 404 for it, and 404 again for %[2]s, which would "+
 			"have confirmed that it is gone. Every path of the %[3]q feature answers 404 when the feature is off or the site's "+
 			"plan lacks it, so this does not prove that %[1]s was deleted: it stays in the state, so that nothing is created "+
-			"twice once the feature is back.\n\n"+
+			"twice, or left behind untracked, once the feature is back.\n\n"+
 			"To go on, turn %[3]q on again in the Jira Service Management settings (a project admin: Project settings → "+
 			"Features; the plan must be Premium or Enterprise), or check cloud_id. If the feature is gone for good, remove the "+
 			"resource from the configuration and run `terraform state rm` on its address.\n\nLast answer: %[4]v",
-		what, listing, feature, err))
+		what, listing, feature, err, doing))
 }
 
 // addUnconfirmed is the error of a refresh whose 404 could not be checked:

@@ -332,7 +332,17 @@ func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.api.del(ctx, r.client, state.Name.ValueString()); err != nil && !jsm.IsNotFound(err) {
+	err := r.api.del(ctx, r.client, state.Name.ValueString())
+	if jsm.IsCSMNotFound(err) {
+		// Already gone, or the feature is off (the listing says which).
+		if _, lerr := r.api.list(ctx, r.client); jsm.IsCSMNotFound(lerr) {
+			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()),
+				"the listing of "+r.api.kind+" detail fields", err)
+			return
+		}
+		err = nil
+	}
+	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
 	}
 }

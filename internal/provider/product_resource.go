@@ -151,7 +151,18 @@ func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.client.DeleteProduct(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
+	err := r.client.DeleteProduct(ctx, state.ID.ValueString())
+	if jsm.IsCSMNotFound(err) {
+		// Already gone, or the feature is off (the listing says which):
+		// a product left on the site must not leave the state.
+		if _, lerr := r.client.ListProducts(ctx); jsm.IsCSMNotFound(lerr) {
+			addFeatureOffDoing(&resp.Diagnostics, "Deleting", jsm.FeatureProducts, "product "+state.ID.ValueString(),
+				"the listing of products (GET /product)", err)
+			return
+		}
+		err = nil
+	}
+	if err != nil {
 		resp.Diagnostics.AddError("Could not delete product "+state.ID.ValueString(), err.Error())
 	}
 }
