@@ -3,6 +3,7 @@ package jsm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -75,14 +76,29 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 	}
 	var raw json.RawMessage
 	var settled *Entitlement
-	err := c.doWrite(ctx, ep.at(id).withBody(entitlementCreateBody(productID)), &raw, func(ctx context.Context, _ *Error) (bool, error) {
-		e, err := c.findEntitlement(ctx, kind, id, productID)
-		if IsNotFound(err) {
-			return false, nil // not applied: the error stands
+	// Not retried once it may have been applied: nothing documents that the
+	// site refuses a second entitlement to the same product, so a retry
+	// could make a duplicate. The owner's listing settles it instead, and
+	// only an entitlement the listing shows absent is sent again.
+	var err error
+	for attempt := 0; ; attempt++ {
+		notApplied := false
+		err = c.doWrite(ctx, ep.at(id).withBody(entitlementCreateBody(productID)).lookingFirst(), &raw, func(ctx context.Context, _ *Error) (bool, error) {
+			e, err := c.findEntitlement(ctx, kind, id, productID)
+			if errors.Is(err, errNoEntitlement) {
+				notApplied = true
+				return false, nil // not applied: the error stands, or the create is sent again
+			}
+			settled = e
+			return e != nil, err
+		})
+		if !notApplied || attempt >= c.rc.RetryMax {
+			break
 		}
-		settled = e
-		return e != nil, err
-	})
+		if werr := sleepCtx(ctx, c.backoff(c.rc.RetryWaitMin, c.rc.RetryWaitMax, attempt, nil)); werr != nil {
+			return nil, werr
+		}
+	}
 	switch {
 	case err != nil:
 		return nil, err
@@ -104,6 +120,10 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 	return e, nil
 }
 
+// errNoEntitlement: the owner's listing answered, without an entitlement
+// to the product (a 404 of the listing itself is not this).
+var errNoEntitlement = errors.New("no such entitlement")
+
 // findEntitlement finds the one entitlement of the owner to productID
 // (one it holds itself, not through an organization). None or several is
 // an error.
@@ -123,7 +143,7 @@ func (c *Client) findEntitlement(ctx context.Context, kind, id, productID string
 	}
 	switch len(ids) {
 	case 0:
-		return nil, fmt.Errorf("the %s %s holds no entitlement to product %s: %w", strings.ToLower(kind), id, productID, ErrNotFound)
+		return nil, fmt.Errorf("the %s %s holds no entitlement to product %s: %w", strings.ToLower(kind), id, productID, errNoEntitlement)
 	case 1:
 		return found, nil
 	}

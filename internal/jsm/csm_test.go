@@ -150,3 +150,40 @@ func TestCSM_listEntitlementsShapes(t *testing.T) {
 		}
 	}
 }
+
+// A create whose attempt may have been applied (a 503) is not retried
+// blindly: the owner's listing is asked, and the create is sent again only
+// when the listing shows no entitlement to the product.
+func TestCSM_createEntitlementLooksBeforeSendingAgain(t *testing.T) {
+	for _, applied := range []bool{false, true} {
+		var posts, lists int
+		srv := rtServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			switch r.Method {
+			case http.MethodPost:
+				posts++
+				if posts == 1 {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				_, _ = w.Write([]byte(`{"id":"e2","productId":"p1"}`))
+			default:
+				lists++
+				if applied {
+					_, _ = w.Write([]byte(`{"results":[{"id":"e1","productId":"p1"}]}`))
+					return
+				}
+				_, _ = w.Write([]byte(`{"results":[]}`))
+			}
+		})).URL
+		c, _ := newRetryClient(t, srv, Config{CSMURL: srv + "/csm", CloudID: "x1"})
+		e, err := c.CreateEntitlement(context.Background(), EntitlementOfOrganization, "7", "p1")
+		want, wantPosts := "e2", 2
+		if applied {
+			want, wantPosts = "e1", 1
+		}
+		if err != nil || e.ID != want || posts != wantPosts || lists != 1 {
+			t.Errorf("applied %v: %+v, %v after %d creates and %d listings; want %s after %d creates", applied, e, err, posts, lists, want, wantPosts)
+		}
+	}
+}

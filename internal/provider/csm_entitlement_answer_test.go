@@ -91,3 +91,38 @@ func TestAccEntitlement_unreadableCreateAnswerAmbiguous(t *testing.T) {
 		},
 	})
 }
+
+// An entitlement create whose answer is lost after the site applied it
+// (a 502, every time) is not sent again, which could make a duplicate:
+// the owner's listing finds it, and the state holds it.
+func TestAccEntitlement_lostCreateAnswer(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	c := s.csmClient(t)
+	p, err := c.CreateProduct(context.Background(), "Widget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := site.AddOrganization(randomName("Ent"))
+	cfg := s.csmProvider(t, "") + fmt.Sprintf("resource \"jsm_entitlement\" \"o\" {\n  product_id = %q\n  organization_id = \"%d\"\n}\n", p.ID, org.ID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			PreConfig: setFaults(t, site, jsmsite.Faults{CommitThen502: 1}),
+			Config:    cfg,
+			Check: func(st *terraform.State) error {
+				ents := site.Entitlements()
+				if len(ents) != 1 {
+					return fmt.Errorf("the site holds %d entitlements, want 1: %+v", len(ents), ents)
+				}
+				if got := st.RootModule().Resources["jsm_entitlement.o"].Primary.ID; got != ents[0].ID {
+					return fmt.Errorf("state ID %q, site %q", got, ents[0].ID)
+				}
+				if n := site.RequestCount(csmRoute("POST", "/organization/{organizationId}/entitlement"), 502); n != 1 {
+					return fmt.Errorf("%d creates sent, want 1", n)
+				}
+				return site.SetFaults(jsmsite.Faults{}) // for the destroy
+			},
+		}},
+	})
+}
