@@ -225,6 +225,10 @@ type request struct {
 	query  url.Values
 	body   any
 	header http.Header
+	// lookFirst: a write that may duplicate its object when sent twice is
+	// not retried once an attempt may have been applied: the caller's
+	// Settle looks for the object instead (doWrite).
+	lookFirst bool
 }
 
 // do performs r and decodes a 2xx JSON answer into out (when non-nil).
@@ -297,7 +301,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from cleaned headers (rateLimitReason)
 		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
 		if r.ep.CSM() {
-			err.Hint = r.ep.csmHint(err.StatusCode, err.Hint)
+			err.Hint = r.ep.csmHint(err.StatusCode, err.Hint, strings.HasPrefix(c.authz, "Basic "))
 		} else {
 			err.Hint = r.ep.authHint(err.StatusCode, err.Hint)
 		}

@@ -29,9 +29,14 @@ const CloudIDPlaceholder = "{cloudId}"
 const csmPrefix = "/jsm/csm/cloudid/" + CloudIDPlaceholder + "/api/v1"
 
 // Features a CSM call belongs to, as JSM's project settings name them.
+// When one is off, or the site's plan lacks it, every path of it answers
+// 404, its listings included.
 const (
-	featureProfiles = "Customer and organization profiles"
-	featureProducts = "Products and entitlements"
+	FeatureProfiles = "Customer and organization profiles"
+	FeatureProducts = "Products and entitlements"
+
+	featureProfiles = FeatureProfiles
+	featureProducts = FeatureProducts
 )
 
 // csmState resolves the CSM base once, on first use.
@@ -146,15 +151,22 @@ func (c *Client) TenantCloudID(ctx context.Context) (string, error) {
 
 // csmHint says what a failed CSM call needs. The gateway is not the site:
 // the credentials that work on the site URL may be refused there, and a 404
-// or 403 usually means the feature is off or not in the plan.
-func (e *Endpoint) csmHint(status int, generic string) string {
+// or 403 usually means the feature is off or not in the plan. basic: the
+// client sends basic auth (an email and an API token).
+func (e *Endpoint) csmHint(status int, generic string, basic bool) string {
 	needs := fmt.Sprintf("%s needs the %s and the scopes %s", e.Name(), e.Permission, e.Scopes())
 	switch status {
 	case http.StatusUnauthorized:
-		return "The Customer Service Management API (on api.atlassian.com, not on the site URL) refused the credentials. " +
-			"It takes an OAuth 2.0 access token, or basic auth with an email and a scoped API token; a classic (unscoped) " +
-			"API token may be refused there: create a scoped token with the scopes below " +
-			"(https://id.atlassian.com/manage-profile/security/api-tokens, \"Create API token with scopes\"). " + needs
+		sent := "The provider sent an OAuth 2.0 access token: it may have expired, or it lacks the scopes below. "
+		if basic {
+			sent = "The provider sent basic auth (email and api_token): a classic (unscoped) API token, which the site URL " +
+				"accepts, is the likely cause, as Atlassian documents basic auth on its gateway only with scoped tokens. "
+		}
+		return "The Customer Service Management API (on api.atlassian.com, not on the site URL) refused the credentials. " + sent +
+			"The CSM API needs an OAuth 2.0 access token (access_token), or basic auth with an email and a scoped API token " +
+			"(create one with the scopes below at https://id.atlassian.com/manage-profile/security/api-tokens, \"Create API token " +
+			"with scopes\", and use it with a gateway url, https://api.atlassian.com/ex/jira/<cloudId>: the site URL refuses " +
+			"scoped tokens). " + needs
 	case http.StatusForbidden:
 		return "Refused: the token lacks a scope, the account lacks the permission, or the site's plan lacks the " + e.feature +
 			" feature (JSM Premium or Enterprise). " + needs

@@ -142,7 +142,8 @@ const (
 	permCSMAgent = "Jira Service Management agent licence"
 	permPublic   = "none: the site answers anyone"
 
-	permAssumed = " (permission not documented; assumed)"
+	permAssumed   = " (permission not documented; assumed)"
+	scopesAssumed = " (scopes not documented; assumed)"
 )
 
 // csmEP is an endpoint of the CSM API; its scopes are granular only and
@@ -206,6 +207,17 @@ var (
 	epDeleteProduct = csmEP(http.MethodDelete, "/product/{productId}", permCSMAdmin, featureProducts, "delete:product")
 )
 
+// The owner's entitlement listings, which confirm that an entitlement is
+// gone before the provider drops it from the state. Atlassian names their
+// paths and the JSM agent permission; their scopes were not captured and are
+// assumed to be the entitlement read scope.
+var (
+	epListCustEntitlements = csmEP(http.MethodGet, "/customer/{customerId}/entitlement", permCSMAgent+scopesAssumed,
+		featureProducts, "read:entitlement")
+	epListOrgEntitlements = csmEP(http.MethodGet, "/organization/{organizationId}/entitlement", permCSMAgent+scopesAssumed,
+		featureProducts, "read:entitlement")
+)
+
 // Endpoints lists every operation the client calls, for docs and tests.
 var Endpoints = []*Endpoint{
 	epCreateCustomer, epRevokePortalAccess, epGetUser, epBulkUsers, epSearchUser,
@@ -220,6 +232,7 @@ var Endpoints = []*Endpoint{
 	epListProducts, epCreateProduct, epGetProduct, epRenameProduct, epDeleteProduct,
 	epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField,
 	epCreateCustEntitlement, epCreateOrgEntitlement, epGetEntitlement, epDeleteEntitlement, epSetEntDetail,
+	epListCustEntitlements, epListOrgEntitlements,
 }
 
 // callEndpoints names, per Client method, the endpoints it may call (a
@@ -279,7 +292,9 @@ var callEndpoints = map[string][]*Endpoint{
 	"CreateEntitlementDetailField":  {epCreateEntField, epTenantInfo},
 	"EditEntitlementDetailField":    {epEditEntField, epTenantInfo},
 	"DeleteEntitlementDetailField":  {epDeleteEntField, epTenantInfo},
-	"CreateEntitlement":             {epCreateCustEntitlement, epCreateOrgEntitlement, epTenantInfo},
+	"CreateEntitlement":             {epCreateCustEntitlement, epCreateOrgEntitlement, epListCustEntitlements, epListOrgEntitlements, epTenantInfo},
+	"ListEntitlements":              {epListCustEntitlements, epListOrgEntitlements, epTenantInfo},
+	"ProductsFeatureOn":             {epListProducts, epTenantInfo},
 	"GetEntitlement":                {epGetEntitlement, epTenantInfo},
 	"DeleteEntitlement":             {epDeleteEntitlement, epTenantInfo},
 	"SetEntitlementDetail":          {epSetEntDetail, epTenantInfo},
@@ -358,6 +373,10 @@ func (e *Endpoint) at(args ...string) request {
 func (r request) withBody(b any) request           { r.body = b; return r }
 func (r request) withQuery(q url.Values) request   { r.query = q; return r }
 func (r request) withHeader(h http.Header) request { r.header = h; return r }
+
+// lookingFirst marks a write that must not be sent again once an attempt
+// may have been applied (request.lookFirst).
+func (r request) lookingFirst() request { r.lookFirst = true; return r }
 
 // maxAccountID is the longest account ID the platform spec allows.
 const maxAccountID = 128

@@ -109,6 +109,11 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"GetEntitlement":       func(c *Client) { _, _ = c.GetEntitlement(ctx, "e1") },
 		"DeleteEntitlement":    func(c *Client) { _ = c.DeleteEntitlement(ctx, "e1") },
 		"SetEntitlementDetail": func(c *Client) { _ = c.SetEntitlementDetail(ctx, "e1", "R", []string{"x"}) },
+		"ListEntitlements": func(c *Client) {
+			_, _ = c.ListEntitlements(ctx, EntitlementOfCustomer, "qm:1", "p1")
+			_, _ = c.ListEntitlements(ctx, EntitlementOfOrganization, "7", "")
+		},
+		"ProductsFeatureOn": func(c *Client) { _ = c.ProductsFeatureOn(ctx) },
 	}
 	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
 	ct := reflect.TypeOf(&Client{})

@@ -89,6 +89,8 @@ type call struct {
 	gaveUp string
 	// tooLarge: the last answer's body went on past maxBody.
 	tooLarge bool
+	// lookFirst: stop retrying once mayHaveApplied (request.lookFirst).
+	lookFirst bool
 }
 
 func callFrom(ctx context.Context) *call {
@@ -161,6 +163,9 @@ func (c *Client) initTransport(cfg Config) {
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	if st := callFrom(ctx); st != nil && st.lookFirst && st.mayHaveApplied {
+		return false, nil // the caller looks for the object rather than send it twice
 	}
 	if err != nil {
 		// The library knows which transport errors are permanent (bad TLS
@@ -462,6 +467,7 @@ func (c *Client) logText(b []byte) string {
 func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
 	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
 		started: time.Now(), endpoint: r.ep.Name()}
+	st.lookFirst = r.lookFirst
 	parent := req.Context()
 	ctx := context.WithValue(parent, callKey{}, st)
 	if c.maxCallDuration > 0 {

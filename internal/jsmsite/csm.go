@@ -12,7 +12,7 @@ import (
 )
 
 // The Customer Service Management (CSM) API, as Atlassian's gateway serves
-// it under /jsm/csm/cloudid/<cloudId>/api/v1 (../shared/reference/CSM-API-NOTES.md):
+// it under /jsm/csm/cloudid/<cloudId>/api/v1 (Atlassian's CSM reference pages):
 // customer and organization detail fields and their values, and products.
 // Its routes go through the site's middlewares (faults, counters) and
 // authentication like every other route.
@@ -21,20 +21,61 @@ import (
 const CSMPrefix = "/jsm/csm/cloudid/{cloudId}/api/v1"
 
 // CSMAnswers chooses how the CSM API answers where the real one is unknown
-// or depends on the site. The zero value: the feature is on, basic auth is
-// accepted (a scoped token), and an empty values list clears a value.
-// Set it with SetCSMAnswers, also while serving.
+// or depends on the site. The zero value: both features on, the classic
+// API token refused on the gateway (a bearer token or a scoped API token
+// is accepted), an empty values list clears a value, and an entitlement
+// create answers the entitlement. Set it with SetCSMAnswers, also while
+// serving.
 type CSMAnswers struct {
-	// FeatureOff: the site has no "Customer and organization profiles" and
-	// "Products and entitlements" features (not enabled, or a plan without
-	// them): every CSM call answers 404, as T1 saw on such sites.
+	// ProfilesOff: the site has no "Customer and organization profiles"
+	// (not enabled, or a plan without it): every path of customer and
+	// organization detail fields and details answers 404, the listings
+	// included: JSM offers these only once a project admin turns the
+	// feature on, and only on Premium and Enterprise plans.
+	ProfilesOff bool
+	// ProductsOff: the same for "Products and entitlements": products,
+	// entitlements and entitlement detail fields.
+	ProductsOff bool
+	// FeatureOff: both features off (a plan without them).
 	FeatureOff bool
-	// RefuseBasicAuth: the gateway refuses the basic auth credentials, as it
-	// may for a classic (unscoped) API token: 401.
-	RefuseBasicAuth bool
+	// AcceptClassicToken: the gateway accepts basic auth with the classic
+	// (unscoped) API token, Config.APIToken. Whether the real one does is
+	// not documented (Atlassian documents OAuth 2.0 and, on its gateway,
+	// basic auth with scoped tokens); by default it answers 401, the most
+	// likely first failure of a configuration that works on the site URL.
+	AcceptClassicToken bool
 	// RefuseClear: PUT .../details with an empty values list is refused
 	// (400); how the real API clears a value is not documented.
 	RefuseClear bool
+	// EntitlementCreateAnswer: how a successful entitlement create answers,
+	// whose shape is not documented: "" the entitlement with its id,
+	// EntitlementAnswerNoID the entitlement without id, EntitlementAnswerArray
+	// a JSON array holding it. The entitlement is created all the same.
+	EntitlementCreateAnswer string
+}
+
+// Shapes of CSMAnswers.EntitlementCreateAnswer.
+const (
+	EntitlementAnswerNoID  = "no-id"
+	EntitlementAnswerArray = "array"
+)
+
+// off reports whether the feature a path belongs to is off.
+func (a CSMAnswers) off(feature string) bool {
+	return a.FeatureOff || feature == featureProfiles && a.ProfilesOff || feature == featureProducts && a.ProductsOff
+}
+
+// The two features of the CSM API, as JSM's project settings name them.
+const (
+	featureProfiles = "Customer and organization profiles"
+	featureProducts = "Products and entitlements"
+)
+
+func kindFeature(kind string) string {
+	if kind == KindEntitlement {
+		return featureProducts
+	}
+	return featureProfiles
 }
 
 // SetCSMAnswers sets how the CSM API answers.
@@ -124,6 +165,20 @@ func (s *Site) DetailFields(kind string) []DetailField {
 	return out
 }
 
+// AddDetailField adds a detail field out of band, as an admin does in
+// JSM's UI, which offers a phone number type whose API name Atlassian does
+// not document: typ is stored as given, so that a field of a type the API
+// create does not take (csmFieldTypes) can exist, as on a real site.
+func (s *Site) AddDetailField(kind, name, typ string, options ...string) DetailField {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.csm.nextID++
+	f := &DetailField{ID: strconv.FormatInt(s.csm.nextID, 10), Name: name, Type: typ, Options: options}
+	s.csm.fields[kind] = append(s.csm.fields[kind], f)
+	s.saveOrLog()
+	return *f
+}
+
 // DetailValues returns the values of a customer's or an organization's
 // fields, by field name.
 func (s *Site) DetailValues(kind, entityID string) map[string][]string {
@@ -154,24 +209,28 @@ func (s *Site) registerCSMRoutes() {
 	for _, kind := range []string{KindCustomer, KindOrganization, KindEntitlement} {
 		p := CSMPrefix + "/" + kind
 		idName := kind + "Id"
-		s.route("GET "+p+"/details", s.csmHandler(s.handleListFields(kind)))
-		s.route("POST "+p+"/details", s.csmHandler(s.handleCreateField(kind)))
-		s.route("DELETE "+p+"/details/{fieldName}", s.csmHandler(s.handleDeleteField(kind)))
-		s.route("GET "+p+"/{"+idName+"}", s.csmHandler(s.handleGetEntityDetails(kind, idName)))
+		h := func(h http.HandlerFunc) http.HandlerFunc { return s.csmHandler(kindFeature(kind), h) }
+		s.route("GET "+p+"/details", h(s.handleListFields(kind)))
+		s.route("POST "+p+"/details", h(s.handleCreateField(kind)))
+		s.route("DELETE "+p+"/details/{fieldName}", h(s.handleDeleteField(kind)))
+		s.route("GET "+p+"/{"+idName+"}", h(s.handleGetEntityDetails(kind, idName)))
 		// PUT .../details/{fieldName} and PUT .../{id}/details overlap
 		// (ServeMux refuses both): one pattern, two named routes.
 		s.routeShared("PUT "+p+"/{a}/{b}", func(r *http.Request) bool { return r.PathValue("a") == "details" },
-			"PUT "+p+"/details/{fieldName}", s.csmHandler(s.handleEditField(kind)), func(r *http.Request) { r.SetPathValue("fieldName", r.PathValue("b")) },
-			"PUT "+p+"/{"+idName+"}/details", s.csmHandler(s.handleSetDetail(kind, idName)), func(r *http.Request) { r.SetPathValue(idName, r.PathValue("a")) })
+			"PUT "+p+"/details/{fieldName}", h(s.handleEditField(kind)), func(r *http.Request) { r.SetPathValue("fieldName", r.PathValue("b")) },
+			"PUT "+p+"/{"+idName+"}/details", h(s.handleSetDetail(kind, idName)), func(r *http.Request) { r.SetPathValue(idName, r.PathValue("a")) })
 	}
-	s.route("POST "+CSMPrefix+"/customer/{customerId}/entitlement", s.csmHandler(s.handleCreateEntitlement(KindCustomer, "customerId")))
-	s.route("POST "+CSMPrefix+"/organization/{organizationId}/entitlement", s.csmHandler(s.handleCreateEntitlement(KindOrganization, "organizationId")))
-	s.route("DELETE "+CSMPrefix+"/entitlement/{entitlementId}", s.csmHandler(s.handleDeleteEntitlement))
-	s.route("GET "+CSMPrefix+"/product", s.csmHandler(s.handleListProducts))
-	s.route("POST "+CSMPrefix+"/product", s.csmHandler(s.handleCreateProduct))
-	s.route("GET "+CSMPrefix+"/product/{productId}", s.csmHandler(s.handleProduct))
-	s.route("PUT "+CSMPrefix+"/product/{productId}", s.csmHandler(s.handleProduct))
-	s.route("DELETE "+CSMPrefix+"/product/{productId}", s.csmHandler(s.handleProduct))
+	products := func(h http.HandlerFunc) http.HandlerFunc { return s.csmHandler(featureProducts, h) }
+	s.route("POST "+CSMPrefix+"/customer/{customerId}/entitlement", products(s.handleCreateEntitlement(KindCustomer, "customerId")))
+	s.route("POST "+CSMPrefix+"/organization/{organizationId}/entitlement", products(s.handleCreateEntitlement(KindOrganization, "organizationId")))
+	s.route("GET "+CSMPrefix+"/customer/{customerId}/entitlement", products(s.handleListEntitlements(KindCustomer, "customerId")))
+	s.route("GET "+CSMPrefix+"/organization/{organizationId}/entitlement", products(s.handleListEntitlements(KindOrganization, "organizationId")))
+	s.route("DELETE "+CSMPrefix+"/entitlement/{entitlementId}", products(s.handleDeleteEntitlement))
+	s.route("GET "+CSMPrefix+"/product", products(s.handleListProducts))
+	s.route("POST "+CSMPrefix+"/product", products(s.handleCreateProduct))
+	s.route("GET "+CSMPrefix+"/product/{productId}", products(s.handleProduct))
+	s.route("PUT "+CSMPrefix+"/product/{productId}", products(s.handleProduct))
+	s.route("DELETE "+CSMPrefix+"/product/{productId}", products(s.handleProduct))
 }
 
 // routeShared registers two routes whose patterns overlap under one
@@ -193,19 +252,19 @@ func (s *Site) routeShared(pattern string, isA func(*http.Request) bool,
 	}))
 }
 
-// csmHandler answers as the gateway does before the operation runs: an
-// unknown cloud ID or a site without the feature is 404, and refused basic
-// auth (CSMAnswers.RefuseBasicAuth) is 401.
-func (s *Site) csmHandler(h http.HandlerFunc) http.HandlerFunc {
+// csmHandler answers as the gateway does before the operation runs: the
+// classic API token is refused (401) unless CSMAnswers.AcceptClassicToken,
+// and an unknown cloud ID or a feature that is off is 404.
+func (s *Site) csmHandler(feature string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		a := s.csm.answers
 		s.mu.Unlock()
-		if _, _, basic := r.BasicAuth(); basic && a.RefuseBasicAuth {
+		if _, token, basic := r.BasicAuth(); basic && !a.AcceptClassicToken && token == s.cfg.APIToken {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized; scope does not match"})
 			return
 		}
-		if r.PathValue("cloudId") != s.cloudID || a.FeatureOff {
+		if r.PathValue("cloudId") != s.cloudID || a.off(feature) {
 			writeCSMError(w, http.StatusNotFound, "Not Found")
 			return
 		}
@@ -381,8 +440,11 @@ func (s *Site) handleDeleteField(kind string) http.HandlerFunc {
 }
 
 // entityLocked returns the name of the customer or organization id, or
-// false: customers are the site's accounts but the admin (an eligible
-// account, CSM-API-NOTES.md section 3.1).
+// false. Only an eligible account is a customer of the CSM API, as
+// Atlassian's "Supported customer IDs" page says: a customer account, or an
+// active Atlassian account with the customer role that is neither an agent
+// nor a site admin (the admin is not among the accounts); every path about
+// another account answers 404.
 func (s *Site) entityLocked(kind, id string) (string, bool) {
 	if kind == KindEntitlement {
 		return "", s.entitlementLocked(id) >= 0
@@ -395,10 +457,18 @@ func (s *Site) entityLocked(kind, id string) (string, bool) {
 		return o.Name, true
 	}
 	r, ok := s.accounts[id]
-	if !ok || r.Deleted {
+	if !ok || !csmEligible(r.Account) {
 		return "", false
 	}
 	return r.DisplayName, true
+}
+
+// csmEligible reports whether the CSM API takes a as a customer.
+func csmEligible(a Account) bool {
+	if a.Deleted || !a.Active {
+		return false
+	}
+	return a.AccountType == AccountTypeCustomer || a.CustomerRole && !a.Agent
 }
 
 func (s *Site) handleGetEntityDetails(kind, idName string) http.HandlerFunc {
@@ -638,7 +708,44 @@ func (s *Site) handleCreateEntitlement(kind, idName string) http.HandlerFunc {
 		e := &Entitlement{ID: uuid.NewString(), ProductID: body.ProductID, EntityType: strings.ToUpper(kind), EntityID: id}
 		s.csm.ents = append(s.csm.ents, e)
 		s.saveOrLog()
-		writeJSON(w, http.StatusOK, e)
+		switch s.csm.answers.EntitlementCreateAnswer {
+		case EntitlementAnswerNoID:
+			writeJSON(w, http.StatusOK, map[string]string{"productId": e.ProductID, "entityType": e.EntityType, "entityId": e.EntityID})
+		case EntitlementAnswerArray:
+			writeJSON(w, http.StatusOK, []*Entitlement{e})
+		default:
+			writeJSON(w, http.StatusOK, e)
+		}
+	}
+}
+
+// handleListEntitlements lists a customer's or an organization's
+// entitlements, optionally of one product (?product=); a customer's include
+// those of its organizations, as Atlassian describes it. The answer's
+// shape is not documented: {"results": [entitlement...]} is assumed, the
+// entitlements as a create answers them.
+func (s *Site) handleListEntitlements(kind, idName string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, product := r.PathValue(idName), r.URL.Query().Get("product")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if _, ok := s.entityLocked(kind, id); !ok {
+			writeCSMError(w, http.StatusNotFound, fmt.Sprintf("No %s with ID %q.", kind, id))
+			return
+		}
+		owners := map[string]bool{strings.ToUpper(kind) + " " + id: true}
+		if kind == KindCustomer {
+			for _, o := range s.customerOrganizationsLocked(id) {
+				owners["ORGANIZATION "+o["id"]] = true
+			}
+		}
+		out := []Entitlement{}
+		for _, e := range s.csm.ents {
+			if owners[e.EntityType+" "+e.EntityID] && (product == "" || e.ProductID == product) {
+				out = append(out, *e)
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"results": out})
 	}
 }
 

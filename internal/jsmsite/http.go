@@ -94,9 +94,17 @@ func (s *Site) requireAuth(next http.Handler) http.Handler {
 func (s *Site) authenticated(r *http.Request) bool {
 	if user, token, ok := r.BasicAuth(); ok {
 		// Atlassian login emails are case-insensitive; tokens are not.
-		return s.cfg.Email != "" && s.cfg.APIToken != "" &&
-			strings.EqualFold(user, s.cfg.Email) &&
-			subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.APIToken)) == 1
+		if s.cfg.Email == "" || !strings.EqualFold(user, s.cfg.Email) {
+			return false
+		}
+		if s.cfg.APIToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.APIToken)) == 1 {
+			return true
+		}
+		// A scoped token works only through Atlassian's gateway: sent to
+		// the site URL it fails with 401.
+		_, viaGateway := r.Context().Value(prefixKey).(string)
+		return s.cfg.ScopedAPIToken != "" && (viaGateway || strings.HasPrefix(r.URL.Path, "/jsm/csm/")) &&
+			subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.ScopedAPIToken)) == 1
 	}
 	if s.cfg.AccessToken == "" {
 		return false

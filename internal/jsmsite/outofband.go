@@ -68,9 +68,12 @@ type patchAccountRequest struct {
 	DisplayName *string `json:"displayName"`
 	EmailHidden *bool   `json:"emailHidden"`
 	Active      *bool   `json:"active"`
+	// The roles that decide CSM eligibility (Account.CustomerRole, Agent).
+	CustomerRole *bool `json:"customerRole"`
+	Agent        *bool `json:"agent"`
 }
 
-// PATCH /__site/accounts/{id} {"displayName"?, "emailHidden"?, "active"?}
+// PATCH /__site/accounts/{id} {"displayName"?, "emailHidden"?, "active"?, "customerRole"?, "agent"?}
 func (s *Site) handleSitePatchAccount(w http.ResponseWriter, r *http.Request) {
 	var req patchAccountRequest
 	if !decodeJSONBody(w, r, &req) {
@@ -88,7 +91,8 @@ func (s *Site) handleSitePatchAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.DisplayName != nil && !s.RenameAccount(id, *req.DisplayName) ||
 		req.EmailHidden != nil && !s.SetEmailHidden(id, *req.EmailHidden) ||
-		req.Active != nil && !s.SetActive(id, *req.Active) {
+		req.Active != nil && !s.SetActive(id, *req.Active) ||
+		(req.CustomerRole != nil || req.Agent != nil) && !s.setRolesPatch(id, req.CustomerRole, req.Agent) {
 		siteAccountNotFound(w, r) // deleted concurrently
 		return
 	}
@@ -179,4 +183,19 @@ func (s *Site) handleSiteListServiceDesks(w http.ResponseWriter, r *http.Request
 
 func (s *Site) handleSiteListOrganizations(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.Organizations())
+}
+
+// setRolesPatch changes the roles given, keeping the others.
+func (s *Site) setRolesPatch(id string, customerRole, agent *bool) bool {
+	a, ok := s.customer(id)
+	if !ok {
+		return false
+	}
+	if customerRole != nil {
+		a.CustomerRole = *customerRole
+	}
+	if agent != nil {
+		a.Agent = *agent
+	}
+	return s.SetRoles(id, a.CustomerRole, a.Agent)
 }

@@ -40,9 +40,13 @@ const (
 // Config holds the credentials the site accepts and where it keeps state.
 type Config struct {
 	Email, APIToken, AccessToken string // credentials the site accepts; empty AccessToken disables bearer
-	StateFile                    string // if set: load accounts at New, save after every mutation (atomic write: temp file + rename)
-	TimeZone                     string // default time zone of new accounts
-	CloudID                      string // the cloud ID of /_edge/tenant_info and the CSM API (default: derived from Email)
+	// ScopedAPIToken is a scoped API token (basic auth with Email), which
+	// Atlassian accepts only on its gateway: the /ex/jira/<cloudId> prefix
+	// (Gateway) and the CSM API. Empty: none.
+	ScopedAPIToken string
+	StateFile      string // if set: load accounts at New, save after every mutation (atomic write: temp file + rename)
+	TimeZone       string // default time zone of new accounts
+	CloudID        string // the cloud ID of /_edge/tenant_info and the CSM API (default: derived from Email)
 }
 
 // Account is one account known to the site.
@@ -60,8 +64,13 @@ type Account struct {
 	Deleted bool `json:"deleted,omitempty"`
 	// Corrupted: the record of a deleted account broke (a server import);
 	// GET /rest/api/3/user answers accountId "unknown" and fallback values.
-	Corrupted bool      `json:"corrupted,omitempty"`
-	Created   time.Time `json:"created"`
+	Corrupted bool `json:"corrupted,omitempty"`
+	// CustomerRole and Agent: the roles of an Atlassian account that decide
+	// whether the CSM API takes it as a customer (csmEligible): it must hold
+	// the customer role and not be an agent. Customer accounts need neither.
+	CustomerRole bool      `json:"customerRole,omitempty"`
+	Agent        bool      `json:"agent,omitempty"`
+	Created      time.Time `json:"created"`
 }
 
 // Errors returned by AddCustomer (and mapped to HTTP answers by the handler).
@@ -390,6 +399,12 @@ func (s *Site) SetActive(id string, active bool) bool {
 			r.PortalAccessRevoked = false
 		}
 	})
+}
+
+// SetRoles sets, out of band, whether an Atlassian account holds the CSM
+// customer role and whether it is an agent.
+func (s *Site) SetRoles(id string, customerRole, agent bool) bool {
+	return s.mutate(id, func(r *record) { r.CustomerRole, r.Agent = customerRole, agent })
 }
 
 // RenameAccount changes a customer's display name out of band (there is no

@@ -37,19 +37,32 @@ func (s *testSite) checkNoCSM(t *testing.T) {
 
 // csmProvider is the provider block of a test that uses the CSM API of the
 // local site: csm_url points at it, with {cloudId} for the provider to
-// fill from /_edge/tenant_info.
+// fill from /_edge/tenant_info. It authenticates with an OAuth 2.0 access
+// token: the CSM gateway refuses the classic API token (TestAccCSM_clearErrors),
+// and a scoped token is refused on the site URL (TestAccCSM_cloudIDSources
+// uses one through the gateway).
 func (s *testSite) csmProvider(t *testing.T, extra string) string {
 	t.Helper()
 	s.local(t)
 	s.csm = true
-	return fmt.Sprintf("provider \"jsm\" {\n  url       = %q\n  email     = %q\n  api_token = %q\n  csm_url   = %q\n%s}\n",
-		s.url, testEmail, testAPIToken, s.url+jsmsite.CSMPrefix, extra)
+	return fmt.Sprintf("provider \"jsm\" {\n  url          = %q\n  access_token = %q\n  csm_url      = %q\n%s}\n",
+		s.url, testAccessToken, s.url+jsmsite.CSMPrefix, extra)
+}
+
+// classicCSMProvider is csmProvider with the classic API token, which the
+// CSM gateway refuses by default.
+func (s *testSite) classicCSMProvider(t *testing.T) string {
+	t.Helper()
+	s.local(t)
+	s.csm = true
+	return fmt.Sprintf("provider \"jsm\" {\n  url       = %q\n  email     = %q\n  api_token = %q\n  csm_url   = %q\n}\n",
+		s.url, testEmail, testAPIToken, s.url+jsmsite.CSMPrefix)
 }
 
 // csmClient is a client of the local site's CSM API, for out-of-band setup.
 func (s *testSite) csmClient(t *testing.T) *jsm.Client {
 	t.Helper()
-	c, err := jsm.New(jsm.Config{BaseURL: s.url, Email: testEmail, APIToken: testAPIToken, CSMURL: s.url + jsmsite.CSMPrefix})
+	c, err := jsm.New(jsm.Config{BaseURL: s.url, AccessToken: testAccessToken, CSMURL: s.url + jsmsite.CSMPrefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,8 +328,9 @@ func TestAccCSM_cloudIDSources(t *testing.T) {
 	gw := httptest.NewServer(site.Gateway(site.CloudID()))
 	t.Cleanup(gw.Close)
 	product := `resource "jsm_product" "p" { name = "Widget" }` + "\n"
+	// A scoped API token: taken through the gateway, by the CSM API too.
 	gateway := fmt.Sprintf("provider \"jsm\" {\n  url = %q\n  email = %q\n  api_token = %q\n  csm_url = %q\n}\n",
-		gw.URL+"/ex/jira/"+site.CloudID(), testEmail, testAPIToken, gw.URL+jsmsite.CSMPrefix)
+		gw.URL+"/ex/jira/"+site.CloudID(), testEmail, testScopedToken, gw.URL+jsmsite.CSMPrefix)
 	noDiscovery := func(*terraform.State) error {
 		if n := countRequests(site, routeTenantInfo); n != 0 {
 			return fmt.Errorf("tenant_info was asked %d times", n)
@@ -334,27 +348,33 @@ func TestAccCSM_cloudIDSources(t *testing.T) {
 					return nil
 				})},
 			{Config: s.csmProvider(t, fmt.Sprintf("  cloud_id = %q\n", site.CloudID())) + product, Check: noDiscovery},
-			{Config: s.csmProvider(t, "  cloud_id = \"0000-wrong\"\n") + product,
-				ExpectError: regexp.MustCompile(`(?s)HTTP 404.*` + wrapped("cloud ID is not this site's"))},
 			{Config: s.csmProvider(t, "  cloud_id = \"not a cloud id\"\n") + product, PlanOnly: true,
 				ExpectError: regexp.MustCompile(`Invalid cloud ID`)},
+			// Another site's cloud ID answers 404 everywhere, like a feature
+			// that is off: the product stays in the state.
+			{Config: s.csmProvider(t, "  cloud_id = \"0000-wrong\"\n") + product,
+				ExpectError: regexp.MustCompile(`(?s)` + wrapped("check cloud_id") + `.*HTTP 404.*` + wrapped("cloud ID is not this site's"))},
+			{Config: s.csmProvider(t, "") + product, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
 }
 
-// A site without the feature, and a gateway that refuses the (classic)
-// token: clear errors at plan time.
+// A site without the feature, and the gateway's default refusal of a
+// classic API token: clear errors at plan time, the latter saying what
+// credential the CSM API needs.
 func TestAccCSM_clearErrors(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
-	cfg := s.csmProvider(t, "") + fieldConfig("customer", "r", "Region", "TEXT", "")
+	field := fieldConfig("customer", "r", "Region", "TEXT", "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
-			{PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{FeatureOff: true}) }, Config: cfg, PlanOnly: true,
+			{PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{FeatureOff: true}) }, Config: s.csmProvider(t, "") + field, PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?s)HTTP 404.*` + wrapped("Customer and organization profiles feature is not enabled"))},
-			{PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{RefuseBasicAuth: true}) }, Config: cfg, PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)HTTP 401.*` + wrapped("classic (unscoped) API token may be refused") + `.*read:customer.detail-field:jira-service-management`)},
+			{PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{}) }, Config: s.classicCSMProvider(t) + field, PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)HTTP 401.*` + wrapped("a classic (unscoped) API token, which the site URL accepts, is the likely cause") +
+					`.*` + wrapped("The CSM API needs an OAuth 2.0 access token (access_token), or basic auth with an email and a scoped API token") +
+					`.*read:customer.detail-field:jira-service-management`)},
 		},
 	})
 }
@@ -500,5 +520,35 @@ resource "jsm_entitlement" "o" {
 			{ResourceName: "jsm_entitlement.c", ImportState: true, ImportStateVerify: true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return custImport, nil }, ImportStateVerifyIgnore: []string{"details"}},
 		},
+	})
+}
+
+// A field of a type the provider does not list (JSM's UI offers a phone
+// number type whose API name is not documented) is imported and kept as
+// the site names it: the configuration that says so plans nothing, with a
+// warning, and the field is not replaced.
+func TestAccDetailField_unlistedType(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	f := site.AddDetailField(jsmsite.KindCustomer, "Phone", "PHONE_NUMBER")
+	cfg := s.csmProvider(t, "") + "import {\n  to = jsm_customer_detail_field.phone\n  id = \"Phone\"\n}\n" +
+		fieldConfig("customer", "phone", "Phone", "PHONE_NUMBER", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("jsm_customer_detail_field.phone", plancheck.ResourceActionNoop)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("jsm_customer_detail_field.phone",
+				tfjsonpath.New("type"), knownvalue.StringExact("PHONE_NUMBER"))},
+			Check: func(*terraform.State) error {
+				if got := site.DetailFields(jsmsite.KindCustomer); len(got) != 1 || got[0].ID != f.ID {
+					return fmt.Errorf("fields %+v, want field %s kept", got, f.ID)
+				}
+				return nil
+			},
+		}},
 	})
 }

@@ -15,7 +15,16 @@ var customerDetailsAPI = detailsAPI{
 	idDoc:    "The customer's account ID, e.g. `jsm_customer.fred.id`.",
 	idNoun:   "customer's account ID",
 	idValid:  []validator.String{accountIDValidator},
-	noObject: "is not found by the Customer Service Management API (deleted, or not an eligible customer account)",
+	noObject: "no longer exists (or was deleted)",
+	feature:  jsm.FeatureProfiles,
+	owner404: func(ctx context.Context, c *jsm.Client, id string) (bool, string, error) {
+		u, err := c.GetUser(ctx, id)
+		return accountVerdict(id, u, err)
+	},
+	refused: func(ctx context.Context, c *jsm.Client, id string) string {
+		u, err := c.GetUser(ctx, id)
+		return refusedAccount(id, u, err)
+	},
 	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
 		return c.ListCustomerDetailFields(ctx)
 	},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -60,6 +61,11 @@ func (r *detailFieldResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.ResourceBehavior.MutableIdentity = true
 }
 
+// fieldTypeName is the form of a field type's API name; the names the
+// provider knows are jsm.DetailFieldTypes, but a site can hold fields of
+// others (the phone type's name is not documented).
+var fieldTypeName = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+
 // trimmedName: the API trims names before comparing them.
 var trimmedName = regexp.MustCompile(`^\S(.*\S)?$`)
 
@@ -73,7 +79,10 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"So does a change of `type`, which replaces the field. Consider `lifecycle { prevent_destroy = true }`.\n\n"+
 			"A site holds at most %[2]d %[1]s detail fields, each SELECT or MULTISELECT field at most %[3]d options. "+
 			"Fields are named uniquely, ignoring letter case. The field lives on the Customer Service Management API "+
-			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.",
+			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.\n\n"+
+			"**On refresh**, a field missing from the site's listing of %[1]s detail fields leaves the state. When the feature is "+
+			"off, or the site's plan lacks it, the listing itself answers 404: the refresh then fails with an error that names "+
+			"the feature, and the field stays in the state.",
 			k, jsm.MaxDetailFields, jsm.MaxDetailOptions, r.api.feature, r.api.valuesVia),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -91,10 +100,12 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"type": schema.StringAttribute{
 				MarkdownDescription: "The field's type: one of `" + strings.Join(jsm.DetailFieldTypes, "`, `") + "`. " +
-					"Atlassian documents the first five; `NUMBER` and `URL` are the names seen in use. A field's type cannot change: " +
-					"changing it **replaces the field, deleting its values**.",
+					"Atlassian documents the first five; `NUMBER` and `URL` are the names seen in use. A type the provider does not " +
+					"list (JSM's UI also offers a phone number type, whose API name Atlassian does not document) is accepted with a " +
+					"warning, as the site names it: import such a field and write its type as the state shows it. A field's type " +
+					"cannot change: changing it **replaces the field, deleting its values**.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(jsm.DetailFieldTypes...)},
+				Validators:    []validator.String{stringvalidator.RegexMatches(fieldTypeName, "must be a type name in capitals, e.g. TEXT or SELECT")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"options": schema.ListAttribute{
@@ -127,6 +138,13 @@ func (r *detailFieldResource) ValidateConfig(ctx context.Context, req resource.V
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || cfg.Type.IsUnknown() || cfg.Type.IsNull() {
 		return
+	}
+	if t := cfg.Type.ValueString(); !slices.Contains(jsm.DetailFieldTypes, t) && fieldTypeName.MatchString(t) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("type"), "Detail field type the provider does not know",
+			fmt.Sprintf("%s is not among the types the provider knows (%s). It is sent and compared as written: right for a field "+
+				"imported with this type as the site names it (such as JSM's phone number type, whose API name Atlassian does not "+
+				"document); a new field of a type the site does not know is refused by the site. Values of such a field are "+
+				"checked by the site alone (one value each).", t, strings.Join(jsm.DetailFieldTypes, ", ")))
 	}
 	if !jsm.TakesOptions(cfg.Type.ValueString()) && !cfg.Options.IsNull() && !cfg.Options.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("options"), "Options on a field without choices",
@@ -262,7 +280,14 @@ func (r *detailFieldResource) Read(ctx context.Context, req resource.ReadRequest
 	// even for a resource the read removes (a CLI before 1.12 stores none).
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "name", state.Name.ValueString())
 	err := r.refresh(ctx, &state)
-	if jsm.IsNotFound(err) && !jsm.IsCSMNotFound(err) {
+	if jsm.IsCSMNotFound(err) {
+		// The listing itself answers 404: the feature is off, which
+		// proves nothing about the field (csm_refresh.go).
+		addFeatureOff(&resp.Diagnostics, r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()),
+			"the listing of "+r.api.kind+" detail fields (GET /"+r.api.kind+"/details)", err)
+		return
+	}
+	if jsm.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("JSM detail field no longer exists",
 			err.Error()+"; it was removed from the state, and the next apply creates it again (without the values it held).")
 		resp.State.RemoveResource(ctx)
@@ -307,7 +332,17 @@ func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.api.del(ctx, r.client, state.Name.ValueString()); err != nil && !jsm.IsNotFound(err) {
+	err := r.api.del(ctx, r.client, state.Name.ValueString())
+	if jsm.IsCSMNotFound(err) {
+		// Already gone, or the feature is off (the listing says which).
+		if _, lerr := r.api.list(ctx, r.client); jsm.IsCSMNotFound(lerr) {
+			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()),
+				"the listing of "+r.api.kind+" detail fields", err)
+			return
+		}
+		err = nil
+	}
+	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
 	}
 }

@@ -34,9 +34,18 @@ type detailsAPI struct {
 	get      func(context.Context, *jsm.Client, string) ([]jsm.DetailValue, error)
 	set      func(context.Context, *jsm.Client, string, string, []string) error
 	noObject string // what a 404 for the object itself means
+	feature  string // the JSM feature, as project settings name it
+	// owner404 judges a 404 for the object while its feature answers,
+	// from the JSM API: gone when the object no longer exists, otherwise
+	// why the CSM API refuses it.
+	owner404 func(ctx context.Context, c *jsm.Client, id string) (gone bool, why string, err error)
+	// refused says at plan time why the CSM API will refuse the object,
+	// or "" (nil: nothing is known before the apply).
+	refused func(ctx context.Context, c *jsm.Client, id string) string
 }
 
 var (
+	_ resource.ResourceWithModifyPlan  = &detailsResource{}
 	_ resource.ResourceWithConfigure   = &detailsResource{}
 	_ resource.ResourceWithImportState = &detailsResource{}
 	_ resource.ResourceWithIdentity    = &detailsResource{}
@@ -74,7 +83,14 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"Why a resource of its own rather than a `details` attribute on `jsm_%[1]s`: the details live on another API "+
 			"(Customer Service Management, on `api.atlassian.com`), with other credentials, scopes and plan requirements; "+
 			"a separate resource keeps `jsm_%[1]s` working exactly as before on sites without the feature, lets you "+
-			"manage the details of %[1]ss that Terraform did not create, and keeps a details failure from tainting the %[1]s.",
+			"manage the details of %[1]ss that Terraform did not create, and keeps a details failure from tainting the %[1]s.\n\n"+
+			"**On refresh**, a %[1]s that the Customer Service Management API answers 404 for leaves the state only when "+
+			"JSM confirms that it no longer exists. When \"Customer and organization profiles\" is off, or the site's plan "+
+			"lacks it, every path of the feature answers 404, the field listing included: the refresh then fails with an "+
+			"error that names the feature, and the details stay in the state. "+
+			"The API holds details only for customer accounts and for active Atlassian accounts that hold the customer role "+
+			"and are neither agents nor site admins; it answers 404 for any other account, which is an error naming that "+
+			"rule (at plan time when the account is known to be inactive or not a customer), never \"details gone\".",
 			k),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -105,6 +121,25 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 
 func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, details for an object the CSM API will
+// refuse (an account that is inactive, deleted or not a customer), when
+// the object's ID is known and the details are to be created: one read,
+// only then.
+func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil || r.api.refused == nil {
+		return
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(r.api.idAttr), &id)...)
+	if resp.Diagnostics.HasError() || id.IsNull() || id.IsUnknown() {
+		return
+	}
+	if why := r.api.refused(ctx, r.client, id.ValueString()); why != "" {
+		resp.Diagnostics.AddAttributeError(path.Root(r.api.idAttr), "Not a Customer Service Management customer",
+			why+" Use an eligible account's ID.")
+	}
 }
 
 // load reads the model from a plan or state.
@@ -234,7 +269,17 @@ func (r *detailsResource) apply(ctx context.Context, m detailsModel, before map[
 		diags.AddWarning("Detail value not cleared", w)
 	}
 	if err != nil {
-		diags.AddAttributeError(path.Root("details"), fmt.Sprintf("Could not set the details of %s %s", r.api.kind, m.OwnerID.ValueString()), err.Error())
+		msg := err.Error()
+		if jsm.IsCSMNotFound(err) {
+			// The field listing answered, so the feature is on: say
+			// whether the object is gone or refused.
+			if gone, why, oerr := r.api.owner404(ctx, r.client, m.OwnerID.ValueString()); oerr == nil && gone {
+				msg = fmt.Sprintf("The %s %s no longer exists. %s", r.api.kind, m.OwnerID.ValueString(), msg)
+			} else if why != "" {
+				msg = why + "\n\n" + msg
+			}
+		}
+		diags.AddAttributeError(path.Root("details"), fmt.Sprintf("Could not set the details of %s %s", r.api.kind, m.OwnerID.ValueString()), msg)
 		return false
 	}
 	return true
@@ -273,10 +318,8 @@ func (r *detailsResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// even for a resource the read removes (a CLI before 1.12 stores none).
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.api.idAttr, id)
 	vals, err := r.api.get(ctx, r.client, id)
-	if jsm.IsNotFound(err) && r.objectGone(ctx) {
-		resp.Diagnostics.AddWarning("JSM "+r.api.kind+" no longer exists", fmt.Sprintf("%s %s %s; its details were removed from the state.",
-			r.api.kind, id, r.api.noObject))
-		resp.State.RemoveResource(ctx)
+	if jsm.IsNotFound(err) {
+		r.confirm404(ctx, id, err, resp)
 		return
 	}
 	if err != nil {
@@ -313,11 +356,35 @@ func mergeDetails(managed map[string][]string, vals []jsm.DetailValue) map[strin
 	return out
 }
 
-// objectGone tells a 404 for the object from a 404 for the whole API (a
-// site without the feature): the field listing answers only in the latter.
-func (r *detailsResource) objectGone(ctx context.Context) bool {
-	_, err := r.api.fields(ctx, r.client)
-	return err == nil
+// confirm404 decides details whose object answered 404 (err): they leave
+// the state only when the feature answers (its field listing) and the JSM
+// API confirms that the object is gone. A field listing that answers 404
+// too means that the feature is off; an object that exists but is refused
+// (an ineligible account) is an error naming the rule. Either way the
+// details stay, so that nothing loops creating them.
+func (r *detailsResource) confirm404(ctx context.Context, id string, err error, resp *resource.ReadResponse) {
+	what := fmt.Sprintf("the details of %s %s", r.api.kind, id)
+	listing := "the listing of " + r.api.kind + " detail fields (GET /" + r.api.kind + "/details)"
+	if _, ferr := r.api.fields(ctx, r.client); ferr != nil {
+		if jsm.IsCSMNotFound(ferr) {
+			addFeatureOff(&resp.Diagnostics, r.api.feature, what, listing, err)
+		} else {
+			addUnconfirmed(&resp.Diagnostics, what, listing, err, ferr)
+		}
+		return
+	}
+	gone, why, oerr := r.api.owner404(ctx, r.client, id)
+	switch {
+	case oerr != nil:
+		addUnconfirmed(&resp.Diagnostics, what, "reading the "+r.api.kind+" from JSM", err, oerr)
+	case gone:
+		resp.Diagnostics.AddWarning("JSM "+r.api.kind+" no longer exists", fmt.Sprintf("%s %s %s; its details were removed from the state.",
+			r.api.kind, id, r.api.noObject))
+		resp.State.RemoveResource(ctx)
+	default:
+		addIneligible(&resp.Diagnostics, fmt.Sprintf("Could not read the details of %s %s", r.api.kind, id), why,
+			"this jsm_"+r.api.kind+"_details")
+	}
 }
 
 // Delete clears the managed fields.
@@ -330,6 +397,17 @@ func (r *detailsResource) Delete(ctx context.Context, req resource.DeleteRequest
 	warnings, err := r.write(ctx, state.OwnerID.ValueString(), map[string][]string{}, state.Details)
 	for _, w := range warnings {
 		resp.Diagnostics.AddWarning("Detail value not cleared", w)
+	}
+	if jsm.IsCSMNotFound(err) {
+		// The object is gone or refused (nothing to clear), or the feature
+		// is off (the field listing says which): values left on the site
+		// must not silently leave the state.
+		if _, ferr := r.api.fields(ctx, r.client); jsm.IsCSMNotFound(ferr) {
+			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the details of %s %s", r.api.kind, state.OwnerID.ValueString()),
+				"the listing of "+r.api.kind+" detail fields", err)
+			return
+		}
+		err = nil
 	}
 	if err != nil && !jsm.IsNotFound(err) {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not clear the details of %s %s", r.api.kind, state.OwnerID.ValueString()), err.Error())

@@ -21,6 +21,7 @@ import (
 )
 
 var (
+	_ resource.ResourceWithModifyPlan  = &entitlementResource{}
 	_ resource.ResourceWithConfigure   = &entitlementResource{}
 	_ resource.ResourceWithImportState = &entitlementResource{}
 	_ resource.ResourceWithIdentity    = &entitlementResource{}
@@ -67,7 +68,15 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"~> Atlassian documents the paths of the entitlement calls but not their bodies, answers or scopes. The provider " +
 			"sends `{\"productId\": ...}` to `POST /customer/{customerId}/entitlement` (or the organization's), expects the " +
 			"answer to carry the new entitlement's `id`, and reads `GET /entitlement/{entitlementId}` for its product " +
-			"(`productId` or `product.id`) and `details`. If your site answers otherwise, the error quotes its answer.",
+			"(`productId` or `product.id`) and `details`. If your site answers otherwise, the error quotes its answer. A create " +
+			"whose answer holds no readable `id` (or whose answer was lost) is settled by looking the entitlement up among the " +
+			"owner's entitlements to the product (`GET /customer/{customerId}/entitlement?product=`, or the organization's), so " +
+			"that the next apply does not create a duplicate.\n\n" +
+			"**On refresh**, an entitlement that answers 404 leaves the state only when its owner's entitlements to the product, " +
+			"listed, do not hold it, or the owner itself no longer exists. When \"Products and entitlements\" is off, or the " +
+			"site's plan lacks it, every path of the feature answers 404: the refresh then fails with an error that names the " +
+			"feature, and the entitlement stays in the state. A customer the Customer Service Management API does not take " +
+			"(see `jsm_customer_details`) is an error too.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The entitlement's ID.",
@@ -105,6 +114,25 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *entitlementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, an entitlement of an account the CSM
+// API will refuse (inactive, deleted, not a customer), when customer_id is
+// known and the entitlement is to be created: one read, only then.
+func (r *entitlementResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("customer_id"), &id)...)
+	if resp.Diagnostics.HasError() || id.IsNull() || id.IsUnknown() {
+		return
+	}
+	u, err := r.client.GetUser(ctx, id.ValueString())
+	if why := refusedAccount(id.ValueString(), u, err); why != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Not a Customer Service Management customer",
+			why+" Use an eligible account's ID.")
+	}
 }
 
 func (m *entitlementModel) owner() (kind, id string) {
@@ -154,7 +182,16 @@ func (r *entitlementResource) Create(ctx context.Context, req resource.CreateReq
 	kind, owner := plan.owner()
 	e, err := r.client.CreateEntitlement(ctx, kind, owner, plan.ProductID.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not entitle %s %s to product %s", strings.ToLower(kind), owner, plan.ProductID.ValueString()), err.Error())
+		msg := err.Error()
+		if jsm.IsCSMNotFound(err) && kind == jsm.EntitlementOfCustomer {
+			// An active customer account qualifies: then the feature is
+			// the likely cause, which the error's hint names.
+			u, uerr := r.client.GetUser(ctx, owner)
+			if _, why, _ := accountVerdict(owner, u, uerr); why != "" && (!u.Active || u.AccountType != "customer") {
+				msg = why + "\n\n" + msg
+			}
+		}
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not entitle %s %s to product %s", strings.ToLower(kind), owner, plan.ProductID.ValueString()), msg)
 		return
 	}
 	plan.ID = types.StringValue(e.ID)
@@ -178,9 +215,10 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 	state.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 	e, err := r.client.GetEntitlement(ctx, state.ID.ValueString())
 	if jsm.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("JSM entitlement no longer exists",
-			err.Error()+"; it was removed from the state (deleting its product deletes its entitlements), and the next apply creates it again.")
-		resp.State.RemoveResource(ctx)
+		if r.confirm404(ctx, state, err, resp) != nil {
+			// Listed although its read answered 404: kept as it is.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		}
 		return
 	}
 	if err != nil {
@@ -194,6 +232,78 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 		state.Details = mergeDetails(state.Details, e.Details)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// confirm404 decides an entitlement that answered 404 (err): it leaves the
+// state only when its owner's listing of entitlements to the product
+// answers without it, or the owner itself is gone. A listing that answers
+// 404 too means that the feature is off (the products listing answers 404
+// as well) or that the owner is unknown to the CSM API: the refresh fails
+// and the entitlement stays. It returns the entitlement when the listing
+// holds it after all.
+func (r *entitlementResource) confirm404(ctx context.Context, state entitlementModel, err error, resp *resource.ReadResponse) *jsm.Entitlement {
+	kind, owner := state.owner()
+	id, productID := state.ID.ValueString(), state.ProductID.ValueString()
+	what := fmt.Sprintf("entitlement %s (of %s %s to product %s)", id, lower(kind), owner, productID)
+	listing := fmt.Sprintf("the %s's entitlements to the product (GET /%s/%s/entitlement)", lower(kind), lower(kind), owner)
+	all, lerr := r.client.ListEntitlements(ctx, kind, owner, productID)
+	if lerr == nil {
+		for i := range all {
+			if all[i].ID == id {
+				return &all[i]
+			}
+		}
+		resp.Diagnostics.AddWarning("JSM entitlement no longer exists", fmt.Sprintf("The %s answers 404 and is not among the %s's "+
+			"entitlements to the product; it was removed from the state (deleting a product deletes its entitlements), and the "+
+			"next apply creates it again.", what, lower(kind)))
+		resp.State.RemoveResource(ctx)
+		return nil
+	}
+	if !jsm.IsCSMNotFound(lerr) {
+		addUnconfirmed(&resp.Diagnostics, what, listing, err, lerr)
+		return nil
+	}
+	// The listing answers 404 too: the feature is off, or the owner is
+	// unknown to the CSM API.
+	if perr := r.client.ProductsFeatureOn(ctx); perr != nil {
+		if jsm.IsCSMNotFound(perr) {
+			addFeatureOff(&resp.Diagnostics, jsm.FeatureProducts, what, listing+" and the listing of products", err)
+		} else {
+			addUnconfirmed(&resp.Diagnostics, what, "the listing of products", err, perr)
+		}
+		return nil
+	}
+	var gone bool
+	var why string
+	if kind == jsm.EntitlementOfCustomer {
+		u, uerr := r.client.GetUser(ctx, owner)
+		gone, why, uerr = accountVerdict(owner, u, uerr)
+		if uerr != nil {
+			addUnconfirmed(&resp.Diagnostics, what, "reading the account "+owner, err, uerr)
+			return nil
+		}
+	} else {
+		_, oerr := r.client.GetOrganization(ctx, owner)
+		switch {
+		case jsm.IsNotFound(oerr):
+			gone = true
+		case oerr != nil:
+			addUnconfirmed(&resp.Diagnostics, what, "reading the organization "+owner, err, oerr)
+			return nil
+		default:
+			why = fmt.Sprintf("The organization %s exists in JSM, but the Customer Service Management API answers 404 for it "+
+				"and for its entitlements (%s), while the products feature answers: the entitlement cannot be confirmed "+
+				"gone. If it was deleted, run `terraform state rm` on it.", owner, listing)
+		}
+	}
+	if gone {
+		resp.Diagnostics.AddWarning("JSM entitlement no longer exists", fmt.Sprintf("The %s answers 404, and its %s no longer "+
+			"exists; the entitlement was removed from the state.", what, lower(kind)))
+		resp.State.RemoveResource(ctx)
+		return nil
+	}
+	addIneligible(&resp.Diagnostics, "Could not read entitlement "+id, why, "this jsm_entitlement")
+	return nil
 }
 
 // Update changes only details; everything else replaces.
@@ -214,7 +324,19 @@ func (r *entitlementResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.client.DeleteEntitlement(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
+	err := r.client.DeleteEntitlement(ctx, state.ID.ValueString())
+	if jsm.IsCSMNotFound(err) {
+		// Already gone, or the feature is off (a listing of the feature
+		// says which): an entitlement left on the site must not leave the
+		// state.
+		if perr := r.client.ProductsFeatureOn(ctx); jsm.IsCSMNotFound(perr) {
+			addFeatureOffDoing(&resp.Diagnostics, "Deleting", jsm.FeatureProducts, "entitlement "+state.ID.ValueString(),
+				"the listing of products", err)
+			return
+		}
+		err = nil
+	}
+	if err != nil {
 		resp.Diagnostics.AddError("Could not delete entitlement "+state.ID.ValueString(), err.Error())
 	}
 }

@@ -41,7 +41,11 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 
 const (
 	testEmail    = "admin@example.com"
-	testAPIToken = "test-api-token"
+	testAPIToken = "test-api-token" // a classic API token: the site URL takes it, the CSM gateway does not
+	// testAccessToken (OAuth 2.0 bearer) and testScopedToken (a scoped API
+	// token, with testEmail) are what the CSM gateway takes (csm_test.go).
+	testAccessToken = "test-access-token"
+	testScopedToken = "test-scoped-token"
 )
 
 // testSite is where an acceptance test runs: a local JSM site of its own by
@@ -74,7 +78,7 @@ func newTestSite(t *testing.T) *testSite {
 		}
 		return &testSite{url: realURL, client: c}
 	}
-	site, err := jsmsite.New(jsmsite.Config{Email: testEmail, APIToken: testAPIToken})
+	site, err := jsmsite.New(jsmsite.Config{Email: testEmail, APIToken: testAPIToken, AccessToken: testAccessToken, ScopedAPIToken: testScopedToken})
 	if err != nil {
 		t.Fatal(err)
 	}

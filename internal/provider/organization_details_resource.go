@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -14,7 +15,18 @@ var organizationDetailsAPI = detailsAPI{
 	idDoc:    "The organization's ID, e.g. `jsm_organization.acme.id`.",
 	idNoun:   "organization ID, an integer such as \"12\"",
 	idValid:  organizationIDValidators(),
-	noObject: "is not found by the Customer Service Management API (deleted)",
+	noObject: "no longer exists in JSM",
+	feature:  jsm.FeatureProfiles,
+	owner404: func(ctx context.Context, c *jsm.Client, id string) (bool, string, error) {
+		_, err := c.GetOrganization(ctx, id)
+		switch {
+		case jsm.IsNotFound(err):
+			return true, "", nil
+		case err != nil:
+			return false, "", err
+		}
+		return false, fmt.Sprintf("The organization %s exists in JSM, but the Customer Service Management API answers 404 for it.", id), nil
+	},
 	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
 		return c.ListOrganizationDetailFields(ctx)
 	},

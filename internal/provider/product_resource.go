@@ -42,7 +42,11 @@ func (r *productResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A product that customers and organizations can be entitled to (JSM's \"Products and entitlements\" " +
 			"feature, on the Customer Service Management API; a project admin turns it on in Project settings → Features).\n\n" +
-			"~> **Destroying a product deletes every entitlement to it**, irreversibly.",
+			"~> **Destroying a product deletes every entitlement to it**, irreversibly.\n\n" +
+			"**On refresh**, a product that answers 404 leaves the state only when the listing of products confirms that it is " +
+			"gone. When \"Products and entitlements\" is off, or the site's plan lacks it, every path of the feature answers 404, " +
+			"the listing included: the refresh then fails with an error that names the feature, and the product stays in the " +
+			"state, so that nothing is created twice once the feature is back.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The product's ID (a UUID).",
@@ -93,10 +97,29 @@ func (r *productResource) Read(ctx context.Context, req resource.ReadRequest, re
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", state.ID.ValueString())
 	p, err := r.client.GetProduct(ctx, state.ID.ValueString())
 	if jsm.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("JSM product no longer exists",
-			err.Error()+"; it was removed from the state, and the next apply creates it again.")
-		resp.State.RemoveResource(ctx)
-		return
+		// Gone only if the listing answers without it (csm_refresh.go).
+		what, listing := "product "+state.ID.ValueString(), "the listing of products (GET /product)"
+		all, lerr := r.client.ListProducts(ctx)
+		switch {
+		case jsm.IsCSMNotFound(lerr):
+			addFeatureOff(&resp.Diagnostics, jsm.FeatureProducts, what, listing, err)
+			return
+		case lerr != nil:
+			addUnconfirmed(&resp.Diagnostics, what, listing, err, lerr)
+			return
+		}
+		p, err = nil, nil
+		for i := range all {
+			if all[i].ID == state.ID.ValueString() {
+				p = &all[i]
+			}
+		}
+		if p == nil {
+			resp.Diagnostics.AddWarning("JSM product no longer exists", fmt.Sprintf("The product %s answers 404 and is not among "+
+				"the site's %d products; it was removed from the state, and the next apply creates it again.", state.ID.ValueString(), len(all)))
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read product "+state.ID.ValueString(), err.Error())
@@ -128,7 +151,18 @@ func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.client.DeleteProduct(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {
+	err := r.client.DeleteProduct(ctx, state.ID.ValueString())
+	if jsm.IsCSMNotFound(err) {
+		// Already gone, or the feature is off (the listing says which):
+		// a product left on the site must not leave the state.
+		if _, lerr := r.client.ListProducts(ctx); jsm.IsCSMNotFound(lerr) {
+			addFeatureOffDoing(&resp.Diagnostics, "Deleting", jsm.FeatureProducts, "product "+state.ID.ValueString(),
+				"the listing of products (GET /product)", err)
+			return
+		}
+		err = nil
+	}
+	if err != nil {
 		resp.Diagnostics.AddError("Could not delete product "+state.ID.ValueString(), err.Error())
 	}
 }

@@ -35,6 +35,7 @@ func run() error {
 	addr := flag.String("addr", "127.0.0.1:8089", "loopback `host:port` to listen on (port 0 picks a free port)")
 	email := flag.String("email", "admin@example.com", "admin email accepted for basic auth")
 	apiToken := flag.String("api-token", "local-dev-token", "API token accepted for basic auth")
+	scopedToken := flag.String("scoped-api-token", "local-dev-scoped-token", "scoped API token accepted for basic auth on the gateway (/ex/jira/<cloudId>, -gateway-cloud-id) and the CSM API")
 	accessToken := flag.String("access-token", "local-dev-access-token", "bearer access token accepted (empty disables bearer auth)")
 	stateFile := flag.String("state", "", "`file` to load accounts from and save them to (default: in memory only)")
 	envFile := flag.String("env-file", "", "`file` to write JSM_URL/JSM_EMAIL/JSM_API_TOKEN to once listening")
@@ -81,8 +82,11 @@ func run() error {
 	flag.Func("route-rate-limit", "limit one route to `ROUTE=RPS` requests per second, e.g. 'GET /rest/api/3/user/search=2' (repeatable)",
 		func(v string) error { return jsmsite.ParseRouteRateLimit(&faults, v) })
 	var csm jsmsite.CSMAnswers
-	flag.BoolVar(&csm.FeatureOff, "csm-feature-off", false, "answer every Customer Service Management API call 404, as a site without the details feature")
-	flag.BoolVar(&csm.RefuseBasicAuth, "csm-refuse-basic-auth", false, "refuse basic auth on the CSM API (401), as the gateway may for a classic API token")
+	flag.BoolVar(&csm.FeatureOff, "csm-feature-off", false, "answer every Customer Service Management API call 404, as a site whose plan lacks its features")
+	flag.BoolVar(&csm.ProfilesOff, "csm-profiles-off", false, "answer every CSM call of customer and organization details 404, as a site without \"Customer and organization profiles\"")
+	flag.BoolVar(&csm.ProductsOff, "csm-products-off", false, "answer every CSM call of products and entitlements 404, as a site without \"Products and entitlements\"")
+	flag.BoolVar(&csm.AcceptClassicToken, "csm-accept-classic-token", false, "accept the classic -api-token on the CSM API (by default 401: use the access token or -scoped-api-token)")
+	flag.StringVar(&csm.EntitlementCreateAnswer, "csm-entitlement-answer", "", "how an entitlement create answers: empty (the entitlement), no-id or array")
 	flag.BoolVar(&csm.RefuseClear, "csm-refuse-clear", false, "refuse an empty values list on the CSM API's value writes (400)")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -93,7 +97,7 @@ func run() error {
 		return err
 	}
 	site, err := jsmsite.New(jsmsite.Config{
-		Email: *email, APIToken: *apiToken, AccessToken: *accessToken,
+		Email: *email, APIToken: *apiToken, AccessToken: *accessToken, ScopedAPIToken: *scopedToken,
 		StateFile: *stateFile, TimeZone: *timeZone, CloudID: *gatewayCloudID,
 	})
 	if err != nil {
@@ -145,6 +149,9 @@ func run() error {
 	fmt.Printf("JSM_URL=%s\nJSM_EMAIL=%s\nJSM_API_TOKEN=%s\nJSM_CSM_URL=%s\n", url, *email, *apiToken, csmURL)
 	if *accessToken != "" {
 		fmt.Printf("JSM_ACCESS_TOKEN=%s\n", *accessToken)
+	}
+	if *scopedToken != "" {
+		fmt.Printf("scoped API token (gateway and CSM API only): %s\n", *scopedToken)
 	}
 	if *stateFile != "" {
 		fmt.Printf("state file: %s\n", *stateFile)
