@@ -27,7 +27,9 @@ go build -o "$work/bin/terraform-provider-jsm" .
 go build -o "$work/bin/jsmsite" ./internal/jsmsite/cmd/jsmsite
 
 step "Starting the local JSM site"
+access_token=demo-access-token-$RANDOM$RANDOM
 "$work/bin/jsmsite" -addr 127.0.0.1:0 -state "$work/site.json" -env-file "$work/site.env" -log=false \
+  -access-token "$access_token" \
   >"$work/site.out" 2>&1 &
 site_pid=$!
 for _ in $(seq 1 100); do
@@ -38,6 +40,12 @@ done
 [ -s "$work/site.env" ] || { cat "$work/site.out"; echo "demo: the local JSM site did not report its URL" >&2; exit 1; }
 set -a; . "$work/site.env"; set +a
 echo "JSM_URL=$JSM_URL"
+# The CSM API (details, products, entitlements) refuses a classic API token,
+# as Atlassian's does: the provider uses an OAuth access token; the curl
+# calls below that stand in for the JSM UI keep the classic token.
+site_email=$JSM_EMAIL site_token=$JSM_API_TOKEN
+unset JSM_EMAIL JSM_API_TOKEN
+export JSM_ACCESS_TOKEN=$access_token
 
 # Use the provider just built instead of the registry's: Terraform looks for
 # jsmtf/jsm at registry.terraform.io, OpenTofu at registry.opentofu.org.
@@ -94,7 +102,7 @@ done
 # writes the configuration that adopts them. DEMO_QUERY_TERRAFORM names
 # another CLI for this part (e.g. a 1.14+ build when PATH has an older one).
 api() { # method path [json body]
-  curl -fsS -u "$JSM_EMAIL:$JSM_API_TOKEN" -X "$1" -H 'Content-Type: application/json' ${3:+--data "$3"} "$JSM_URL$2"
+  curl -fsS -u "$site_email:$site_token" -X "$1" -H 'Content-Type: application/json' ${3:+--data "$3"} "$JSM_URL$2"
 }
 json_field() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"; }
 qtf=${DEMO_QUERY_TERRAFORM:-$tf}
@@ -142,7 +150,7 @@ else
 fi
 
 step "Accounts on the local JSM site"
-curl -fsS -u "$JSM_EMAIL:$JSM_API_TOKEN" "$JSM_URL/__site/accounts" |
+curl -fsS -u "$site_email:$site_token" "$JSM_URL/__site/accounts" |
   go run ./scripts/printaccounts
 echo
 echo "Demo complete."
