@@ -128,7 +128,11 @@ func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureReq
 // the object's ID is known and the details are to be created: one read,
 // only then.
 func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil || r.api.refused == nil {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	r.predictValues(ctx, req, resp)
+	if !req.State.Raw.IsNull() || r.api.refused == nil {
 		return
 	}
 	var id types.String
@@ -140,6 +144,63 @@ func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.AddAttributeError(path.Root(r.api.idAttr), "Not a Customer Service Management customer",
 			why+" Use an eligible account's ID.")
 	}
+}
+
+// predictValues checks the planned values against the fields the site has
+// now, for details that are created or change (one field listing each; none
+// for details that do not change). A value outside a field's options is a
+// warning, not an error: the same apply may add that option to a field this
+// configuration manages (a new region in a CSV, say), and the plan cannot
+// tell. Fields the site does not have yet are left to the apply, for the
+// same reason.
+func (r *detailsResource) predictValues(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	plan, d := r.load(ctx, req.Plan.GetAttribute)
+	if d.HasError() || plan.Details == nil {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		state, d := r.load(ctx, req.State.GetAttribute)
+		if !d.HasError() && state.Details != nil && sameDetails(state.Details, plan.Details) {
+			return
+		}
+	}
+	if probs := r.valueProblems(ctx, plan.Details); len(probs) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("details"), "The apply will fail unless the fields change first",
+			fmt.Sprintf("The site's %s detail fields do not take these values now: %s.\n\nUnless this apply also changes those "+
+				"fields (adds the option, say), it will fail on them. Fix the value, or add it to the field's options.",
+				r.api.kind, strings.Join(probs, "; ")))
+	}
+}
+
+// valueProblems is what checkDetails finds in details against the fields
+// the site has now, leaving out fields it does not have yet; nothing when
+// the fields cannot be listed (the refresh or the apply says why).
+func (r *detailsResource) valueProblems(ctx context.Context, details map[string][]string) []string {
+	fields, err := r.api.fields(ctx, r.client)
+	if err != nil {
+		return nil
+	}
+	known := map[string][]string{}
+	for name, vals := range details {
+		if findField(fields, name) != nil {
+			known[name] = vals
+		}
+	}
+	return checkDetails(r.api.kind, fields, known)
+}
+
+// sameDetails compares two detail maps, values without regard to order.
+func sameDetails(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok || !sameValues(v, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // load reads the model from a plan or state.
