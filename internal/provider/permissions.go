@@ -61,7 +61,7 @@ func permissionsTable(eps []*jsm.Endpoint) string {
 	return b.String()
 }
 
-// permissionsSection is the README's and the provider docs' permissions
+// permissionsSection is the provider docs' permissions
 // section: per resource and data source, then the scopes that cover all.
 func permissionsSection(heading string) string {
 	names := make([]string, 0, len(clientCalls))

@@ -77,7 +77,6 @@ func TestClientCallsMatchTheCode(t *testing.T) {
 func TestPermissionsDocsAreCurrent(t *testing.T) {
 	const permissions, leastPrivilege = "permissions", "least-privilege"
 	for _, doc := range []struct{ file, section, content string }{
-		{"../../README.md", permissions, permissionsSection("###")},
 		{"../../templates/index.md.tmpl", permissions, permissionsSection("##")},
 		{"../../templates/guides/least-privilege.md.tmpl", leastPrivilege, leastPrivilegeSection()},
 	} {
