@@ -8,7 +8,7 @@ import (
 )
 
 // clientCalls names, per resource and data source, the jsm.Client methods
-// it calls; the permission lists in the docs and the README are built from
+// it calls; the permission lists in the docs and the guides are built from
 // it and the client's endpoint table (a test checks it against the code).
 var clientCalls = map[string][]string{
 	"jsm_customer": {"CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess"},
