@@ -169,6 +169,12 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !plan.Name.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
 	}
+	if r.client != nil && !plan.Name.IsUnknown() && !plan.Type.IsUnknown() {
+		// The details planned after this field check their values
+		// against what it will be (field_plans.go).
+		f, err := plan.field(ctx)
+		plannedFields.record(r.client, r.api.kind, plannedField{field: f, optionsUnknown: plan.Options.IsUnknown() || err != nil})
+	}
 	if !req.State.Raw.IsNull() || r.client == nil || plan.Name.IsUnknown() {
 		return
 	}

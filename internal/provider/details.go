@@ -78,8 +78,11 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"does not document how to clear a value).\n\n"+
 			"Values are compared without regard to order, so a `MULTISELECT` field's choices may be listed in any order. "+
 			"Before writing, every field must exist on the site and every value of a `SELECT` or `MULTISELECT` field "+
-			"must be one of its options; the error names the field and its options. Key the map by a "+
-			"`jsm_%[1]s_detail_field`'s `name` so that Terraform creates the field first.\n\n"+
+			"must be one of its options; the error names the field and its options. The plan checks this already, for "+
+			"details that are created or change: against a field this configuration creates or changes, as planned; "+
+			"against any other field, as the site has it (one field listing). Key the map by a "+
+			"`jsm_%[1]s_detail_field`'s `name` so that Terraform creates the field first and the plan sees its new "+
+			"options; with a literal key the plan checks the site's options of now.\n\n"+
 			"Why a resource of its own rather than a `details` attribute on `jsm_%[1]s`: the details live on another API "+
 			"(Customer Service Management, on `api.atlassian.com`), with other credentials, scopes and plan requirements; "+
 			"a separate resource keeps `jsm_%[1]s` working exactly as before on sites without the feature, lets you "+
@@ -146,13 +149,13 @@ func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 }
 
-// predictValues checks the planned values against the fields the site has
-// now, for details that are created or change (one field listing each; none
-// for details that do not change). A value outside a field's options is a
-// warning, not an error: the same apply may add that option to a field this
-// configuration manages (a new region in a CSV, say), and the plan cannot
-// tell. Fields the site does not have yet are left to the apply, for the
-// same reason.
+// predictValues checks the values of details that are created or change
+// against the fields as they will be after the apply: a field this plan
+// creates or changes as planned (field_plans.go), any other as the site has
+// it now (one field listing; none for details that do not change). A value
+// outside the options fails the plan, naming the field, the value and the
+// options. A field the site does not have and this plan does not create is
+// left to the apply, which says so.
 func (r *detailsResource) predictValues(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	plan, d := r.load(ctx, req.Plan.GetAttribute)
 	if d.HasError() || plan.Details == nil {
@@ -165,25 +168,42 @@ func (r *detailsResource) predictValues(ctx context.Context, req resource.Modify
 		}
 	}
 	if probs := r.valueProblems(ctx, plan.Details); len(probs) > 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("details"), "The apply will fail unless the fields change first",
-			fmt.Sprintf("The site's %s detail fields do not take these values now: %s.\n\nUnless this apply also changes those "+
-				"fields (adds the option, say), it will fail on them. Fix the value, or add it to the field's options.",
-				r.api.kind, strings.Join(probs, "; ")))
+		resp.Diagnostics.AddAttributeError(path.Root("details"), "Detail values the fields do not take",
+			fmt.Sprintf("The apply would fail: %s.\n\nFix the value, or add it to the field's options. If this configuration "+
+				"adds the option in the same apply, key the details by the field resource's name (e.g. "+
+				"(jsm_%s_detail_field.<name>.name)), so that the plan sees the field's new options.",
+				strings.Join(probs, "; "), r.api.kind))
 	}
 }
 
 // valueProblems is what checkDetails finds in details against the fields
-// the site has now, leaving out fields it does not have yet; nothing when
-// the fields cannot be listed (the refresh or the apply says why).
+// as they will be: planned ones as planned, others as the site has them
+// (nothing when the site's fields cannot be listed: the refresh or the
+// apply says why). Fields neither planned nor on the site, and planned
+// fields whose options are known only at apply, are left out.
 func (r *detailsResource) valueProblems(ctx context.Context, details map[string][]string) []string {
-	fields, err := r.api.fields(ctx, r.client)
-	if err != nil {
-		return nil
-	}
+	var site []jsm.DetailField
+	listed := false
+	var fields []jsm.DetailField
 	known := map[string][]string{}
-	for name, vals := range details {
-		if findField(fields, name) != nil {
-			known[name] = vals
+	for _, name := range sortedMapKeys(details) {
+		if p, ok := plannedFields.lookup(r.client, r.api.kind, name); ok {
+			if !p.optionsUnknown {
+				fields = append(fields, p.field)
+				known[name] = details[name]
+			}
+			continue
+		}
+		if !listed {
+			var err error
+			if site, err = r.api.fields(ctx, r.client); err != nil {
+				return nil
+			}
+			listed = true
+		}
+		if f := findField(site, name); f != nil {
+			fields = append(fields, *f)
+			known[name] = details[name]
 		}
 	}
 	return checkDetails(r.api.kind, fields, known)

@@ -2,8 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
@@ -30,6 +34,16 @@ func TestDetailsValueProblems(t *testing.T) {
 	if probs := r.valueProblems(ctx, map[string][]string{"Region": {"EMEA"}}); len(probs) != 0 {
 		t.Errorf("a right value: %q", probs)
 	}
+	// Planned in this run with the new option: its planned options decide.
+	plannedFields.record(c, "customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT",
+		Options: []string{"EMEA", "AMER", "LATAM"}}})
+	if probs := r.valueProblems(ctx, map[string][]string{"region ": {"LATAM"}}); len(probs) != 0 {
+		t.Errorf("an option this run adds: %q", probs)
+	}
+	plannedFields.record(c, "customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT"}, optionsUnknown: true})
+	if probs := r.valueProblems(ctx, map[string][]string{"Region": {"anything"}}); len(probs) != 0 {
+		t.Errorf("options known only at apply: %q", probs)
+	}
 }
 
 func TestSameDetails(t *testing.T) {
@@ -47,4 +61,47 @@ func TestSameDetails(t *testing.T) {
 			t.Errorf("sameDetails(%v, %v) = %v", a, tc.b, got)
 		}
 	}
+}
+
+// The plan checks detail values against the fields as the apply leaves
+// them: a field created in the same run as planned, a field the run adds an
+// option to with that option, any other as the site has it. A plan that
+// fails here would have failed the apply; one that passes, applies.
+func TestAccCustomerDetails_planChecksValues(t *testing.T) {
+	s := newTestSite(t)
+	email := randomEmail("planned")
+	withRegions := func(options, details string) string {
+		return s.csmProvider(t, "") +
+			fieldConfig("customer", "region", "Region", "SELECT", options) +
+			fmt.Sprintf(`resource "jsm_customer" "fred" {
+  email        = %q
+  display_name = "Fred"
+}
+resource "jsm_customer_details" "fred" {
+  customer_id = jsm_customer.fred.id
+  details     = %s
+}
+`, email, details)
+	}
+	byRef := func(v string) string { return fmt.Sprintf(`{ (jsm_customer_detail_field.region.name) = [%q] }`, v) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{ // the field does not exist yet: its planned options decide
+				Config:      withRegions(`["AU", "EU"]`, byRef("Mars")),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)The apply would fail.*` + wrapped(`"Mars" is not an option of the SELECT field "Region" (options: AU, EU)`)),
+			},
+			{Config: withRegions(`["AU", "EU"]`, byRef("EU")), ConfigPlanChecks: emptyPlanAfterApply()},
+			{ // the same apply adds the option it uses
+				Config:           withRegions(`["AU", "EU", "Mars"]`, byRef("Mars")),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+			},
+			{ // a literal key: the site's options decide
+				Config:      withRegions(`["AU", "EU", "Mars"]`, `{ Region = ["Pluto"] }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(wrapped(`"Pluto" is not an option of the SELECT field "Region" (options: AU, EU, Mars)`)),
+			},
+		},
+	})
 }
