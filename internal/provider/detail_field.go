@@ -72,7 +72,7 @@ var trimmedName = regexp.MustCompile(`^\S(.*\S)?$`)
 func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	k := r.api.kind
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("A %[1]s detail field: a site-wide field that every %[1]s can hold a value in "+
+		MarkdownDescription: fmt.Sprintf(capitalize(article(k))+" %[1]s detail field: a site-wide field that every %[1]s can hold a value in "+
 			"(JSM's \"%[4]s\" feature, on JSM Premium and Enterprise; a project admin turns it on "+
 			"in Project settings → Features). Set values with %[5]s.\n\n"+
 			"~> **Destroying this resource deletes the field and every value stored in it, for every %[1]s, irreversibly.** "+
@@ -180,7 +180,7 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	fields, err := r.api.list(ctx, r.client)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list the site's "+r.api.kind+" detail fields", err.Error())
+		resp.Diagnostics.AddError("Could not list the site's "+r.api.kind+" detail fields", errorDetail(err))
 		return
 	}
 	if findField(fields, plan.Name.ValueString()) == nil && len(fields) >= jsm.MaxDetailFields {
@@ -251,7 +251,7 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 		}
 	}
 	if err != nil {
-		msg := err.Error()
+		msg := errorDetail(err)
 		if jsm.StatusCode(err) == 400 && strings.Contains(msg, "exists") {
 			msg = strings.TrimRight(msg, ".") + fmt.Sprintf(". To manage the existing field, import it: terraform import jsm_%s_detail_field.<name> %q", r.api.kind, f.Name)
 		}
@@ -300,7 +300,7 @@ func (r *detailFieldResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the %s detail field %q", r.api.kind, state.Name.ValueString()), errorDetail(err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -325,7 +325,7 @@ func (r *detailFieldResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not update the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not update the %s detail field %q", r.api.kind, state.Name.ValueString()), errorDetail(err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -349,7 +349,7 @@ func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteReq
 		err = nil
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the %s detail field %q", r.api.kind, state.Name.ValueString()), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the %s detail field %q", r.api.kind, state.Name.ValueString()), errorDetail(err))
 	}
 }
 
@@ -370,4 +370,20 @@ func (r *detailFieldResource) ImportState(ctx context.Context, req resource.Impo
 // the identity: MutableIdentity in Metadata).
 func (r *detailFieldResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identitySchema(map[string]string{"name": "The field's name, e.g. \"Region\"; renaming the field changes it."})
+}
+
+// article is "an" before a vowel sound ("an organization", "an entitlement"),
+// else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

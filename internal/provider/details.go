@@ -87,7 +87,7 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"(Customer Service Management, on `api.atlassian.com`), with other credentials, scopes and plan requirements; "+
 			"a separate resource keeps `jsm_%[1]s` working exactly as before on sites without the feature, lets you "+
 			"manage the details of %[1]ss that Terraform did not create, and keeps a details failure from tainting the %[1]s.\n\n"+
-			"**On refresh**, a %[1]s that the Customer Service Management API answers 404 for leaves the state only when "+
+			"**On refresh**, "+article(k)+" %[1]s that the Customer Service Management API answers 404 for leaves the state only when "+
 			"JSM confirms that it no longer exists. When \"Customer and organization profiles\" is off, or the site's plan "+
 			"lacks it, every path of the feature answers 404, the field listing included: the refresh then fails with an "+
 			"error that names the feature, and the details stay in the state. "+
@@ -350,7 +350,7 @@ func (r *detailsResource) apply(ctx context.Context, m detailsModel, before map[
 		diags.AddWarning("Detail value not cleared", w)
 	}
 	if err != nil {
-		msg := err.Error()
+		msg := errorDetail(err)
 		if jsm.IsCSMNotFound(err) {
 			// The field listing answered, so the feature is on: say
 			// whether the object is gone or refused.
@@ -404,7 +404,7 @@ func (r *detailsResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the details of %s %s", r.api.kind, id), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the details of %s %s", r.api.kind, id), errorDetail(err))
 		return
 	}
 	state.Details = mergeDetails(state.Details, vals)
@@ -491,7 +491,7 @@ func (r *detailsResource) Delete(ctx context.Context, req resource.DeleteRequest
 		err = nil
 	}
 	if err != nil && !jsm.IsNotFound(err) {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not clear the details of %s %s", r.api.kind, state.OwnerID.ValueString()), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not clear the details of %s %s", r.api.kind, state.OwnerID.ValueString()), errorDetail(err))
 	}
 }
 

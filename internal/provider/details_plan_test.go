@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -104,4 +105,35 @@ resource "jsm_customer_details" "fred" {
 			},
 		},
 	})
+}
+
+// Product, entitlement and detail-field errors carry errorDetail's advice:
+// a site whose cloud ID cannot be found tells the user to set cloud_id.
+func TestAccProduct_errorsCarryAdvice(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != routeTenantInfo {
+			return next
+		}
+		return http.NotFoundHandler()
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: s.csmProvider(t, "") + `resource "jsm_product" "p" {
+  name = "Support"
+}
+`,
+			ExpectError: regexp.MustCompile(wrapped("Set the provider's cloud_id (or JSM_CLOUD_ID)")),
+		}},
+	})
+}
+
+func TestArticle(t *testing.T) {
+	for word, want := range map[string]string{"organization": "an", "entitlement": "an", "customer": "a", "": "a"} {
+		if got := article(word); got != want {
+			t.Errorf("article(%q) = %q, want %q", word, got, want)
+		}
+	}
 }

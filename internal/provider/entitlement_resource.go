@@ -160,7 +160,7 @@ func (r *entitlementResource) writeDetails(ctx context.Context, id string, plan,
 		diags.AddWarning("Detail value not cleared", w)
 	}
 	if err != nil {
-		diags.AddAttributeError(path.Root("details"), "Could not set the details of entitlement "+id, err.Error())
+		diags.AddAttributeError(path.Root("details"), "Could not set the details of entitlement "+id, errorDetail(err))
 		return false
 	}
 	return true
@@ -182,7 +182,7 @@ func (r *entitlementResource) Create(ctx context.Context, req resource.CreateReq
 	kind, owner := plan.owner()
 	e, err := r.client.CreateEntitlement(ctx, kind, owner, plan.ProductID.ValueString())
 	if err != nil {
-		msg := err.Error()
+		msg := errorDetail(err)
 		if jsm.IsCSMNotFound(err) && kind == jsm.EntitlementOfCustomer {
 			// An active customer account qualifies: then the feature is
 			// the likely cause, which the error's hint names.
@@ -222,7 +222,7 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read entitlement "+state.ID.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Could not read entitlement "+state.ID.ValueString(), errorDetail(err))
 		return
 	}
 	if e.ProductID != "" {
@@ -337,7 +337,7 @@ func (r *entitlementResource) Delete(ctx context.Context, req resource.DeleteReq
 		err = nil
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not delete entitlement "+state.ID.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Could not delete entitlement "+state.ID.ValueString(), errorDetail(err))
 	}
 }
 

@@ -78,7 +78,7 @@ func (r *productResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	p, err := r.client.CreateProduct(ctx, plan.Name.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not create the product %q", plan.Name.ValueString()), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not create the product %q", plan.Name.ValueString()), errorDetail(err))
 		return
 	}
 	plan.ID = types.StringValue(p.ID)
@@ -122,7 +122,7 @@ func (r *productResource) Read(ctx context.Context, req resource.ReadRequest, re
 		}
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read product "+state.ID.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Could not read product "+state.ID.ValueString(), errorDetail(err))
 		return
 	}
 	state.Name = types.StringValue(p.Name)
@@ -137,7 +137,7 @@ func (r *productResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	p, err := r.client.RenameProduct(ctx, plan.ID.ValueString(), plan.Name.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Could not rename product "+plan.ID.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Could not rename product "+plan.ID.ValueString(), errorDetail(err))
 		return
 	}
 	plan.Name = types.StringValue(p.Name)
@@ -163,7 +163,7 @@ func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest
 		err = nil
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not delete product "+state.ID.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Could not delete product "+state.ID.ValueString(), errorDetail(err))
 	}
 }
 
