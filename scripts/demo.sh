@@ -110,7 +110,7 @@ qversion=$("$qtf" version -json | json_field terraform_version)
 step "Bring an existing site under Terraform: terraform query ($qtf $qversion)"
 if ! printf '%s\n' "$qversion" | awk -F. '{ exit !($1 > 1 || $2 >= 14) }'; then
   echo "skipped: Terraform $qversion has no terraform query (it needs 1.14 or newer)."
-  echo "On older CLIs, adopt with a data source and import blocks: see the README, \"Bring an existing site under Terraform\"."
+  echo "On older CLIs, adopt with a data source and import blocks: see docs/guides/adopting-an-existing-site.md."
 else
   org=$(api POST /rest/servicedeskapi/organization '{"name":"Globex Corporation"}' | json_field id)
   api PUT "/rest/servicedeskapi/organization/$org/property/attributes" '{"tier":"gold"}' >/dev/null
