@@ -257,6 +257,7 @@ var callEndpoints = map[string][]*Endpoint{
 	"DeleteOrganizationProperty":    {epDeleteOrgProp},
 	"GetServiceDesk":                {epGetDesk},
 	"OrganizationServiceDesks":      {epListDesks, epListDeskOrgs},
+	"ServiceDesks":                  {epListDesks},
 	"ServiceDeskCustomers":          {epListDeskCustomers},
 	"ServiceDeskCustomerIDs":        {epListDeskCustomers},
 	"AddServiceDeskCustomers":       {epAddDeskCustomers},

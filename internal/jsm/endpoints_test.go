@@ -67,6 +67,7 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"DeleteOrganizationProperty": func(c *Client) { _ = c.DeleteOrganizationProperty(ctx, "7", "k") },
 		"GetServiceDesk":             func(c *Client) { _, _ = c.GetServiceDesk(ctx, "SD") },
 		"OrganizationServiceDesks":   func(c *Client) { _, _ = c.OrganizationServiceDesks(ctx, "7") },
+		"ServiceDesks":               func(c *Client) { _, _ = c.ServiceDesks(ctx) },
 		"ServiceDeskCustomers":       func(c *Client) { _, _ = c.ServiceDeskCustomers(ctx, "7", "q") },
 		"ServiceDeskCustomerIDs":     func(c *Client) { _, _ = c.ServiceDeskCustomerIDs(ctx, "7") },
 		"AddServiceDeskCustomers":    func(c *Client) { _ = c.AddServiceDeskCustomers(ctx, "7", []string{"qm:1"}) },

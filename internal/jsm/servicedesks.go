@@ -142,11 +142,7 @@ func deskAnswers(ref string, d serviceDeskDTO) bool {
 // caller may see, then each desk's organizations, so it costs a request per
 // desk. Meant for rare questions, such as what a rename would drop.
 func (c *Client) OrganizationServiceDesks(ctx context.Context, orgID string) ([]ServiceDesk, error) {
-	var desks []ServiceDesk
-	err := getPaged(ctx, c, epListDesks.at(), func(d serviceDeskDTO) bool {
-		desks = append(desks, ServiceDesk(d))
-		return true
-	})
+	desks, err := c.ServiceDesks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -164,4 +160,14 @@ func (c *Client) OrganizationServiceDesks(ctx context.Context, orgID string) ([]
 		}
 	}
 	return out, nil
+}
+
+// ServiceDesks lists every service desk the caller may access (all pages).
+func (c *Client) ServiceDesks(ctx context.Context) ([]ServiceDesk, error) {
+	var desks []ServiceDesk
+	err := getPaged(ctx, c, epListDesks.at(), func(d serviceDeskDTO) bool {
+		desks = append(desks, ServiceDesk(d))
+		return true
+	})
+	return desks, err
 }

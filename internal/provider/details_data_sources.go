@@ -66,7 +66,7 @@ func (d *detailFieldsDataSource) Configure(_ context.Context, req datasource.Con
 func (d *detailFieldsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
 	fields, err := d.list(ctx, d.client)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list the site's "+d.kind+" detail fields", err.Error())
+		resp.Diagnostics.AddError("Could not list the site's "+d.kind+" detail fields", errorDetail(err))
 		return
 	}
 	objs := make([]attr.Value, len(fields))

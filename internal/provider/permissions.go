@@ -41,6 +41,10 @@ var clientCalls = map[string][]string{
 	"data.jsm_organization_detail_fields": {"ListOrganizationDetailFields"},
 	"data.jsm_customer_details":           {"CustomerDetails"},
 	"data.jsm_organization_details":       {"OrganizationDetails"},
+	"data.jsm_entitlement_detail_fields":  {"ListEntitlementDetailFields"},
+	"data.jsm_organizations":              {"EachOrganization"},
+	"data.jsm_service_desks":              {"ServiceDesks"},
+	"data.jsm_products":                   {"ListProducts"},
 }
 
 // permissionsMarkdown is the part of a schema description that lists what

@@ -36,6 +36,10 @@ func TestClientCallsMatchTheCode(t *testing.T) {
 		"data.jsm_organization_detail_fields": {"organization_detail_fields_data_source.go"},
 		"data.jsm_customer_details":           {"customer_details_data_source.go"},
 		"data.jsm_organization_details":       {"organization_details_data_source.go"},
+		"data.jsm_entitlement_detail_fields":  {"entitlement_detail_fields_data_source.go"},
+		"data.jsm_organizations":              {"organizations_data_source.go"},
+		"data.jsm_service_desks":              {"service_desks_data_source.go"},
+		"data.jsm_products":                   {"products_data_source.go"},
 	}
 	call := regexp.MustCompile(`\b(?:client|c)\.([A-Z]\w*)\(`)
 	for name, fs := range files {

@@ -234,6 +234,10 @@ func (p *jsmProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewOrganizationDetailFieldsDataSource,
 		NewCustomerDetailsDataSource,
 		NewOrganizationDetailsDataSource,
+		NewEntitlementDetailFieldsDataSource,
+		NewOrganizationsDataSource,
+		NewServiceDesksDataSource,
+		NewProductsDataSource,
 	}
 }
 
