@@ -95,7 +95,7 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Required:    true,
 				ElementType: types.SetType{ElemType: types.StringType},
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
+					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator),
 				},
 			},
 		},

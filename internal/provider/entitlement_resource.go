@@ -77,7 +77,7 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"product_id": schema.StringAttribute{
 				MarkdownDescription: "The product, e.g. `jsm_product.widget.id`. Changing it replaces the entitlement.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), productIDValidator},
 				PlanModifiers:       replace,
 			},
 			"customer_id": schema.StringAttribute{
@@ -96,7 +96,7 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "Entitlement detail field name to values (a set of strings), e.g. `{ \"Support level\" = [\"24x7\"] }`.",
 				Optional:            true,
 				ElementType:         types.SetType{ElemType: types.StringType},
-				Validators:          []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
+				Validators:          []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator)},
 			},
 		},
 	}

@@ -86,8 +86,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 					"for apps and automation, e.g. `{ attributes = jsonencode({ tier = \"gold\" }) }`. Values are compared as " +
 					"JSON, so key order and spacing make no difference. Only the keys listed here are managed: other " +
 					"properties of the organization are left alone, and removing a key from this map deletes that property. " +
-					"Keys are 1 to 255 bytes, and neither `.`, `..` nor keys with control characters (such keys cannot travel " +
-					"safely in a URL path: a server or proxy that normalizes paths would read `..` as the organization itself); " +
+					"Keys are 1 to 255 bytes, and neither `.`, `..`, keys holding `/` or `\\` nor keys with control characters " +
+					"(such keys cannot travel safely in a URL path: a server or proxy that decodes and normalizes paths would read " +
+					"`..` as the organization itself, and `../../2` as organization 2); " +
 					"values must be JSON of at most 32768 bytes. An imported organization's properties with such keys are " +
 					"left alone, with a warning.",
 				Optional:    true,
@@ -344,10 +345,10 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 }
 
 // sendableKeys returns keys without those that cannot travel in a URL
-// path (".", "..", control characters), with a warning naming each: such a
-// property, created by another tool, is left alone rather than read,
-// imported and later deleted through a path a normalizing server would
-// read as the organization itself.
+// path (".", "..", "/" or "\\", control characters), with a warning naming
+// each: such a property, created by another tool, is left alone rather than
+// read, imported and later deleted through a path a decoding, normalizing
+// server would read as the organization itself or another one.
 func sendableKeys(id string, keys []string, diags *diag.Diagnostics) []string {
 	out := keys[:0:0]
 	for _, k := range keys {

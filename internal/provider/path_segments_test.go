@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+// unsafeSegments are values the client refuses to put in a URL path, as
+// HCL string literals: dot segments, slashes and backslashes (a decoding,
+// normalizing server reads ../../2 as another object) and control
+// characters.
+var unsafeSegments = map[string]string{
+	"dot":       `"."`,
+	"dot dot":   `".."`,
+	"up two":    `"../../2"`,
+	"slash":     `"a/b"`,
+	"backslash": `"a\\b"`,
+	"dot part":  `"x/./y"`,
+	"control":   `"a\u0007b"`,
+}
+
+// A detail field named by any of them is refused at plan time, naming the
+// attribute, for every kind: such a field could be created but then neither
+// renamed nor deleted (both address it by name in the path).
+func TestAccDetailField_unsafeNames(t *testing.T) {
+	s := newTestSite(t)
+	cfg := s.csmProvider(t, "")
+	var steps []resource.TestStep
+	for _, kind := range []string{jsmsite.KindCustomer, jsmsite.KindOrganization, jsmsite.KindEntitlement} {
+		for _, name := range unsafeSegments {
+			steps = append(steps, resource.TestStep{
+				Config:      cfg + fmt.Sprintf("resource \"jsm_%s_detail_field\" \"f\" {\n  name = %s\n  type = \"TEXT\"\n}\n", kind, name),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid detail field name.*with jsm_` + kind + `_detail_field.f.*name.*(dot\s+segment|slash|control\s+characters)`),
+			})
+		}
+	}
+	steps = append(steps, resource.TestStep{
+		Config:       cfg + fieldConfig("customer", "f", "x", "TEXT", ""),
+		ResourceName: "jsm_customer_detail_field.f", ImportState: true, ImportStateId: "../x",
+		ExpectError: regexp.MustCompile(`(?s)Invalid import ID.*dot\s+segment.*Rename\s+it\s+in\s+JSM\s+first`),
+	})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+	if n := s.site.DotSegmentRequests(); n != 0 {
+		t.Errorf("%d requests with a dot segment reached the site", n)
+	}
+}
+
+// The keys of details maps name detail fields: refused alike, naming the
+// attribute; and an entitlement's product ID is refused like any path
+// segment.
+func TestAccDetails_unsafeFieldNamesAndIDs(t *testing.T) {
+	s := newTestSite(t)
+	cfg := s.csmProvider(t, "")
+	var steps []resource.TestStep
+	for _, name := range []string{`".."`, `"a/b"`, `"a\u001bb"`} {
+		steps = append(steps,
+			resource.TestStep{
+				Config:   cfg + fmt.Sprintf("resource \"jsm_customer_details\" \"d\" {\n  customer_id = \"qm:1\"\n  details = { %s = [\"x\"] }\n}\n", name),
+				PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid detail field name.*details`),
+			},
+			resource.TestStep{
+				Config:   cfg + fmt.Sprintf("resource \"jsm_organization_details\" \"d\" {\n  organization_id = \"1\"\n  details = { %s = [\"x\"] }\n}\n", name),
+				PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid detail field name.*details`),
+			},
+			resource.TestStep{
+				Config:   cfg + fmt.Sprintf("resource \"jsm_entitlement\" \"e\" {\n  product_id = \"p1\"\n  customer_id = \"qm:1\"\n  details = { %s = [\"x\"] }\n}\n", name),
+				PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid detail field name.*details`),
+			},
+		)
+	}
+	steps = append(steps, resource.TestStep{
+		Config:   cfg + "resource \"jsm_entitlement\" \"e\" {\n  product_id = \"../p1\"\n  customer_id = \"qm:1\"\n}\n",
+		PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid product ID.*product_id.*dot\s+segment`),
+	})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+}
