@@ -187,7 +187,7 @@ func (c *Client) details(ctx context.Context, k detailKind, id string) ([]Detail
 		return nil, err
 	}
 	if out.ID != "" && out.ID != id {
-		return nil, fmt.Errorf("%s answered %q for %q: the answer is not about the object asked for", k.get.Name(), out.ID, id)
+		return nil, fmt.Errorf("%s answered %s for %q: the answer is not about the object asked for", k.get.Name(), c.secrets.quote(out.ID), id)
 	}
 	vals := make([]DetailValue, len(out.Details))
 	for i, d := range out.Details {
@@ -242,7 +242,7 @@ func (c *Client) ListProducts(ctx context.Context) ([]Product, error) {
 			return all, nil
 		}
 		if seen[page.NextPageCursor] {
-			return nil, fmt.Errorf("%s: the cursor %q came back twice; the listing does not advance", epListProducts.Name(), page.NextPageCursor)
+			return nil, fmt.Errorf("%s: the cursor %s came back twice; the listing does not advance", epListProducts.Name(), c.secrets.quote(page.NextPageCursor))
 		}
 		seen[page.NextPageCursor] = true
 		cursor = page.NextPageCursor
@@ -265,7 +265,7 @@ func (c *Client) GetProduct(ctx context.Context, id string) (*Product, error) {
 		return nil, err
 	}
 	if p.ID != id {
-		return nil, fmt.Errorf("%s answered product %q for %q: the answer is not about the product asked for", epGetProduct.Name(), p.ID, id)
+		return nil, fmt.Errorf("%s answered product %s for %q: the answer is not about the product asked for", epGetProduct.Name(), c.secrets.quote(p.ID), id)
 	}
 	return &p, nil
 }

@@ -79,7 +79,7 @@ func (c *Client) GetEntitlement(ctx context.Context, id string) (*Entitlement, e
 		return nil, err
 	}
 	if d.ID != "" && d.ID != id {
-		return nil, fmt.Errorf("%s answered entitlement %q for %q", epGetEntitlement.Name(), d.ID, id)
+		return nil, fmt.Errorf("%s answered entitlement %s for %q", epGetEntitlement.Name(), c.secrets.quote(d.ID), id)
 	}
 	e := d.entitlement()
 	e.ID = id

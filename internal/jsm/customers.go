@@ -159,7 +159,13 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 // Reads that arrive while others are in flight go out together as one
 // GET /rest/api/3/user/bulk, judged by the same rules (bulk.go).
 func (c *Client) GetUser(ctx context.Context, accountID string) (*User, error) {
-	return c.readUser(ctx, accountID)
+	u, err := c.readUser(ctx, accountID)
+	var ue *UnreliableError
+	if errors.As(err, &ue) {
+		// The reason quotes the server's accountId and accountType.
+		ue.Reason = c.secrets.clean(ue.Reason, messageLimit)
+	}
+	return u, err
 }
 
 // getUser is GetUser alone: GET /rest/api/3/user, from attempt on (a bulk
@@ -320,7 +326,20 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 	if err != nil {
 		return nil, err
 	}
-	return PreferCustomer(email, m.Exact)
+	u, err := PreferCustomer(email, m.Exact)
+	var ambiguous *AmbiguousError
+	if errors.As(err, &ambiguous) {
+		// The error lists the candidates as the server named them.
+		shown := make([]User, len(ambiguous.Candidates))
+		for i, u := range ambiguous.Candidates {
+			u.AccountID = c.secrets.clean(u.AccountID, maxAccountID)
+			u.AccountType = c.secrets.clean(u.AccountType, valueLimit)
+			u.DisplayName = c.secrets.clean(u.DisplayName, valueLimit)
+			shown[i] = u
+		}
+		ambiguous.Candidates = shown
+	}
+	return u, err
 }
 
 // PreferCustomer picks, among accounts that hold the same email, the one
