@@ -255,6 +255,11 @@ func (c *Client) CreateProduct(ctx context.Context, name string) (*Product, erro
 	if err := c.do(ctx, epCreateProduct.at().withBody(map[string]string{"name": name}), &p); err != nil {
 		return nil, err
 	}
+	// The ID goes to the state and, later, into paths.
+	if err := checkSegment("productId", p.ID); err != nil {
+		return nil, fmt.Errorf("%s: the answer holds no valid product ID (%s); nothing was recorded. "+
+			"The product may have been created: find it in JSM and import it by its ID", epCreateProduct.Name(), c.secrets.clean(err.Error(), messageLimit))
+	}
 	return &p, nil
 }
 

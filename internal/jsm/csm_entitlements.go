@@ -68,6 +68,11 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 		return nil, fmt.Errorf("%s answered no entitlement id; the provider assumes the answer carries \"id\" (undocumented): %s",
 			ep.Name(), c.secrets.clean(string(raw), excerptLimit))
 	}
+	// The ID goes to the state and, later, into paths.
+	if err := checkSegment("entitlementId", d.ID); err != nil {
+		return nil, fmt.Errorf("%s: the answer holds no valid entitlement ID (%s); nothing was recorded. "+
+			"The entitlement may have been created: find it in JSM and import it", ep.Name(), c.secrets.clean(err.Error(), messageLimit))
+	}
 	e := d.entitlement()
 	return &e, nil
 }

@@ -139,13 +139,17 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 	if err != nil {
 		return nil, err
 	}
-	if settled != nil {
-		return settled, nil
+	u := settled
+	if u == nil {
+		u = dto.user()
 	}
-	if dto.AccountID == "" {
-		return nil, fmt.Errorf("POST /rest/servicedeskapi/customer: the answer holds no accountId")
+	// The ID goes to the state and, later, into paths: an answer that
+	// holds no usable one must not get that far.
+	if msg := CheckAccountID(u.AccountID); msg != "" {
+		return nil, fmt.Errorf("%s: the answer holds no valid accountId (%s %s); nothing was recorded. "+
+			"The account may have been created: look it up by its email, then import it", epCreateCustomer.Name(), c.secrets.quote(u.AccountID), msg)
 	}
-	return dto.user(), nil
+	return u, nil
 }
 
 // GetUser reads any account by ID; a missing account is IsNotFound.

@@ -391,6 +391,10 @@ func checkSegment(name, v string) error {
 		if msg := CheckAccountID(v); msg != "" {
 			return fmt.Errorf("the %s %q %s", what, v, msg)
 		}
+	case "productId", "entitlementId":
+		if msg := checkOpaqueID(v, what); msg != "" {
+			return fmt.Errorf("the %s %q %s", what, v, msg)
+		}
 	}
 	return nil
 }
@@ -470,7 +474,12 @@ func ValidServiceDeskRef(ref string) bool {
 // ID, or "". Real IDs are 24 hex digits, 557058:<uuid> or
 // qm:<uuid>:<hex>; any printable ASCII is accepted but for the characters
 // that would change a URL's structure, up to the spec's 128 characters.
-func CheckAccountID(id string) string {
+func CheckAccountID(id string) string { return checkOpaqueID(id, "account ID") }
+
+// checkOpaqueID returns why id is not of the form of an opaque ID (an
+// account, product or entitlement ID), or "": printable ASCII but for the
+// characters that would change a URL's structure, up to 128 characters.
+func checkOpaqueID(id, noun string) string {
 	switch {
 	case id == "":
 		return "is empty"
@@ -481,7 +490,7 @@ func CheckAccountID(id string) string {
 	}
 	for _, r := range id {
 		if r <= ' ' || r > '~' || strings.ContainsRune(`/\?#%`, r) {
-			return fmt.Sprintf("contains %q, which no account ID has", r)
+			return fmt.Sprintf("contains %q, which no %s has", r, noun)
 		}
 	}
 	return ""
