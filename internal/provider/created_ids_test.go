@@ -23,7 +23,7 @@ func TestAccCreate_badReturnedIDNeverReachesTheState(t *testing.T) {
 	var bad atomic.Bool
 	bad.Store(true)
 	badAnswers := map[string]string{
-		"POST /rest/servicedeskapi/customer": `{"accountId":"../x","displayName":"Bad","emailAddress":"bad@example.com"}`,
+		"POST /rest/servicedeskapi/customer":     `{"accountId":"../x","displayName":"Bad","emailAddress":"bad@example.com"}`,
 		"POST " + jsmsite.CSMPrefix + "/product": `{"id":"../x","name":"Widget"}`,
 	}
 	site.Use(func(route string, next http.Handler) http.Handler {
