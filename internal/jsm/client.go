@@ -75,7 +75,8 @@ type Config struct {
 	Names Names
 
 	// MaxListItems is the most items one listing reads before it fails
-	// (0: DefaultMaxListItems).
+	// (0: DefaultMaxListItems); a listing also fails after MaxListItems/10+2
+	// pages or 2 KiB per item of bytes.
 	MaxListItems int
 
 	// CSMURL overrides the Customer Service Management API base

@@ -222,6 +222,7 @@ func (c *Client) ListProducts(ctx context.Context) ([]Product, error) {
 	var all []Product
 	cursor := ""
 	seen := map[string]bool{}
+	budget := c.newListBudget(epListProducts.Name())
 	for {
 		q := url.Values{"limit": {"100"}}
 		if cursor != "" {
@@ -231,15 +232,23 @@ func (c *Client) ListProducts(ctx context.Context) ([]Product, error) {
 			Results        []Product `json:"results"`
 			NextPageCursor string    `json:"nextPageCursor"`
 		}
-		if err := c.do(ctx, epListProducts.at().withQuery(q), &page); err != nil {
+		if err := c.readPage(ctx, epListProducts.at().withQuery(q), budget, &page); err != nil {
 			return nil, err
 		}
-		all = append(all, page.Results...)
-		if len(all) > c.maxListItems {
-			return nil, fmt.Errorf("%s: more than %d products; stopping", epListProducts.Name(), c.maxListItems)
+		for range page.Results {
+			if err := budget.item(); err != nil {
+				return nil, err
+			}
 		}
+		all = append(all, page.Results...)
 		if page.NextPageCursor == "" {
 			return all, nil
+		}
+		if len(page.Results) == 0 {
+			// Followed, a server that answers empty pages with new cursors
+			// would be read until the run is killed.
+			return nil, fmt.Errorf("%s: the server answered an empty page that is not the last (it names a next cursor); "+
+				"the listing stopped because it would not advance", epListProducts.Name())
 		}
 		if seen[page.NextPageCursor] {
 			return nil, fmt.Errorf("%s: the cursor %s came back twice; the listing does not advance", epListProducts.Name(), c.secrets.quote(page.NextPageCursor))
