@@ -107,6 +107,26 @@ const (
 // server may answer megabytes, escape sequences or an echo of the token.
 func (m masker) quote(s string) string { return strconv.Quote(m.clean(s, valueLimit)) }
 
+// Quote is text the site sent (a name, a key, an ID) cleaned, capped,
+// masked and quoted (masker.quote), for a caller's own messages and logs.
+// A nil client cleans without masking.
+func (c *Client) Quote(s string) string {
+	if c == nil {
+		return masker(nil).quote(s)
+	}
+	return c.secrets.quote(s)
+}
+
+// Clean is text the site sent cleaned, masked and capped at limit bytes
+// (masker.clean), for a caller's own messages and logs. A nil client
+// cleans without masking.
+func (c *Client) Clean(s string, limit int) string {
+	if c == nil {
+		return masker(nil).clean(s, limit)
+	}
+	return c.secrets.clean(s, limit)
+}
+
 // cleanError is an error whose text is cleaned server text (cleanErr); it
 // wraps the original, so errors.Is and errors.As still see it.
 type cleanError struct {

@@ -203,9 +203,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		user, err = r.existingAccount(ctx, email, name, plan.AdoptExisting.ValueBool(), &resp.Diagnostics)
 		if err == nil && user.DisplayName != name {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
-				fmt.Sprintf("The email %s already has an account (%s) named %q, and the configuration says %q. "+
-					"JSM cannot rename a customer: set display_name = %q to adopt it, or rename it in Atlassian Administration first.",
-					email, user.AccountID, user.DisplayName, name, user.DisplayName))
+				fmt.Sprintf("The email %s already has an account (%s) named %s, and the configuration says %q. "+
+					"JSM cannot rename a customer: set display_name = %s to adopt it, or rename it in Atlassian Administration first.",
+					email, user.AccountID, r.client.Quote(user.DisplayName), name, r.client.Quote(user.DisplayName)))
 			return
 		}
 		if err == nil && !user.Active {

@@ -148,6 +148,9 @@ func sameValues(a, b []string) bool {
 	return slices.Equal(x, y)
 }
 
+// detailProblemsLimit caps the problems checkDetails lists in one error.
+const detailProblemsLimit = 4000
+
 // checkDetails returns why the values cannot be written, naming the field:
 // an unknown field, a value outside a SELECT's or MULTISELECT's options,
 // several values in a single-value field.
@@ -204,7 +207,8 @@ func (r *detailsResource) write(ctx context.Context, id string, plan, before map
 		return nil, err
 	}
 	if probs := checkDetails(r.api.kind, fields, plan); len(probs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(probs, "; "))
+		// The site's field names and options are the site's text.
+		return nil, fmt.Errorf("%s", r.client.Clean(strings.Join(probs, "; "), detailProblemsLimit))
 	}
 	for _, name := range sortedMapKeys(plan) {
 		if old, ok := before[name]; ok && sameValues(old, plan[name]) {

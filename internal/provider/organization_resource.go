@@ -349,13 +349,16 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 // each: such a property, created by another tool, is left alone rather than
 // read, imported and later deleted through a path a decoding, normalizing
 // server would read as the organization itself or another one.
-func sendableKeys(id string, keys []string, diags *diag.Diagnostics) []string {
+//
+// The key is the site's text: the warning shows it cleaned (c.Quote).
+func sendableKeys(c *jsm.Client, id string, keys []string, diags *diag.Diagnostics) []string {
 	out := keys[:0:0]
 	for _, k := range keys {
 		if msg := jsm.CheckPropertyKey(k); msg != "" {
 			diags.AddAttributeWarning(path.Root("properties"), "Organization property left alone",
-				fmt.Sprintf("Organization %s has a property with the key %q, which the provider does not manage: %s. "+
-					"It is left unchanged on the site and not taken into the state; rename it with the tool that created it.", id, k, msg))
+				fmt.Sprintf("Organization %s has a property with the key %s, which the provider does not manage (%s). "+
+					"It is left unchanged on the site and not taken into the state; rename it with the tool that created it.",
+					id, c.Quote(k), c.Clean(msg, 300)))
 			continue
 		}
 		out = append(out, k)

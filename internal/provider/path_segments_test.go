@@ -3,10 +3,13 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
@@ -79,4 +82,30 @@ func TestAccDetails_unsafeFieldNamesAndIDs(t *testing.T) {
 		PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid product ID.*product_id.*dot\s+segment`),
 	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+}
+
+// A property key the site holds that cannot travel in a path is left
+// alone with a warning that quotes it cleaned, capped and masked: the key
+// is the site's text.
+func TestSendableKeys_warningCleansTheSitesKey(t *testing.T) {
+	const token = "tok-5e1f-distinctive-token"
+	c, err := jsm.New(jsm.Config{BaseURL: "https://x.atlassian.net", Email: "a@example.com", APIToken: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	key := "../" + token + "\x1b[2J" + strings.Repeat("A", 1<<20)
+	if got := sendableKeys(c, "1", []string{"ok", key}, &diags); len(got) != 1 || got[0] != "ok" {
+		t.Fatalf("sendable keys %.80q", got)
+	}
+	if len(diags) != 1 {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	detail := diags[0].Detail()
+	if len(detail) > 2000 || strings.Contains(detail, token) || strings.Contains(detail, "\x1b") {
+		t.Errorf("the warning is not cleaned (%d bytes): %.300s", len(detail), detail)
+	}
+	if !strings.Contains(detail, "left unchanged on the site") || !strings.Contains(detail, "***") {
+		t.Errorf("the warning does not say what happened: %.300s", detail)
+	}
 }
