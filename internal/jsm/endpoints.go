@@ -448,6 +448,15 @@ func CheckProductID(id string) string {
 	return ""
 }
 
+// CheckEntitlementID returns why id cannot be an entitlement ID the
+// provider sends in a path, or "".
+func CheckEntitlementID(id string) string {
+	if err := checkSegment("entitlementId", id); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
 // ValidOrganizationID reports whether id has the form of an organization
 // ID (a positive integer).
 func ValidOrganizationID(id string) bool {

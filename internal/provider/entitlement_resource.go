@@ -235,6 +235,10 @@ func (r *entitlementResource) ImportState(ctx context.Context, req resource.Impo
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s; got %q.", form, req.ID))
 		return
 	}
+	if msg := jsm.CheckEntitlementID(parts[2]); msg != "" {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s; %s.", form, msg))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[2])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(parts[0]+"_id"), parts[1])...)
 }

@@ -81,6 +81,18 @@ func TestAccDetails_unsafeFieldNamesAndIDs(t *testing.T) {
 		Config:   cfg + "resource \"jsm_entitlement\" \"e\" {\n  product_id = \"../p1\"\n  customer_id = \"qm:1\"\n}\n",
 		PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid product ID.*product_id.*dot\s+segment`),
 	})
+	steps = append(steps,
+		resource.TestStep{
+			Config:       cfg + "resource \"jsm_product\" \"p\" {\n  name = \"P\"\n}\n",
+			ResourceName: "jsm_product.p", ImportState: true, ImportStateId: "../x",
+			ExpectError: regexp.MustCompile(`(?s)Invalid import ID.*product\s+ID.*dot\s+segment`),
+		},
+		resource.TestStep{
+			Config:       cfg + "resource \"jsm_entitlement\" \"e\" {\n  product_id = \"p1\"\n  customer_id = \"qm:1\"\n}\n",
+			ResourceName: "jsm_entitlement.e", ImportState: true, ImportStateId: "customer/qm:1/..",
+			ExpectError: regexp.MustCompile(`(?s)Invalid import ID.*entitlement\s+ID.*dot\s+segment`),
+		},
+	)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
 }
 
