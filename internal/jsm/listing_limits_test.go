@@ -73,7 +73,7 @@ func TestListing_byteCap(t *testing.T) {
 	}}
 	c := newLimitedClient(t, h, 100)
 	_, err := c.ListOrganizations(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "MiB, the most one listing reads") {
+	if err == nil || !strings.Contains(err.Error(), "more than 200 KiB, the most one listing reads") {
 		t.Fatalf("want the byte cap error, got %v", err)
 	}
 	if n := h.n.Load(); n != 1 {
@@ -90,7 +90,7 @@ func TestListing_byteCap(t *testing.T) {
 	}}
 	c = newLimitedClient(t, search, 100)
 	err = c.SearchUsers(context.Background(), "a", func(User) bool { return true })
-	if err == nil || !strings.Contains(err.Error(), "MiB, the most one listing reads") {
+	if err == nil || !strings.Contains(err.Error(), "more than 200 KiB, the most one listing reads") {
 		t.Fatalf("search: want the byte cap error, got %v", err)
 	}
 	if n := search.n.Load(); n != 1 {

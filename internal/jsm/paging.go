@@ -52,10 +52,18 @@ func (b *listBudget) page(n int) error {
 		return fmt.Errorf("%s: the list runs to more than %d pages, the most one listing reads; stopped there rather than read on "+
 			"(a server that hands out few items per page and never ends, or a list far larger than expected)", b.what, b.maxPages)
 	case b.bytes > b.maxBytes:
-		return fmt.Errorf("%s: the list runs to more than %d MiB, the most one listing reads; stopped there rather than read on "+
-			"(a server that hands out oversized pages, or a list far larger than expected)", b.what, b.maxBytes>>20)
+		return fmt.Errorf("%s: the list runs to more than %s, the most one listing reads; stopped there rather than read on "+
+			"(a server that hands out oversized pages, or a list far larger than expected)", b.what, byteSize(b.maxBytes))
 	}
 	return nil
+}
+
+// byteSize shows n bytes in MiB, or KiB below one MiB.
+func byteSize(n int) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
 }
 
 // item counts an item; it fails once the items pass their cap.
