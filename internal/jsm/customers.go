@@ -330,18 +330,16 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 	if err != nil {
 		return nil, err
 	}
-	u, err := PreferCustomer(email, m.Exact)
+	return c.PreferCustomer(email, m.Exact)
+}
+
+// PreferCustomer is the function PreferCustomer, with an *AmbiguousError
+// that masks the client's secrets in what it quotes of the candidates.
+func (c *Client) PreferCustomer(email string, users []User) (*User, error) {
+	u, err := PreferCustomer(email, users)
 	var ambiguous *AmbiguousError
 	if errors.As(err, &ambiguous) {
-		// The error lists the candidates as the server named them.
-		shown := make([]User, len(ambiguous.Candidates))
-		for i, u := range ambiguous.Candidates {
-			u.AccountID = c.secrets.clean(u.AccountID, maxAccountID)
-			u.AccountType = c.secrets.clean(u.AccountType, valueLimit)
-			u.DisplayName = c.secrets.clean(u.DisplayName, valueLimit)
-			shown[i] = u
-		}
-		ambiguous.Candidates = shown
+		ambiguous.secrets = c.secrets
 	}
 	return u, err
 }
@@ -374,13 +372,17 @@ func PreferCustomer(email string, users []User) (*User, error) {
 type AmbiguousError struct {
 	Email      string
 	Candidates []User
+	secrets    masker // set by Client.PreferCustomer
 }
 
+// Error lists the candidates as the server named them: cleaned, capped and,
+// when a client made the error, with its secrets masked.
 func (e *AmbiguousError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d accounts fit the email %s, and no single portal-only customer (account type customer) is among them:", len(e.Candidates), e.Email)
 	for _, u := range e.Candidates {
-		fmt.Fprintf(&b, "\n  - %s (account type %s, named %q)", u.AccountID, u.AccountType, u.DisplayName)
+		fmt.Fprintf(&b, "\n  - %s (account type %s, named %s)", e.secrets.clean(u.AccountID, maxAccountID),
+			e.secrets.clean(u.AccountType, valueLimit), e.secrets.quote(u.DisplayName))
 	}
 	b.WriteString("\nUse the account ID of the one you mean.")
 	return b.String()

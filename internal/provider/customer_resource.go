@@ -249,10 +249,10 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 	if err != nil {
 		return nil, fmt.Errorf("%s already has an account, and looking it up failed: %w", email, err)
 	}
-	user, err := jsm.PreferCustomer(email, m.Exact)
+	user, err := r.client.PreferCustomer(email, m.Exact)
 	byName := false
 	if jsm.IsNotFound(err) {
-		user, err = jsm.PreferCustomer(email, m.HiddenNamed(name))
+		user, err = r.client.PreferCustomer(email, m.HiddenNamed(name))
 		byName = err == nil
 	}
 	var ambiguous *jsm.AmbiguousError
@@ -265,6 +265,12 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 	case err != nil:
 		return nil, err
 	}
+	// The search's account ID goes to the state and into paths, as a
+	// create's would.
+	if msg := jsm.CheckAccountID(user.AccountID); msg != "" {
+		return nil, fmt.Errorf("JSM answered that %s already has an account, but the search answered the account ID %s, which %s; "+
+			"nothing was recorded", email, r.client.Quote(user.AccountID), msg)
+	}
 	if !adopt {
 		return nil, fmt.Errorf("%s already has an account, %s, and adopt_existing is false. To manage that account, "+
 			"import it (replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\n"+
@@ -276,7 +282,7 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 				"the only active account the search for this email returned whose email is hidden by the person's privacy settings "+
 				"and whose display name is %q: it was matched by name, as its email is hidden. If it is not the right "+
 				"account, remove it from the state (terraform state rm) and import the right one by account ID.",
-				email, user.AccountID, user.AccountType, name))
+				email, user.AccountID, r.client.Clean(user.AccountType, 100), name))
 	}
 	return user, nil
 }

@@ -121,3 +121,25 @@ func TestSendableKeys_warningCleansTheSitesKey(t *testing.T) {
 		t.Errorf("the warning does not say what happened: %.300s", detail)
 	}
 }
+
+// The accounts an ambiguous email match lists are the site's text: their
+// names reach the error cleaned, capped and with the token masked, through
+// the create's own look-up (not only the data source's).
+func TestAccCustomerResource_ambiguousMatchQuotesCleanedNames(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("twin")
+	evil := "Evil " + testAPIToken + "\x1b[2J" + strings.Repeat("A", 5000)
+	for range 2 {
+		if _, err := site.AddAtlassianAccount(evil, email, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      customerConfig(s, email, "Twin", ""),
+			ExpectError: regexp.MustCompile(`(?s)accounts\s+fit\s+the\s+email.*named\s+"Evil\s+\*\*\*A{80,100}…"`),
+		}},
+	})
+}
