@@ -174,7 +174,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		before[o.ID] = true
 		if o.Name == name {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists",
-				organizationExistsDetail(o.Name, o.ID))
+				organizationExistsDetail(r.client.Clean(o.Name, 300), r.client.Clean(o.ID, 100)))
 			return
 		}
 	}
@@ -186,7 +186,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	if before[org.ID] { // JSM matched the name otherwise (e.g. letter case) and answered an existing one
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists",
-			organizationExistsDetail(org.Name, org.ID))
+			organizationExistsDetail(r.client.Clean(org.Name, 300), org.ID))
 		return
 	}
 	plan.setFromOrg(org)
@@ -212,6 +212,9 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 }
 
+// organizationExistsDetail says that an organization of the name exists and
+// how to import it; name and id are the site's text, cleaned by the caller
+// (jsm.Client.Clean).
 func organizationExistsDetail(name, id string) string {
 	return fmt.Sprintf("An organization named %q already exists (ID %s). JSM would answer the create with it, and Terraform "+
 		"would then manage (and on destroy, delete) an organization it did not create, so the provider stops here.\n\n"+
