@@ -132,8 +132,8 @@ func checkEmail(s string) string {
 const segmentRule = "must not be `.` or `..`, contain `/` or `\\`, or contain control characters"
 
 // segmentWhy explains, in a diagnostic, why such a value is refused.
-const segmentWhy = "such a value cannot travel safely in a URL path: a server or proxy that decodes and normalizes " +
-	"paths would send a request for `..` or `../../2` to another object than the one named (another organization, say), " +
+const segmentWhy = "such values cannot travel safely in a URL path: a server or proxy that decodes and normalizes " +
+	"paths reads `..` as a step up, so that a request for the property `../../2` of one organization reaches organization 2, " +
 	"and Atlassian's edge commonly refuses an encoded slash"
 
 // segmentValidator refuses at plan time what the client's path builder
@@ -142,7 +142,8 @@ const segmentWhy = "such a value cannot travel safely in a URL path: a server or
 func segmentValidator(summary string, check func(string) string) stringCheck {
 	return stringCheck{segmentRule, func(p path.Path, v string) (string, string) {
 		if msg := check(v); msg != "" {
-			return summary, p.String() + ": " + msg + ". Choose another value: " + segmentWhy + "."
+			return summary, p.String() + ": " + msg + ". Choose a value that is not `.` or `..` and holds no `/`, `\\` " +
+				"or control characters: " + segmentWhy + "."
 		}
 		return "", ""
 	}}
