@@ -95,9 +95,9 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"details": schema.MapAttribute{
 				MarkdownDescription: "Entitlement detail field name to values (a set of strings), e.g. `{ \"Support level\" = [\"24x7\"] }`. " +
 					"Field names must not be `.` or `..`, contain `/` or `\\`, or contain control characters.",
-				Optional:            true,
-				ElementType:         types.SetType{ElemType: types.StringType},
-				Validators:          []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator)},
+				Optional:    true,
+				ElementType: types.SetType{ElemType: types.StringType},
+				Validators:  []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator)},
 			},
 		},
 	}
