@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -95,6 +96,61 @@ func (m masker) clean(s string, limit int) string {
 	return s[:cut] + "…"
 }
 
+// Caps on server values quoted in the client's own messages and logs.
+const (
+	valueLimit     = 100 // an ID, a cursor, a host, a cloud ID
+	logHeaderLimit = 100 // a rate-limit header value in the DEBUG log
+)
+
+// quote is a server value (an ID, a cloud ID, a cursor) cleaned, capped at
+// valueLimit and quoted, for the client's own messages: a hostile or broken
+// server may answer megabytes, escape sequences or an echo of the token.
+func (m masker) quote(s string) string { return strconv.Quote(m.clean(s, valueLimit)) }
+
+// Quote is text the site sent (a name, a key, an ID) cleaned, capped,
+// masked and quoted (masker.quote), for a caller's own messages and logs.
+// A nil client cleans without masking.
+func (c *Client) Quote(s string) string {
+	if c == nil {
+		return masker(nil).quote(s)
+	}
+	return c.secrets.quote(s)
+}
+
+// Clean is text the site sent cleaned, masked and capped at limit bytes
+// (masker.clean), for a caller's own messages and logs. A nil client
+// cleans without masking.
+func (c *Client) Clean(s string, limit int) string {
+	if c == nil {
+		return masker(nil).clean(s, limit)
+	}
+	return c.secrets.clean(s, limit)
+}
+
+// cleanError is an error whose text is cleaned server text (cleanErr); it
+// wraps the original, so errors.Is and errors.As still see it.
+type cleanError struct {
+	text string
+	err  error
+}
+
+func (e *cleanError) Error() string { return e.text }
+func (e *cleanError) Unwrap() error { return e.err }
+
+// cleanErr cleans an error's text as server text: a transport error may
+// quote what the server sent (net/http puts a malformed header line, of any
+// length, in its error).
+func (m masker) cleanErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	if cleaned := m.clean(text, messageLimit); cleaned != text {
+		return &cleanError{text: cleaned, err: err}
+	}
+	return err
+}
+
 // cleanMessages cleans each message and keeps at most maxMessages, counting
 // the rest.
 func (m masker) cleanMessages(msgs []string) []string {
@@ -133,7 +189,7 @@ const htmlProblem = "answered an HTML page, not the API's JSON: a proxy, captive
 // redirectProblem describes a 3xx answer: redirects are never followed (a
 // followed redirect carries the credentials to wherever it points, and
 // turns a POST or DELETE into a GET that answers 200).
-func redirectProblem(sent *url.URL, location string, names Names) string {
+func redirectProblem(sent *url.URL, location string, names Names, m masker) string {
 	target := "no Location"
 	if location != "" {
 		target = "an unreadable Location"
@@ -142,7 +198,9 @@ func redirectProblem(sent *url.URL, location string, names Names) string {
 				loc = sent.ResolveReference(loc)
 			}
 			if loc.Scheme != "" && loc.Host != "" {
-				target = siteOf(loc)
+				// The host is the server's text: any length, the token
+				// as a subdomain.
+				target = m.clean(siteOf(loc), valueLimit)
 			}
 		}
 	}

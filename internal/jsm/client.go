@@ -75,7 +75,8 @@ type Config struct {
 	Names Names
 
 	// MaxListItems is the most items one listing reads before it fails
-	// (0: DefaultMaxListItems).
+	// (0: DefaultMaxListItems); a listing also fails after MaxListItems/10+2
+	// pages or 2 KiB per item of bytes.
 	MaxListItems int
 
 	// CSMURL overrides the Customer Service Management API base
@@ -288,7 +289,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 
 	resp, st, err := c.send(req, r, payload)
 	if err != nil {
-		return &Error{Method: r.method, Path: r.path, Cause: scrubURLError(err),
+		return &Error{Method: r.method, Path: r.path, Cause: c.secrets.cleanErr(scrubURLError(err)),
 			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied, GaveUp: st.gaveUp}
 	}
 	defer resp.Body.Close()
@@ -328,7 +329,7 @@ func decodeResponse(method, path string, a reply, out any, m masker, names Names
 	e := &Error{Method: method, Path: path, StatusCode: a.status}
 	switch {
 	case a.status >= 300 && a.status <= 399:
-		e.Problem = redirectProblem(a.sent, a.header.Get("Location"), names)
+		e.Problem = redirectProblem(a.sent, a.header.Get("Location"), names, m)
 	case a.tooLarge:
 		e.Problem = fmt.Sprintf("response too large (over %d MiB): not an answer of the API; a proxy or wrong URL?", maxBody>>20)
 		e.MayHaveApplied = isWrite(method) && a.status >= 200 && a.status <= 299

@@ -144,7 +144,7 @@ func (c *Client) TenantCloudID(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if !ValidCloudID(out.CloudID) {
-		return "", fmt.Errorf("GET /_edge/tenant_info answered no usable cloudId (%q)", out.CloudID)
+		return "", fmt.Errorf("GET /_edge/tenant_info answered no usable cloudId (%s)", c.secrets.quote(out.CloudID))
 	}
 	return out.CloudID, nil
 }

@@ -187,7 +187,7 @@ func (c *Client) details(ctx context.Context, k detailKind, id string) ([]Detail
 		return nil, err
 	}
 	if out.ID != "" && out.ID != id {
-		return nil, fmt.Errorf("%s answered %q for %q: the answer is not about the object asked for", k.get.Name(), out.ID, id)
+		return nil, fmt.Errorf("%s answered %s for %q: the answer is not about the object asked for", k.get.Name(), c.secrets.quote(out.ID), id)
 	}
 	vals := make([]DetailValue, len(out.Details))
 	for i, d := range out.Details {
@@ -222,6 +222,7 @@ func (c *Client) ListProducts(ctx context.Context) ([]Product, error) {
 	var all []Product
 	cursor := ""
 	seen := map[string]bool{}
+	budget := c.newListBudget(epListProducts.Name())
 	for {
 		q := url.Values{"limit": {"100"}}
 		if cursor != "" {
@@ -231,18 +232,26 @@ func (c *Client) ListProducts(ctx context.Context) ([]Product, error) {
 			Results        []Product `json:"results"`
 			NextPageCursor string    `json:"nextPageCursor"`
 		}
-		if err := c.do(ctx, epListProducts.at().withQuery(q), &page); err != nil {
+		if err := c.readPage(ctx, epListProducts.at().withQuery(q), budget, &page); err != nil {
 			return nil, err
 		}
-		all = append(all, page.Results...)
-		if len(all) > c.maxListItems {
-			return nil, fmt.Errorf("%s: more than %d products; stopping", epListProducts.Name(), c.maxListItems)
+		for range page.Results {
+			if err := budget.item(); err != nil {
+				return nil, err
+			}
 		}
+		all = append(all, page.Results...)
 		if page.NextPageCursor == "" {
 			return all, nil
 		}
+		if len(page.Results) == 0 {
+			// Followed, a server that answers empty pages with new cursors
+			// would be read until the run is killed.
+			return nil, fmt.Errorf("%s: the server answered an empty page that is not the last (it names a next cursor); "+
+				"the listing stopped because it would not advance", epListProducts.Name())
+		}
 		if seen[page.NextPageCursor] {
-			return nil, fmt.Errorf("%s: the cursor %q came back twice; the listing does not advance", epListProducts.Name(), page.NextPageCursor)
+			return nil, fmt.Errorf("%s: the cursor %s came back twice; the listing does not advance", epListProducts.Name(), c.secrets.quote(page.NextPageCursor))
 		}
 		seen[page.NextPageCursor] = true
 		cursor = page.NextPageCursor
@@ -255,6 +264,11 @@ func (c *Client) CreateProduct(ctx context.Context, name string) (*Product, erro
 	if err := c.do(ctx, epCreateProduct.at().withBody(map[string]string{"name": name}), &p); err != nil {
 		return nil, err
 	}
+	// The ID goes to the state and, later, into paths.
+	if err := checkSegment("productId", p.ID); err != nil {
+		return nil, fmt.Errorf("%s: the answer holds no valid product ID (%s); nothing was recorded. "+
+			"The product may have been created: find it in JSM and import it by its ID", epCreateProduct.Name(), c.secrets.clean(err.Error(), messageLimit))
+	}
 	return &p, nil
 }
 
@@ -265,7 +279,7 @@ func (c *Client) GetProduct(ctx context.Context, id string) (*Product, error) {
 		return nil, err
 	}
 	if p.ID != id {
-		return nil, fmt.Errorf("%s answered product %q for %q: the answer is not about the product asked for", epGetProduct.Name(), p.ID, id)
+		return nil, fmt.Errorf("%s answered product %s for %q: the answer is not about the product asked for", epGetProduct.Name(), c.secrets.quote(p.ID), id)
 	}
 	return &p, nil
 }

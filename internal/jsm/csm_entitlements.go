@@ -107,6 +107,11 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 	}
 	var d entitlementDTO
 	if err := json.Unmarshal(raw, &d); err == nil && d.ID != "" {
+		// The ID goes to the state and, later, into paths.
+		if err := checkSegment("entitlementId", d.ID); err != nil {
+			return nil, fmt.Errorf("%s: the answer holds no valid entitlement ID (%s); nothing was recorded. "+
+				"The entitlement may have been created: find it in JSM and import it", ep.Name(), c.secrets.clean(err.Error(), messageLimit))
+		}
 		e := d.entitlement()
 		return &e, nil
 	}
@@ -145,7 +150,15 @@ func (c *Client) findEntitlement(ctx context.Context, kind, id, productID string
 	case 0:
 		return nil, fmt.Errorf("the %s %s holds no entitlement to product %s: %w", strings.ToLower(kind), id, productID, errNoEntitlement)
 	case 1:
+		// The ID goes to the state and, later, into paths.
+		if err := checkSegment("entitlementId", found.ID); err != nil {
+			return nil, fmt.Errorf("the %s %s's entitlement listing holds no valid entitlement ID (%s)", strings.ToLower(kind), id,
+				c.secrets.clean(err.Error(), messageLimit))
+		}
 		return found, nil
+	}
+	for i := range ids {
+		ids[i] = c.secrets.clean(ids[i], messageLimit)
 	}
 	return nil, fmt.Errorf("the %s %s holds %d entitlements to product %s (%s): import the one to manage",
 		strings.ToLower(kind), id, len(ids), productID, strings.Join(ids, ", "))
@@ -218,7 +231,7 @@ func (c *Client) GetEntitlement(ctx context.Context, id string) (*Entitlement, e
 		return nil, err
 	}
 	if d.ID != "" && d.ID != id {
-		return nil, fmt.Errorf("%s answered entitlement %q for %q", epGetEntitlement.Name(), d.ID, id)
+		return nil, fmt.Errorf("%s answered entitlement %s for %q", epGetEntitlement.Name(), c.secrets.quote(d.ID), id)
 	}
 	e := d.entitlement()
 	e.ID = id

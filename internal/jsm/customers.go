@@ -139,13 +139,17 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 	if err != nil {
 		return nil, err
 	}
-	if settled != nil {
-		return settled, nil
+	u := settled
+	if u == nil {
+		u = dto.user()
 	}
-	if dto.AccountID == "" {
-		return nil, fmt.Errorf("POST /rest/servicedeskapi/customer: the answer holds no accountId")
+	// The ID goes to the state and, later, into paths: an answer that
+	// holds no usable one must not get that far.
+	if msg := CheckAccountID(u.AccountID); msg != "" {
+		return nil, fmt.Errorf("%s: the answer holds no valid accountId (%s %s); nothing was recorded. "+
+			"The account may have been created: look it up by its email, then import it", epCreateCustomer.Name(), c.secrets.quote(u.AccountID), msg)
 	}
-	return dto.user(), nil
+	return u, nil
 }
 
 // GetUser reads any account by ID; a missing account is IsNotFound.
@@ -159,7 +163,13 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 // Reads that arrive while others are in flight go out together as one
 // GET /rest/api/3/user/bulk, judged by the same rules (bulk.go).
 func (c *Client) GetUser(ctx context.Context, accountID string) (*User, error) {
-	return c.readUser(ctx, accountID)
+	u, err := c.readUser(ctx, accountID)
+	var ue *UnreliableError
+	if errors.As(err, &ue) {
+		// The reason quotes the server's accountId and accountType.
+		ue.Reason = c.secrets.clean(ue.Reason, messageLimit)
+	}
+	return u, err
 }
 
 // getUser is GetUser alone: GET /rest/api/3/user, from attempt on (a bulk
@@ -320,7 +330,18 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 	if err != nil {
 		return nil, err
 	}
-	return PreferCustomer(email, m.Exact)
+	return c.PreferCustomer(email, m.Exact)
+}
+
+// PreferCustomer is the function PreferCustomer, with an *AmbiguousError
+// that masks the client's secrets in what it quotes of the candidates.
+func (c *Client) PreferCustomer(email string, users []User) (*User, error) {
+	u, err := PreferCustomer(email, users)
+	var ambiguous *AmbiguousError
+	if errors.As(err, &ambiguous) {
+		ambiguous.secrets = c.secrets
+	}
+	return u, err
 }
 
 // PreferCustomer picks, among accounts that hold the same email, the one
@@ -351,13 +372,17 @@ func PreferCustomer(email string, users []User) (*User, error) {
 type AmbiguousError struct {
 	Email      string
 	Candidates []User
+	secrets    masker // set by Client.PreferCustomer
 }
 
+// Error lists the candidates as the server named them: cleaned, capped and,
+// when a client made the error, with its secrets masked.
 func (e *AmbiguousError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d accounts fit the email %s, and no single portal-only customer (account type customer) is among them:", len(e.Candidates), e.Email)
 	for _, u := range e.Candidates {
-		fmt.Fprintf(&b, "\n  - %s (account type %s, named %q)", u.AccountID, u.AccountType, u.DisplayName)
+		fmt.Fprintf(&b, "\n  - %s (account type %s, named %s)", e.secrets.clean(u.AccountID, maxAccountID),
+			e.secrets.clean(u.AccountType, valueLimit), e.secrets.quote(u.DisplayName))
 	}
 	b.WriteString("\nUse the account ID of the one you mean.")
 	return b.String()

@@ -383,9 +383,13 @@ func (r request) lookingFirst() request { r.lookFirst = true; return r }
 const maxAccountID = 128
 
 // checkSegment refuses a value that must not become a path segment: empty,
-// "." or ".." (servers and proxies that normalize paths read them as steps
-// up: DELETE .../property/.. would delete the organization), control
-// characters, invalid UTF-8, or a value that is not of its variable's form.
+// "." or ".." or holding such a part between slashes or backslashes
+// (servers and proxies that normalize paths read them as steps up:
+// DELETE .../property/.. would delete the organization, and the key
+// "../../2", sent as ..%2F..%2F2, organization 2 behind one that decodes
+// %2F first), any "/" or "\" (Atlassian's edge commonly refuses an encoded
+// slash, and some servers read a backslash as one), control characters,
+// invalid UTF-8, or a value that is not of its variable's form.
 func checkSegment(name, v string) error {
 	what := segmentNames[name]
 	if what == "" {
@@ -394,8 +398,11 @@ func checkSegment(name, v string) error {
 	switch {
 	case v == "":
 		return fmt.Errorf("the %s is empty", what)
-	case v == "." || v == "..":
-		return fmt.Errorf("the %s %q is a dot segment, which servers and proxies may read as a step up the path", what, v)
+	case hasDotPart(v):
+		return fmt.Errorf("the %s %q is or holds a dot segment (. or ..), which servers and proxies may read as a step up the path", what, v)
+	case strings.ContainsAny(v, `/\`):
+		return fmt.Errorf("the %s %q contains a slash or backslash, which servers and proxies may read as a path separator "+
+			"(and Atlassian's edge commonly refuses encoded)", what, v)
 	case !utf8.ValidString(v):
 		return fmt.Errorf("the %s %q is not valid UTF-8", what, v)
 	case strings.IndexFunc(v, unicode.IsControl) >= 0:
@@ -414,8 +421,23 @@ func checkSegment(name, v string) error {
 		if msg := CheckAccountID(v); msg != "" {
 			return fmt.Errorf("the %s %q %s", what, v, msg)
 		}
+	case "productId", "entitlementId":
+		if msg := checkOpaqueID(v, what); msg != "" {
+			return fmt.Errorf("the %s %q %s", what, v, msg)
+		}
 	}
 	return nil
+}
+
+// hasDotPart reports whether v, split on slashes and backslashes, has a
+// part that is "." or "..".
+func hasDotPart(v string) bool {
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == "." || part == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 var segmentNames = map[string]string{
@@ -433,6 +455,33 @@ var segmentNames = map[string]string{
 // the provider sends in a path, or "".
 func CheckPropertyKey(key string) string {
 	if err := checkSegment("propertyKey", key); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// CheckDetailFieldName returns why name cannot be a detail field name the
+// provider sends in a path (editing or deleting the field), or "".
+func CheckDetailFieldName(name string) string {
+	if err := checkSegment("fieldName", name); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// CheckProductID returns why id cannot be a product ID the provider sends
+// in a path, or "".
+func CheckProductID(id string) string {
+	if err := checkSegment("productId", id); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// CheckEntitlementID returns why id cannot be an entitlement ID the
+// provider sends in a path, or "".
+func CheckEntitlementID(id string) string {
+	if err := checkSegment("entitlementId", id); err != nil {
 		return err.Error()
 	}
 	return ""
@@ -464,7 +513,12 @@ func ValidServiceDeskRef(ref string) bool {
 // ID, or "". Real IDs are 24 hex digits, 557058:<uuid> or
 // qm:<uuid>:<hex>; any printable ASCII is accepted but for the characters
 // that would change a URL's structure, up to the spec's 128 characters.
-func CheckAccountID(id string) string {
+func CheckAccountID(id string) string { return checkOpaqueID(id, "account ID") }
+
+// checkOpaqueID returns why id is not of the form of an opaque ID (an
+// account, product or entitlement ID), or "": printable ASCII but for the
+// characters that would change a URL's structure, up to 128 characters.
+func checkOpaqueID(id, noun string) string {
 	switch {
 	case id == "":
 		return "is empty"
@@ -475,7 +529,7 @@ func CheckAccountID(id string) string {
 	}
 	for _, r := range id {
 		if r <= ' ' || r > '~' || strings.ContainsRune(`/\?#%`, r) {
-			return fmt.Sprintf("contains %q, which no account ID has", r)
+			return fmt.Sprintf("contains %q, which no %s has", r, noun)
 		}
 	}
 	return ""

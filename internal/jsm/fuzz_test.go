@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +144,57 @@ func FuzzServerWait(f *testing.F) {
 		c := &Client{maxRetryWait: DefaultMaxRetryWait, log: nopLogger{}}
 		if w := c.backoff(time.Second, 30*time.Second, 3, &http.Response{StatusCode: 429, Header: h}); w < 0 || w > DefaultMaxRetryWait {
 			t.Fatalf("wait %v out of bounds", w)
+		}
+	})
+}
+
+// FuzzPathBuilder: a path is either refused before anything is sent, or
+// every segment is escaped exactly once (unescaping gives the value back),
+// and the URL built from it, decoded as a server does (backslashes read as
+// slashes, as some do) and cleaned of dot segments as a normalizing proxy
+// does (path.Clean), is still the intended route: the pattern's literal
+// segments in place and its segment count intact, so that no value can
+// move a request to another object.
+func FuzzPathBuilder(f *testing.F) {
+	for _, s := range []string{"a b", "..", ".", "%2e%2E", "a/b", "日本", "%", "a\x00b", "\xff", "12", "qm:1",
+		"../../2", `..\..\2`, "a/..", "./x", "..%2F..%2F2", "x/../../../2", ".a.", "...", "a\\b"} {
+		f.Add("12", s)
+	}
+	f.Fuzz(func(t *testing.T, id, key string) {
+		for _, r := range []request{epGetOrgProp.at(id, key), epDeleteOrgProp.at(id, key), epRevokePortalAccess.at(key),
+			epGetDesk.at(key), epDeleteCustField.at(key), epDeleteProduct.at(key), epGetEntitlement.at(key),
+			epSetCustDetail.at(key)} {
+			if r.err != nil {
+				if r.path != r.ep.Pattern {
+					t.Fatalf("a refused request carries the path %q", r.path)
+				}
+				continue
+			}
+			if strings.ContainsAny(r.path, "?#") {
+				t.Fatalf("path %q holds a query or fragment delimiter", r.path)
+			}
+			segs := strings.Split(r.path, "/")
+			if r.ep == epGetOrgProp {
+				if dec, _ := url.PathUnescape(segs[len(segs)-1]); dec != key {
+					t.Fatalf("key %q came back as %q", key, dec)
+				}
+			}
+			u, err := url.Parse("https://x.example" + r.path)
+			if err != nil || u.EscapedPath() != r.path {
+				t.Fatalf("url.URL changes %q to %q (%v)", r.path, u.EscapedPath(), err)
+			}
+			decoded := strings.ReplaceAll(u.Path, `\`, "/")
+			cleaned := path.Clean(decoded)
+			want := strings.Split(r.ep.Pattern, "/")
+			got := strings.Split(cleaned, "/")
+			if cleaned != decoded || len(got) != len(want) {
+				t.Fatalf("%s with %q: the decoded path %q cleans to %q, not a path of the route %s", r.ep.Name(), key, decoded, cleaned, r.ep.Pattern)
+			}
+			for i, w := range want {
+				if !placeholder.MatchString(w) && got[i] != w {
+					t.Fatalf("%s with %q: segment %d is %q, want %q (cleaned path %q)", r.ep.Name(), key, i, got[i], w, cleaned)
+				}
+			}
 		}
 	})
 }

@@ -59,11 +59,12 @@ const userSearchPageSize = 50
 // ignores startAt) stops the search with an error.
 func (c *Client) searchUsers(ctx context.Context, query string, maxPages int, visit func(platformUser) bool) (more bool, err error) {
 	var prev []string
+	budget := c.newListBudget("GET " + epSearchUser.Pattern)
 	for n := 0; n < maxPages; n++ {
+		r := epSearchUser.at().withQuery(url.Values{"query": {query},
+			"startAt": {fmt.Sprint(n * userSearchPageSize)}, "maxResults": {fmt.Sprint(userSearchPageSize)}})
 		var page []platformUser
-		err := c.do(ctx, epSearchUser.at().withQuery(url.Values{"query": {query},
-			"startAt": {fmt.Sprint(n * userSearchPageSize)}, "maxResults": {fmt.Sprint(userSearchPageSize)}}), &page)
-		if err != nil {
+		if err := c.readPage(ctx, r, budget, &page); err != nil {
 			return false, err
 		}
 		ids := make([]string, len(page))

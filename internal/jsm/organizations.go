@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 )
 
 // Organization is a JSM organization.
@@ -72,7 +71,7 @@ func (c *Client) CreateOrganization(ctx context.Context, name string) (*Organiza
 		return nil, err
 	}
 	if !ValidOrganizationID(d.ID) {
-		return nil, fmt.Errorf("%s: the answer holds no valid organization ID (%q)", epCreateOrg.Name(), d.ID)
+		return nil, fmt.Errorf("%s: the answer holds no valid organization ID (%s)", epCreateOrg.Name(), c.secrets.quote(d.ID))
 	}
 	o := d.org()
 	return &o, nil
@@ -86,7 +85,7 @@ func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization,
 		return nil, err
 	}
 	if d.ID != id {
-		return nil, wrongIdentity(r, "organization", id, d.ID)
+		return nil, wrongIdentity(r, "organization", id, c.secrets.quote(d.ID))
 	}
 	o := d.org()
 	return &o, nil
@@ -175,11 +174,12 @@ func (c *Client) DeleteOrganizationProperty(ctx context.Context, id, key string)
 // the one asked for (or none): a proxy, cache or broken server. Such an
 // answer must never reach the state, where the next destroy would target
 // the other object.
+//
+// got is the answer's ID, cleaned and quoted (masker.quote): `""` when
+// it carries none.
 func wrongIdentity(r request, what, want, got string) error {
-	if got == "" {
+	if got == `""` {
 		got = "none"
-	} else {
-		got = strconv.Quote(got)
 	}
 	return fmt.Errorf("%s %s: asked for %s %s, the answer carries ID %s; it is not used (a proxy or the server answered "+
 		"for another object). Nothing was changed; try again, and if it persists check what sits between the client and the site",

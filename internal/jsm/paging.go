@@ -16,9 +16,83 @@ const PageLimit = 50
 
 // DefaultMaxListItems is the most items one listing reads before it fails
 // (Config.MaxListItems): far above any organization, desk or membership list
-// the provider manages, it bounds memory and requests (2,000 pages) should a
-// server keep handing out new items.
+// the provider manages, it bounds memory and requests should a server keep
+// handing out new items. The listing's page and byte caps derive from it
+// (newListBudget): 10,002 pages, 200 MiB.
 const DefaultMaxListItems = 100000
+
+// listItemBytes is the byte budget of a listing per item of its item cap:
+// the largest items (accounts with their links) are well under 1 KiB.
+const listItemBytes = 2 << 10
+
+// listBudget bounds one listing by items, pages and bytes: an item cap
+// alone lets a server hand out one item per page, each page megabytes
+// long, for hours.
+type listBudget struct {
+	what                         string // "GET /path", for errors
+	items, pages, bytes          int    // read so far
+	maxItems, maxPages, maxBytes int
+}
+
+// newListBudget derives a listing's caps from the client's item cap: at
+// most maxListItems items, maxListItems/10 + 2 pages (so pages of 10
+// items, a fifth of a full page, still reach the item cap, and a last page
+// fits), and listItemBytes per item.
+func (c *Client) newListBudget(what string) *listBudget {
+	return &listBudget{what: what, maxItems: c.maxListItems, maxPages: c.maxListItems/10 + 2, maxBytes: c.maxListItems * listItemBytes}
+}
+
+// page counts a page of n bytes; it fails once the pages or bytes read
+// pass their caps.
+func (b *listBudget) page(n int) error {
+	b.pages++
+	b.bytes += n
+	switch {
+	case b.pages > b.maxPages:
+		return fmt.Errorf("%s: the list runs to more than %d pages, the most one listing reads; stopped there rather than read on "+
+			"(a server that hands out few items per page and never ends, or a list far larger than expected)", b.what, b.maxPages)
+	case b.bytes > b.maxBytes:
+		return fmt.Errorf("%s: the list runs to more than %s, the most one listing reads; stopped there rather than read on "+
+			"(a server that hands out oversized pages, or a list far larger than expected)", b.what, byteSize(b.maxBytes))
+	}
+	return nil
+}
+
+// byteSize shows n bytes in MiB, or KiB below one MiB.
+func byteSize(n int) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
+}
+
+// item counts an item; it fails once the items pass their cap.
+func (b *listBudget) item() error {
+	if b.items == b.maxItems {
+		return fmt.Errorf("%s: the list holds more than %d items, the most one listing reads; "+
+			"stopped there rather than read on (a server that keeps handing out new items, or a list far larger than expected)", b.what, b.maxItems)
+	}
+	b.items++
+	return nil
+}
+
+// readPage GETs one page of a listing into out, counting its pages and
+// bytes against b.
+func (c *Client) readPage(ctx context.Context, r request, b *listBudget, out any) error {
+	var body json.RawMessage
+	if err := c.do(ctx, r, &body); err != nil {
+		return err
+	}
+	if err := b.page(len(body)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &Error{Method: r.method, Path: r.path, StatusCode: http.StatusOK,
+			Problem: c.secrets.clean("the response is not the expected JSON: "+err.Error(), messageLimit),
+			Excerpt: c.secrets.clean(string(body), excerptLimit)}
+	}
+	return nil
+}
 
 // page is the servicedeskapi PagedDTO.
 type page[T any] struct {
@@ -35,9 +109,11 @@ type page[T any] struct {
 // honored. A page that does not advance (another start than asked, or the
 // previous page again) and a list longer than the client's item cap stop
 // the listing with an error: without them a server that always answers
-// isLastPage false would be read until the run is killed.
+// isLastPage false would be read until the run is killed; so do the
+// listing's page and byte caps (listBudget).
 func getPaged[T any](ctx context.Context, c *Client, r request, visit func(T) bool) error {
-	start, seen := 0, 0
+	start := 0
+	budget := c.newListBudget("GET " + r.path)
 	var prev []json.RawMessage
 	for {
 		q := url.Values{}
@@ -49,17 +125,16 @@ func getPaged[T any](ctx context.Context, c *Client, r request, visit func(T) bo
 		pr := r
 		pr.method, pr.query = http.MethodGet, q
 		var p page[json.RawMessage]
-		if err := c.do(ctx, pr, &p); err != nil {
+		if err := c.readPage(ctx, pr, budget, &p); err != nil {
 			return err
 		}
 		if err := checkAdvance(r.path, start, p.Start, p.Values, prev); err != nil {
 			return err
 		}
 		for _, raw := range p.Values {
-			if seen == c.maxListItems {
-				return listTooLong(r.path, c.maxListItems)
+			if err := budget.item(); err != nil {
+				return err
 			}
-			seen++
 			var v T
 			if err := json.Unmarshal(raw, &v); err != nil {
 				return fmt.Errorf("GET %s: an item of the page at start=%d is not the expected JSON: %w", r.path, start, err)

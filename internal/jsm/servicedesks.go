@@ -37,7 +37,7 @@ func (c *Client) GetServiceDesk(ctx context.Context, idOrKey string) (*ServiceDe
 		return nil, err
 	}
 	if !deskAnswers(idOrKey, d) {
-		return nil, wrongIdentity(r, "service desk", idOrKey, d.ID)
+		return nil, wrongIdentity(r, "service desk", idOrKey, c.secrets.quote(d.ID))
 	}
 	return &ServiceDesk{ID: d.ID, ProjectID: d.ProjectID, ProjectKey: d.ProjectKey, ProjectName: d.ProjectName}, nil
 }

@@ -420,13 +420,13 @@ func (c *Client) logAttempt(ctx context.Context, st *call, resp *http.Response, 
 		"duration_ms": elapsed.Milliseconds(),
 	}
 	if err != nil {
-		fields["error"] = scrubURLError(err).Error()
+		fields["error"] = c.secrets.cleanErr(scrubURLError(err)).Error()
 	}
 	if resp != nil {
 		fields["http_status"] = resp.StatusCode
 		for _, h := range rateLimitHeaders {
 			if v := resp.Header.Get(h); v != "" {
-				fields[strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = v
+				fields[strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = c.secrets.clean(v, logHeaderLimit)
 			}
 		}
 	}

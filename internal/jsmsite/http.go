@@ -4,10 +4,29 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 )
+
+// LoopbackHost reports whether a Host header names a loopback host:
+// localhost, an address of 127.0.0.0/8 or [::1], with or without a port.
+func LoopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.Unmap().IsLoopback()
+}
 
 // RouteNotFound is the route name of requests no route matches.
 const RouteNotFound = "NOT FOUND"
@@ -36,8 +55,21 @@ func (s *Site) Routes() []string {
 	return append([]string(nil), s.routes...)
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. It answers only requests addressed to
+// a loopback host (see LoopbackHost): a web page that rebinds its own DNS
+// name to 127.0.0.1 sends its own name as Host, and must not drive the site.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !LoopbackHost(r.Host) {
+		host := r.Host
+		if len(host) > 100 {
+			host = host[:100] + "…"
+		}
+		http.Error(w, fmt.Sprintf("jsmsite: refusing a request addressed to the host %q: the local JSM site answers only "+
+			"requests addressed to a loopback host (localhost, 127.0.0.0/8 or [::1], with any port), so that a web page "+
+			"cannot drive it through DNS rebinding. Use its URL as printed, e.g. http://127.0.0.1:8089.", host),
+			http.StatusMisdirectedRequest)
+		return
+	}
 	s.screenDotSegments(r)
 	s.mux.ServeHTTP(w, r)
 }

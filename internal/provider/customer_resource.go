@@ -258,7 +258,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 				"email is taken, looks the account up again and adopts it (adopt_existing).")
 		return
 	}
-	user, err := jsm.PreferCustomer(email, m.Exact)
+	user, err := r.client.PreferCustomer(email, m.Exact)
 	var ambiguous *jsm.AmbiguousError
 	switch {
 	case errors.As(err, &ambiguous):
@@ -276,7 +276,8 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 		// Browse users and groups see no account at all: the docs say so.)
 		return
 	}
-	what := fmt.Sprintf("The email %s already has the account %s (account type %s) named %q", email, user.AccountID, user.AccountType, user.DisplayName)
+	what := fmt.Sprintf("The email %s already has the account %s (account type %s) named %s", email, user.AccountID,
+		r.client.Clean(user.AccountType, 100), r.client.Quote(user.DisplayName))
 	switch {
 	case !plan.AdoptExisting.ValueBool():
 		diags.AddAttributeError(path.Root("adopt_existing"), "The email already has a JSM account",
@@ -286,8 +287,8 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	case user.DisplayName != name && !plan.keepsSiteName():
 		diags.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
 			fmt.Sprintf("%s, and the configuration says %q. JSM cannot rename a customer, so the apply would fail. Either set "+
-				"display_name = %q to adopt it, set on_name_mismatch = %q to adopt it under the site's name, or rename it in "+
-				"Atlassian Administration first.", what, name, user.DisplayName, nameMismatchKeep))
+				"display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under the site's name, or rename it in "+
+				"Atlassian Administration first.", what, name, r.client.Quote(user.DisplayName), nameMismatchKeep))
 	case user.DisplayName != name:
 		diags.AddWarning("The apply adopts an existing JSM account under its own name",
 			fmt.Sprintf("%s: the apply adopts it instead of creating a customer, and keeps the site's name rather than %q "+
@@ -311,15 +312,15 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		user, err = r.existingAccount(ctx, email, name, plan.AdoptExisting.ValueBool(), &resp.Diagnostics)
 		if err == nil && user.DisplayName != name && plan.keepsSiteName() {
 			resp.Diagnostics.AddWarning("Adopted JSM account keeps its own name",
-				fmt.Sprintf("The email %s already had an account (%s) named %q; it was adopted under that name rather than %q "+
-					"(on_name_mismatch = %q).", email, user.AccountID, user.DisplayName, name, nameMismatchKeep))
+				fmt.Sprintf("The email %s already had an account (%s) named %s; it was adopted under that name rather than %q "+
+					"(on_name_mismatch = %q).", email, user.AccountID, r.client.Quote(user.DisplayName), name, nameMismatchKeep))
 			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, siteNameJSON(user.DisplayName))...)
 		} else if err == nil && user.DisplayName != name {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
-				fmt.Sprintf("The email %s already has an account (%s) named %q, and the configuration says %q. "+
-					"JSM cannot rename a customer: set display_name = %q to adopt it, set on_name_mismatch = %q to adopt it under "+
+				fmt.Sprintf("The email %s already has an account (%s) named %s, and the configuration says %q. "+
+					"JSM cannot rename a customer: set display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under "+
 					"the site's name, or rename it in Atlassian Administration first.",
-					email, user.AccountID, user.DisplayName, name, user.DisplayName, nameMismatchKeep))
+					email, user.AccountID, r.client.Quote(user.DisplayName), name, r.client.Quote(user.DisplayName), nameMismatchKeep))
 			return
 		}
 		if err == nil && !user.Active {
@@ -363,10 +364,10 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 	if err != nil {
 		return nil, fmt.Errorf("%s already has an account, and looking it up failed: %w", email, err)
 	}
-	user, err := jsm.PreferCustomer(email, m.Exact)
+	user, err := r.client.PreferCustomer(email, m.Exact)
 	byName := false
 	if jsm.IsNotFound(err) {
-		user, err = jsm.PreferCustomer(email, m.HiddenNamed(name))
+		user, err = r.client.PreferCustomer(email, m.HiddenNamed(name))
 		byName = err == nil
 	}
 	var ambiguous *jsm.AmbiguousError
@@ -379,6 +380,12 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 	case err != nil:
 		return nil, err
 	}
+	// The search's account ID goes to the state and into paths, as a
+	// create's would.
+	if msg := jsm.CheckAccountID(user.AccountID); msg != "" {
+		return nil, fmt.Errorf("JSM answered that %s already has an account, but the search answered the account ID %s, which %s; "+
+			"nothing was recorded", email, r.client.Quote(user.AccountID), msg)
+	}
 	if !adopt {
 		return nil, fmt.Errorf("%s already has an account, %s, and adopt_existing is false. To manage that account, "+
 			"import it (replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\n"+
@@ -390,7 +397,7 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 				"the only active account the search for this email returned whose email is hidden by the person's privacy settings "+
 				"and whose display name is %q: it was matched by name, as its email is hidden. If it is not the right "+
 				"account, remove it from the state (terraform state rm) and import the right one by account ID.",
-				email, user.AccountID, user.AccountType, name))
+				email, user.AccountID, r.client.Clean(user.AccountType, 100), name))
 	}
 	return user, nil
 }

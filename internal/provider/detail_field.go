@@ -91,11 +91,13 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The field's name, unique among the site's " + k + " detail fields (ignoring letter case). " +
-					"Changing it renames the field in place; its values stay.",
+					"Changing it renames the field in place; its values stay. The API addresses a field by its name in the URL " +
+					"path, so the name must not be `.` or `..`, contain `/` or `\\`, or contain control characters.",
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 255),
 					stringvalidator.RegexMatches(trimmedName, "must not start or end with white space"),
+					detailFieldNameValidator,
 				},
 			},
 			"type": schema.StringAttribute{
@@ -360,6 +362,11 @@ func (r *detailFieldResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	if strings.TrimSpace(req.ID) == "" {
 		resp.Diagnostics.AddError("Invalid import ID", "Import a detail field by its name, e.g. Region.")
+		return
+	}
+	if msg := jsm.CheckDetailFieldName(req.ID); msg != "" {
+		resp.Diagnostics.AddError("Invalid import ID", msg+". The provider cannot manage such a field: "+segmentWhy+
+			". Rename it in JSM first, then import it by its new name.")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

@@ -110,11 +110,12 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"details": schema.MapAttribute{
 				MarkdownDescription: "Field name to values, e.g. `{ Region = [\"EU\"], Tier = [\"Gold\"] }`. Every value is a string " +
 					"whatever the field's type; `SELECT`, `TEXT`, `DATE`, `EMAIL`, `NUMBER` and `URL` fields take one value, " +
-					"`MULTISELECT` fields several. The values of a field are a set: their order does not matter. An empty set clears the field.",
+					"`MULTISELECT` fields several. The values of a field are a set: their order does not matter. An empty set clears the field. " +
+					"Field names must not be `.` or `..`, contain `/` or `\\`, or contain control characters, as for the field resources.",
 				Required:    true,
 				ElementType: types.SetType{ElemType: types.StringType},
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
+					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator),
 				},
 			},
 		},
@@ -264,6 +265,9 @@ func sameValues(a, b []string) bool {
 	return slices.Equal(x, y)
 }
 
+// detailProblemsLimit caps the problems checkDetails lists in one error.
+const detailProblemsLimit = 4000
+
 // checkDetails returns why the values cannot be written, naming the field:
 // an unknown field, a value outside a SELECT's or MULTISELECT's options,
 // several values in a single-value field.
@@ -320,7 +324,8 @@ func (r *detailsResource) write(ctx context.Context, id string, plan, before map
 		return nil, err
 	}
 	if probs := checkDetails(r.api.kind, fields, plan); len(probs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(probs, "; "))
+		// The site's field names and options are the site's text.
+		return nil, fmt.Errorf("%s", r.client.Clean(strings.Join(probs, "; "), detailProblemsLimit))
 	}
 	for _, name := range sortedMapKeys(plan) {
 		if old, ok := before[name]; ok && sameValues(old, plan[name]) {

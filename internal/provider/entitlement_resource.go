@@ -86,7 +86,7 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"product_id": schema.StringAttribute{
 				MarkdownDescription: "The product, e.g. `jsm_product.widget.id`. Changing it replaces the entitlement.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), productIDValidator},
 				PlanModifiers:       replace,
 			},
 			"customer_id": schema.StringAttribute{
@@ -102,10 +102,11 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers:       replace,
 			},
 			"details": schema.MapAttribute{
-				MarkdownDescription: "Entitlement detail field name to values (a set of strings), e.g. `{ \"Support level\" = [\"24x7\"] }`.",
-				Optional:            true,
-				ElementType:         types.SetType{ElemType: types.StringType},
-				Validators:          []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
+				MarkdownDescription: "Entitlement detail field name to values (a set of strings), e.g. `{ \"Support level\" = [\"24x7\"] }`. " +
+					"Field names must not be `.` or `..`, contain `/` or `\\`, or contain control characters.",
+				Optional:    true,
+				ElementType: types.SetType{ElemType: types.StringType},
+				Validators:  []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator)},
 			},
 		},
 	}
@@ -355,6 +356,10 @@ func (r *entitlementResource) ImportState(ctx context.Context, req resource.Impo
 	parts := strings.Split(req.ID, "/")
 	if len(parts) != 3 || (parts[0] != "customer" && parts[0] != "organization") || parts[1] == "" || parts[2] == "" {
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s; got %q.", form, req.ID))
+		return
+	}
+	if msg := jsm.CheckEntitlementID(parts[2]); msg != "" {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s; %s.", form, msg))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[2])...)

@@ -18,14 +18,14 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
-// Keys with a space, a percent sign, a slash and non-ASCII letters are
+// Keys with a space, a percent sign, dots and non-ASCII letters are
 // stored under exactly that key (each path segment is escaped once), and
 // create, refresh and import keep them.
 func TestAccOrganizationResource_propertyKeysEscapedOnce(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	name := randomName("Keys")
-	keys := []string{"a b", "100%", "a/b", "Grüße", "x%20y"}
+	keys := []string{"a b", "100%", "a.b", "Grüße", "x%20y"}
 	var props []string
 	for i, k := range keys {
 		props = append(props, fmt.Sprintf("    %q = jsonencode(%d)", k, i))
@@ -57,27 +57,30 @@ func TestAccOrganizationResource_propertyKeysEscapedOnce(t *testing.T) {
 	})
 }
 
-// Dot segments and control characters are refused at plan time, naming the
-// attribute.
+// Dot segments, slashes, backslashes and control characters are refused at
+// plan time, naming the attribute: the key "../../2", sent as ..%2F..%2F2,
+// reaches organization 2 behind a server that decodes and normalizes paths.
 func TestAccOrganizationResource_unsafePropertyKeys(t *testing.T) {
 	s := newTestSite(t)
-	for name, key := range map[string]string{"dot": ".", "dot dot": "..", "control": `a\u001bb`} {
+	for name, key := range unsafeSegments {
 		t.Run(name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{{
-					Config:      organizationConfig(s, "Acme", fmt.Sprintf(`    "%s" = jsonencode(1)`, key)),
+					Config:      organizationConfig(s, "Acme", fmt.Sprintf(`    %s = jsonencode(1)`, key)),
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)Invalid organization property key.*properties.*(dot\s+segment|control\s+characters)`),
+					ExpectError: regexp.MustCompile(`(?s)Invalid organization property key.*properties.*(dot\s+segment|slash|control\s+characters)`),
 				}},
 			})
 		})
 	}
 }
 
-// A ".." property created by another tool is left alone on import and on
-// every later apply: behind a server that normalizes paths, a request to
-// .../property/.. would reach the organization itself.
+// A ".." or "../../<id>" property created by another tool is left alone on
+// import and on every later apply: behind a server that decodes and
+// normalizes paths, a request to .../property/.. would reach the
+// organization itself, and one to .../property/..%2F..%2F<id> the
+// organization <id>.
 func TestAccOrganizationResource_dotKeyOnTheSite(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
@@ -85,15 +88,25 @@ func TestAccOrganizationResource_dotKeyOnTheSite(t *testing.T) {
 	name := randomName("Dotted")
 	o := site.AddOrganization(name)
 	id := fmt.Sprint(o.ID)
+	// "../../<other>" travels as ..%2F..%2F<other>: the site decodes and
+	// normalizes it to the other organization.
+	other := site.AddOrganization(randomName("Other"))
+	otherID := fmt.Sprint(other.ID)
 	site.SetOrganizationProperty(id, "..", json.RawMessage(`{"from":"another tool"}`))
+	site.SetOrganizationProperty(id, "../../"+otherID, json.RawMessage(`{"from":"another tool"}`))
 	site.SetOrganizationProperty(id, "ok", json.RawMessage(`2`))
 	cfg := organizationConfig(s, name, `    ok = jsonencode(2)`)
 	untouched := func(*terraform.State) error {
 		if n := site.DotSegmentRequests(); n != 0 {
 			return fmt.Errorf("%d requests with a dot segment reached the site", n)
 		}
-		if _, ok := site.OrganizationProperty(id, ".."); !ok {
-			return fmt.Errorf("organization %s or its \"..\" property is gone", id)
+		for _, k := range []string{"..", "../../" + otherID} {
+			if _, ok := site.OrganizationProperty(id, k); !ok {
+				return fmt.Errorf("organization %s or its %q property is gone", id, k)
+			}
+		}
+		if _, ok := site.Organization(otherID); !ok {
+			return fmt.Errorf("organization %s is gone", otherID)
 		}
 		return nil
 	}

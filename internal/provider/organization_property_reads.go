@@ -18,7 +18,7 @@ import (
 // properties are the ones an import stores.
 func readProperties(ctx context.Context, c *jsm.Client, id string, keys []string, diags *diag.Diagnostics) (map[string]jsontypes.Normalized, bool) {
 	props := map[string]jsontypes.Normalized{}
-	for _, k := range sendableKeys(id, keys, diags) {
+	for _, k := range sendableKeys(c, id, keys, diags) {
 		v, err := c.GetOrganizationProperty(ctx, id, k)
 		if jsm.IsNotFound(err) {
 			continue // deleted out of band: the plan sets it again

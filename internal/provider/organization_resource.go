@@ -94,8 +94,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 					"for apps and automation, e.g. `{ attributes = jsonencode({ tier = \"gold\" }) }`. Values are compared as " +
 					"JSON, so key order and spacing make no difference. Only the keys listed here are managed: other " +
 					"properties of the organization are left alone, and removing a key from this map deletes that property. " +
-					"Keys are 1 to 255 bytes, and neither `.`, `..` nor keys with control characters (such keys cannot travel " +
-					"safely in a URL path: a server or proxy that normalizes paths would read `..` as the organization itself); " +
+					"Keys are 1 to 255 bytes, and neither `.`, `..`, keys holding `/` or `\\` nor keys with control characters " +
+					"(such keys cannot travel safely in a URL path: a server or proxy that decodes and normalizes paths would read " +
+					"`..` as the organization itself, and `../../2` as organization 2); " +
 					"values must be JSON of at most 32768 bytes. An imported organization's properties with such keys are " +
 					"left alone, with a warning.",
 				Optional:    true,
@@ -197,7 +198,7 @@ func (r *organizationResource) warnRename(ctx context.Context, state organizatio
 	n := 0
 	err := r.client.EachOrganizationMember(ctx, id, func(u jsm.User) bool {
 		if n++; n <= maxNamed {
-			members = append(members, fmt.Sprintf("%q (%s)", u.DisplayName, u.AccountID))
+			members = append(members, fmt.Sprintf("%s (%s)", r.client.Quote(u.DisplayName), r.client.Clean(u.AccountID, 130)))
 		}
 		return true
 	})
@@ -209,7 +210,7 @@ func (r *organizationResource) warnRename(ctx context.Context, state organizatio
 	found, err := r.client.OrganizationServiceDesks(ctx, id)
 	for i, d := range found {
 		if i < maxNamed {
-			desks = append(desks, fmt.Sprintf("%q (%s, ID %s)", d.ProjectName, d.ProjectKey, d.ID))
+			desks = append(desks, fmt.Sprintf("%s (%s, ID %s)", r.client.Quote(d.ProjectName), r.client.Clean(d.ProjectKey, 100), r.client.Clean(d.ID, 100)))
 		}
 	}
 	deskText := describeList(desks, len(found), "service desk")
@@ -257,28 +258,29 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 		if !strings.EqualFold(o.Name, name) {
 			continue
 		}
-		if d := adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
+		if d := r.adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 			return
 		}
 		resp.Diagnostics.AddWarning("The apply adopts an existing JSM organization",
-			fmt.Sprintf("An organization named %q already exists (ID %s): the apply adopts it instead of creating one "+
-				"(adopt_existing = true), and destroying the resource will delete it.", o.Name, o.ID))
+			fmt.Sprintf("An organization named %s already exists (ID %s): the apply adopts it instead of creating one "+
+				"(adopt_existing = true), and destroying the resource will delete it.", r.client.Quote(o.Name), r.client.Clean(o.ID, 100)))
 		return
 	}
 }
 
 // adoptionRefusal says why the organization o, found for the configured
 // name, cannot be adopted, or "" when it can.
-func adoptionRefusal(o jsm.Organization, name string, adopt bool) string {
+func (r *organizationResource) adoptionRefusal(o jsm.Organization, name string, adopt bool) string {
+	site, id := r.client.Quote(o.Name), r.client.Clean(o.ID, 100)
 	switch {
 	case o.Name != name:
-		return fmt.Sprintf("An organization named %q (ID %s) already exists, and JSM matches names without regard to letter "+
+		return fmt.Sprintf("An organization named %s (ID %s) already exists, and JSM matches names without regard to letter "+
 			"case, so creating %q would answer that one. It is not adopted: the names differ, so the next plan would replace "+
-			"it. Set name = %q (and adopt_existing = true, or import it: terraform import jsm_organization.<NAME> %s), or "+
-			"choose another name.", o.Name, o.ID, name, o.Name, o.ID)
+			"it. Set name = %s (and adopt_existing = true, or import it: terraform import jsm_organization.<NAME> %s), or "+
+			"choose another name.", site, id, name, site, id)
 	case !adopt:
-		return organizationExistsDetail(o.Name, o.ID)
+		return organizationExistsDetail(r.client.Clean(o.Name, 300), id)
 	}
 	return ""
 }
@@ -306,7 +308,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		if !strings.EqualFold(o.Name, name) {
 			continue
 		}
-		if d := adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
+		if d := r.adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 			return
 		}
@@ -320,7 +322,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	// JSM answers the create with an existing organization when the name
 	// is taken, letter case aside: adopted only as the plan said.
-	if d := adoptionRefusal(*org, name, plan.AdoptExisting.ValueBool()); before[org.ID] && d != "" {
+	if d := r.adoptionRefusal(*org, name, plan.AdoptExisting.ValueBool()); before[org.ID] && d != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 		return
 	}
@@ -347,6 +349,9 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 }
 
+// organizationExistsDetail says that an organization of the name exists and
+// how to import it; name and id are the site's text, cleaned by the caller
+// (jsm.Client.Clean).
 func organizationExistsDetail(name, id string) string {
 	return fmt.Sprintf("An organization named %q already exists (ID %s). JSM would answer the create with it, and Terraform "+
 		"would then manage (and on destroy, delete) an organization it did not create, so the provider stops here.\n\n"+
@@ -482,17 +487,20 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 }
 
 // sendableKeys returns keys without those that cannot travel in a URL
-// path (".", "..", control characters), with a warning naming each: such a
-// property, created by another tool, is left alone rather than read,
-// imported and later deleted through a path a normalizing server would
-// read as the organization itself.
-func sendableKeys(id string, keys []string, diags *diag.Diagnostics) []string {
+// path (".", "..", "/" or "\\", control characters), with a warning naming
+// each: such a property, created by another tool, is left alone rather than
+// read, imported and later deleted through a path a decoding, normalizing
+// server would read as the organization itself or another one.
+//
+// The key is the site's text: the warning shows it cleaned (c.Quote).
+func sendableKeys(c *jsm.Client, id string, keys []string, diags *diag.Diagnostics) []string {
 	out := keys[:0:0]
 	for _, k := range keys {
 		if msg := jsm.CheckPropertyKey(k); msg != "" {
 			diags.AddAttributeWarning(path.Root("properties"), "Organization property left alone",
-				fmt.Sprintf("Organization %s has a property with the key %q, which the provider does not manage: %s. "+
-					"It is left unchanged on the site and not taken into the state; rename it with the tool that created it.", id, k, msg))
+				fmt.Sprintf("Organization %s has a property with the key %s, which the provider does not manage (%s). "+
+					"It is left unchanged on the site and not taken into the state; rename it with the tool that created it.",
+					id, c.Quote(k), c.Clean(msg, 300)))
 			continue
 		}
 		out = append(out, k)

@@ -172,6 +172,10 @@ func (r *productResource) ImportState(ctx context.Context, req resource.ImportSt
 	if req.ID = importID(ctx, req, &resp.Diagnostics, "id"); resp.Diagnostics.HasError() {
 		return
 	}
+	if msg := jsm.CheckProductID(req.ID); msg != "" {
+		resp.Diagnostics.AddError("Invalid import ID", msg+". Import a product by its ID, a UUID such as 2a927c94-363f-4977-a0d6-9477d535f329.")
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 

@@ -128,19 +128,40 @@ func checkEmail(s string) string {
 	return ""
 }
 
-// propertyKeyValidator refuses organization property keys that cannot
-// travel safely in a URL path: ".", ".." and keys with control characters.
-var propertyKeyValidator = stringCheck{
-	"must not be `.` or `..` and must not contain control characters",
-	func(p path.Path, v string) (string, string) {
-		if msg := jsm.CheckPropertyKey(v); msg != "" {
-			return "Invalid organization property key", p.String() + ": " + msg + ". Choose another key: such a key " +
-				"cannot travel safely in a URL path (a server or proxy that normalizes paths would send a request for " +
-				"the property `..` to the organization itself)."
+// segmentRule says, in a description, which values the client refuses to
+// put in a URL path (jsm's checkSegment).
+const segmentRule = "must not be `.` or `..`, contain `/` or `\\`, or contain control characters"
+
+// segmentWhy explains, in a diagnostic, why such a value is refused.
+const segmentWhy = "such values cannot travel safely in a URL path: a server or proxy that decodes and normalizes " +
+	"paths reads `..` as a step up, so that a request for the property `../../2` of one organization reaches organization 2, " +
+	"and Atlassian's edge commonly refuses an encoded slash"
+
+// segmentValidator refuses at plan time what the client's path builder
+// refuses at apply time (check is one of jsm's Check functions), naming the
+// attribute.
+func segmentValidator(summary string, check func(string) string) stringCheck {
+	return stringCheck{segmentRule, func(p path.Path, v string) (string, string) {
+		if msg := check(v); msg != "" {
+			return summary, p.String() + ": " + msg + ". Choose a value that is not `.` or `..` and holds no `/`, `\\` " +
+				"or control characters: " + segmentWhy + "."
 		}
 		return "", ""
-	},
+	}}
 }
+
+// propertyKeyValidator refuses organization property keys that cannot
+// travel safely in a URL path: ".", "..", keys holding "/" or "\", and
+// keys with control characters.
+var propertyKeyValidator = segmentValidator("Invalid organization property key", jsm.CheckPropertyKey)
+
+// detailFieldNameValidator refuses detail field names that cannot travel
+// safely in a URL path (the field is edited and deleted by name).
+var detailFieldNameValidator = segmentValidator("Invalid detail field name", jsm.CheckDetailFieldName)
+
+// productIDValidator refuses product IDs that cannot travel safely in a
+// URL path.
+var productIDValidator = segmentValidator("Invalid product ID", jsm.CheckProductID)
 
 // jsonDocumentValidator checks that a string is a JSON document; the
 // framework does not run jsontypes' own check on map elements.
