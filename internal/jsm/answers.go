@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -30,33 +31,57 @@ const minSecret = 6
 const secretMask = "***"
 
 // masker hides the client's own secrets (token, access token, the
-// Authorization header value) in text a server sent back: an error page
-// may echo the request's headers.
-type masker []string
+// Authorization header value, the client secret and each access token
+// obtained with it) in text a server sent back: an error page may echo the
+// request's headers. It learns new secrets as they come (learn) and is safe
+// for concurrent use; the zero masker masks nothing.
+type masker struct{ l *secretList }
 
-// newMasker lists the secrets of a configuration, longest first so that the
-// whole header value is masked before a part of it.
-func newMasker(email, apiToken, accessToken, authz string) masker {
-	var m masker
-	add := func(s string) {
-		// Shorter strings are no real credential, and masking them would
-		// garble every message (a test token "t").
-		if len(s) >= minSecret {
-			m = append(m, s)
-		}
-	}
-	add(apiToken)
-	add(accessToken)
-	add(authz)
+type secretList struct {
+	mu      sync.RWMutex
+	secrets []string // longest first, so that a whole header value is masked before a part of it
+}
+
+// newMasker lists the secrets of a configuration.
+func newMasker(email, apiToken, accessToken, authz string, more ...string) masker {
+	m := masker{l: &secretList{}}
+	m.learn(apiToken)
+	m.learn(accessToken)
+	m.learn(authz)
 	if email != "" && apiToken != "" {
-		add(base64.StdEncoding.EncodeToString([]byte(email + ":" + apiToken)))
+		m.learn(base64.StdEncoding.EncodeToString([]byte(email + ":" + apiToken)))
 	}
-	sort.Slice(m, func(i, j int) bool { return len(m[i]) > len(m[j]) })
+	for _, s := range more {
+		m.learn(s)
+	}
 	return m
 }
 
+// learn adds a secret to mask from now on (an access token just obtained).
+func (m masker) learn(secret string) {
+	// Shorter strings are no real credential, and masking them would
+	// garble every message (a test token "t").
+	if m.l == nil || len(secret) < minSecret {
+		return
+	}
+	m.l.mu.Lock()
+	defer m.l.mu.Unlock()
+	for _, s := range m.l.secrets {
+		if s == secret {
+			return
+		}
+	}
+	m.l.secrets = append(m.l.secrets, secret)
+	sort.SliceStable(m.l.secrets, func(i, j int) bool { return len(m.l.secrets[i]) > len(m.l.secrets[j]) })
+}
+
 func (m masker) mask(s string) string {
-	for _, secret := range m {
+	if m.l == nil {
+		return s
+	}
+	m.l.mu.RLock()
+	defer m.l.mu.RUnlock()
+	for _, secret := range m.l.secrets {
 		s = strings.ReplaceAll(s, secret, secretMask)
 	}
 	return s
@@ -112,7 +137,7 @@ func (m masker) quote(s string) string { return strconv.Quote(m.clean(s, valueLi
 // A nil client cleans without masking.
 func (c *Client) Quote(s string) string {
 	if c == nil {
-		return masker(nil).quote(s)
+		return masker{}.quote(s)
 	}
 	return c.secrets.quote(s)
 }
@@ -122,7 +147,7 @@ func (c *Client) Quote(s string) string {
 // cleans without masking.
 func (c *Client) Clean(s string, limit int) string {
 	if c == nil {
-		return masker(nil).clean(s, limit)
+		return masker{}.clean(s, limit)
 	}
 	return c.secrets.clean(s, limit)
 }

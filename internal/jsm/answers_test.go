@@ -116,7 +116,7 @@ func TestRedirectTargets(t *testing.T) {
 		"://bad":                            "redirect to an unreadable Location",
 		"//other.example/rest?token=abc123": "redirect to https://other.example,",
 	} {
-		got := redirectProblem(sent, loc, Names{}.orDefaults(), nil)
+		got := redirectProblem(sent, loc, Names{}.orDefaults(), masker{})
 		if !strings.Contains(got, want) {
 			t.Errorf("Location %q: %q lacks %q", loc, got, want)
 		}

@@ -31,6 +31,12 @@ type Config struct {
 	APIToken string
 	// AccessToken selects bearer auth (OAuth 2.0).
 	AccessToken string
+	// ClientID and ClientSecret select a service account's OAuth 2.0 client
+	// credentials (oauth.go): the client obtains its own access tokens at
+	// TokenURL (default DefaultTokenURL) and sends every call through
+	// Atlassian's gateway.
+	ClientID, ClientSecret string
+	TokenURL               string
 	// UserAgent is sent on every request.
 	UserAgent string
 	// HTTPClient defaults to a client with sane timeouts. Its Timeout bounds
@@ -130,6 +136,11 @@ type Client struct {
 
 	csm *csmState // the CSM API base, resolved on first use (csm.go)
 
+	// tokens, for a service account (oauth.go), obtains the access tokens;
+	// nil: authz is fixed. gateway is then the base of the Jira API calls.
+	tokens  *tokens
+	gateway *gatewayState
+
 	// accounts coalesces account reads (bulk.go); nil: every read alone.
 	accounts *accountReads
 }
@@ -190,9 +201,16 @@ func New(cfg Config) (*Client, error) {
 		c.maxListItems = DefaultMaxListItems
 	}
 	basic := cfg.Email != "" || cfg.APIToken != ""
+	clientCreds := cfg.ClientID != "" || cfg.ClientSecret != ""
 	switch {
+	case clientCreds && (basic || cfg.AccessToken != ""):
+		return nil, errors.New("both client credentials (client ID and secret) and another credential (email and API token, or an access token) are configured; choose one")
 	case basic && cfg.AccessToken != "":
 		return nil, errors.New("both basic auth (email, API token) and an access token are configured; choose one")
+	case clientCreds:
+		if cfg.ClientID == "" || cfg.ClientSecret == "" {
+			return nil, errors.New("incomplete client credentials: set both the client ID and the client secret")
+		}
 	case cfg.AccessToken != "":
 		c.authz = "Bearer " + cfg.AccessToken
 	case cfg.Email != "" && cfg.APIToken != "":
@@ -200,14 +218,22 @@ func New(cfg Config) (*Client, error) {
 		req.SetBasicAuth(cfg.Email, cfg.APIToken)
 		c.authz = req.Header.Get("Authorization")
 	default:
-		return nil, errors.New("no complete credentials: set an email with an API token, or an access token")
+		return nil, errors.New("no complete credentials: set an email with an API token, an access token, or a client ID and secret")
 	}
-	c.secrets = newMasker(cfg.Email, cfg.APIToken, cfg.AccessToken, c.authz)
+	c.secrets = newMasker(cfg.Email, cfg.APIToken, cfg.AccessToken, c.authz, cfg.ClientSecret)
 	if c.csm, err = newCSMState(cfg, base); err != nil {
 		return nil, err
 	}
 	if c.hc == nil {
 		c.hc = NewHTTPClient()
+	}
+	if clientCreds {
+		tokenURL := cmp.Or(cfg.TokenURL, DefaultTokenURL)
+		if err := ValidateTokenURL(tokenURL); err != nil {
+			return nil, fmt.Errorf("token URL: %w", err)
+		}
+		c.tokens = newTokens(cfg.ClientID, cfg.ClientSecret, tokenURL, c.hc, c.secrets)
+		c.gateway = &gatewayState{}
 	}
 	c.initTransport(cfg)
 	c.initAccountReads(cfg)
@@ -249,11 +275,77 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 	}
 	base := c.base
-	if r.ep.CSM() {
+	switch {
+	case r.ep.CSM():
 		if base, err = c.csmBase(ctx); err != nil {
 			return err
 		}
+	case c.tokens != nil && r.ep != epTenantInfo:
+		// A service account's token works only through the gateway.
+		if base, err = c.gatewayBase(ctx); err != nil {
+			return err
+		}
 	}
+	authz := c.authz
+	if c.tokens != nil && r.ep != epTenantInfo { // tenant_info is public
+		tok, err := c.tokens.token()
+		if err != nil {
+			return &Error{Method: r.method, Path: r.path, Cause: err}
+		}
+		authz = "Bearer " + tok
+	}
+	req, err := c.newRequest(ctx, base, r, payload, authz)
+	if err != nil {
+		return err
+	}
+	resp, st, err := c.send(req, r, payload)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil && authz != "" {
+		// The token may have expired on the way, or been revoked: renew it
+		// once and send the call once more (a 401 applied nothing). A second
+		// 401 is the answer.
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		mayHaveApplied := st.mayHaveApplied
+		tok, terr := c.tokens.renew(strings.TrimPrefix(authz, "Bearer "))
+		if terr != nil {
+			return &Error{Method: r.method, Path: r.path, Cause: terr, Attempts: st.attempts}
+		}
+		if req, err = c.newRequest(ctx, base, r, payload, "Bearer "+tok); err != nil {
+			return err
+		}
+		attempts := st.attempts
+		resp, st, err = c.send(req, r, payload)
+		st.attempts += attempts
+		st.mayHaveApplied = st.mayHaveApplied || mayHaveApplied
+	}
+	if err != nil {
+		return &Error{Method: r.method, Path: r.path, Cause: c.secrets.cleanErr(scrubURLError(err)),
+			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied, GaveUp: st.gaveUp}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body) // already in memory, at most maxBody
+	if err != nil {
+		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
+	}
+	a := reply{status: resp.StatusCode, header: resp.Header, body: body, tooLarge: st.tooLarge, sent: req.URL}
+	if err := decodeResponse(r.method, r.path, a, out, c.secrets, c.names); err != nil {
+		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from cleaned headers (rateLimitReason)
+		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
+		switch {
+		case c.tokens != nil && (err.StatusCode == http.StatusUnauthorized || err.StatusCode == http.StatusForbidden):
+			err.Hint = r.ep.clientCredsHint(err.StatusCode, err.Hint)
+		case r.ep.CSM():
+			err.Hint = r.ep.csmHint(err.StatusCode, err.Hint, strings.HasPrefix(c.authz, "Basic "))
+		default:
+			err.Hint = r.ep.authHint(err.StatusCode, err.Hint)
+		}
+		return err
+	}
+	return nil
+}
+
+// newRequest builds the HTTP request of r against base.
+func (c *Client) newRequest(ctx context.Context, base *url.URL, r request, payload []byte, authz string) (*http.Request, error) {
 	// r.path is escaped already: join it to the escaped base, so nothing
 	// escapes it a second time.
 	target := base.Scheme + "://" + base.Host + base.EscapedPath() + r.path
@@ -262,7 +354,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, target, nil)
 	if err != nil {
-		return fmt.Errorf("building %s %s: %w", r.method, r.path, err)
+		return nil, fmt.Errorf("building %s %s: %w", r.method, r.path, err)
 	}
 	if payload != nil {
 		// GetBody lets the transport resend the body on a retry.
@@ -277,7 +369,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		// on the others (CSM-API-NOTES.md section 1.5).
 		req.Header.Set("X-ExperimentalApi", "opt-in")
 	}
-	req.Header.Set("Authorization", c.authz)
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
@@ -286,29 +380,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			req.Header.Add(k, v)
 		}
 	}
-
-	resp, st, err := c.send(req, r, payload)
-	if err != nil {
-		return &Error{Method: r.method, Path: r.path, Cause: c.secrets.cleanErr(scrubURLError(err)),
-			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied, GaveUp: st.gaveUp}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body) // already in memory, at most maxBody
-	if err != nil {
-		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
-	}
-	a := reply{status: resp.StatusCode, header: resp.Header, body: body, tooLarge: st.tooLarge, sent: req.URL}
-	if err := decodeResponse(r.method, r.path, a, out, c.secrets, c.names); err != nil {
-		err.Attempts, err.GaveUp = st.attempts, st.gaveUp // built from cleaned headers (rateLimitReason)
-		err.MayHaveApplied = err.MayHaveApplied || st.mayHaveApplied
-		if r.ep.CSM() {
-			err.Hint = r.ep.csmHint(err.StatusCode, err.Hint, strings.HasPrefix(c.authz, "Basic "))
-		} else {
-			err.Hint = r.ep.authHint(err.StatusCode, err.Hint)
-		}
-		return err
-	}
-	return nil
+	return req, nil
 }
 
 // reply is the last answer of a call.

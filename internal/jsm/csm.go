@@ -105,13 +105,9 @@ func (c *Client) csmBase(ctx context.Context) (*url.URL, error) {
 	}
 	raw := st.template
 	if strings.Contains(raw, CloudIDPlaceholder) {
-		if st.cloudID == "" {
-			id, err := c.TenantCloudID(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("%w (needed by customer and organization details, products and entitlements): %w. "+
-					"The cloud ID is shown at https://<your-site>.atlassian.net/_edge/tenant_info", ErrNoCloudID, err)
-			}
-			st.cloudID = id
+		if err := c.discoverCloudID(ctx); err != nil {
+			return nil, fmt.Errorf("%w (needed by customer and organization details, products and entitlements): %w. "+
+				"The cloud ID is shown at https://<your-site>.atlassian.net/_edge/tenant_info", ErrNoCloudID, err)
 		}
 		raw = strings.ReplaceAll(raw, CloudIDPlaceholder, url.PathEscape(st.cloudID))
 	}
@@ -121,6 +117,30 @@ func (c *Client) csmBase(ctx context.Context) (*url.URL, error) {
 	}
 	st.base = u
 	return u, nil
+}
+
+// discoverCloudID reads the cloud ID from the site once, unless known;
+// c.csm.mu is held.
+func (c *Client) discoverCloudID(ctx context.Context) error {
+	if c.csm.cloudID != "" {
+		return nil
+	}
+	id, err := c.TenantCloudID(ctx)
+	if err != nil {
+		return err
+	}
+	c.csm.cloudID = id
+	return nil
+}
+
+// siteCloudID returns the site's cloud ID, discovering it once.
+func (c *Client) siteCloudID(ctx context.Context) (string, error) {
+	c.csm.mu.Lock()
+	defer c.csm.mu.Unlock()
+	if err := c.discoverCloudID(ctx); err != nil {
+		return "", err
+	}
+	return c.csm.cloudID, nil
 }
 
 // CloudID returns the cloud ID the client uses for the CSM API, once known

@@ -110,7 +110,7 @@ func TestCSM_failedDiscoveryIsErrNoCloudID(t *testing.T) {
 // The CSM API's error body carries errors as a list of codes: its message
 // still reaches the user.
 func TestCSM_errorBodyWithAListOfCodes(t *testing.T) {
-	e := decodeError("PUT", "/x", 400, []byte(`{"errorMessage":"Invalid detail field \"R\".","errors":["BAD_REQUEST"],"statusCode":400}`), nil)
+	e := decodeError("PUT", "/x", 400, []byte(`{"errorMessage":"Invalid detail field \"R\".","errors":["BAD_REQUEST"],"statusCode":400}`), masker{})
 	if len(e.Messages) != 1 || e.Messages[0] != `Invalid detail field "R".` || e.Excerpt != "" {
 		t.Errorf("decoded %+v", e)
 	}

@@ -35,7 +35,7 @@ func TestDecodeError(t *testing.T) {
 		"gateway":               {status: 401, body: `{"code":401,"message":"Unauthorized; scope does not match"}`, messages: []string{"Unauthorized; scope does not match"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			e := decodeError("POST", "/rest/x", tc.status, []byte(tc.body), nil)
+			e := decodeError("POST", "/rest/x", tc.status, []byte(tc.body), masker{})
 			if e.StatusCode != tc.status {
 				t.Errorf("status %d", e.StatusCode)
 			}
@@ -56,7 +56,7 @@ func TestDecodeError(t *testing.T) {
 
 func TestExcerptIsShortAndValidUTF8(t *testing.T) {
 	long := strings.Repeat("é", 500)
-	got := masker(nil).clean(long, excerptLimit)
+	got := masker{}.clean(long, excerptLimit)
 	if len(got) > excerptLimit+len("…") {
 		t.Errorf("excerpt of %d bytes", len(got))
 	}

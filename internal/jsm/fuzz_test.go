@@ -52,7 +52,7 @@ func FuzzDecodeError(f *testing.F) {
 	f.Add(400, []byte(hostileText("Basic eA==")))
 	f.Add(400, []byte(`{"errorMessages":["\u001b[31mred\u009b\u0007","a","b","c","d","e","f","g","h","i","j","k"],"errors":{"\u001b]0;x\u0007":"v"}}`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		checkError(t, decodeError(http.MethodGet, "/rest/api/3/user", status, body, nil), status)
+		checkError(t, decodeError(http.MethodGet, "/rest/api/3/user", status, body, masker{}), status)
 	})
 }
 
@@ -72,7 +72,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		var pu platformUser
 		var page []platformUser
 		for _, out := range []any{&dto, &pu, &page, nil} {
-			err := decodeResponse(http.MethodGet, "/p", reply{status: status, header: http.Header{}, body: body}, out, nil, Names{})
+			err := decodeResponse(http.MethodGet, "/p", reply{status: status, header: http.Header{}, body: body}, out, masker{}, Names{})
 			switch {
 			case err != nil:
 				checkError(t, err, status)

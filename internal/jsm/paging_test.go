@@ -180,7 +180,7 @@ func TestExperimentalHeaderAndHints(t *testing.T) {
 	}
 
 	e := decodeError("GET", "/rest/servicedeskapi/servicedesk/1/customer", http.StatusPreconditionFailed,
-		[]byte(`{"errorMessage":"This API is experimental."}`), nil)
+		[]byte(`{"errorMessage":"This API is experimental."}`), masker{})
 	if !strings.Contains(e.Error(), "X-ExperimentalApi: opt-in") {
 		t.Fatalf("412 without hint: %v", e)
 	}

@@ -1,0 +1,230 @@
+package jsm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// Service accounts authenticate with OAuth 2.0 client credentials: the
+// client ID and secret an admin receives in Atlassian Administration are
+// exchanged at DefaultTokenURL for an access token valid about an hour
+// (there is no refresh token: the client asks again with the same
+// credentials). The token is sent as a bearer token to Atlassian's gateway,
+// https://api.atlassian.com/ex/jira/<cloudId>, and to the CSM API.
+
+// DefaultTokenURL is Atlassian's token endpoint.
+const DefaultTokenURL = "https://auth.atlassian.com/oauth/token"
+
+// CredentialClientCredentials names the credential kind in errors.
+const CredentialClientCredentials = "OAuth 2.0 client credentials (service account)"
+
+// gatewayPath is the path of the Jira API on Atlassian's gateway.
+const gatewayPath = "/ex/jira/" + CloudIDPlaceholder
+
+// ValidateTokenURL checks a token endpoint override: an absolute https URL,
+// or http on a loopback host (the local JSM site), with no credentials or
+// fragment. Its errors show the URL as scheme and host only.
+func ValidateTokenURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("the URL cannot be parsed (%s); expected e.g. %s", urlParseReason(err), DefaultTokenURL)
+	}
+	shown := RedactURL(raw)
+	switch {
+	case u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		return fmt.Errorf("%s is not an absolute http(s) URL; expected e.g. %s", shown, DefaultTokenURL)
+	case u.User != nil || u.Fragment != "":
+		return fmt.Errorf("the URL %s must not carry credentials (user:password@) or a fragment", shown)
+	case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
+		return fmt.Errorf("%s uses http: the client secret and the tokens would travel in clear text; use https "+
+			"(http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", shown)
+	}
+	return nil
+}
+
+// tokens obtains and keeps the access token of a service account: one for
+// the whole process, renewed shortly before it expires and, once, after a
+// 401 (renew).
+type tokens struct {
+	fetch   oauth2.TokenSource // one token endpoint request per Token call
+	secrets masker             // learns every token obtained
+
+	mu    sync.Mutex
+	reuse oauth2.TokenSource // the current token until shortly before its expiry
+	cur   string             // the token reuse last gave
+}
+
+// reuseMargin is the margin oauth2's ReuseTokenSource keeps; fetch moves
+// each token's expiry so that renewal happens renewBefore ahead of it.
+const reuseMargin = time.Second
+
+// renewBefore is how long before its expiry a token of the given lifetime
+// is renewed: a tenth of its lifetime, at most a minute (an hour's token:
+// after 59 minutes; a one-second token of the local site: after 0.9 s).
+func renewBefore(lifetime time.Duration) time.Duration {
+	return min(time.Minute, lifetime/10)
+}
+
+func newTokens(clientID, clientSecret, tokenURL string, hc *http.Client, secrets masker) *tokens {
+	cc := &clientcredentials.Config{
+		ClientID: clientID, ClientSecret: clientSecret, TokenURL: tokenURL,
+		// The ID and secret go in the form body, as Atlassian documents the
+		// request (grant_type, client_id, client_secret). AutoDetect would
+		// try the Basic header first and, on a refusal, send a second
+		// request: a wrong secret would cost two requests and the first
+		// answer's reason would be lost.
+		AuthStyle: oauth2.AuthStyleInParams,
+	}
+	// The client's own http.Client, never following redirects: a redirect
+	// would carry the secret wherever it points.
+	inner := *hc
+	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &inner)
+	t := &tokens{secrets: secrets}
+	t.fetch = tokenFunc(func() (*oauth2.Token, error) {
+		start := time.Now()
+		tok, err := cc.Token(ctx)
+		if err != nil {
+			return nil, tokenError(err, secrets)
+		}
+		secrets.learn(tok.AccessToken)
+		if !tok.Expiry.IsZero() {
+			tok.Expiry = tok.Expiry.Add(reuseMargin - renewBefore(tok.Expiry.Sub(start)))
+		}
+		return tok, nil
+	})
+	t.reuse = oauth2.ReuseTokenSourceWithExpiry(nil, t.fetch, reuseMargin)
+	return t
+}
+
+type tokenFunc func() (*oauth2.Token, error)
+
+func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
+
+// token returns the current access token, obtaining a new one when needed.
+func (t *tokens) token() (string, error) {
+	t.mu.Lock()
+	reuse := t.reuse
+	t.mu.Unlock()
+	tok, err := reuse.Token()
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	t.cur = tok.AccessToken
+	t.mu.Unlock()
+	return tok.AccessToken, nil
+}
+
+// renew drops the token a 401 refused, unless another call has already
+// replaced it, and returns the token to retry with.
+func (t *tokens) renew(refused string) (string, error) {
+	t.mu.Lock()
+	if t.cur == refused {
+		t.reuse = oauth2.ReuseTokenSourceWithExpiry(nil, t.fetch, reuseMargin)
+	}
+	t.mu.Unlock()
+	return t.token()
+}
+
+// ErrTokenRefused is in the chain of an error when the token endpoint
+// refused the client credentials.
+var ErrTokenRefused = errors.New("the token endpoint refused the " + CredentialClientCredentials)
+
+// tokenError explains a failed token request; the endpoint's text is
+// cleaned and masked.
+func tokenError(err error, m masker) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return fmt.Errorf("could not obtain an access token with the %s: %w", CredentialClientCredentials, m.cleanErr(scrubURLError(err)))
+	}
+	status := 0
+	if re.Response != nil {
+		status = re.Response.StatusCode
+	}
+	reason := re.ErrorCode
+	if re.ErrorDescription != "" {
+		reason += ": " + re.ErrorDescription
+	}
+	if reason == "" {
+		reason = "no reason given"
+	}
+	reason = m.clean(reason, messageLimit)
+	switch {
+	case re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client" || status == http.StatusUnauthorized:
+		return fmt.Errorf("%w (HTTP %d, %s). Check client_id and client_secret (JSM_CLIENT_ID, JSM_CLIENT_SECRET): "+
+			"the secret may be wrong, expired or rotated, or the service account's credential revoked; "+
+			"an admin creates a new one in Atlassian Administration → Directory → Service accounts", ErrTokenRefused, status, reason)
+	case re.ErrorCode == "invalid_scope" || re.ErrorCode == "access_denied":
+		return fmt.Errorf("%w (HTTP %d, %s): the service account's credential lacks the scopes it asked for; "+
+			"an admin grants scopes in Atlassian Administration → Directory → Service accounts", ErrTokenRefused, status, reason)
+	case status >= 300 && status <= 399:
+		return fmt.Errorf("could not obtain an access token with the %s: the token endpoint answered a redirect (HTTP %d), "+
+			"which is never followed; check the token URL", CredentialClientCredentials, status)
+	}
+	return fmt.Errorf("could not obtain an access token with the %s: the token endpoint answered HTTP %d (%s)",
+		CredentialClientCredentials, status, reason)
+}
+
+// gatewayState resolves, on first use, the gateway base that bearer tokens
+// of a service account need: the url itself when it is a gateway URL, else
+// the gateway on the CSM API's host (api.atlassian.com, or the host of
+// CSMURL) with the site's cloud ID.
+type gatewayState struct {
+	mu   sync.Mutex
+	base *url.URL
+}
+
+func (c *Client) gatewayBase(ctx context.Context) (*url.URL, error) {
+	g := c.gateway
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.base != nil {
+		return g.base, nil
+	}
+	if CloudIDFromURL(c.base) != "" {
+		g.base = c.base
+		return g.base, nil
+	}
+	id, err := c.siteCloudID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w (service accounts reach the site through Atlassian's gateway, "+
+			"https://api.atlassian.com/ex/jira/<cloudId>): %w. Set cloud_id, or url to the gateway form; "+
+			"the cloud ID is shown at https://<your-site>.atlassian.net/_edge/tenant_info", ErrNoCloudID, err)
+	}
+	tmpl, err := url.Parse(c.csm.template)
+	if err != nil {
+		return nil, fmt.Errorf("CSM URL: %w", err)
+	}
+	u, err := ValidateBaseURL(tmpl.Scheme + "://" + tmpl.Host + strings.ReplaceAll(gatewayPath, CloudIDPlaceholder, url.PathEscape(id)))
+	if err != nil {
+		return nil, err
+	}
+	g.base = u
+	return u, nil
+}
+
+// clientCredsHint explains a 401 or 403 to a service account's call.
+func (e *Endpoint) clientCredsHint(status int, generic string) string {
+	needs := fmt.Sprintf("%s needs the scopes %s", e.Name(), e.Scopes())
+	switch status {
+	case http.StatusUnauthorized:
+		return "The access token obtained with the " + CredentialClientCredentials + " was refused, even after a renewal: " +
+			"the service account may have been deactivated, or its credential revoked or expired; check client_id and " +
+			"client_secret in Atlassian Administration → Directory → Service accounts. " + needs
+	case http.StatusForbidden:
+		return "Refused for the " + CredentialClientCredentials + ": the credential lacks a scope, or the service account " +
+			"lacks the permission (" + e.Permission + "). " + needs + "; an admin grants them in Atlassian Administration → " +
+			"Directory → Service accounts"
+	}
+	return generic
+}

@@ -1,0 +1,273 @@
+package jsm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const (
+	testClientID     = "sa-client-id"
+	testClientSecret = "sa-client-secret-0123456789"
+)
+
+// tokenServer is a token endpoint and a gateway in one: it issues tokens
+// "tok-<n>" and answers GET /ex/jira/cloud-1/rest/api/3/user as the user,
+// or with the status refuse decides for the token sent.
+type tokenServer struct {
+	*httptest.Server
+	issued   atomic.Int64
+	lifetime int // expires_in, seconds
+	forms    chan string
+
+	mu     sync.Mutex
+	refuse func(token string) int // 0: answer the user
+	calls  []string               // the Authorization of each API call
+}
+
+func newTokenServer(t *testing.T) *tokenServer {
+	ts := &tokenServer{lifetime: 3600, forms: make(chan string, 100)}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		ts.forms <- r.PostForm.Encode()
+		w.Header().Set("Content-Type", "application/json")
+		if r.PostForm.Get("client_secret") != testClientSecret || r.PostForm.Get("client_id") != testClientID {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"error":"invalid_client","error_description":"Unauthorized: %s"}`, r.PostForm.Get("client_secret"))
+			return
+		}
+		n := ts.issued.Add(1)
+		fmt.Fprintf(w, `{"access_token":"tok-%d-abcdefgh","token_type":"Bearer","expires_in":%d,"scope":"read:jira-user"}`, n, ts.lifetime)
+	})
+	mux.HandleFunc("GET /ex/jira/cloud-1/rest/api/3/user", func(w http.ResponseWriter, r *http.Request) {
+		authz := r.Header.Get("Authorization")
+		ts.mu.Lock()
+		ts.calls = append(ts.calls, authz)
+		refuse := ts.refuse
+		ts.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if refuse != nil {
+			if st := refuse(strings.TrimPrefix(authz, "Bearer ")); st != 0 {
+				w.WriteHeader(st)
+				fmt.Fprintf(w, `{"errorMessages":["refused %s"],"errors":{}}`, authz)
+				return
+			}
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"accountId": r.URL.Query().Get("accountId"), "displayName": "A", "active": true, "accountType": "customer"})
+	})
+	mux.HandleFunc("GET /_edge/tenant_info", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			t.Error("tenant_info got credentials")
+		}
+		fmt.Fprint(w, `{"cloudId":"cloud-1"}`)
+	})
+	ts.Server = httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func (ts *tokenServer) client(t *testing.T, secret string) *Client {
+	t.Helper()
+	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: secret,
+		TokenURL: ts.URL + "/oauth/token", NoRetries: true, NoReadCoalescing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (ts *tokenServer) callLog() []string {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return append([]string(nil), ts.calls...)
+}
+
+func TestClientCredentials_oneTokenForManyCalls(t *testing.T) {
+	ts := newTokenServer(t)
+	c := ts.client(t, testClientSecret)
+	for i := range 5 {
+		if _, err := c.GetUser(context.Background(), fmt.Sprintf("qm:%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := ts.issued.Load(); n != 1 {
+		t.Errorf("%d tokens obtained for 5 calls, want 1", n)
+	}
+	form := <-ts.forms
+	for _, want := range []string{"grant_type=client_credentials", "client_id=" + testClientID, "client_secret=" + testClientSecret} {
+		if !strings.Contains(form, want) {
+			t.Errorf("token request form %q lacks %q", form, want)
+		}
+	}
+	for _, a := range ts.callLog() {
+		if a != "Bearer tok-1-abcdefgh" {
+			t.Errorf("call sent Authorization %q", a)
+		}
+	}
+}
+
+func TestClientCredentials_renewsBeforeExpiry(t *testing.T) {
+	ts := newTokenServer(t)
+	ts.lifetime = 1
+	c := ts.client(t, testClientSecret)
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.issued.Load(); n != 2 {
+		t.Errorf("%d tokens obtained, want 2 (one renewal after expiry)", n)
+	}
+}
+
+func TestClientCredentials_renewsOnceAfter401(t *testing.T) {
+	ts := newTokenServer(t)
+	ts.refuse = func(tok string) int { // the first token is refused
+		if strings.HasPrefix(tok, "tok-1-") {
+			return http.StatusUnauthorized
+		}
+		return 0
+	}
+	c := ts.client(t, testClientSecret)
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatalf("the call failed instead of renewing the token: %v", err)
+	}
+	if got := ts.callLog(); len(got) != 2 || got[1] != "Bearer tok-2-abcdefgh" {
+		t.Errorf("calls %q, want the refused one then one with a new token", got)
+	}
+}
+
+func TestClientCredentials_second401IsAnError(t *testing.T) {
+	ts := newTokenServer(t)
+	ts.refuse = func(string) int { return http.StatusUnauthorized }
+	c := ts.client(t, testClientSecret)
+	_, err := c.GetUser(context.Background(), "qm:1")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if n := len(ts.callLog()); n != 2 {
+		t.Errorf("%d calls, want 2 (one renewal, no loop)", n)
+	}
+	if n := ts.issued.Load(); n != 2 {
+		t.Errorf("%d tokens, want 2", n)
+	}
+	msg := err.Error()
+	for _, want := range []string{"401", CredentialClientCredentials, "read:jira-user"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "tok-") {
+		t.Errorf("error shows a token: %q", msg)
+	}
+}
+
+func TestClientCredentials_403NamesScopes(t *testing.T) {
+	ts := newTokenServer(t)
+	ts.refuse = func(string) int { return http.StatusForbidden }
+	c := ts.client(t, testClientSecret)
+	_, err := c.GetUser(context.Background(), "qm:1")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{CredentialClientCredentials, "lacks a scope", "read:jira-user"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "tok-") {
+		t.Errorf("error shows a token: %q", err)
+	}
+}
+
+func TestClientCredentials_wrongSecret(t *testing.T) {
+	ts := newTokenServer(t)
+	c := ts.client(t, "wrong-secret-987654")
+	_, err := c.GetUser(context.Background(), "qm:1")
+	if !errors.Is(err, ErrTokenRefused) {
+		t.Fatalf("error %v is not ErrTokenRefused", err)
+	}
+	for _, want := range []string{CredentialClientCredentials, "client_secret", "invalid_client"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "wrong-secret-987654") {
+		t.Errorf("error shows the secret: %q", err)
+	}
+	if n := len(ts.callLog()); n != 0 {
+		t.Errorf("%d API calls without a token", n)
+	}
+	if n := len(ts.forms); n != 1 {
+		t.Errorf("%d token requests, want 1 (the secret in the form body, no second try)", n)
+	}
+}
+
+func TestClientCredentials_siteURLDiscoversGateway(t *testing.T) {
+	ts := newTokenServer(t)
+	c, err := New(Config{BaseURL: ts.URL, ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: ts.URL + "/oauth/token", CSMURL: ts.URL + csmPrefix, NoRetries: true, NoReadCoalescing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatal(err)
+	}
+	if c.CloudID() != "cloud-1" {
+		t.Errorf("cloud ID %q", c.CloudID())
+	}
+}
+
+func TestClientCredentials_masksLearnedTokens(t *testing.T) {
+	ts := newTokenServer(t)
+	c := ts.client(t, testClientSecret)
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Clean("echo tok-1-abcdefgh and "+testClientSecret, 200); strings.Contains(got, "tok-1") || strings.Contains(got, testClientSecret) {
+		t.Errorf("not masked: %q", got)
+	}
+}
+
+func TestValidateTokenURL(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		DefaultTokenURL:                     true,
+		"http://127.0.0.1:8089/oauth/token": true,
+		"http://localhost/oauth/token":      true,
+		"http://auth.example.com/token":     false,
+		"https://u:p@auth.example.com/":     false,
+		"auth.example.com/token":            false,
+	} {
+		if err := ValidateTokenURL(raw); (err == nil) != ok {
+			t.Errorf("ValidateTokenURL(%q) = %v, want ok=%v", raw, err, ok)
+		}
+	}
+	if _, err := New(Config{BaseURL: "https://x.atlassian.net", ClientID: "a", ClientSecret: "b", TokenURL: "http://auth.example.com/t"}); err == nil {
+		t.Error("New took an http token URL")
+	}
+}
+
+func TestClientCredentials_exclusive(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"with basic":        {ClientID: "a", ClientSecret: "b", Email: "e@x", APIToken: "t"},
+		"with access token": {ClientID: "a", ClientSecret: "b", AccessToken: "t"},
+		"no secret":         {ClientID: "a"},
+		"no id":             {ClientSecret: "b"},
+	} {
+		cfg.BaseURL = "https://x.atlassian.net"
+		if _, err := New(cfg); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
