@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 )
 
 // LoopbackHost reports whether a Host header names a loopback host:
@@ -116,7 +117,7 @@ func (s *Site) requireAuth(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Add("WWW-Authenticate", `Basic realm="jsmsite"`)
-		if s.cfg.AccessToken != "" {
+		if s.cfg.AccessToken != "" || s.cfg.ClientID != "" {
 			w.Header().Add("WWW-Authenticate", `Bearer realm="jsmsite"`)
 		}
 		writeError(w, r, http.StatusUnauthorized, "rest.authentication.required", msgUnauthenticated)
@@ -138,12 +139,18 @@ func (s *Site) authenticated(r *http.Request) bool {
 		return s.cfg.ScopedAPIToken != "" && (viaGateway || strings.HasPrefix(r.URL.Path, "/jsm/csm/")) &&
 			subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.ScopedAPIToken)) == 1
 	}
-	if s.cfg.AccessToken == "" {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return false
 	}
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	return ok && strings.EqualFold(scheme, "Bearer") &&
-		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.cfg.AccessToken)) == 1
+	token = strings.TrimSpace(token)
+	if s.tokens.valid(token, time.Now()) {
+		// Like a scoped API token, a service account's token works only
+		// through the gateway and on the CSM API.
+		_, viaGateway := r.Context().Value(prefixKey).(string)
+		return viaGateway || strings.HasPrefix(r.URL.Path, "/jsm/csm/")
+	}
+	return s.cfg.AccessToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AccessToken)) == 1
 }
 
 // jsmError is the servicedeskapi ErrorResponse.

@@ -11,6 +11,9 @@ func (s *Site) registerRoutes() {
 	s.registerFaults()      // faults and request counting (faults.go)
 	s.registerProxyFaults() // a misbehaving proxy in front (proxyfaults.go)
 
+	// The token endpoint of service accounts (oauth.go).
+	s.routePublic(TokenPath, s.handleToken)
+
 	s.route("GET /__site/stats", s.handleSiteStats)
 	s.route("PUT /__site/faults", s.handleSiteFaults)
 

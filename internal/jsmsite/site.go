@@ -47,6 +47,15 @@ type Config struct {
 	StateFile      string // if set: load accounts at New, save after every mutation (atomic write: temp file + rename)
 	TimeZone       string // default time zone of new accounts
 	CloudID        string // the cloud ID of /_edge/tenant_info and the CSM API (default: derived from Email)
+
+	// ClientID and ClientSecret are a service account's OAuth 2.0 client
+	// credentials, exchanged at POST /oauth/token (TokenPath) for bearer
+	// tokens that the site accepts only through the gateway prefix
+	// (Gateway) and on the CSM API. Empty: no token endpoint.
+	ClientID, ClientSecret string
+	// TokenLifetime is how long an issued token is valid (default: an
+	// hour, as Atlassian's); tests shorten it to see renewal.
+	TokenLifetime time.Duration
 }
 
 // Account is one account known to the site.
@@ -104,6 +113,8 @@ type Site struct {
 
 	cloudID string    // see CloudID (csm.go)
 	csm     *csmState // the CSM API's state, guarded by mu (csm.go)
+
+	tokens tokenStore // tokens issued to the service account (oauth.go)
 
 	faults *faultInjector // fault injection and request counters (faults.go)
 	proxy  *proxyFaults   // broken-proxy misbehaviours (proxyfaults.go)

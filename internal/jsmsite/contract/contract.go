@@ -58,6 +58,9 @@ var Undocumented = []UndocumentedOperation{
 	{"GET /rest/api/3/user/bulk", "Atlassian's platform REST API v3 reference (\"Bulk get users\"), outside the user operations vendored here, and SDKs generated from the full spec: a page {startAt, maxResults, total, isLast, values: [User]}"},
 	{"GET /rest/api/2/user", "the platform API v2, which UserDTO._links.jiraRest and self point at: the same User as GET /rest/api/3/user"},
 	{"PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", "newer than the published JSM spec; Atlassian's own client libraries document it: 204, no body"},
+	{jsmsite.TokenPath, "Atlassian's OAuth 2.0 token endpoint (https://auth.atlassian.com/oauth/token), which no REST API document covers: " +
+		"the client-credentials grant of service accounts as Atlassian's support article \"Create OAuth 2.0 credential for service accounts\" " +
+		"describes it, in the standard form encoding of RFC 6749 section 4.4; the answer {access_token, token_type, expires_in, scope}"},
 	{"GET /_edge/tenant_info", "the site's tenant information, not part of any REST API spec: {\"cloudId\": \"...\"}, as Atlassian's developer documentation on the cloud ID shows"},
 	{"GET " + jsmsite.CSMPrefix + "/", "the Customer Service Management REST API (developer.atlassian.com/cloud/customer-service-management/rest/v1), whose OpenAPI document Atlassian does not publish: shapes from its reference pages"},
 	{"POST " + jsmsite.CSMPrefix + "/", "as above"},

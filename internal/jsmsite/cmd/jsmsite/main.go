@@ -37,6 +37,10 @@ func run() error {
 	apiToken := flag.String("api-token", "local-dev-token", "API token accepted for basic auth")
 	scopedToken := flag.String("scoped-api-token", "local-dev-scoped-token", "scoped API token accepted for basic auth on the gateway (/ex/jira/<cloudId>, -gateway-cloud-id) and the CSM API")
 	accessToken := flag.String("access-token", "local-dev-access-token", "bearer access token accepted (empty disables bearer auth)")
+	clientID := flag.String("client-id", "", "a service account's OAuth 2.0 client ID, exchanged with -client-secret at POST /oauth/token for bearer tokens "+
+		"accepted through the gateway (-gateway-cloud-id) and on the CSM API (empty: no token endpoint)")
+	clientSecret := flag.String("client-secret", "", "the service account's client secret (with -client-id)")
+	tokenLifetime := flag.Duration("token-lifetime", jsmsite.DefaultTokenLifetime, "lifetime of the tokens POST /oauth/token issues (shorten it to see renewal)")
 	stateFile := flag.String("state", "", "`file` to load accounts from and save them to (default: in memory only)")
 	envFile := flag.String("env-file", "", "`file` to write JSM_URL/JSM_EMAIL/JSM_API_TOKEN to once listening")
 	timeZone := flag.String("timezone", jsmsite.DefaultTimeZone, "time zone of new accounts")
@@ -93,12 +97,16 @@ func run() error {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
 	}
 
+	if (*clientID == "") != (*clientSecret == "") {
+		return errors.New("-client-id and -client-secret go together: set both, or neither")
+	}
 	if err := checkLoopback(*addr); err != nil {
 		return err
 	}
 	site, err := jsmsite.New(jsmsite.Config{
 		Email: *email, APIToken: *apiToken, AccessToken: *accessToken, ScopedAPIToken: *scopedToken,
 		StateFile: *stateFile, TimeZone: *timeZone, CloudID: *gatewayCloudID,
+		ClientID: *clientID, ClientSecret: *clientSecret, TokenLifetime: *tokenLifetime,
 	})
 	if err != nil {
 		return err
