@@ -130,7 +130,10 @@ func (t *tokens) token() (string, error) {
 func (t *tokens) renew(refused string) (string, error) {
 	t.mu.Lock()
 	if t.cur == refused {
+		// Calls refused at the same time renew it only once: the first
+		// clears cur, the others then just take the new token.
 		t.reuse = oauth2.ReuseTokenSourceWithExpiry(nil, t.fetch, reuseMargin)
+		t.cur = ""
 	}
 	t.mu.Unlock()
 	return t.token()

@@ -130,7 +130,7 @@ func setProxyFaults(t *testing.T, site *jsmsite.Site, p jsmsite.ProxyFaults) {
 // clearJSMEnv keeps the developer's JSM_* variables out of tests that
 // configure the provider in HCL alone.
 func clearJSMEnv(t *testing.T) {
-	for _, v := range []string{envURL, envEmail, envAPIToken, envAccessToken} {
+	for _, v := range []string{envURL, envEmail, envAPIToken, envAccessToken, envClientID, envClientSecret, envOAuthTokenURL} {
 		t.Setenv(v, "")
 	}
 }

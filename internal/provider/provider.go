@@ -28,7 +28,11 @@ const (
 	envAPIToken    = "JSM_API_TOKEN"
 	envAccessToken = "JSM_ACCESS_TOKEN"
 	envCloudID     = "JSM_CLOUD_ID"
-	envCSMURL      = "JSM_CSM_URL"
+	// A service account's OAuth 2.0 client credentials.
+	envClientID      = "JSM_CLIENT_ID"
+	envClientSecret  = "JSM_CLIENT_SECRET"
+	envOAuthTokenURL = "JSM_OAUTH_TOKEN_URL"
+	envCSMURL        = "JSM_CSM_URL"
 	// envBenchUncoalesced, set by the benchmark only (BENCHMARKS.md), turns
 	// the coalescing of account reads off, to measure what it saves.
 	envBenchUncoalesced = "TF_JSM_BENCH_UNCOALESCED_READS"
@@ -75,6 +79,10 @@ type providerModel struct {
 	APIToken    types.String `tfsdk:"api_token"`
 	AccessToken types.String `tfsdk:"access_token"`
 
+	ClientID      types.String `tfsdk:"client_id"`
+	ClientSecret  types.String `tfsdk:"client_secret"`
+	OAuthTokenURL types.String `tfsdk:"oauth_token_url"`
+
 	MaxRetries           types.Int64   `tfsdk:"max_retries"`
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	MaxRetryWait         types.String  `tfsdk:"max_retry_wait"`
@@ -92,7 +100,8 @@ func (m providerModel) unknownAttributes() []string {
 	for _, a := range []struct {
 		name string
 		v    types.String
-	}{{"url", m.URL}, {"email", m.Email}, {"api_token", m.APIToken}, {"access_token", m.AccessToken}} {
+	}{{"url", m.URL}, {"email", m.Email}, {"api_token", m.APIToken}, {"access_token", m.AccessToken},
+		{"client_id", m.ClientID}, {"client_secret", m.ClientSecret}, {"oauth_token_url", m.OAuthTokenURL}} {
 		if a.v.IsUnknown() {
 			out = append(out, a.name)
 		}
@@ -140,6 +149,29 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:  true,
 				Sensitive: true,
 			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "The client ID of a service account's OAuth 2.0 credential (client credentials), the " +
+					"credential recommended for CI: it belongs to no person and holds only the scopes an admin granted it. " +
+					"The provider exchanges it with `client_secret` for an access token, keeps one token for the whole run, " +
+					"renews it before it expires (and once after a `401`), and sends every call through Atlassian's gateway " +
+					"(`https://api.atlassian.com/ex/jira/<cloudId>`; the cloud ID comes from a gateway `url`, from `cloud_id`, " +
+					"or is read from the site's `/_edge/tenant_info`). Conflicts with `email`, `api_token` and `access_token`. " +
+					"Defaults to the `" + envClientID + "` environment variable.",
+				Optional: true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "The client secret of the service account's OAuth 2.0 credential, used with `client_id`. " +
+					"Never logged nor stored in the state, and neither are the access tokens obtained with it. " +
+					"Defaults to the `" + envClientSecret + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"oauth_token_url": schema.StringAttribute{
+				MarkdownDescription: "The token endpoint where `client_id` and `client_secret` are exchanged for access tokens; " +
+					"defaults to `" + jsm.DefaultTokenURL + "`. For the local JSM site and tests. Must use https, except for " +
+					"loopback hosts. Defaults to the `" + envOAuthTokenURL + "` environment variable.",
+				Optional: true,
+			},
 		},
 	}
 	for name, attr := range csmAttributes() { // the CSM API (csm_settings.go)
@@ -183,13 +215,16 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 
 	jcfg := jsm.Config{
-		BaseURL:     settings.url,
-		Email:       settings.email,
-		APIToken:    settings.apiToken,
-		AccessToken: settings.accessToken,
-		UserAgent:   fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
-		CloudID:     settings.cloudID,
-		CSMURL:      settings.csmURL,
+		BaseURL:      settings.url,
+		Email:        settings.email,
+		APIToken:     settings.apiToken,
+		AccessToken:  settings.accessToken,
+		ClientID:     settings.clientID,
+		ClientSecret: settings.clientSecret,
+		TokenURL:     settings.tokenURL,
+		UserAgent:    fmt.Sprintf("terraform-provider-jsm/%s Terraform/%s", p.version, req.TerraformVersion),
+		CloudID:      settings.cloudID,
+		CSMURL:       settings.csmURL,
 	}
 	transport.apply(&jcfg)
 	jcfg.RetryWaitMin, jcfg.RetryWaitMax = p.opts.retryWaitMin, p.opts.retryWaitMax

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -12,6 +14,7 @@ import (
 // merged: a value in HCL wins over its environment variable.
 type settings struct {
 	url, email, apiToken, accessToken string
+	clientID, clientSecret, tokenURL  string // a service account (OAuth 2.0 client credentials)
 	cloudID, csmURL                   string // the CSM API (csm_settings.go)
 	// fromEnv records which attributes came from the environment, so errors
 	// name the variable the user actually set.
@@ -34,6 +37,9 @@ func resolveSettings(cfg providerModel, getenv func(string) string) settings {
 	s.email = pick("email", cfg.Email, envEmail)
 	s.apiToken = pick("api_token", cfg.APIToken, envAPIToken)
 	s.accessToken = pick("access_token", cfg.AccessToken, envAccessToken)
+	s.clientID = pick("client_id", cfg.ClientID, envClientID)
+	s.clientSecret = pick("client_secret", cfg.ClientSecret, envClientSecret)
+	s.tokenURL = pick("oauth_token_url", cfg.OAuthTokenURL, envOAuthTokenURL)
 	s.cloudID = pick("cloud_id", cfg.CloudID, envCloudID)
 	s.csmURL = pick("csm_url", cfg.CSMURL, envCSMURL)
 	return s
@@ -61,7 +67,47 @@ func (s settings) validate() diag.Diagnostics {
 
 	diags.Append(s.validateCSM()...)
 
+	if s.tokenURL != "" {
+		if err := jsm.ValidateTokenURL(s.tokenURL); err != nil {
+			diags.AddAttributeError(path.Root("oauth_token_url"), "Invalid OAuth token URL",
+				"The URL from "+s.source("oauth_token_url", envOAuthTokenURL)+" is invalid: "+err.Error())
+		}
+	}
+
 	basic := s.email != "" || s.apiToken != ""
+	clientCreds := s.clientID != "" || s.clientSecret != ""
+	if clientCreds {
+		var others []string
+		if s.email != "" {
+			others = append(others, s.source("email", envEmail))
+		}
+		if s.apiToken != "" {
+			others = append(others, s.source("api_token", envAPIToken))
+		}
+		if s.accessToken != "" {
+			others = append(others, s.source("access_token", envAccessToken))
+		}
+		mine := s.source("client_id", envClientID)
+		if s.clientID == "" {
+			mine = s.source("client_secret", envClientSecret)
+		}
+		switch {
+		case len(others) > 0:
+			diags.AddAttributeError(path.Root("client_id"), "Conflicting authentication settings",
+				"A service account's client credentials ("+mine+") and another credential ("+strings.Join(others, ", ")+
+					") are set. Use one kind only: client_id with client_secret ("+envClientID+", "+envClientSecret+
+					"), email with api_token, or access_token: unset the others.")
+		case s.clientSecret == "":
+			diags.AddAttributeError(path.Root("client_secret"), "Missing client secret",
+				"client_id is set (by "+mine+") but client_secret is not: set the provider's client_secret attribute or the "+
+					envClientSecret+" environment variable to the secret of the service account's OAuth 2.0 credential.")
+		case s.clientID == "":
+			diags.AddAttributeError(path.Root("client_id"), "Missing client ID",
+				"client_secret is set (by "+mine+") but client_id is not: set the provider's client_id attribute or the "+
+					envClientID+" environment variable to the client ID of the service account's OAuth 2.0 credential.")
+		}
+		return diags
+	}
 	switch {
 	case basic && s.accessToken != "":
 		diags.AddAttributeError(path.Root("access_token"), "Conflicting authentication settings",
@@ -79,7 +125,8 @@ func (s settings) validate() diag.Diagnostics {
 	case !basic:
 		diags.AddError("Missing credentials",
 			"No credentials are configured. Set email and api_token (or "+envEmail+" and "+envAPIToken+
-				") for basic auth, or access_token (or "+envAccessToken+") for an OAuth 2.0 bearer token.")
+				") for basic auth, access_token (or "+envAccessToken+") for an OAuth 2.0 bearer token, or client_id and "+
+				"client_secret (or "+envClientID+" and "+envClientSecret+") for a service account.")
 	}
 	return diags
 }

@@ -37,6 +37,12 @@ func TestSettingsValidateNamesAttributeAndVariable(t *testing.T) {
 		"token only":    {settings{url: "https://x.atlassian.net", apiToken: "t"}, []string{"email", "JSM_EMAIL"}},
 		"both from env": {settings{url: "https://x.atlassian.net", email: "a@b.c", apiToken: "t", accessToken: "u", fromEnv: map[string]bool{"access_token": true}}, []string{"the JSM_ACCESS_TOKEN environment variable", "not both"}},
 		"http from env": {settings{url: "http://x.atlassian.net", accessToken: "u", fromEnv: map[string]bool{"url": true}}, []string{"JSM_URL environment variable", "https"}},
+		"client creds with basic from env": {settings{url: "https://x.atlassian.net", clientID: "i", clientSecret: "s", email: "a@b.c", apiToken: "t",
+			fromEnv: map[string]bool{"client_id": true, "api_token": true}}, []string{"the JSM_CLIENT_ID environment variable", "the JSM_API_TOKEN environment variable", "the provider's email attribute", "Use one kind only"}},
+		"client secret from env only": {settings{url: "https://x.atlassian.net", clientSecret: "s", fromEnv: map[string]bool{"client_secret": true}},
+			[]string{"Missing client ID", "the JSM_CLIENT_SECRET environment variable", "JSM_CLIENT_ID"}},
+		"client id only":       {settings{url: "https://x.atlassian.net", clientID: "i"}, []string{"Missing client secret", "JSM_CLIENT_SECRET"}},
+		"http token URL (env)": {settings{url: "https://x.atlassian.net", clientID: "i", clientSecret: "s", tokenURL: "http://auth.example.com/t", fromEnv: map[string]bool{"oauth_token_url": true}}, []string{"JSM_OAUTH_TOKEN_URL environment variable", "uses http"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			diags := tc.s.validate()

@@ -1,0 +1,218 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
+)
+
+const (
+	saClientID     = "sa-Zk4p-client-id"
+	saClientSecret = "sa-Hq8v-distinctive-client-secret-3c7a"
+)
+
+// serviceAccountSite is a local site with a service account whose tokens
+// live for lifetime, served with its gateway prefix.
+func serviceAccountSite(t *testing.T, lifetime time.Duration) (*jsmsite.Site, *httptest.Server) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests need TF_ACC=1")
+	}
+	if os.Getenv("JSM_URL") != "" {
+		t.Skip("needs a service account only the local JSM site knows")
+	}
+	site, err := jsmsite.New(jsmsite.Config{Email: testEmail, APIToken: testAPIToken,
+		ClientID: saClientID, ClientSecret: saClientSecret, TokenLifetime: lifetime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contract.Enable(t, site)
+	srv := httptest.NewServer(site.Gateway(site.CloudID()))
+	t.Cleanup(srv.Close)
+	return site, srv
+}
+
+// A service account end to end, with TRACE logging: the provider gets its
+// tokens at the site's token endpoint, finds the cloud ID from the site
+// URL, sends every call through the gateway (JSM and CSM calls alike), and
+// its tokens, shorter-lived (1.6 s) than the whole-second expires_in it is
+// told (2 s), expire again and again in the middle of an apply of 200
+// customers: each call refused 401 renews the token once and goes through,
+// and the apply has no failure. Neither the secret nor any token reaches
+// the log. Not parallel: it sets process environment variables (see
+// TestAccProvider_logsWithoutSecrets).
+func TestAccServiceAccount_endToEnd(t *testing.T) {
+	site, srv := serviceAccountSite(t, 1600*time.Millisecond)
+	// Each answer takes a little while, so the apply spans several tokens;
+	// the 401 answers of expired tokens are counted.
+	var refused atomic.Int32
+	site.Use(func(_ string, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(15 * time.Millisecond)
+			rec := &statusRecorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			if rec.status == http.StatusUnauthorized {
+				refused.Add(1)
+			}
+		})
+	})
+
+	logFile := filepath.Join(t.TempDir(), "provider.log")
+	clearJSMEnv(t)
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH", logFile)
+	t.Setenv("TF_ACC_LOG_PATH", "")
+	t.Setenv("TF_LOG_PATH_MASK", "")
+	// The credentials come from the environment: the test framework logs
+	// each step's configuration at TRACE.
+	t.Setenv(envURL, srv.URL) // the site URL: the cloud ID is discovered
+	t.Setenv(envClientID, saClientID)
+	t.Setenv(envClientSecret, saClientSecret)
+	t.Setenv(envOAuthTokenURL, srv.URL+"/oauth/token")
+	t.Setenv(envCSMURL, srv.URL+jsmsite.CSMPrefix) // the gateway's host
+
+	config := fmt.Sprintf(`
+resource "jsm_customer" "many" {
+  count        = 200
+  email        = "sa-${count.index}-%s"
+  display_name = "Service Account Customer ${count.index}"
+}
+
+resource "jsm_product" "p" {
+  name = "Made by a service account"
+}
+`, randomEmail("many"))
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(
+				func(*terraform.State) error {
+					if n := len(site.Accounts()); n < 200 {
+						return fmt.Errorf("the site holds %d accounts", n)
+					}
+					if p := site.Products(); len(p) != 1 {
+						return fmt.Errorf("products %v", p)
+					}
+					if n := site.TokensIssued(); n < 2 {
+						return fmt.Errorf("%d tokens issued in %s: no renewal was seen", n, time.Since(start))
+					}
+					if refused.Load() == 0 {
+						return fmt.Errorf("no call was refused with an expired token in %s: the renewal after a 401 was not exercised", time.Since(start))
+					}
+					return nil
+				},
+				resource.TestCheckResourceAttrSet("jsm_customer.many.199", "id"),
+			),
+		}, {
+			// A proxy echoes the request's Authorization header, the token,
+			// in an error page: the log and the diagnostic show it masked.
+			PreConfig: func() {
+				setProxyFaults(t, site, jsmsite.ProxyFaults{HostileError: http.StatusBadRequest,
+					Routes: []string{"GET /rest/servicedeskapi/servicedesk"}})
+			},
+			Config:      config + `data "jsm_service_desks" "all" {}` + "\n",
+			ExpectError: regexp.MustCompile(`HTTP 400`),
+		}, {
+			PreConfig: func() { setProxyFaults(t, site, jsmsite.ProxyFaults{}) },
+			Config:    config,
+		}},
+	})
+	t.Logf("%d tokens issued, %d calls refused 401 and renewed, in %s", site.TokensIssued(), refused.Load(), time.Since(start).Round(time.Millisecond))
+
+	raw, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(raw)
+	for _, want := range []string{"http_path=/rest/servicedeskapi/customer", "http_status=401", "http_status=400", "***"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q (%d bytes)", want, len(log))
+		}
+	}
+	for name, secret := range map[string]string{"client secret": saClientSecret, "an access token": "jsmsite-sa-"} {
+		if i := strings.Index(log, secret); i >= 0 {
+			t.Errorf("the log holds %s: …%s…", name, log[max(0, i-200):min(len(log), i+100)])
+		}
+	}
+}
+
+// A wrong secret fails with an error that names the credential kind and
+// what to check; a second 401 is not retried in a loop.
+func TestAccServiceAccount_wrongSecret(t *testing.T) {
+	site, srv := serviceAccountSite(t, time.Hour)
+	cfg := fmt.Sprintf(`
+provider "jsm" {
+  url             = %q
+  client_id       = %q
+  client_secret   = "not-the-secret-41f0"
+  oauth_token_url = %q
+}
+
+data "jsm_service_desks" "all" {}
+`, srv.URL+"/ex/jira/"+site.CloudID(), saClientID, srv.URL+"/oauth/token")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)` + wrapped("OAuth 2.0 client credentials (service account)") + `.*invalid_client.*client_secret`),
+		}},
+	})
+	if n := site.TokensIssued(); n != 0 {
+		t.Errorf("%d tokens issued for a wrong secret", n)
+	}
+}
+
+// The token URL must be https except on loopback hosts; the client
+// credentials exclude the other credentials, naming where each came from.
+func TestAccServiceAccount_settingsRefused(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests need TF_ACC=1")
+	}
+	provider := func(extra string) string {
+		return fmt.Sprintf("provider \"jsm\" {\n  url = \"https://example.atlassian.net\"\n  client_id = %q\n%s}\n"+
+			"data \"jsm_service_desks\" \"all\" {}\n", saClientID, extra)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider("  client_secret = \"s3cret-value\"\n  oauth_token_url = \"http://auth.example.com/oauth/token\"\n"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid OAuth token URL.*oauth_token_url.*uses\s+http`),
+			},
+			{
+				Config:      provider("  client_secret = \"s3cret-value\"\n  access_token = \"an-access-token\"\n"),
+				ExpectError: regexp.MustCompile(`(?s)Conflicting authentication settings.*` + wrapped("client_id attribute") + `.*` + wrapped("access_token attribute")),
+			},
+			{
+				Config:      provider(""),
+				ExpectError: regexp.MustCompile(`(?s)Missing client secret.*` + envClientSecret),
+			},
+		},
+	})
+}
+
+// statusRecorder remembers the status an answer was given.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
