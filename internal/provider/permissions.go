@@ -77,7 +77,7 @@ func permissionsSection(heading string) string {
 	var b strings.Builder
 	b.WriteString(heading + " Permissions and OAuth scopes\n\n")
 	b.WriteString("What each call needs, from Atlassian's OpenAPI specs. A 401 or 403 error names the call that " +
-		"failed and what it needs. Users of OAuth 2.0 (3LO) apps and scoped API tokens need the scopes; classic API " +
+		"failed and what it needs. Users of OAuth 2.0 (3LO) apps, service accounts' OAuth 2.0 credentials and scoped API tokens need the scopes; classic API " +
 		"tokens act with the account's permissions.\n\n")
 	for _, n := range names {
 		b.WriteString("`" + n + "`:\n\n")
