@@ -222,8 +222,9 @@ func (e *Endpoint) clientCredsHint(status int, generic string) string {
 	switch status {
 	case http.StatusUnauthorized:
 		return "The access token obtained with the " + CredentialClientCredentials + " was refused, even after a renewal: " +
-			"the service account may have been deactivated, or its credential revoked or expired; check client_id and " +
-			"client_secret in Atlassian Administration → Directory → Service accounts. " + needs
+			"the service account may have been deactivated, or its credential revoked or expired (check client_id and " +
+			"client_secret in Atlassian Administration → Directory → Service accounts), or the credential lacks a scope " +
+			"(Jira answers some missing scopes with 401 \"scope does not match\"). " + needs
 	case http.StatusForbidden:
 		return "Refused for the " + CredentialClientCredentials + ": the credential lacks a scope, or the service account " +
 			"lacks the permission (" + e.Permission + "). " + needs + "; an admin grants them in Atlassian Administration → " +

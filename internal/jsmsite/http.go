@@ -85,7 +85,7 @@ func (s *Site) route(pattern string, h http.HandlerFunc) {
 // wrap builds the chain per request so that middlewares added by Use after
 // New still apply.
 func (s *Site) wrap(name string, h http.HandlerFunc) http.Handler {
-	return s.wrapHandler(name, s.requireAuth(h))
+	return s.wrapHandler(name, s.requireAuth(s.requireScopes(name, h)))
 }
 
 // routePublic registers a route that answers without credentials, through

@@ -56,6 +56,10 @@ type Config struct {
 	// TokenLifetime is how long an issued token is valid (default: an
 	// hour, as Atlassian's); tests shorten it to see renewal.
 	TokenLifetime time.Duration
+	// ClientScopes are the granular scopes granted to the client
+	// credentials: a call with an issued token whose route needs a scope
+	// not among them (RouteScopes) is refused with 403. nil: every scope.
+	ClientScopes []string
 }
 
 // Account is one account known to the site.

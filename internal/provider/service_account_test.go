@@ -25,8 +25,9 @@ const (
 )
 
 // serviceAccountSite is a local site with a service account whose tokens
-// live for lifetime, served with its gateway prefix.
-func serviceAccountSite(t *testing.T, lifetime time.Duration) (*jsmsite.Site, *httptest.Server) {
+// live for lifetime and hold the given granular scopes (none given: every
+// scope), served with its gateway prefix.
+func serviceAccountSite(t *testing.T, lifetime time.Duration, scopes ...string) (*jsmsite.Site, *httptest.Server) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests need TF_ACC=1")
@@ -35,7 +36,7 @@ func serviceAccountSite(t *testing.T, lifetime time.Duration) (*jsmsite.Site, *h
 		t.Skip("needs a service account only the local JSM site knows")
 	}
 	site, err := jsmsite.New(jsmsite.Config{Email: testEmail, APIToken: testAPIToken,
-		ClientID: saClientID, ClientSecret: saClientSecret, TokenLifetime: lifetime})
+		ClientID: saClientID, ClientSecret: saClientSecret, TokenLifetime: lifetime, ClientScopes: scopes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +175,41 @@ data "jsm_service_desks" "all" {}
 	})
 	if n := site.TokensIssued(); n != 0 {
 		t.Errorf("%d tokens issued for a wrong secret", n)
+	}
+}
+
+// A credential without a scope a call needs: the site answers 403, and the
+// error names the credential kind and the scopes of the refused call; a
+// read-only credential plans, and its apply fails at the first write.
+func TestAccServiceAccount_missingScope(t *testing.T) {
+	readOnly := []string{"read:application-role:jira", "read:avatar:jira", "read:group:jira", "read:user.property:jira", "read:user:jira"}
+	site, srv := serviceAccountSite(t, time.Hour, readOnly...)
+	cfg := fmt.Sprintf(`
+provider "jsm" {
+  url             = %q
+  client_id       = %q
+  client_secret   = %q
+  oauth_token_url = %q
+}
+
+resource "jsm_customer" "c" {
+  email        = %q
+  display_name = "Scoped Out"
+}
+`, srv.URL+"/ex/jira/"+site.CloudID(), saClientID, saClientSecret, srv.URL+"/oauth/token", randomEmail("scoped"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{
+				Config: cfg,
+				ExpectError: regexp.MustCompile(`(?s)HTTP 403.*` + wrapped("OAuth 2.0 client credentials (service account)") +
+					`.*` + wrapped("lacks a scope") + `.*write:customer:jira-service-management`),
+			},
+		},
+	})
+	if n := len(site.Accounts()); n != 0 {
+		t.Errorf("the site holds %d accounts", n)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +42,7 @@ func run() error {
 		"accepted through the gateway (-gateway-cloud-id) and on the CSM API (empty: no token endpoint)")
 	clientSecret := flag.String("client-secret", "", "the service account's client secret (with -client-id)")
 	tokenLifetime := flag.Duration("token-lifetime", jsmsite.DefaultTokenLifetime, "lifetime of the tokens POST /oauth/token issues (shorten it to see renewal)")
+	clientScopes := flag.String("client-scopes", "", "comma-separated granular `scopes` granted to -client-id: calls with its tokens that need another scope are refused with 403 (empty: every scope)")
 	stateFile := flag.String("state", "", "`file` to load accounts from and save them to (default: in memory only)")
 	envFile := flag.String("env-file", "", "`file` to write JSM_URL/JSM_EMAIL/JSM_API_TOKEN to once listening")
 	timeZone := flag.String("timezone", jsmsite.DefaultTimeZone, "time zone of new accounts")
@@ -106,7 +108,7 @@ func run() error {
 	site, err := jsmsite.New(jsmsite.Config{
 		Email: *email, APIToken: *apiToken, AccessToken: *accessToken, ScopedAPIToken: *scopedToken,
 		StateFile: *stateFile, TimeZone: *timeZone, CloudID: *gatewayCloudID,
-		ClientID: *clientID, ClientSecret: *clientSecret, TokenLifetime: *tokenLifetime,
+		ClientID: *clientID, ClientSecret: *clientSecret, TokenLifetime: *tokenLifetime, ClientScopes: scopeList(*clientScopes),
 	})
 	if err != nil {
 		return err
@@ -254,4 +256,15 @@ func logRequests(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 		log.Printf("%s %s -> %d (%s)", r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(time.Microsecond))
 	})
+}
+
+// scopeList splits a comma-separated list of scopes; "" is nil (every scope).
+func scopeList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
