@@ -288,7 +288,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	authz := c.authz
 	if c.tokens != nil && r.ep != epTenantInfo { // tenant_info is public
-		tok, err := c.tokens.token()
+		tok, err := c.tokens.tokenFor(ctx)
 		if err != nil {
 			return &Error{Method: r.method, Path: r.path, Cause: err}
 		}

@@ -110,6 +110,26 @@ type tokenFunc func() (*oauth2.Token, error)
 
 func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
 
+// tokenFor is token, given up when ctx ends first (the request for a new
+// token goes on, for the calls after it).
+func (t *tokens) tokenFor(ctx context.Context) (string, error) {
+	type result struct {
+		tok string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		tok, err := t.token()
+		done <- result{tok, err}
+	}()
+	select {
+	case r := <-done:
+		return r.tok, r.err
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
+}
+
 // token returns the current access token, obtaining a new one when needed.
 func (t *tokens) token() (string, error) {
 	t.mu.Lock()

@@ -271,3 +271,30 @@ func TestClientCredentials_exclusive(t *testing.T) {
 		}
 	}
 }
+
+// A token endpoint that hangs does not hold a call past its context.
+func TestClientCredentials_hungTokenEndpointHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	c, err := New(Config{BaseURL: srv.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: srv.URL + "/oauth/token", NoRetries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := c.GetUser(ctx, "qm:1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v, want the context's deadline", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the call took %s", d)
+	}
+}
