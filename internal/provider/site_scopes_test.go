@@ -7,6 +7,7 @@ import (
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 // The local site's scope table (jsmsite.RouteScopes, which the site checks
@@ -20,6 +21,7 @@ func TestSiteScopesMatchEndpointTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	contract.Enable(t, site) // no request is made; every site built in tests validates
 	routes := map[string]string{}
 	for _, r := range site.Routes() {
 		routes[params.ReplaceAllString(r, "{}")] = r
