@@ -232,7 +232,7 @@ func New(cfg Config) (*Client, error) {
 		if err := ValidateTokenURL(tokenURL); err != nil {
 			return nil, fmt.Errorf("token URL: %w", err)
 		}
-		c.tokens = newTokens(cfg.ClientID, cfg.ClientSecret, tokenURL, c.hc, c.secrets)
+		c.tokens = newTokens(cfg.ClientID, cfg.ClientSecret, tokenURL, c.hc, c.secrets, !cfg.NoRetries)
 		c.gateway = &gatewayState{}
 	}
 	c.initTransport(cfg)

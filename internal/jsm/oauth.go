@@ -74,7 +74,28 @@ func renewBefore(lifetime time.Duration) time.Duration {
 	return min(time.Minute, lifetime/10)
 }
 
-func newTokens(clientID, clientSecret, tokenURL string, hc *http.Client, secrets masker) *tokens {
+// tokenRetries is how often a token request that met a transient failure
+// (no answer, 429 or 5xx) is sent again, after tokenRetryWait, then twice
+// that.
+const tokenRetries = 2
+
+var tokenRetryWait = 500 * time.Millisecond
+
+// transientTokenFailure reports whether a failed token request is worth
+// sending again: the endpoint gave no answer, or one that says "later".
+func transientTokenFailure(err error) bool {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return true
+	}
+	if re.Response == nil {
+		return true
+	}
+	st := re.Response.StatusCode
+	return st == http.StatusTooManyRequests || st >= 500
+}
+
+func newTokens(clientID, clientSecret, tokenURL string, hc *http.Client, secrets masker, retry bool) *tokens {
 	cc := &clientcredentials.Config{
 		ClientID: clientID, ClientSecret: clientSecret, TokenURL: tokenURL,
 		// The ID and secret go in the form body, as Atlassian documents the
@@ -90,9 +111,15 @@ func newTokens(clientID, clientSecret, tokenURL string, hc *http.Client, secrets
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &inner)
 	t := &tokens{secrets: secrets}
+	firstWait := tokenRetryWait
 	t.fetch = tokenFunc(func() (*oauth2.Token, error) {
 		start := time.Now()
 		tok, err := cc.Token(ctx)
+		for i, wait := 0, firstWait; err != nil && retry && i < tokenRetries && transientTokenFailure(err); i, wait = i+1, wait*2 {
+			time.Sleep(wait)
+			start = time.Now()
+			tok, err = cc.Token(ctx)
+		}
 		if err != nil {
 			return nil, tokenError(err, secrets)
 		}

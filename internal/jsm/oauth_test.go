@@ -27,6 +27,7 @@ type tokenServer struct {
 	issued   atomic.Int64
 	lifetime int // expires_in, seconds
 	forms    chan string
+	fail503  atomic.Int32 // token requests still to answer 503
 
 	mu     sync.Mutex
 	refuse func(token string) int // 0: answer the user
@@ -37,6 +38,10 @@ func newTokenServer(t *testing.T) *tokenServer {
 	ts := &tokenServer{lifetime: 3600, forms: make(chan string, 100)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		if ts.fail503.Add(-1) >= 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		_ = r.ParseForm()
 		ts.forms <- r.PostForm.Encode()
 		w.Header().Set("Content-Type", "application/json")
@@ -296,5 +301,36 @@ func TestClientCredentials_hungTokenEndpointHonoursContext(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("the call took %s", d)
+	}
+}
+
+// A token endpoint that answers 503 once is asked again; a refusal (401)
+// is not.
+func TestClientCredentials_transientTokenFailureRetried(t *testing.T) {
+	defer func(w time.Duration) { tokenRetryWait = w }(tokenRetryWait)
+	tokenRetryWait = time.Millisecond
+	ts := newTokenServer(t)
+	ts.fail503.Store(1)
+	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: ts.URL + "/oauth/token", NoReadCoalescing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatalf("a 503 of the token endpoint was not retried: %v", err)
+	}
+	wrong, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: "wrong-secret-1234",
+		TokenURL: ts.URL + "/oauth/token", NoReadCoalescing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for len(ts.forms) > 0 {
+		<-ts.forms
+	}
+	if _, err := wrong.GetUser(context.Background(), "qm:1"); !errors.Is(err, ErrTokenRefused) {
+		t.Fatalf("error %v", err)
+	}
+	if n := len(ts.forms); n != 1 {
+		t.Errorf("a refused secret was sent %d times", n)
 	}
 }

@@ -112,5 +112,5 @@ func (s *Site) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := s.tokens.issue(lifetime, time.Now())
 	writeJSON(w, http.StatusOK, tokenAnswer{AccessToken: tok, TokenType: "Bearer",
-		ExpiresIn: max(1, int(lifetime.Round(time.Second)/time.Second)), Scope: ""})
+		ExpiresIn: max(1, int(lifetime.Round(time.Second)/time.Second)), Scope: strings.Join(s.cfg.ClientScopes, " ")})
 }
