@@ -306,7 +306,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		mayHaveApplied := st.mayHaveApplied
-		tok, terr := c.tokens.renew(strings.TrimPrefix(authz, "Bearer "))
+		c.log.Debug(ctx, "the service account's access token was refused (401): renewing it and sending the call once more",
+			map[string]any{"http_method": r.method, "http_path": r.path})
+		tok, terr := c.tokens.renew(ctx, strings.TrimPrefix(authz, "Bearer "))
 		if terr != nil {
 			return &Error{Method: r.method, Path: r.path, Cause: terr, Attempts: st.attempts}
 		}

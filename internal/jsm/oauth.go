@@ -174,7 +174,7 @@ func (t *tokens) token() (string, error) {
 
 // renew drops the token a 401 refused, unless another call has already
 // replaced it, and returns the token to retry with.
-func (t *tokens) renew(refused string) (string, error) {
+func (t *tokens) renew(ctx context.Context, refused string) (string, error) {
 	t.mu.Lock()
 	if t.cur == refused {
 		// Calls refused at the same time renew it only once: the first
@@ -183,7 +183,7 @@ func (t *tokens) renew(refused string) (string, error) {
 		t.cur = ""
 	}
 	t.mu.Unlock()
-	return t.token()
+	return t.tokenFor(ctx)
 }
 
 // ErrTokenRefused is in the chain of an error when the token endpoint

@@ -110,7 +110,11 @@ func (s *Site) handleToken(w http.ResponseWriter, r *http.Request) {
 	if lifetime <= 0 {
 		lifetime = DefaultTokenLifetime
 	}
+	announced := s.cfg.TokenExpiresIn
+	if announced <= 0 {
+		announced = lifetime
+	}
 	tok := s.tokens.issue(lifetime, time.Now())
 	writeJSON(w, http.StatusOK, tokenAnswer{AccessToken: tok, TokenType: "Bearer",
-		ExpiresIn: max(1, int(lifetime.Round(time.Second)/time.Second)), Scope: strings.Join(s.cfg.ClientScopes, " ")})
+		ExpiresIn: max(1, int(announced.Round(time.Second)/time.Second)), Scope: strings.Join(s.cfg.ClientScopes, " ")})
 }

@@ -56,6 +56,11 @@ type Config struct {
 	// TokenLifetime is how long an issued token is valid (default: an
 	// hour, as Atlassian's); tests shorten it to see renewal.
 	TokenLifetime time.Duration
+	// TokenExpiresIn is the lifetime the token answer announces
+	// (expires_in; 0: TokenLifetime). Longer than TokenLifetime, tokens
+	// die before the client expects, as a revoked token does: the client
+	// learns it from a 401.
+	TokenExpiresIn time.Duration
 	// ClientScopes are the granular scopes granted to the client
 	// credentials: a call with an issued token whose route needs a scope
 	// not among them (RouteScopes) is refused with 403. nil: every scope.

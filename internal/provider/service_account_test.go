@@ -29,14 +29,21 @@ const (
 // scope), served with its gateway prefix.
 func serviceAccountSite(t *testing.T, lifetime time.Duration, scopes ...string) (*jsmsite.Site, *httptest.Server) {
 	t.Helper()
+	return serviceAccountSiteWith(t, jsmsite.Config{TokenLifetime: lifetime, ClientScopes: scopes})
+}
+
+// serviceAccountSiteWith is serviceAccountSite with more of the site's
+// token settings.
+func serviceAccountSiteWith(t *testing.T, cfg jsmsite.Config) (*jsmsite.Site, *httptest.Server) {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests need TF_ACC=1")
 	}
 	if os.Getenv("JSM_URL") != "" {
 		t.Skip("needs a service account only the local JSM site knows")
 	}
-	site, err := jsmsite.New(jsmsite.Config{Email: testEmail, APIToken: testAPIToken,
-		ClientID: saClientID, ClientSecret: saClientSecret, TokenLifetime: lifetime, ClientScopes: scopes})
+	cfg.Email, cfg.APIToken, cfg.ClientID, cfg.ClientSecret = testEmail, testAPIToken, saClientID, saClientSecret
+	site, err := jsmsite.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,20 +56,21 @@ func serviceAccountSite(t *testing.T, lifetime time.Duration, scopes ...string) 
 // A service account end to end, with TRACE logging: the provider gets its
 // tokens at the site's token endpoint, finds the cloud ID from the site
 // URL, sends every call through the gateway (JSM and CSM calls alike), and
-// its tokens, shorter-lived (1.6 s) than the whole-second expires_in it is
-// told (2 s), expire again and again in the middle of an apply of 200
-// customers: each call refused 401 renews the token once and goes through,
-// and the apply has no failure. Neither the secret nor any token reaches
-// the log. Not parallel: it sets process environment variables (see
+// its tokens, which die after 1 s, before the 2 s the token answer
+// announces (so that renewal before expiry cannot save them), expire again
+// and again in the middle of an apply of 200 customers: each call refused
+// 401 renews the token once and goes through, and the apply has no
+// failure. (Renewal before expiry is shown by the client's unit tests.)
+// Neither the secret nor any token reaches the log. Not parallel: it sets process environment variables (see
 // TestAccProvider_logsWithoutSecrets).
 func TestAccServiceAccount_endToEnd(t *testing.T) {
-	site, srv := serviceAccountSite(t, 1600*time.Millisecond)
+	site, srv := serviceAccountSiteWith(t, jsmsite.Config{TokenLifetime: time.Second, TokenExpiresIn: 2 * time.Second})
 	// Each answer takes a little while, so the apply spans several tokens;
 	// the 401 answers of expired tokens are counted.
 	var refused atomic.Int32
 	site.Use(func(_ string, next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			time.Sleep(15 * time.Millisecond)
+			time.Sleep(40 * time.Millisecond)
 			rec := &statusRecorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
 			if rec.status == http.StatusUnauthorized {
@@ -140,7 +148,8 @@ resource "jsm_product" "p" {
 		t.Fatal(err)
 	}
 	log := string(raw)
-	for _, want := range []string{"http_path=/rest/servicedeskapi/customer", "http_status=401", "http_status=400", "***"} {
+	for _, want := range []string{"http_path=/rest/servicedeskapi/customer", "http_status=401", "http_status=400", "***",
+		"access token was refused (401): renewing it"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q (%d bytes)", want, len(log))
 		}
