@@ -274,7 +274,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	req.Header.Set("Accept", "application/json")
 	if r.ep.CSM() {
 		// Several CSM operations are experimental; the header is harmless
-		// on the others (CSM-API-NOTES.md section 1.5).
+		// on the others (Atlassian's CSM API reference).
 		req.Header.Set("X-ExperimentalApi", "opt-in")
 	}
 	req.Header.Set("Authorization", c.authz)
