@@ -42,7 +42,8 @@ type env struct {
 	benchRoot    string // this module's root (tools/bench)
 	work         string // scratch directory
 	terraformBin string
-	providerBin  string // what memwrap runs: the provider, or profprovider with -profile
+	providerBin  string // what memwrap runs: the provider, or labprovider with -profile
+	labBin       string // labprovider: the provider with the benchmark's switches
 	nullBin      string // the plugin floor's provider (nullprovider)
 	siteBin      string
 	rcFile       string // Terraform CLI config with dev_overrides to the memwrap directory
@@ -213,12 +214,14 @@ func (e *env) setup(profileDir string) error {
 	e.providerBin = filepath.Join(bin, "terraform-provider-jsm")
 	e.siteBin = filepath.Join(bin, "jsmsite")
 	e.nullBin = filepath.Join(bin, "terraform-provider-benchnull")
+	e.labBin = filepath.Join(bin, "labprovider")
 	// What to build, as {binary, package, module directory}: the provider
 	// and the site from the provider's module, the rest from this one.
 	builds := [][3]string{
 		{e.providerBin, ".", root},
 		{e.siteBin, "./internal/jsmsite/cmd/jsmsite", root},
 		{e.nullBin, "./cmd/nullprovider", benchRoot},
+		{e.labBin, "./cmd/labprovider", benchRoot},
 		{filepath.Join(wrapDir, "terraform-provider-jsm"), "./cmd/memwrap", benchRoot},
 		{filepath.Join(wrapDir, "terraform-provider-benchnull"), "./cmd/memwrap", benchRoot},
 	}
@@ -229,8 +232,7 @@ func (e *env) setup(profileDir string) error {
 		if err := os.MkdirAll(e.profileDir, 0o755); err != nil {
 			return err
 		}
-		e.providerBin = filepath.Join(bin, "profprovider")
-		builds = append(builds, [3]string{e.providerBin, "./cmd/profprovider", benchRoot})
+		e.providerBin = e.labBin
 	}
 	e.logf("==> building the provider, the local JSM site and the memory wrapper")
 	for _, b := range builds {
