@@ -157,5 +157,8 @@ func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts,
 			bulk[size] = d
 		}
 	}
+	if alone && len(bulk) > 0 {
+		e.violate("%s: bulk account reads %v: labprovider did not send each account read alone", label, bulk)
+	}
 	return r, after.minus(before), bulk, nil
 }
