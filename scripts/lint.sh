@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs golangci-lint (version pinned in tools/go.mod) over the provider module
-# with the root .golangci.yml. Exits non-zero on any finding.
+# Runs golangci-lint (version pinned in tools/go.mod) over the provider module,
+# then over the benchmark's module (tools/bench), both with the root
+# .golangci.yml. Exits non-zero on any finding.
 #
-#   scripts/lint.sh            # lint ./...
+#   scripts/lint.sh            # lint ./... of both modules
 #   scripts/lint.sh --fix      # extra arguments go to `golangci-lint run`
 #
 # The tools module is separate so golangci-lint's dependency graph stays out
@@ -17,4 +18,7 @@ mkdir -p bin
 go build -C tools -o ../bin/golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
 ./bin/golangci-lint config verify --config .golangci.yml
-exec ./bin/golangci-lint run --config .golangci.yml "$@" ./...
+./bin/golangci-lint run --config .golangci.yml "$@" ./...
+# golangci-lint loads one module, the working directory's; the exclusions'
+# paths are relative to the configuration file, so they hold in both.
+(cd tools/bench && ../../bin/golangci-lint run --config ../../.golangci.yml "$@" ./...)

@@ -99,7 +99,7 @@ func TestBudget_endsTheCall(t *testing.T) {
 			c, _ := newRetryClient(t, rtServe(t, s).URL, Config{MaxCallDuration: 300 * time.Millisecond, MaxRetries: 100,
 				RetryWaitMin: 20 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond,
 				LimitNames: LimitNames{MaxCallDuration: "the setting max_call_duration"},
-				WaitFunc:   realWait}) // really wait, so the budget runs out
+				waitFunc:   realWait}) // really wait, so the budget runs out
 			start := time.Now()
 			_, err := c.GetUser(context.Background(), "qm:1?x")
 			if el := time.Since(start); el < 300*time.Millisecond || el > 2*time.Second {
@@ -134,7 +134,7 @@ func TestBudget_waitPastItFailsAtOnce(t *testing.T) {
 
 	s = &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(503)}}
 	c, _ = newRetryClient(t, rtServe(t, s).URL, Config{MaxRetries: 100, RetryWaitMin: 20 * time.Millisecond,
-		RetryWaitMax: 50 * time.Millisecond, WaitFunc: realWait})
+		RetryWaitMax: 50 * time.Millisecond, waitFunc: realWait})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if _, err := c.GetUser(ctx, "qm:1"); errors.Is(err, ErrCallBudget) || !errors.Is(err, context.DeadlineExceeded) {

@@ -321,7 +321,7 @@ func TestGetUserBatchesOnlyWhenRequestsAreScarce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := Config{}
 			if pace == nil {
-				cfg.MaxRequestsPerSecond, cfg.FixedRate = 1000, true
+				cfg.MaxRequestsPerSecond, cfg.fixedRate = 1000, true
 			}
 			f := newBatchFixtureWith(t, cfg)
 			if pace != nil {

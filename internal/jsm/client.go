@@ -52,16 +52,9 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
 	// the server names no wait (0: DefaultRetryWaitMin, DefaultRetryWaitMax).
 	RetryWaitMin, RetryWaitMax time.Duration
-	// WaitFunc, when set, maps each wait before a retry that the client
-	// has chosen (backoff or the server's Retry-After) to the wait it makes:
-	// a caller may observe the waits or shorten them. nil waits as chosen.
-	WaitFunc func(time.Duration) time.Duration
 	// MaxRequestsPerSecond caps the request rate from the start; 0 means no
 	// cap until the server answers 429 (see Pacer).
 	MaxRequestsPerSecond float64
-	// FixedRate keeps the pace at MaxRequestsPerSecond (or unlimited): the
-	// pacer never slows down on 429 answers nor speeds up again.
-	FixedRate bool
 	// Logger receives the request log; nil logs nothing.
 	Logger Logger
 
@@ -93,8 +86,20 @@ type Config struct {
 	CloudID string
 
 	// NoReadCoalescing sends every account read alone (GET
-	// /rest/api/3/user), never batched (bulk.go); for comparisons.
+	// /rest/api/3/user), never batched (bulk.go): the benchmark's
+	// comparison (tools/bench), which sets it through its own build of the
+	// provider (provider.WithClientConfig); the provider never does.
 	NoReadCoalescing bool
+
+	// Switches of this package's tests, unexported so no caller sees them.
+	//
+	// waitFunc, when set, maps each wait before a retry that the client
+	// has chosen (backoff or the server's Retry-After) to the wait it makes:
+	// a test may observe the waits or shorten them. nil waits as chosen.
+	waitFunc func(time.Duration) time.Duration
+	// fixedRate keeps the pace at MaxRequestsPerSecond (or unlimited): the
+	// pacer never slows down on 429 answers nor speeds up again.
+	fixedRate bool
 }
 
 // LimitNames name the client's limits in errors, e.g. "the provider's
@@ -368,7 +373,7 @@ func (c *Client) newRequest(ctx context.Context, base *url.URL, r request, paylo
 	req.Header.Set("Accept", "application/json")
 	if r.ep.CSM() {
 		// Several CSM operations are experimental; the header is harmless
-		// on the others (CSM-API-NOTES.md section 1.5).
+		// on the others (Atlassian's CSM API reference).
 		req.Header.Set("X-ExperimentalApi", "opt-in")
 	}
 	if authz != "" {

@@ -13,7 +13,7 @@ import (
 
 // The Customer Service Management (CSM) REST API serves customer and
 // organization details, products and entitlements. It lives on Atlassian's
-// gateway, not on the site URL (CSM-API-NOTES.md section 1.1, High), and is
+// gateway, not on the site URL (Atlassian's CSM API reference), and is
 // reached only when a caller uses one of its calls: a configuration without
 // details never sends a request to it, nor discovers the cloud ID.
 
@@ -94,7 +94,7 @@ func newCSMState(cfg Config, base *url.URL) (*csmState, error) {
 
 // csmBase returns the CSM base, finding the cloud ID on first use: from the
 // configuration or the gateway URL, else from the site's
-// /_edge/tenant_info (CSM-API-NOTES.md section 2). A failed discovery is
+// /_edge/tenant_info (Atlassian's CSM API reference). A failed discovery is
 // not remembered, so a later call tries again.
 func (c *Client) csmBase(ctx context.Context) (*url.URL, error) {
 	st := c.csm

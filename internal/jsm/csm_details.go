@@ -11,7 +11,7 @@ import (
 // EMAIL: High; NUMBER, URL: Medium). Only the first two take options.
 var DetailFieldTypes = []string{"TEXT", "SELECT", "MULTISELECT", "DATE", "EMAIL", "NUMBER", "URL"}
 
-// Limits of the detail fields (CSM-API-NOTES.md section 4.1 and 5, High).
+// Limits of the detail fields (Atlassian's CSM API reference).
 const (
 	MaxDetailFields  = 50
 	MaxDetailOptions = 50
@@ -211,7 +211,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// Product is a CSM product (CSM-API-NOTES.md section 9, High).
+// Product is a CSM product (Atlassian's CSM API reference).
 type Product struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`

@@ -10,7 +10,7 @@ import (
 )
 
 // Entitlements link a customer or an organization to a product, with
-// entitlement detail values (CSM-API-NOTES.md section 8). The detail field
+// entitlement detail values (Atlassian's CSM API reference). The detail field
 // calls are documented (High); the entitlement calls' paths are known, but
 // not their bodies, answers or scopes. Every assumption about them is in
 // this file: the create body {"productId"}, an answer carrying "id", and a

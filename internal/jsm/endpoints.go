@@ -136,7 +136,7 @@ var (
 		"read:servicedesk.organization:jira-service-management", "delete:servicedesk.organization:jira-service-management")
 )
 
-// CSM permissions (CSM-API-NOTES.md sections 5 to 9).
+// CSM permissions (Atlassian's CSM API reference).
 const (
 	permCSMAdmin = "Administer Jira global permission"
 	permCSMAgent = "Jira Service Management agent licence"
@@ -189,7 +189,7 @@ var (
 	epEditEntField   = csmEP(http.MethodPut, "/entitlement/details/{fieldName}", permCSMAdmin, featureProducts, "write:entitlement.detail-field")
 	epDeleteEntField = csmEP(http.MethodDelete, "/entitlement/details/{fieldName}", permCSMAdmin, featureProducts, "delete:entitlement.detail-field")
 	// The entitlement calls' permissions were not captured
-	// (CSM-API-NOTES.md section 8); their scopes are named in Atlassian's
+	// (Atlassian's CSM API reference); their scopes are named in Atlassian's
 	// scope list.
 	epCreateCustEntitlement = csmEP(http.MethodPost, "/customer/{customerId}/entitlement", permCSMAgent+permAssumed,
 		featureProducts, "write:customer:entitlement")

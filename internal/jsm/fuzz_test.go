@@ -112,7 +112,7 @@ func FuzzClientAnswer(f *testing.F) {
 			return &http.Response{StatusCode: code, Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
 		})}
 		c, err := New(Config{BaseURL: "https://x.atlassian.net", Email: "e@example.com", APIToken: "t", HTTPClient: hc, MaxRetries: 1,
-			WaitFunc: func(time.Duration) time.Duration { return 0 }})
+			waitFunc: func(time.Duration) time.Duration { return 0 }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -273,8 +273,8 @@ func TestPacer_underServerLimit(t *testing.T) {
 			// Each read alone: coalesced reads would make fewer requests
 			// than reads, and the server's bound is on requests.
 			c, _ := newRetryClient(t, url, Config{MaxRetries: 50,
-				WaitFunc:         realWait,
-				FixedRate:        !paced, // unpaced: every worker for itself
+				waitFunc:         realWait,
+				fixedRate:        !paced, // unpaced: every worker for itself
 				NoReadCoalescing: true})
 			start := time.Now()
 			var wg sync.WaitGroup
@@ -357,7 +357,7 @@ func TestPacing_searchStormDoesNotSlowOrganizationReads(t *testing.T) {
 	org := site.AddOrganization("Acme")
 	id := fmt.Sprint(org.ID)
 	c, _ := newRetryClient(t, base, Config{MaxRetries: 100,
-		WaitFunc: func(time.Duration) time.Duration { return 5 * time.Millisecond }})
+		waitFunc: func(time.Duration) time.Duration { return 5 * time.Millisecond }})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for range 4 {

@@ -106,8 +106,8 @@ func (c *Client) initTransport(cfg Config) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
-	c.pacer = newPacing(cfg.MaxRequestsPerSecond, cfg.FixedRate)
-	c.waitFunc = cfg.WaitFunc
+	c.pacer = newPacing(cfg.MaxRequestsPerSecond, cfg.fixedRate)
+	c.waitFunc = cfg.waitFunc
 	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
 	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
 	c.limitNames = cfg.LimitNames

@@ -49,8 +49,8 @@ func newRetryClient(t *testing.T, url string, cfg Config) (*Client, *rtWaits) {
 	t.Helper()
 	cfg.BaseURL, cfg.Email, cfg.APIToken = url, tEmail, tToken
 	w := &rtWaits{}
-	if cfg.WaitFunc == nil { // record the waits, make none
-		cfg.WaitFunc = w.hook
+	if cfg.waitFunc == nil { // record the waits, make none
+		cfg.waitFunc = w.hook
 	}
 	c, err := New(cfg)
 	if err != nil {

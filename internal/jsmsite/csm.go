@@ -96,7 +96,7 @@ const (
 // five and the two T1 uses).
 var csmFieldTypes = []string{"TEXT", "SELECT", "MULTISELECT", "DATE", "EMAIL", "NUMBER", "URL"}
 
-// Limits of the detail fields (CSM-API-NOTES.md sections 4.1 and 5).
+// Limits of the detail fields (Atlassian's CSM API reference).
 const (
 	csmMaxFields  = 50
 	csmMaxOptions = 50
@@ -376,7 +376,7 @@ func (s *Site) handleCreateField(kind string) http.HandlerFunc {
 }
 
 // editFieldRequest is the edit body the provider sends; its property names
-// are an assumption (CSM-API-NOTES.md section 5, Low).
+// are an assumption (not documented by Atlassian; assumed).
 type editFieldRequest struct {
 	Name    string    `json:"name"`
 	Options *[]string `json:"options"`
@@ -591,7 +591,7 @@ func nonNil(s []string) []string {
 }
 
 // handleListProducts pages with limit (1..100, else 100) and an opaque
-// cursor, as CSM-API-NOTES.md section 9 documents.
+// cursor, as Atlassian's CSM API reference documents.
 func (s *Site) handleListProducts(w http.ResponseWriter, r *http.Request) {
 	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
 	if err != nil || limit < 1 || limit > 100 {
@@ -661,7 +661,7 @@ func (s *Site) handleProduct(w http.ResponseWriter, r *http.Request) {
 		p.Name = body.Name
 		s.saveOrLog()
 	case http.MethodDelete:
-		// Deleting a product deletes its entitlements (CSM-API-NOTES.md section 9).
+		// Deleting a product deletes its entitlements (Atlassian's CSM API reference).
 		s.csm.products = slices.Delete(s.csm.products, i, i+1)
 		s.csm.ents = slices.DeleteFunc(s.csm.ents, func(e *Entitlement) bool { return e.ProductID == id })
 		s.saveOrLog()

@@ -348,7 +348,7 @@ func (s *Site) handleMyself(w http.ResponseWriter, r *http.Request) {
 // GET /rest/api/3/user/search
 //
 // query matches, case-insensitively, a prefix of the email or of the display
-// name (as the spec and API-NOTES.md say: "john" finds "John Smith" and
+// name (as the spec and Atlassian's documentation say: "john" finds "John Smith" and
 // "johnson@example.com", "smith" finds neither). Like Jira, a hidden email
 // still matches; the account is then returned without showing it. Only active
 // accounts are returned (revoked customers are inactive). accountId instead

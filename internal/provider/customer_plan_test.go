@@ -165,3 +165,33 @@ func TestCustomerPredictCreate(t *testing.T) {
 		t.Errorf("a failed look-up: %s", text(d))
 	}
 }
+
+// One plan looks up at most planLookupLimit new customers, and says once
+// that it stopped.
+func TestCustomerPredictCreateStopsAtTheLimit(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	c, err := jsm.New(jsm.Config{BaseURL: s.url, Email: testEmail, APIToken: testAPIToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &customerResource{client: c}
+	site.ResetRequests()
+	warnings := 0
+	for i := range planLookupLimit + 5 {
+		var d diag.Diagnostics
+		r.predictCreate(context.Background(), customerResourceModel{
+			customerAccount: customerAccount{Email: types.StringValue(fmt.Sprintf("p%d@example.com", i)), DisplayName: types.StringValue("P")},
+			AdoptExisting:   types.BoolValue(true), OnNameMismatch: types.StringValue(nameMismatchFail),
+		}, &d)
+		if d.WarningsCount() > 0 {
+			warnings++
+			if i != planLookupLimit || !strings.Contains(diagText(d), "stopped looking up") {
+				t.Errorf("customer %d: %s", i, diagText(d))
+			}
+		}
+	}
+	if n := site.RequestCount("GET /rest/api/3/user/search", 200); n != planLookupLimit || warnings != 1 {
+		t.Errorf("%d searches and %d warnings, want %d and 1", n, warnings, planLookupLimit)
+	}
+}

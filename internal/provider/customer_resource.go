@@ -85,8 +85,8 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"`display_name` (with a warning). When several accounts still fit, the error lists each one's ID and type; when " +
 			"none can be found, it lists the likely causes (the account is inactive or its access was revoked; its email is " +
 			"hidden; the credentials lack *Browse users and groups*) and how to import it by account ID.\n\n" +
-			"**At plan time**, a customer to be created is looked up by email (one user search each; refreshes of " +
-			"existing customers search nothing). The plan then says, as a warning naming the account, when the apply " +
+			"**At plan time**, a customer to be created is looked up by email (one user search each, for the first 100 " +
+			"of a plan; refreshes of existing customers search nothing). The plan then says, as a warning naming the account, when the apply " +
 			"will adopt an existing account instead of creating one, and fails when the apply would: `adopt_existing = " +
 			"false`, another display name (see `on_name_mismatch`), or several accounts with the email. It cannot tell " +
 			"when the email is hidden by privacy settings (it warns when an account of the same name hides its email), " +
@@ -250,6 +250,16 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	email, name := plan.Email.ValueString(), plan.DisplayName.ValueString()
 	if checkEmail(email) != "" {
 		return // the attribute's validator says why
+	}
+	if ok, first := planLookups.take(r.client); !ok {
+		if first {
+			diags.AddWarning("The plan stopped looking up new customers",
+				fmt.Sprintf("This plan creates more than %d customers. It looked up the first %d emails to say what the apply "+
+					"will meet, and stops there so as not to spend the site's user-search rate limit: for the others (from %s on) "+
+					"the apply decides, adopting an existing account as adopt_existing says, or failing on that customer.",
+					planLookupLimit, planLookupLimit, email))
+		}
+		return
 	}
 	m, err := r.client.SearchByEmail(ctx, email)
 	if err != nil {

@@ -43,7 +43,7 @@ const (
 	testEmail    = "admin@example.com"
 	testAPIToken = "test-api-token" // a classic API token: the site URL takes it, the CSM gateway does not
 	// testAccessToken (OAuth 2.0 bearer) and testScopedToken (a scoped API
-	// token, with testEmail) are what the CSM gateway takes (csm_test.go).
+	// token, with testEmail) are what the CSM gateway takes (csm_settings_test.go).
 	testAccessToken = "test-access-token"
 	testScopedToken = "test-scoped-token"
 )
@@ -55,8 +55,8 @@ type testSite struct {
 	site   *jsmsite.Site
 	url    string
 	client *jsm.Client
-	// csm: the test uses the CSM API (csm_test.go); other tests must send
-	// it nothing.
+	// csm: the test uses the CSM API (csmProvider, csm_helpers_test.go);
+	// other tests must send it nothing.
 	csm bool
 	// contract holds the local site to Atlassian's documents; a violation
 	// fails the test when it ends.

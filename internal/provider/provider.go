@@ -28,14 +28,11 @@ const (
 	envAPIToken    = "JSM_API_TOKEN"
 	envAccessToken = "JSM_ACCESS_TOKEN"
 	envCloudID     = "JSM_CLOUD_ID"
+	envCSMURL      = "JSM_CSM_URL"
 	// A service account's OAuth 2.0 client credentials.
 	envClientID      = "JSM_CLIENT_ID"
 	envClientSecret  = "JSM_CLIENT_SECRET"
 	envOAuthTokenURL = "JSM_OAUTH_TOKEN_URL"
-	envCSMURL        = "JSM_CSM_URL"
-	// envBenchUncoalesced, set by the benchmark only (BENCHMARKS.md), turns
-	// the coalescing of account reads off, to measure what it saves.
-	envBenchUncoalesced = "TF_JSM_BENCH_UNCOALESCED_READS"
 )
 
 var (
@@ -52,6 +49,7 @@ type jsmProvider struct {
 // reaches; the released binary uses none.
 type options struct {
 	retryWaitMin, retryWaitMax time.Duration // 0: the client's defaults
+	clientConfig               func(*jsm.Config)
 }
 
 // Option is an option of New.
@@ -62,6 +60,14 @@ type Option func(*options)
 // by the hundred back off for milliseconds rather than seconds.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return func(o *options) { o.retryWaitMin, o.retryWaitMax = minWait, maxWait }
+}
+
+// WithClientConfig lets f change the client's configuration last, after
+// the provider's attributes and environment have set it: the benchmark's
+// own build of the provider (tools/bench) sends every account read alone
+// through it, for its comparison.
+func WithClientConfig(f func(*jsm.Config)) Option {
+	return func(o *options) { o.clientConfig = f }
 }
 
 // New returns a constructor of the provider, as providerserver expects.
@@ -228,8 +234,9 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	transport.apply(&jcfg)
 	jcfg.RetryWaitMin, jcfg.RetryWaitMax = p.opts.retryWaitMin, p.opts.retryWaitMax
-	// The benchmark's comparison only: every account read alone.
-	jcfg.NoReadCoalescing = os.Getenv(envBenchUncoalesced) != ""
+	if p.opts.clientConfig != nil {
+		p.opts.clientConfig(&jcfg)
+	}
 	// One client, hence one retrying transport and one pacer, for every
 	// resource and data source of this provider configuration.
 	client, err := jsm.New(jcfg)

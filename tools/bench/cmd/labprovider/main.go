@@ -1,13 +1,22 @@
-// Command profprovider is the provider's plugin server, as in the module's
-// main.go, that also writes a CPU profile and a heap profile of its own
-// process when BENCH_PROFILE_DIR is set: cpu-<pid>.pprof and heap-<pid>.pprof,
-// and mem-<pid>.txt, the peaks of the live heap (after a GC), of the heap
-// objects (live and garbage) and of the memory the runtime holds, sampled
-// every 20 ms.
+// Command labprovider is the provider's plugin server, as in the module's
+// main.go, with the benchmark's switches, which the provider itself does not
+// have:
+//
+//	BENCH_READS_ALONE=1     every account read goes alone (GET
+//	                        /rest/api/3/user), never batched: the budget
+//	                        plans' comparison (jsm.Config.NoReadCoalescing)
+//	BENCH_PROFILE_DIR=DIR   a CPU profile and a heap profile of its own
+//	                        process: cpu-<pid>.pprof and heap-<pid>.pprof,
+//	                        and mem-<pid>.txt, the peaks of the live heap
+//	                        (after a GC), of the heap objects (live and
+//	                        garbage) and of the memory the runtime holds,
+//	                        sampled every 20 ms
+//
 // Terraform cannot run a provider under a profiler, and a provider launched
 // by Terraform ends when Terraform asks it to stop (Serve returns), which is
 // when the profiles are written. `bench -profile DIR` uses it in place of
-// the real provider.
+// the real provider for every step, and the budget plans that read each
+// account alone use it with BENCH_READS_ALONE.
 package main
 
 import (
@@ -21,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/provider"
 	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
 )
@@ -31,7 +41,11 @@ func main() {
 	if dir != "" {
 		stop = startProfiles(dir)
 	}
-	err := serve.Run("jsm", provider.New("bench"), false) // as the real main.go does
+	var opts []provider.Option
+	if os.Getenv("BENCH_READS_ALONE") != "" {
+		opts = append(opts, provider.WithClientConfig(func(c *jsm.Config) { c.NoReadCoalescing = true }))
+	}
+	err := serve.Run("jsm", provider.New("bench", opts...), false) // as the real main.go does
 	if stop != nil {
 		stop()
 	}
@@ -44,11 +58,11 @@ func startProfiles(dir string) func() {
 	pid := os.Getpid()
 	cpu, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", pid)))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "profprovider:", err)
+		fmt.Fprintln(os.Stderr, "labprovider:", err)
 		return nil
 	}
 	if err := pprof.StartCPUProfile(cpu); err != nil {
-		fmt.Fprintln(os.Stderr, "profprovider:", err)
+		fmt.Fprintln(os.Stderr, "labprovider:", err)
 		cpu.Close()
 		return nil
 	}

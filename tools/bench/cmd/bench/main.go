@@ -11,8 +11,14 @@
 // other (alternating which goes first), so each ratio is taken within the
 // same run; the table shows medians over -runs runs.
 //
-//	go run ./internal/bench/cmd/bench              # make bench: N=1000, 3 runs, every scenario
-//	go run ./internal/bench/cmd/bench -short       # make bench-short: N=50, 1 run, for CI
+//	make bench          # N=1000, 3 runs, every scenario
+//	make bench-short    # N=50, 1 run, for CI
+//	go -C tools/bench build -o ../../bin/bench ./cmd/bench && bin/bench -h
+//
+// It is a module of its own (tools/bench), outside the provider's: it
+// builds the provider and the local site from the provider's module, and
+// its own helper programs from tools/bench. Run it from anywhere inside the
+// repository; relative paths in its flags are relative to where it runs.
 //
 // The process fails when a hard invariant breaks (a terraform command fails,
 // a plan is not empty, the site counts unexpected requests, a rate-limited
@@ -32,10 +38,12 @@ import (
 )
 
 type env struct {
-	root         string // module root
+	root         string // the provider's module root
+	benchRoot    string // this module's root (tools/bench)
 	work         string // scratch directory
 	terraformBin string
-	providerBin  string // what memwrap runs: the provider, or profprovider with -profile
+	providerBin  string // what memwrap runs: the provider, or labprovider with -profile
+	labBin       string // labprovider: the provider with the benchmark's switches
 	nullBin      string // the plugin floor's provider (nullprovider)
 	siteBin      string
 	rcFile       string // Terraform CLI config with dev_overrides to the memwrap directory
@@ -185,11 +193,11 @@ func run() error {
 // setup builds the provider, the memory wrapper and the site, and writes
 // the Terraform CLI configuration that points dev_overrides at the wrapper.
 func (e *env) setup(profileDir string) error {
-	root, err := moduleRoot()
+	benchRoot, root, err := moduleRoots()
 	if err != nil {
 		return err
 	}
-	e.root = root
+	e.root, e.benchRoot = root, benchRoot
 	if e.terraformBin, err = exec.LookPath("terraform"); err != nil {
 		return fmt.Errorf("terraform is not on PATH: %w", err)
 	}
@@ -206,12 +214,16 @@ func (e *env) setup(profileDir string) error {
 	e.providerBin = filepath.Join(bin, "terraform-provider-jsm")
 	e.siteBin = filepath.Join(bin, "jsmsite")
 	e.nullBin = filepath.Join(bin, "terraform-provider-benchnull")
-	builds := [][2]string{
-		{e.providerBin, "."},
-		{e.siteBin, "./internal/jsmsite/cmd/jsmsite"},
-		{e.nullBin, "./internal/bench/cmd/nullprovider"},
-		{filepath.Join(wrapDir, "terraform-provider-jsm"), "./internal/bench/cmd/memwrap"},
-		{filepath.Join(wrapDir, "terraform-provider-benchnull"), "./internal/bench/cmd/memwrap"},
+	e.labBin = filepath.Join(bin, "labprovider")
+	// What to build, as {binary, package, module directory}: the provider
+	// and the site from the provider's module, the rest from this one.
+	builds := [][3]string{
+		{e.providerBin, ".", root},
+		{e.siteBin, "./internal/jsmsite/cmd/jsmsite", root},
+		{e.nullBin, "./cmd/nullprovider", benchRoot},
+		{e.labBin, "./cmd/labprovider", benchRoot},
+		{filepath.Join(wrapDir, "terraform-provider-jsm"), "./cmd/memwrap", benchRoot},
+		{filepath.Join(wrapDir, "terraform-provider-benchnull"), "./cmd/memwrap", benchRoot},
 	}
 	if profileDir != "" {
 		if e.profileDir, err = filepath.Abs(profileDir); err != nil {
@@ -220,13 +232,12 @@ func (e *env) setup(profileDir string) error {
 		if err := os.MkdirAll(e.profileDir, 0o755); err != nil {
 			return err
 		}
-		e.providerBin = filepath.Join(bin, "profprovider")
-		builds = append(builds, [2]string{e.providerBin, "./internal/bench/cmd/profprovider"})
+		e.providerBin = e.labBin
 	}
 	e.logf("==> building the provider, the local JSM site and the memory wrapper")
 	for _, b := range builds {
 		cmd := exec.Command("go", "build", "-o", b[0], b[1])
-		cmd.Dir = root
+		cmd.Dir = b[2]
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", b[1], err, out)
 		}
@@ -243,16 +254,26 @@ func (e *env) setup(profileDir string) error {
 	return os.WriteFile(e.rcFile, []byte(rc), 0o644)
 }
 
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
+// moduleRoots finds the provider's module root, the first directory from
+// the working directory up whose go.mod declares the provider's module
+// (so the benchmark runs from the repository's root, as make does, or from
+// any directory inside it), and this module's root, its tools/bench.
+func moduleRoots() (bench, provider string, err error) {
+	dir, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
+		return "", "", err
 	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("run the benchmark from inside the provider's module")
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.HasPrefix(string(b), "module github.com/jsmtf/terraform-provider-jsm\n") {
+			return filepath.Join(dir, "tools", "bench"), dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", "", errors.New("run the benchmark from inside the provider's repository (make bench)")
+		}
+		dir = parent
 	}
-	return filepath.Dir(mod), nil
 }
 
 func contains(list []string, s string) bool {

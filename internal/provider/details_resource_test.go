@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+// Values on a customer: written, read back through GET customer, order of a
+// MULTISELECT ignored, a value outside a SELECT's options refused with the
+// field named, a field dropped from the map cleared, imported, and cleared
+// on destroy.
+func TestAccCustomerDetails(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("fred")
+	addr := "jsm_customer_details.fred"
+	values := func(want map[string][]string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			a, _ := site.AccountByEmail(email)
+			got := site.DetailValues(jsmsite.KindCustomer, a.AccountID)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				return fmt.Errorf("site holds %v, want %v", got, want)
+			}
+			return nil
+		}
+	}
+	both := `{ (jsm_customer_detail_field.region.name) = ["EU"], (jsm_customer_detail_field.tags.name) = ["b", "a"] }`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             values(map[string][]string{}),
+		Steps: []resource.TestStep{
+			{Config: detailsConfig(s, t, email, both), ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: values(map[string][]string{"Region": {"EU"}, "Tags": {"a", "b"}})},
+			{
+				// Another order of the same choices: nothing to do.
+				Config:           detailsConfig(s, t, email, `{ Region = ["EU"], Tags = ["a", "b"] }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{Config: detailsConfig(s, t, email, `{ Region = ["Mars"], Tags = ["a", "b"] }`),
+				ExpectError: regexp.MustCompile(wrapped(`"Mars" is not an option of the SELECT field "Region" (options: AU, EU, US)`))},
+			{Config: detailsConfig(s, t, email, `{ Region = ["EU", "US"] }`),
+				ExpectError: regexp.MustCompile(wrapped(`field "Region" is of type SELECT and takes one value`))},
+			{Config: detailsConfig(s, t, email, `{ Nope = ["x"] }`),
+				ExpectError: regexp.MustCompile(wrapped(`"Nope" is not a customer detail field of the site`))},
+			{Config: detailsConfig(s, t, email, `{ Region = ["US"] }`), ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: values(map[string][]string{"Region": {"US"}})},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		},
+	})
+}
+
+// Values on an organization, and a site that refuses to clear a value:
+// the field is left alone with a warning.
+func TestAccOrganizationDetails(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Acme")
+	cfg := func(details string) string {
+		return s.csmProvider(t, "") + fieldConfig("organization", "tier", "Tier", "TEXT", "") +
+			fieldConfig("organization", "seg", "Segment", "MULTISELECT", `["smb", "ent"]`) +
+			fmt.Sprintf(`resource "jsm_organization" "acme" {
+  name = %q
+}
+resource "jsm_organization_details" "acme" {
+  organization_id = jsm_organization.acme.id
+  details         = %s
+}
+`, name, details)
+	}
+	orgValues := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for _, o := range site.Organizations() {
+				if o.Name == name {
+					if got := fmt.Sprint(site.DetailValues(jsmsite.KindOrganization, fmt.Sprint(o.ID))); got != want {
+						return fmt.Errorf("site holds %s, want %s", got, want)
+					}
+					return nil
+				}
+			}
+			return fmt.Errorf("no organization %q", name)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg(`{ (jsm_organization_detail_field.tier.name) = ["Gold"], (jsm_organization_detail_field.seg.name) = ["ent", "smb"] }`),
+				ConfigPlanChecks: emptyPlanAfterApply(), Check: orgValues("map[Segment:[ent smb] Tier:[Gold]]")},
+			{Config: cfg(`{ Tier = ["Gold"] }`), Check: orgValues("map[Tier:[Gold]]")},
+			{
+				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{RefuseClear: true}) },
+				Config:    cfg(`{ Segment = ["smb"] }`),
+				Check:     orgValues("map[Segment:[smb] Tier:[Gold]]"),
+			},
+		},
+	})
+}

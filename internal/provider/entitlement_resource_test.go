@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+)
+
+// jsm_entitlement: a customer's and an organization's, with details changed
+// in place, imported and destroyed.
+func TestAccEntitlement(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email, org := randomEmail("ent"), randomName("Ent")
+	cfg := func(level string) string {
+		return s.csmProvider(t, "") + fieldConfig("entitlement", "level", "Support level", "SELECT", `["8x5", "24x7"]`) + fmt.Sprintf(`
+resource "jsm_product" "w" {
+  name = "Widget"
+}
+resource "jsm_customer" "c" {
+  email        = %q
+  display_name = "Ent"
+}
+resource "jsm_organization" "o" {
+  name = %q
+}
+resource "jsm_entitlement" "c" {
+  product_id  = jsm_product.w.id
+  customer_id = jsm_customer.c.id
+  details     = { (jsm_entitlement_detail_field.level.name) = [%q] }
+}
+resource "jsm_entitlement" "o" {
+  product_id      = jsm_product.w.id
+  organization_id = jsm_organization.o.id
+}
+`, email, org, level)
+	}
+	held := func(level string) resource.TestCheckFunc {
+		return func(st *terraform.State) error {
+			ents := site.Entitlements()
+			slices.SortFunc(ents, func(a, b jsmsite.Entitlement) int { return strings.Compare(a.EntityType, b.EntityType) })
+			if len(ents) != 2 || ents[0].EntityType != "CUSTOMER" || ents[1].EntityType != "ORGANIZATION" {
+				return fmt.Errorf("entitlements %+v", ents)
+			}
+			if v := site.DetailValues(jsmsite.KindEntitlement, ents[0].ID); !slices.Equal(v["Support level"], []string{level}) {
+				return fmt.Errorf("details %v, want %s", v, level)
+			}
+			return nil
+		}
+	}
+	var custImport string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy: func(*terraform.State) error {
+			if e := site.Entitlements(); len(e) != 0 {
+				return fmt.Errorf("entitlements left: %+v", e)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg("8x5"), ConfigPlanChecks: emptyPlanAfterApply(), Check: resource.ComposeTestCheckFunc(held("8x5"),
+				func(st *terraform.State) error {
+					a := st.RootModule().Resources["jsm_entitlement.c"].Primary.Attributes
+					custImport = "customer/" + a["customer_id"] + "/" + a["id"]
+					return nil
+				})},
+			{Config: cfg("24x7"), Check: held("24x7"), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("jsm_entitlement.c", plancheck.ResourceActionUpdate)}}},
+			{ResourceName: "jsm_entitlement.c", ImportState: true, ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return custImport, nil }, ImportStateVerifyIgnore: []string{"details"}},
+		},
+	})
+}
