@@ -153,7 +153,8 @@ func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // predictValues checks the values of details that are created or change
 // against the fields as they will be after the apply: a field this plan
 // creates or changes as planned (field_plans.go), any other as the site has
-// it now (one field listing; none for details that do not change). A value
+// it now (one field listing per kind and plan, shared by all details
+// resources; none for details that do not change). A value
 // outside the options fails the plan, naming the field, the value and the
 // options. A field the site does not have and this plan does not create is
 // left to the apply, which says so.
@@ -197,7 +198,7 @@ func (r *detailsResource) valueProblems(ctx context.Context, details map[string]
 		}
 		if !listed {
 			var err error
-			if site, err = r.api.fields(ctx, r.client); err != nil {
+			if site, err = plannedFields.siteFields(ctx, r.client, r.api.kind, r.api.fields); err != nil {
 				return nil
 			}
 			listed = true

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"sync"
 
@@ -14,11 +15,16 @@ import (
 // before the details whose keys reference it, in the same provider process;
 // entries are keyed by client, since each provider configuration has its
 // own, and by kind and name.
-var plannedFields = &fieldPlans{m: map[fieldPlanKey]plannedField{}}
+var plannedFields = &fieldPlans{m: map[fieldPlanKey]plannedField{}, site: map[fieldPlanKey][]jsm.DetailField{}}
 
 type fieldPlans struct {
 	mu sync.Mutex
 	m  map[fieldPlanKey]plannedField
+	// site holds the site's fields of a kind as first listed by this
+	// client (name empty in the key): every details resource of a plan
+	// checks against the same list, so one listing serves them all. Fields
+	// this run creates or changes are in m, which wins.
+	site map[fieldPlanKey][]jsm.DetailField
 }
 
 type fieldPlanKey struct {
@@ -50,4 +56,25 @@ func (p *fieldPlans) lookup(c *jsm.Client, kind, name string) (plannedField, boo
 	defer p.mu.Unlock()
 	f, ok := p.m[fieldKey(c, kind, name)]
 	return f, ok
+}
+
+// siteFields lists the site's fields of kind once per client; a failed
+// listing is not kept, so a later resource asks again.
+func (p *fieldPlans) siteFields(ctx context.Context, c *jsm.Client, kind string,
+	list func(context.Context, *jsm.Client) ([]jsm.DetailField, error)) ([]jsm.DetailField, error) {
+	key := fieldPlanKey{client: c, kind: kind}
+	p.mu.Lock()
+	fields, ok := p.site[key]
+	p.mu.Unlock()
+	if ok {
+		return fields, nil
+	}
+	fields, err := list(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.site[key] = fields
+	p.mu.Unlock()
+	return fields, nil
 }
