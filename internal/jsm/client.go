@@ -142,8 +142,11 @@ type Client struct {
 	csm *csmState // the CSM API base, resolved on first use (csm.go)
 
 	// tokens, for a service account (oauth.go), obtains the access tokens;
-	// nil: authz is fixed. gateway is then the base of the Jira API calls.
-	tokens  *tokens
+	// nil: authz is fixed.
+	tokens *tokens
+	// gateway, for bearer tokens (a service account's or a fixed access
+	// token), is the base of the Jira API calls: Atlassian takes bearer
+	// tokens only through its gateway. nil: the base URL.
 	gateway *gatewayState
 
 	// accounts coalesces account reads (bulk.go); nil: every read alone.
@@ -238,6 +241,8 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("token URL: %w", err)
 		}
 		c.tokens = newTokens(cfg.ClientID, cfg.ClientSecret, tokenURL, c.hc, c.secrets, !cfg.NoRetries)
+	}
+	if clientCreds || cfg.AccessToken != "" {
 		c.gateway = &gatewayState{}
 	}
 	c.initTransport(cfg)
@@ -285,14 +290,17 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if base, err = c.csmBase(ctx); err != nil {
 			return err
 		}
-	case c.tokens != nil && r.ep != epTenantInfo:
-		// A service account's token works only through the gateway.
+	case c.gateway != nil && r.ep != epTenantInfo:
+		// A bearer token works only through the gateway.
 		if base, err = c.gatewayBase(ctx); err != nil {
 			return err
 		}
 	}
 	authz := c.authz
-	if c.tokens != nil && r.ep != epTenantInfo { // tenant_info is public
+	if c.gateway != nil && r.ep == epTenantInfo {
+		authz = "" // tenant_info is public: a bearer token stays home
+	}
+	if c.tokens != nil && r.ep != epTenantInfo {
 		tok, err := c.tokens.tokenFor(ctx)
 		if err != nil {
 			return &Error{Method: r.method, Path: r.path, Cause: err}

@@ -129,14 +129,19 @@ func TestCreateCustomerConflict(t *testing.T) {
 
 func TestBearerAuth(t *testing.T) {
 	f := &fakeAPI{status: 204}
-	c := newTestClient(t, f, Config{AccessToken: "oauth-token"})
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL + "/ex/jira/cloud-1", AccessToken: "oauth-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := c.RevokePortalAccess(context.Background(), "qm:1:2"); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.last.Header.Get("Authorization"); got != "Bearer oauth-token" {
 		t.Errorf("Authorization %q", got)
 	}
-	if f.last.Method != "PUT" || f.last.URL.EscapedPath() != "/prefix/rest/servicedeskapi/customer/user/qm:1:2/revoke-portal-only-access" {
+	if f.last.Method != "PUT" || f.last.URL.EscapedPath() != "/ex/jira/cloud-1/rest/servicedeskapi/customer/user/qm:1:2/revoke-portal-only-access" {
 		t.Errorf("request %s %s", f.last.Method, f.last.URL.EscapedPath())
 	}
 }

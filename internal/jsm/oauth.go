@@ -226,7 +226,8 @@ func tokenError(err error, m masker) error {
 }
 
 // gatewayState resolves, on first use, the gateway base that bearer tokens
-// of a service account need: the url itself when it is a gateway URL, else
+// (a service account's, or a fixed access token) need: the url itself when
+// it is a gateway URL, else
 // the gateway on the CSM API's host (api.atlassian.com, or the host of
 // CSMURL) with the site's cloud ID.
 type gatewayState struct {
@@ -247,7 +248,7 @@ func (c *Client) gatewayBase(ctx context.Context) (*url.URL, error) {
 	}
 	id, err := c.siteCloudID(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w (service accounts reach the site through Atlassian's gateway, "+
+		return nil, fmt.Errorf("%w (bearer tokens, a service account's or an access token, reach the site only through Atlassian's gateway, "+
 			"https://api.atlassian.com/ex/jira/<cloudId>): %w. Set cloud_id, or url to the gateway form; "+
 			"the cloud ID is shown at https://<your-site>.atlassian.net/_edge/tenant_info", ErrNoCloudID, err)
 	}

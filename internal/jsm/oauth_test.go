@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -231,6 +232,28 @@ func TestClientCredentials_siteURLDiscoversGateway(t *testing.T) {
 	}
 	if c.CloudID() != "cloud-1" {
 		t.Errorf("cloud ID %q", c.CloudID())
+	}
+}
+
+// A fixed access token is a bearer token too: Atlassian takes it only
+// through the gateway, so a site URL leads there, and tenant_info (public)
+// gets no credential.
+func TestAccessToken_siteURLGoesThroughGateway(t *testing.T) {
+	ts := newTokenServer(t)
+	c, err := New(Config{BaseURL: ts.URL, AccessToken: "fixed-token", CSMURL: ts.URL + csmPrefix, NoRetries: true, NoReadCoalescing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatal(err)
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if !slices.Equal(ts.calls, []string{"Bearer fixed-token"}) {
+		t.Errorf("gateway calls with %q", ts.calls)
+	}
+	if len(ts.forms) != 0 {
+		t.Error("a fixed access token asked the token endpoint")
 	}
 }
 

@@ -144,13 +144,13 @@ func (s *Site) authenticated(r *http.Request) bool {
 		return false
 	}
 	token = strings.TrimSpace(token)
-	if s.tokens.valid(token, time.Now()) {
-		// Like a scoped API token, a service account's token works only
-		// through the gateway and on the CSM API.
-		_, viaGateway := r.Context().Value(prefixKey).(string)
-		return viaGateway || strings.HasPrefix(r.URL.Path, "/jsm/csm/")
-	}
-	return s.cfg.AccessToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AccessToken)) == 1
+	known := s.tokens.valid(token, time.Now()) ||
+		s.cfg.AccessToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AccessToken)) == 1
+	// Atlassian takes bearer tokens (OAuth 2.0 apps, service accounts) only
+	// through its gateway and on the CSM API: sent to the site URL they fail
+	// with 401, like a scoped API token.
+	_, viaGateway := r.Context().Value(prefixKey).(string)
+	return known && (viaGateway || strings.HasPrefix(r.URL.Path, "/jsm/csm/"))
 }
 
 // jsmError is the servicedeskapi ErrorResponse.

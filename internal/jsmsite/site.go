@@ -39,7 +39,7 @@ const (
 
 // Config holds the credentials the site accepts and where it keeps state.
 type Config struct {
-	Email, APIToken, AccessToken string // credentials the site accepts; empty AccessToken disables bearer
+	Email, APIToken, AccessToken string // credentials the site accepts; AccessToken (a bearer token) only through the gateway and the CSM API, empty disables it
 	// ScopedAPIToken is a scoped API token (basic auth with Email), which
 	// Atlassian accepts only on its gateway: the /ex/jira/<cloudId> prefix
 	// (Gateway) and the CSM API. Empty: none.

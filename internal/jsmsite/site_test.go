@@ -38,7 +38,9 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(site)
+	// At the root like a site URL, and under /ex/jira/<cloudId> like
+	// Atlassian's gateway.
+	srv := httptest.NewServer(site.Gateway(site.CloudID()))
 	t.Cleanup(srv.Close)
 	return &fixture{t: t, site: site, srv: srv}
 }
@@ -270,18 +272,27 @@ func TestAuth(t *testing.T) {
 	bearer := func(tok string) func(*http.Request) {
 		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }
 	}
-	ok := []func(*http.Request){basic(testEmail, testToken), basic("ADMIN@example.com", testToken), bearer(testBearer)}
+	ok := []func(*http.Request){basic(testEmail, testToken), basic("ADMIN@example.com", testToken)}
 	for i, auth := range ok {
 		if st, raw := f.doAuth("GET", "/rest/api/3/myself", nil, nil, auth); st != 200 {
 			t.Errorf("good credentials #%d: %d %s", i, st, raw)
 		}
 	}
+	// A bearer token works through the gateway only, as on Atlassian's.
+	gateway := "/ex/jira/" + f.site.CloudID()
+	if st, raw := f.doAuth("GET", gateway+"/rest/api/3/myself", nil, nil, bearer(testBearer)); st != 200 {
+		t.Errorf("access token through the gateway: %d %s", st, raw)
+	}
+	if st, raw := f.doAuth("GET", gateway+"/rest/api/3/myself", nil, nil, bearer("nope")); st != 401 {
+		t.Errorf("wrong access token through the gateway: %d %s", st, raw)
+	}
 	bad := map[string]func(*http.Request){
-		"no auth":         nil,
-		"wrong token":     basic(testEmail, "nope"),
-		"wrong email":     basic("other@example.com", testToken),
-		"wrong bearer":    bearer("nope"),
-		"token as bearer": bearer(testToken),
+		"no auth":                      nil,
+		"wrong token":                  basic(testEmail, "nope"),
+		"wrong email":                  basic("other@example.com", testToken),
+		"wrong bearer":                 bearer("nope"),
+		"token as bearer":              bearer(testToken),
+		"access token on the site URL": bearer(testBearer),
 	}
 	for name, auth := range bad {
 		// Platform paths answer in the platform shape...

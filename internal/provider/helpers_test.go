@@ -83,7 +83,9 @@ func newTestSite(t *testing.T) *testSite {
 		t.Fatal(err)
 	}
 	v := contract.Enable(t, site) // every request and answer against Atlassian's documents
-	srv := httptest.NewServer(site)
+	// At the root like a site URL, and under /ex/jira/<cloudId> like
+	// Atlassian's gateway, where bearer tokens go.
+	srv := httptest.NewServer(site.Gateway(site.CloudID()))
 	t.Cleanup(srv.Close)
 	c, err := jsm.New(jsm.Config{BaseURL: srv.URL, Email: testEmail, APIToken: testAPIToken})
 	if err != nil {

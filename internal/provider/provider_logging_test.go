@@ -54,7 +54,7 @@ func TestAccProvider_logsWithoutSecrets(t *testing.T) {
 		})
 	})
 	contract.Enable(t, site)
-	srv := httptest.NewServer(site)
+	srv := httptest.NewServer(site.Gateway(site.CloudID()))
 	t.Cleanup(srv.Close)
 
 	logFile := filepath.Join(t.TempDir(), "provider.log")
@@ -85,6 +85,9 @@ resource "jsm_customer" "test" {
 					t.Setenv(envEmail, "")
 					t.Setenv(envAPIToken, "")
 					t.Setenv(envAccessToken, accessToken)
+					// The bearer token goes through the gateway, on the
+					// CSM API's host.
+					t.Setenv(envCSMURL, srv.URL+jsmsite.CSMPrefix)
 				},
 				Config: resourceBlock,
 			},

@@ -36,10 +36,10 @@ func run() error {
 	addr := flag.String("addr", "127.0.0.1:8089", "loopback `host:port` to listen on (port 0 picks a free port)")
 	email := flag.String("email", "admin@example.com", "admin email accepted for basic auth")
 	apiToken := flag.String("api-token", "local-dev-token", "API token accepted for basic auth")
-	scopedToken := flag.String("scoped-api-token", "local-dev-scoped-token", "scoped API token accepted for basic auth on the gateway (/ex/jira/<cloudId>, -gateway-cloud-id) and the CSM API")
-	accessToken := flag.String("access-token", "local-dev-access-token", "bearer access token accepted (empty disables bearer auth)")
+	scopedToken := flag.String("scoped-api-token", "local-dev-scoped-token", "scoped API token accepted for basic auth on the gateway (/ex/jira/<cloudId>) and the CSM API")
+	accessToken := flag.String("access-token", "local-dev-access-token", "bearer access token accepted through the gateway (/ex/jira/<cloudId>) and on the CSM API, as Atlassian takes bearer tokens (empty disables bearer auth)")
 	clientID := flag.String("client-id", "", "a service account's OAuth 2.0 client ID, exchanged with -client-secret at POST /oauth/token for bearer tokens "+
-		"accepted through the gateway (-gateway-cloud-id) and on the CSM API (empty: no token endpoint)")
+		"accepted through the gateway (/ex/jira/<cloudId>) and on the CSM API (empty: no token endpoint)")
 	clientSecret := flag.String("client-secret", "", "the service account's client secret (with -client-id)")
 	tokenLifetime := flag.Duration("token-lifetime", jsmsite.DefaultTokenLifetime, "lifetime of the tokens POST /oauth/token issues (shorten it to see renewal)")
 	clientScopes := flag.String("client-scopes", "", "comma-separated granular `scopes` granted to -client-id: calls with its tokens that need another scope are refused with 403 (empty: every scope)")
@@ -70,7 +70,7 @@ func run() error {
 	flag.BoolVar(&answers.SearchNewestFirst, "search-newest-first", false, "list user search results newest first")
 	flag.IntVar(&answers.BulkPageCap, "bulk-page-cap", 0, "most accounts per page of GET /rest/api/3/user/bulk (0: 200)")
 	flag.BoolVar(&answers.BulkUnknown404, "bulk-unknown-404", false, "answer GET /rest/api/3/user/bulk 404 when an ID matches no account, instead of leaving it out")
-	gatewayCloudID := flag.String("gateway-cloud-id", "", "also serve the API under /ex/jira/`cloudId`, like Atlassian's gateway")
+	gatewayCloudID := flag.String("gateway-cloud-id", "", "the site's `cloudId` (tenant_info, the CSM API, and the gateway path /ex/jira/<cloudId>, where the API is always served too; default: derived from -email)")
 	var proxy jsmsite.ProxyFaults
 	flag.StringVar(&proxy.RedirectTo, "proxy-redirect-to", "", "answer API requests with a redirect to this `scheme://host` (or \"self\"), as a broken proxy would")
 	flag.IntVar(&proxy.RedirectStatus, "proxy-redirect-status", 0, "`status` of -proxy-redirect-to answers (default 302)")
@@ -143,10 +143,9 @@ func run() error {
 	}
 	url := "http://" + ln.Addr().String() // the real port when -addr ends in :0
 
-	var handler http.Handler = site
-	if *gatewayCloudID != "" {
-		handler = site.Gateway(*gatewayCloudID)
-	}
+	// Always also under the gateway's path, as Atlassian serves every site:
+	// bearer and scoped tokens work only there.
+	var handler http.Handler = site.Gateway(site.CloudID())
 	if *accessLog {
 		handler = logRequests(handler)
 	}
