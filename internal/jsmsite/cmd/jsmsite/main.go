@@ -145,7 +145,7 @@ func run() error {
 
 	// Always also under the gateway's path, as Atlassian serves every site:
 	// bearer and scoped tokens work only there.
-	var handler http.Handler = site.Gateway(site.CloudID())
+	handler := site.Gateway(site.CloudID())
 	if *accessLog {
 		handler = logRequests(handler)
 	}
