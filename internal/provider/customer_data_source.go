@@ -27,6 +27,11 @@ func (d *customerDataSource) Metadata(_ context.Context, req datasource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_customer"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*customerDataSource) apiCalls() apiCalls {
+	return calls("GetUser", "FindUserByEmail")
+}
+
 func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("account_id"), path.MatchRoot("email"))
 	resp.Schema = schema.Schema{

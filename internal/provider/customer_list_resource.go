@@ -37,6 +37,11 @@ func (r *customerListResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_customer"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*customerListResource) apiCalls() apiCalls {
+	return calls("EachServiceDeskCustomer", "EachOrganizationMember", "SearchUsers")
+}
+
 func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists existing customers, for `terraform query` (Terraform 1.14 or newer): the customers " +

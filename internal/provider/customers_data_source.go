@@ -36,6 +36,11 @@ func (d *customersDataSource) Metadata(_ context.Context, req datasource.Metadat
 	resp.TypeName = req.ProviderTypeName + "_customers"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*customersDataSource) apiCalls() apiCalls {
+	return calls("ServiceDeskCustomers")
+}
+
 func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the customers of a service desk (all pages), optionally only those matching `query`. Uses a JSM operation that is still experimental (the provider sends `X-ExperimentalApi: opt-in`).",

@@ -21,17 +21,37 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-// fieldAPI is the client calls of one family of detail fields (customer or
-// organization); the kind files bind them, so that each resource's file
-// names exactly the calls it makes (permissions.go).
+// fieldAPI is one family of detail fields: the jsm_<kind>_detail_field
+// resource and the jsm_<kind>_detail_fields data source.
 type fieldAPI struct {
 	kind      string // "customer", "organization" or "entitlement"
+	details   *jsm.DetailKind
 	feature   string // the JSM feature, as project settings name it
 	valuesVia string // the resource that sets values
-	list      func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
-	create    func(context.Context, *jsm.Client, jsm.DetailField) (*jsm.DetailField, error)
-	edit      func(context.Context, *jsm.Client, string, jsm.DetailField) (*jsm.DetailField, error)
-	del       func(context.Context, *jsm.Client, string) error
+}
+
+var (
+	customerFieldAPI = fieldAPI{kind: "customer", details: jsm.CustomerDetails,
+		feature: "Customer and organization profiles", valuesVia: "`jsm_customer_details`"}
+	organizationFieldAPI = fieldAPI{kind: "organization", details: jsm.OrganizationDetails,
+		feature: "Customer and organization profiles", valuesVia: "`jsm_organization_details`"}
+	entitlementFieldAPI = fieldAPI{kind: "entitlement", details: jsm.EntitlementDetails,
+		feature: "Products and entitlements", valuesVia: "`jsm_entitlement`'s `details`"}
+)
+
+// NewCustomerDetailFieldResource returns the jsm_customer_detail_field resource.
+func NewCustomerDetailFieldResource() resource.Resource {
+	return &detailFieldResource{api: customerFieldAPI}
+}
+
+// NewOrganizationDetailFieldResource returns the jsm_organization_detail_field resource.
+func NewOrganizationDetailFieldResource() resource.Resource {
+	return &detailFieldResource{api: organizationFieldAPI}
+}
+
+// NewEntitlementDetailFieldResource returns the jsm_entitlement_detail_field resource.
+func NewEntitlementDetailFieldResource() resource.Resource {
+	return &detailFieldResource{api: entitlementFieldAPI}
 }
 
 var (
@@ -59,6 +79,11 @@ func (r *detailFieldResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_" + r.api.kind + "_detail_field"
 	// The API names a field by its name, which a rename changes in place.
 	resp.ResourceBehavior.MutableIdentity = true
+}
+
+// apiCalls declares the client calls it makes (permissions.go).
+func (r *detailFieldResource) apiCalls() apiCalls {
+	return apiCalls{details: r.api.details, methods: []string{"ListDetailFields", "CreateDetailField", "EditDetailField", "DeleteDetailField"}}
 }
 
 // fieldTypeName is the form of a field type's API name; the names the
@@ -180,7 +205,7 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !req.State.Raw.IsNull() || r.client == nil || plan.Name.IsUnknown() {
 		return
 	}
-	fields, err := r.api.list(ctx, r.client)
+	fields, err := r.client.ListDetailFields(ctx, r.api.details)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the site's "+r.api.kind+" detail fields", errorDetail(err))
 		return
@@ -248,7 +273,7 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	f, err := plan.field(ctx)
 	if err == nil {
-		if _, err = r.api.create(ctx, r.client, f); err == nil {
+		if _, err = r.client.CreateDetailField(ctx, r.api.details, f); err == nil {
 			err = r.refresh(ctx, &plan)
 		}
 	}
@@ -266,7 +291,7 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 
 // refresh reads the field named as in m back (create answers no position).
 func (r *detailFieldResource) refresh(ctx context.Context, m *detailFieldModel) error {
-	fields, err := r.api.list(ctx, r.client)
+	fields, err := r.client.ListDetailFields(ctx, r.api.details)
 	if err != nil {
 		return err
 	}
@@ -321,7 +346,7 @@ func (r *detailFieldResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	f, err := plan.field(ctx)
 	if err == nil {
-		if _, err = r.api.edit(ctx, r.client, state.Name.ValueString(), f); err == nil {
+		if _, err = r.client.EditDetailField(ctx, r.api.details, state.Name.ValueString(), f); err == nil {
 			plan.Position = state.Position
 			err = r.refresh(ctx, &plan)
 		}
@@ -340,10 +365,10 @@ func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.api.del(ctx, r.client, state.Name.ValueString())
+	err := r.client.DeleteDetailField(ctx, r.api.details, state.Name.ValueString())
 	if jsm.IsCSMNotFound(err) {
 		// Already gone, or the feature is off (the listing says which).
-		if _, lerr := r.api.list(ctx, r.client); jsm.IsCSMNotFound(lerr) {
+		if _, lerr := r.client.ListDetailFields(ctx, r.api.details); jsm.IsCSMNotFound(lerr) {
 			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()),
 				"the listing of "+r.api.kind+" detail fields", err)
 			return

@@ -44,18 +44,16 @@ type entitlementModel struct {
 
 // entitlementDetailsAPI lets the entitlement reuse the details resource's
 // checked, non-authoritative writes.
-var entitlementDetailsAPI = detailsAPI{
-	kind: "entitlement",
-	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
-		return c.ListEntitlementDetailFields(ctx)
-	},
-	set: func(ctx context.Context, c *jsm.Client, id, field string, values []string) error {
-		return c.SetEntitlementDetail(ctx, id, field, values)
-	},
-}
+var entitlementDetailsAPI = detailsAPI{detailOwner: detailOwner{kind: "entitlement", details: jsm.EntitlementDetails}}
 
 func (r *entitlementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_entitlement"
+}
+
+// apiCalls declares the client calls it makes (permissions.go).
+func (*entitlementResource) apiCalls() apiCalls {
+	return apiCalls{details: jsm.EntitlementDetails, methods: []string{"CreateEntitlement", "GetEntitlement",
+		"DeleteEntitlement", "ListDetailFields", "SetDetail", "Details", "ListEntitlements", "ProductsFeatureOn", "GetUser", "GetOrganization"}}
 }
 
 func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

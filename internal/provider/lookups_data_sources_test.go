@@ -79,7 +79,7 @@ func TestAccProductsDataSource(t *testing.T) {
 	if _, err := c.CreateProduct(ctx, "Managed IT"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateEntitlementDetailField(ctx, jsm.DetailField{Name: "Seats", Type: "NUMBER"}); err != nil {
+	if _, err := c.CreateDetailField(ctx, jsm.EntitlementDetails, jsm.DetailField{Name: "Seats", Type: "NUMBER"}); err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{

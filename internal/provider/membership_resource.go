@@ -32,6 +32,7 @@ type membershipKind struct {
 	list        func(ctx context.Context, c *jsm.Client, parent string) ([]string, error)
 	add         func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
 	remove      func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
+	calls       apiCalls // those of list, add and remove
 }
 
 // parentSubject starts a diagnostic's detail with the parent it is about,
@@ -55,6 +56,11 @@ type membershipResource struct {
 
 func (r *membershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + r.kind.typeSuffix
+}
+
+// apiCalls declares the client calls it makes (permissions.go).
+func (r *membershipResource) apiCalls() apiCalls {
+	return r.kind.calls
 }
 
 func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -26,6 +26,7 @@ func NewOrganizationCustomersResource() resource.Resource {
 			"An empty set manages no one: offboarding the last member removes it and keeps the resource. An unknown account ID " +
 			"fails the apply (JSM still adds the valid ones of the same call).",
 		validators: organizationIDValidators,
+		calls:      calls("OrganizationMembers", "AddOrganizationMembers", "RemoveOrganizationMembers"),
 		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
 			return c.OrganizationMembers(ctx, parent)
 		},

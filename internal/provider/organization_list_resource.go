@@ -30,6 +30,11 @@ func (r *organizationListResource) Metadata(_ context.Context, req resource.Meta
 	resp.TypeName = req.ProviderTypeName + "_organization"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*organizationListResource) apiCalls() apiCalls {
+	return calls("EachOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty")
+}
+
 func (r *organizationListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the site's organizations, for `terraform query` (Terraform 1.14 or newer): all of " +

@@ -34,6 +34,11 @@ func (d *organizationsDataSource) Metadata(_ context.Context, req datasource.Met
 	resp.TypeName = req.ProviderTypeName + "_organizations"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*organizationsDataSource) apiCalls() apiCalls {
+	return calls("EachOrganization")
+}
+
 func (d *organizationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the site's organizations (all pages), or those whose name starts with `name_prefix`, " +

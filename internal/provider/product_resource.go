@@ -38,6 +38,11 @@ func (r *productResource) Metadata(_ context.Context, req resource.MetadataReque
 	resp.TypeName = req.ProviderTypeName + "_product"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*productResource) apiCalls() apiCalls {
+	return calls("CreateProduct", "GetProduct", "ListProducts", "RenameProduct", "DeleteProduct")
+}
+
 func (r *productResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A product that customers and organizations can be entitled to (JSM's \"Products and entitlements\" " +

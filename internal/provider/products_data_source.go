@@ -31,6 +31,11 @@ func (d *productsDataSource) Metadata(_ context.Context, req datasource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_products"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*productsDataSource) apiCalls() apiCalls {
+	return calls("ListProducts")
+}
+
 func (d *productsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the site's Customer Service Management products (JSM's \"Products and entitlements\" " +

@@ -28,6 +28,7 @@ func NewServiceDeskCustomersResource() resource.Resource {
 			"removes it and keeps the resource. An unknown account ID fails the apply (JSM still adds the valid ones of " +
 			"the same call).",
 		validators: serviceDeskIDValidators,
+		calls:      calls("ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"),
 		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
 			return c.ServiceDeskCustomerIDs(ctx, parent)
 		},

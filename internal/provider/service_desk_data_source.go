@@ -33,6 +33,11 @@ func (d *serviceDeskDataSource) Metadata(_ context.Context, req datasource.Metad
 	resp.TypeName = req.ProviderTypeName + "_service_desk"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*serviceDeskDataSource) apiCalls() apiCalls {
+	return calls("GetServiceDesk")
+}
+
 func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("project_key"))
 	resp.Schema = schema.Schema{

@@ -41,6 +41,11 @@ func (r *serviceDeskOrganizationResource) Metadata(_ context.Context, req resour
 	resp.TypeName = req.ProviderTypeName + "_service_desk_organization"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*serviceDeskOrganizationResource) apiCalls() apiCalls {
+	return calls("ServiceDeskOrganizationIDs", "AddServiceDeskOrganization", "RemoveServiceDeskOrganization")
+}
+
 func (r *serviceDeskOrganizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
