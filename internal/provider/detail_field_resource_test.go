@@ -22,7 +22,7 @@ import (
 // Each kind of detail field: created, changed in place (options and name,
 // keeping its values), imported by name, replaced on a type change (which
 // deletes its values) and destroyed.
-func TestAccDetailField_lifecycle(t *testing.T) {
+func TestAccDetailField_basic(t *testing.T) {
 	for _, kind := range []string{jsmsite.KindCustomer, jsmsite.KindOrganization, jsmsite.KindEntitlement} {
 		t.Run(kind, func(t *testing.T) {
 			s := newTestSite(t)

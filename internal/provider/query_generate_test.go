@@ -123,7 +123,7 @@ func (c terraformCLI) write(name, text string) {
 // query -generate-config-out` writes a resource and an import block for each
 // listed customer and organization, `apply` imports them without changing
 // the site, and the next plan is empty.
-func TestAccQueryGenerateConfigThenApply(t *testing.T) {
+func TestAccQueryGenerateConfig_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	cli := terraformCLI{t: t, bin: queryCLIPath(t), dir: t.TempDir()}
