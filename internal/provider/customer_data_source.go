@@ -68,7 +68,6 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_customer")
 }
 
 func (d *customerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

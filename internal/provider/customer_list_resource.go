@@ -46,14 +46,7 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists existing customers, for `terraform query` (Terraform 1.14 or newer): the customers " +
 			"of a service desk, the members of an organization, or the active portal-only customers whose name or email " +
-			"starts with `query`. Each result is named `Name <email>` and carries the customer's identity (its account " +
-			"ID); with `include_resource = true` it also carries the `jsm_customer` it would be, so " +
-			"`terraform query -generate-config-out=generated.tf` writes a `resource` and an `import` block per customer " +
-			"that plan without changes. Results stream page by page, and listing stops at the query's `limit`.\n\n" +
-			"A customer whose email is hidden by the person's privacy settings is listed as `Name (email hidden)`, with " +
-			"a warning: its generated `email` is null, and must be filled in before planning.\n\n" +
-			"At least one of `service_desk_id`, `organization_id` and `query` must be set; `service_desk_id` and " +
-			"`organization_id` exclude each other.",
+			"starts with `query`.",
 		Attributes: map[string]listschema.Attribute{
 			"service_desk_id": listschema.StringAttribute{
 				MarkdownDescription: "Lists the customers of this service desk (its ID, e.g. `data.jsm_service_desk.hr.id`). " +
@@ -78,7 +71,6 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("list.jsm_customer")
 }
 
 func (r *customerListResource) ListResourceConfigValidators(context.Context) []list.ConfigValidator {

@@ -43,7 +43,7 @@ func (*customersDataSource) apiCalls() apiCalls {
 
 func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the customers of a service desk (all pages), optionally only those matching `query`. Uses a JSM operation that is still experimental (the provider sends `X-ExperimentalApi: opt-in`).",
+		MarkdownDescription: "Lists the customers of a service desk (all pages), optionally only those matching `query`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "The service desk ID.", Computed: true},
 			"service_desk_id": schema.StringAttribute{
@@ -69,7 +69,6 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_customers")
 }
 
 func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

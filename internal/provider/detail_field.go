@@ -98,17 +98,7 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 	k := r.api.kind
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf(capitalize(article(k))+" %[1]s detail field: a site-wide field that every %[1]s can hold a value in "+
-			"(JSM's \"%[4]s\" feature, on JSM Premium and Enterprise; a project admin turns it on "+
-			"in Project settings → Features). Set values with %[5]s.\n\n"+
-			"~> **Destroying this resource deletes the field and every value stored in it, for every %[1]s, irreversibly.** "+
-			"So does a change of `type`, which replaces the field. Consider `lifecycle { prevent_destroy = true }`.\n\n"+
-			"A site holds at most %[2]d %[1]s detail fields, each SELECT or MULTISELECT field at most %[3]d options. "+
-			"Fields are named uniquely, ignoring letter case. The field lives on the Customer Service Management API "+
-			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.\n\n"+
-			"**On refresh**, a field missing from the site's listing of %[1]s detail fields leaves the state. When the feature is "+
-			"off, or the site's plan lacks it, the listing itself answers 404: the refresh then fails with an error that names "+
-			"the feature, and the field stays in the state.",
-			k, jsm.MaxDetailFields, jsm.MaxDetailOptions, r.api.feature, r.api.valuesVia),
+			"(JSM's \"%[2]s\" feature). Set values with %[3]s.", k, r.api.feature, r.api.valuesVia),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The field's name (the API addresses fields by name).",
@@ -153,7 +143,6 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_" + k + "_detail_field")
 }
 
 func (r *detailFieldResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -133,30 +133,8 @@ func (r *detailsResource) apiCalls() apiCalls {
 func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	k := r.api.kind
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("The detail values of one %[1]s (its region, tier, contract...): for each detail "+
-			"field named in `details`, the values the %[1]s holds in it. Only the fields named are managed; other fields "+
-			"keep whatever values they hold. A field removed from `details` (or the whole resource, on destroy) is cleared, "+
-			"by setting it to no values; if the site refuses that, the value is left alone with a warning (Atlassian "+
-			"does not document how to clear a value).\n\n"+
-			"Values are compared without regard to order, so a `MULTISELECT` field's choices may be listed in any order. "+
-			"Before writing, every field must exist on the site and every value of a `SELECT` or `MULTISELECT` field "+
-			"must be one of its options; the error names the field and its options. The plan checks this already, for "+
-			"details that are created or change: against a field this configuration creates or changes, as planned; "+
-			"against any other field, as the site has it (one field listing). Key the map by a "+
-			"`jsm_%[1]s_detail_field`'s `name` so that Terraform creates the field first and the plan sees its new "+
-			"options; with a literal key the plan checks the site's options of now.\n\n"+
-			"Why a resource of its own rather than a `details` attribute on `jsm_%[1]s`: the details live on another API "+
-			"(Customer Service Management, on `api.atlassian.com`), with other credentials, scopes and plan requirements; "+
-			"a separate resource keeps `jsm_%[1]s` working exactly as before on sites without the feature, lets you "+
-			"manage the details of %[1]ss that Terraform did not create, and keeps a details failure from tainting the %[1]s.\n\n"+
-			"**On refresh**, "+article(k)+" %[1]s that the Customer Service Management API answers 404 for leaves the state only when "+
-			"JSM confirms that it no longer exists. When \"Customer and organization profiles\" is off, or the site's plan "+
-			"lacks it, every path of the feature answers 404, the field listing included: the refresh then fails with an "+
-			"error that names the feature, and the details stay in the state. "+
-			"The API holds details only for customer accounts and for active Atlassian accounts that hold the customer role "+
-			"and are neither agents nor site admins; it answers 404 for any other account, which is an error naming that "+
-			"rule (at plan time when the account is known to be inactive or not a customer), never \"details gone\".",
-			k),
+		MarkdownDescription: fmt.Sprintf("The detail values of one %[1]s (its region, tier, contract...): the values it holds in each "+
+			"detail field named in `details`; other fields keep whatever values they hold.", k),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The " + k + "'s ID.",
@@ -182,7 +160,6 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_" + k + "_details")
 }
 
 func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -68,9 +68,7 @@ func (d *detailFieldsDataSource) apiCalls() apiCalls {
 func (d *detailFieldsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	k := d.api.kind
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the site's " + k + " detail fields (including those Terraform does not manage, such as " +
-			"the predefined fields of Customer Service Management sites), in display order." +
-			permissionsMarkdown("data.jsm_"+k+"_detail_fields"),
+		MarkdownDescription: "Lists the site's " + k + " detail fields, in display order.",
 		Attributes: map[string]schema.Attribute{
 			"fields": schema.ListNestedAttribute{
 				MarkdownDescription: "The fields.",
@@ -131,8 +129,7 @@ func (d *detailsDataSource) apiCalls() apiCalls {
 func (d *detailsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	k := d.owner.kind
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the detail values of one " + k + ": every field that holds a value." +
-			permissionsMarkdown("data.jsm_"+k+"_details"),
+		MarkdownDescription: "Reads the detail values of one " + k + ": every field that holds a value.",
 		Attributes: map[string]schema.Attribute{
 			d.owner.idAttr: schema.StringAttribute{MarkdownDescription: d.owner.idDoc, Required: true, Validators: d.owner.idValid},
 			"details": schema.MapAttribute{

@@ -86,7 +86,6 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm" + r.kind.typeSuffix)
 }
 
 func (r *membershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -59,7 +59,6 @@ func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"scim_managed": schema.BoolAttribute{MarkdownDescription: "Whether the organization is managed by SCIM user provisioning.", Computed: true},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_organization")
 }
 
 func (d *organizationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

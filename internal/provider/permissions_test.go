@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,6 +12,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
@@ -178,14 +183,27 @@ func isClient(x ast.Expr) bool {
 	return false
 }
 
-// The permission sections of the README and of the provider docs' template
-// are rendered from the endpoint table; JSM_UPDATE_DOCS=1 rewrites them.
+// The permission sections of the docs' templates are rendered from the
+// endpoint table and each type's apiCalls: the provider page's and the
+// least-privilege guide's, and each page's table (a type without a template
+// carries it in its schema description). JSM_UPDATE_DOCS=1 rewrites them.
 func TestPermissionsDocsAreCurrent(t *testing.T) {
 	const permissions, leastPrivilege = "permissions", "least-privilege"
-	for _, doc := range []struct{ file, section, content string }{
+	docs := []struct{ file, section, content string }{
 		{"../../templates/index.md.tmpl", permissions, permissionsSection("##")},
 		{"../../templates/guides/least-privilege.md.tmpl", leastPrivilege, leastPrivilegeSection()},
-	} {
+	}
+	for _, typ := range registeredTypes() {
+		file := templateOf(typ.name)
+		if _, err := os.Stat(file); err != nil {
+			if desc := schemaDescription(t, typ.impl); !strings.HasSuffix(desc, permissionsMarkdown(typ.name)) {
+				t.Errorf("%s has no template (%s) and its schema description lacks its permissions", typ.name, file)
+			}
+			continue
+		}
+		docs = append(docs, struct{ file, section, content string }{file, permissions, strings.TrimPrefix(permissionsMarkdown(typ.name), "\n\n")})
+	}
+	for _, doc := range docs {
 		file, begin, end := doc.file, "<!-- "+doc.section+":begin -->\n", "<!-- "+doc.section+":end -->"
 		src, err := os.ReadFile(file)
 		if err != nil {
@@ -209,4 +227,37 @@ func TestPermissionsDocsAreCurrent(t *testing.T) {
 		}
 		t.Errorf("the %s section of %s is out of date: run JSM_UPDATE_DOCS=1 go test -run TestPermissionsDocsAreCurrent ./internal/provider/", doc.section, file)
 	}
+}
+
+// templateOf is the docs template of a type, e.g. templates/data-sources/customer.md.tmpl.
+func templateOf(name string) string {
+	dir := "resources"
+	if n, ok := strings.CutPrefix(name, "data."); ok {
+		dir, name = "data-sources", n
+	} else if n, ok := strings.CutPrefix(name, "list."); ok {
+		dir, name = "list-resources", n
+	}
+	return "../../templates/" + dir + "/" + strings.TrimPrefix(name, "jsm_") + ".md.tmpl"
+}
+
+// schemaDescription is the schema description of a resource, data source
+// or list resource.
+func schemaDescription(t *testing.T, impl any) string {
+	ctx := context.Background()
+	switch v := impl.(type) {
+	case resource.Resource:
+		var r resource.SchemaResponse
+		v.Schema(ctx, resource.SchemaRequest{}, &r)
+		return r.Schema.MarkdownDescription
+	case datasource.DataSource:
+		var r datasource.SchemaResponse
+		v.Schema(ctx, datasource.SchemaRequest{}, &r)
+		return r.Schema.MarkdownDescription
+	case list.ListResource:
+		var r list.ListResourceSchemaResponse
+		v.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &r)
+		return r.Schema.MarkdownDescription
+	}
+	t.Fatalf("%T is no resource, data source or list resource", impl)
+	return ""
 }

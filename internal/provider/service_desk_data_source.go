@@ -61,7 +61,6 @@ func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"project_name": schema.StringAttribute{MarkdownDescription: "The name of the service desk's Jira project.", Computed: true},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_service_desk")
 }
 
 func (d *serviceDeskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -50,9 +50,7 @@ func (r *serviceDeskOrganizationResource) Schema(_ context.Context, _ resource.S
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Gives an organization access to a service desk: every member of the organization can then " +
-			"raise requests on the desk and share them with the organization. Destroying the resource removes the " +
-			"organization from the desk; the organization and its members remain. If the link is removed outside " +
-			"Terraform, the next apply adds it again.",
+			"raise requests on the desk and share them with the organization.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<service_desk_id>/<organization_id>`.",
@@ -73,7 +71,6 @@ func (r *serviceDeskOrganizationResource) Schema(_ context.Context, _ resource.S
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_service_desk_organization")
 }
 
 func (r *serviceDeskOrganizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
