@@ -44,13 +44,10 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators:          []validator.String{oneKey},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case, among active " +
-					"accounts. When a portal-only customer and an Atlassian account share the email, the customer is chosen; " +
-					"when the choice is still ambiguous the error lists each candidate's ID and type. An account whose email is " +
-					"hidden by its privacy settings, or that is inactive, cannot be found by email: use `account_id`.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{oneKey, emailValidator},
+				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case, among active accounts.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{oneKey, emailValidator},
 			},
 			"id":           schema.StringAttribute{MarkdownDescription: "The account ID.", Computed: true},
 			"display_name": schema.StringAttribute{MarkdownDescription: "The account's display name.", Computed: true},

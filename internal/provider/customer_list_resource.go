@@ -60,14 +60,9 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				Validators:          organizationIDValidators(),
 			},
 			"query": listschema.StringAttribute{
-				MarkdownDescription: "Lists only the customers whose display name or email starts with this text, ignoring " +
-					"letter case. With `service_desk_id`, JSM matches it (the start of any word of the name, or of the email); " +
-					"with `organization_id`, the provider matches it the same way against the names and shown emails; alone, " +
-					"Jira's user search matches it (the start of the name or of the email, hidden emails included) and only " +
-					"active portal-only customers (account type `customer`) are listed: not agents, admins or apps, and never " +
-					"inactive accounts (user search finds active accounts only).",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Lists only the customers whose display name or email starts with this text, ignoring letter case.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 		},
 	}

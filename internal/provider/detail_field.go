@@ -117,10 +117,7 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"type": schema.StringAttribute{
 				MarkdownDescription: "The field's type: one of `" + strings.Join(jsm.DetailFieldTypes, "`, `") + "`. " +
-					"Atlassian documents the first five; `NUMBER` and `URL` are the names seen in use. A type the provider does not " +
-					"list (JSM's UI also offers a phone number type, whose API name Atlassian does not document) is accepted with a " +
-					"warning, as the site names it: import such a field and write its type as the state shows it. A field's type " +
-					"cannot change: changing it **replaces the field, deleting its values**.",
+					"Changing it **replaces the field, deleting its values**.",
 				Required:      true,
 				Validators:    []validator.String{stringvalidator.RegexMatches(fieldTypeName, "must be a type name in capitals, e.g. TEXT or SELECT")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},

@@ -148,10 +148,8 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"details": schema.MapAttribute{
-				MarkdownDescription: "Field name to values, e.g. `{ Region = [\"EU\"], Tier = [\"Gold\"] }`. Every value is a string " +
-					"whatever the field's type; `SELECT`, `TEXT`, `DATE`, `EMAIL`, `NUMBER` and `URL` fields take one value, " +
-					"`MULTISELECT` fields several. The values of a field are a set: their order does not matter. An empty set clears the field. " +
-					"Field names must not be `.` or `..`, contain `/` or `\\`, or contain control characters, as for the field resources.",
+				MarkdownDescription: "Field name to values (a set of strings), e.g. `{ Region = [\"EU\"], Tier = [\"Gold\"] }`. " +
+					"An empty set clears the field.",
 				Required:    true,
 				ElementType: types.SetType{ElemType: types.StringType},
 				Validators: []validator.Map{
