@@ -7,8 +7,12 @@ import (
 	"strings"
 )
 
-// Detail field types the notes confirm (SELECT, MULTISELECT, TEXT, DATE,
-// EMAIL: High; NUMBER, URL: Medium). Only the first two take options.
+// Detail field types: Atlassian's examples show SELECT, MULTISELECT, TEXT,
+// DATE and EMAIL
+// (https://developer.atlassian.com/cloud/customer-service-management/rest/v1/api-group-customer/);
+// NUMBER and URL are the names in use for the UI's Number and URL types
+// (https://support.atlassian.com/jira-service-management-cloud/docs/manage-organization-detail-fields).
+// Only SELECT and MULTISELECT take options.
 var DetailFieldTypes = []string{"TEXT", "SELECT", "MULTISELECT", "DATE", "EMAIL", "NUMBER", "URL"}
 
 // Limits of the detail fields (Atlassian's CSM API reference).
@@ -115,9 +119,9 @@ func (c *Client) DeleteDetailField(ctx context.Context, k *DetailKind, name stri
 	return c.do(ctx, k.del.at(name), nil)
 }
 
-// editFieldBody is the body of PUT .../details/{fieldName}. The notes give
-// one required string and one optional string array but not their names
-// (section 5, Low): "name" and "options" are assumed, here only.
+// editFieldBody is the body of PUT .../details/{fieldName}. Atlassian's
+// reference names one required string and one optional string array but
+// not their names: "name" and "options" are assumed, here only.
 func editFieldBody(f DetailField) any {
 	body := map[string]any{"name": f.Name}
 	if TakesOptions(f.Type) {

@@ -11,7 +11,7 @@ import (
 
 // Entitlements link a customer or an organization to a product, with
 // entitlement detail values (Atlassian's CSM API reference). The detail field
-// calls are documented (High); the entitlement calls' paths are known, but
+// calls are documented; the entitlement calls' paths are known, but
 // not their bodies, answers or scopes. Every assumption about them is in
 // this file: the create body {"productId"}, an answer carrying "id", and a
 // read answering "id", the product as "productId" or "product": {"id"},

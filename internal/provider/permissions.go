@@ -228,7 +228,7 @@ func classicOf(eps []*jsm.Endpoint) map[string]bool {
 }
 
 // permissionList names each distinct Jira permission once, in the
-// endpoints' order, without the notes the tables carry after it.
+// endpoints' order, without the remarks the tables carry after it.
 func permissionList(eps []*jsm.Endpoint) string {
 	seen := map[string]bool{}
 	var out []string
