@@ -193,6 +193,17 @@ func TestPermissionsDocsAreCurrent(t *testing.T) {
 		{"../../templates/index.md.tmpl", permissions, permissionsSection("##")},
 		{"../../templates/guides/least-privilege.md.tmpl", leastPrivilege, leastPrivilegeSection()},
 	}
+	registered := map[string]bool{}
+	for _, typ := range registeredTypes() {
+		registered[typ.name] = true
+	}
+	for _, p := range privilegeProfiles {
+		for _, n := range p.names {
+			if !registered[n] {
+				t.Errorf("the least-privilege profile %q names %s, which the provider does not register", p.title, n)
+			}
+		}
+	}
 	for _, typ := range registeredTypes() {
 		file := templateOf(typ.name)
 		if _, err := os.Stat(file); err != nil {
