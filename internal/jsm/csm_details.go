@@ -7,8 +7,12 @@ import (
 	"strings"
 )
 
-// Detail field types the notes confirm (SELECT, MULTISELECT, TEXT, DATE,
-// EMAIL: High; NUMBER, URL: Medium). Only the first two take options.
+// Detail field types: Atlassian's examples show SELECT, MULTISELECT, TEXT,
+// DATE and EMAIL
+// (https://developer.atlassian.com/cloud/customer-service-management/rest/v1/api-group-customer/);
+// NUMBER and URL are the names in use for the UI's Number and URL types
+// (https://support.atlassian.com/jira-service-management-cloud/docs/manage-organization-detail-fields).
+// Only SELECT and MULTISELECT take options.
 var DetailFieldTypes = []string{"TEXT", "SELECT", "MULTISELECT", "DATE", "EMAIL", "NUMBER", "URL"}
 
 // Limits of the detail fields (Atlassian's CSM API reference).
@@ -60,81 +64,32 @@ func (d detailFieldDTO) field() DetailField {
 	return f
 }
 
-// detailKind holds the endpoints of one family of detail fields.
-type detailKind struct {
+// DetailKind is one family of detail fields (customer, organization or
+// entitlement): the endpoints of its field definitions and of the values an
+// object holds in them. Every detail call takes its kind.
+type DetailKind struct {
 	list, create, edit, del, get, set *Endpoint
 }
 
+// The detail kinds. Declaring one names its endpoints' callers (the
+// generic methods below), for the permission docs (EndpointsOf).
 var (
-	entitlementDetails  = detailKind{epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField, epGetEntitlement, epSetEntDetail}
-	customerDetails     = detailKind{epListCustFields, epCreateCustField, epEditCustField, epDeleteCustField, epGetCustDetails, epSetCustDetail}
-	organizationDetails = detailKind{epListOrgFields, epCreateOrgField, epEditOrgField, epDeleteOrgField, epGetOrgDetails, epSetOrgDetail}
+	CustomerDetails     = detailKind(epListCustFields, epCreateCustField, epEditCustField, epDeleteCustField, epGetCustDetails, epSetCustDetail)
+	OrganizationDetails = detailKind(epListOrgFields, epCreateOrgField, epEditOrgField, epDeleteOrgField, epGetOrgDetails, epSetOrgDetail)
+	EntitlementDetails  = detailKind(epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField, epGetEntitlement, epSetEntDetail)
 )
 
-// ListCustomerDetailFields lists the site's customer detail fields.
-func (c *Client) ListCustomerDetailFields(ctx context.Context) ([]DetailField, error) {
-	return c.listFields(ctx, customerDetails)
+func detailKind(list, create, edit, del, get, set *Endpoint) *DetailKind {
+	k := &DetailKind{list.by("ListDetailFields"), create.by("CreateDetailField"), edit.by("EditDetailField"),
+		del.by("DeleteDetailField"), get.by("Details"), set.by("SetDetail")}
+	for _, e := range []*Endpoint{list, create, edit, del, get, set} {
+		e.kind = k
+	}
+	return k
 }
 
-// CreateCustomerDetailField creates a customer detail field.
-func (c *Client) CreateCustomerDetailField(ctx context.Context, f DetailField) (*DetailField, error) {
-	return c.createField(ctx, customerDetails, f)
-}
-
-// EditCustomerDetailField renames the field called name and/or replaces its
-// options.
-func (c *Client) EditCustomerDetailField(ctx context.Context, name string, f DetailField) (*DetailField, error) {
-	return c.editField(ctx, customerDetails, name, f)
-}
-
-// DeleteCustomerDetailField deletes a field and every value stored in it.
-func (c *Client) DeleteCustomerDetailField(ctx context.Context, name string) error {
-	return c.do(ctx, customerDetails.del.at(name), nil)
-}
-
-// CustomerDetails reads a customer's detail values (GET /customer/{id}).
-func (c *Client) CustomerDetails(ctx context.Context, customerID string) ([]DetailValue, error) {
-	return c.details(ctx, customerDetails, customerID)
-}
-
-// SetCustomerDetail sets one field's values on a customer; no values
-// clears it (an assumption: the notes do not establish how to clear).
-func (c *Client) SetCustomerDetail(ctx context.Context, customerID, field string, values []string) error {
-	return c.setDetail(ctx, customerDetails, customerID, field, values)
-}
-
-// ListOrganizationDetailFields lists the site's organization detail fields.
-func (c *Client) ListOrganizationDetailFields(ctx context.Context) ([]DetailField, error) {
-	return c.listFields(ctx, organizationDetails)
-}
-
-// CreateOrganizationDetailField creates an organization detail field.
-func (c *Client) CreateOrganizationDetailField(ctx context.Context, f DetailField) (*DetailField, error) {
-	return c.createField(ctx, organizationDetails, f)
-}
-
-// EditOrganizationDetailField renames the field called name and/or
-// replaces its options.
-func (c *Client) EditOrganizationDetailField(ctx context.Context, name string, f DetailField) (*DetailField, error) {
-	return c.editField(ctx, organizationDetails, name, f)
-}
-
-// DeleteOrganizationDetailField deletes a field and every value stored in it.
-func (c *Client) DeleteOrganizationDetailField(ctx context.Context, name string) error {
-	return c.do(ctx, organizationDetails.del.at(name), nil)
-}
-
-// OrganizationDetails reads an organization's detail values.
-func (c *Client) OrganizationDetails(ctx context.Context, organizationID string) ([]DetailValue, error) {
-	return c.details(ctx, organizationDetails, organizationID)
-}
-
-// SetOrganizationDetail sets one field's values on an organization.
-func (c *Client) SetOrganizationDetail(ctx context.Context, organizationID, field string, values []string) error {
-	return c.setDetail(ctx, organizationDetails, organizationID, field, values)
-}
-
-func (c *Client) listFields(ctx context.Context, k detailKind) ([]DetailField, error) {
+// ListDetailFields lists the site's detail fields of kind k.
+func (c *Client) ListDetailFields(ctx context.Context, k *DetailKind) ([]DetailField, error) {
 	var out struct {
 		Results []detailFieldDTO `json:"results"`
 	}
@@ -148,7 +103,8 @@ func (c *Client) listFields(ctx context.Context, k detailKind) ([]DetailField, e
 	return fields, nil
 }
 
-func (c *Client) createField(ctx context.Context, k detailKind, f DetailField) (*DetailField, error) {
+// CreateDetailField creates a detail field of kind k.
+func (c *Client) CreateDetailField(ctx context.Context, k *DetailKind, f DetailField) (*DetailField, error) {
 	var out detailFieldDTO
 	body := detailFieldDTO{Name: f.Name, Type: detailTypeDTO{Name: f.Type, Options: f.Options}}
 	if err := c.do(ctx, k.create.at().withBody(body), &out); err != nil {
@@ -158,9 +114,14 @@ func (c *Client) createField(ctx context.Context, k detailKind, f DetailField) (
 	return &got, nil
 }
 
-// editFieldBody is the body of PUT .../details/{fieldName}. The notes give
-// one required string and one optional string array but not their names
-// (section 5, Low): "name" and "options" are assumed, here only.
+// DeleteDetailField deletes a field of kind k and every value stored in it.
+func (c *Client) DeleteDetailField(ctx context.Context, k *DetailKind, name string) error {
+	return c.do(ctx, k.del.at(name), nil)
+}
+
+// editFieldBody is the body of PUT .../details/{fieldName}. Atlassian's
+// reference names one required string and one optional string array but
+// not their names: "name" and "options" are assumed, here only.
 func editFieldBody(f DetailField) any {
 	body := map[string]any{"name": f.Name}
 	if TakesOptions(f.Type) {
@@ -169,7 +130,9 @@ func editFieldBody(f DetailField) any {
 	return body
 }
 
-func (c *Client) editField(ctx context.Context, k detailKind, name string, f DetailField) (*DetailField, error) {
+// EditDetailField renames the field of kind k called name and/or replaces
+// its options.
+func (c *Client) EditDetailField(ctx context.Context, k *DetailKind, name string, f DetailField) (*DetailField, error) {
 	var out detailFieldDTO
 	if err := c.do(ctx, k.edit.at(name).withBody(editFieldBody(f)), &out); err != nil {
 		return nil, err
@@ -178,7 +141,9 @@ func (c *Client) editField(ctx context.Context, k detailKind, name string, f Det
 	return &got, nil
 }
 
-func (c *Client) details(ctx context.Context, k detailKind, id string) ([]DetailValue, error) {
+// Details reads the detail values of the object id of kind k (a customer's
+// account ID, an organization's ID).
+func (c *Client) Details(ctx context.Context, k *DetailKind, id string) ([]DetailValue, error) {
 	var out struct {
 		ID      string           `json:"id"`
 		Details []detailFieldDTO `json:"details"`
@@ -196,7 +161,9 @@ func (c *Client) details(ctx context.Context, k detailKind, id string) ([]Detail
 	return vals, nil
 }
 
-func (c *Client) setDetail(ctx context.Context, k detailKind, id, field string, values []string) error {
+// SetDetail sets one field's values on the object id of kind k; no values
+// clears it (an assumption: Atlassian does not document how to clear).
+func (c *Client) SetDetail(ctx context.Context, k *DetailKind, id, field string, values []string) error {
 	if strings.TrimSpace(field) == "" {
 		return fmt.Errorf("%s: the field name is empty", k.set.Name())
 	}

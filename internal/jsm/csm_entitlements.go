@@ -11,7 +11,7 @@ import (
 
 // Entitlements link a customer or an organization to a product, with
 // entitlement detail values (Atlassian's CSM API reference). The detail field
-// calls are documented (High); the entitlement calls' paths are known, but
+// calls are documented; the entitlement calls' paths are known, but
 // not their bodies, answers or scopes. Every assumption about them is in
 // this file: the create body {"productId"}, an answer carrying "id", and a
 // read answering "id", the product as "productId" or "product": {"id"},
@@ -241,29 +241,4 @@ func (c *Client) GetEntitlement(ctx context.Context, id string) (*Entitlement, e
 // DeleteEntitlement deletes an entitlement and its details.
 func (c *Client) DeleteEntitlement(ctx context.Context, id string) error {
 	return c.do(ctx, epDeleteEntitlement.at(id), nil)
-}
-
-// SetEntitlementDetail sets one field's values on an entitlement.
-func (c *Client) SetEntitlementDetail(ctx context.Context, id, field string, values []string) error {
-	return c.setDetail(ctx, entitlementDetails, id, field, values)
-}
-
-// ListEntitlementDetailFields lists the site's entitlement detail fields.
-func (c *Client) ListEntitlementDetailFields(ctx context.Context) ([]DetailField, error) {
-	return c.listFields(ctx, entitlementDetails)
-}
-
-// CreateEntitlementDetailField creates an entitlement detail field.
-func (c *Client) CreateEntitlementDetailField(ctx context.Context, f DetailField) (*DetailField, error) {
-	return c.createField(ctx, entitlementDetails, f)
-}
-
-// EditEntitlementDetailField renames the field and/or replaces its options.
-func (c *Client) EditEntitlementDetailField(ctx context.Context, name string, f DetailField) (*DetailField, error) {
-	return c.editField(ctx, entitlementDetails, name, f)
-}
-
-// DeleteEntitlementDetailField deletes a field and every value stored in it.
-func (c *Client) DeleteEntitlementDetailField(ctx context.Context, name string) error {
-	return c.do(ctx, entitlementDetails.del.at(name), nil)
 }

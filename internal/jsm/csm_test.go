@@ -47,7 +47,7 @@ func TestCSM_discoversTheCloudIDOnce(t *testing.T) {
 		t.Fatalf("New made requests or knew the cloud ID: %v", rec.paths())
 	}
 	for range 2 {
-		if _, err := c.ListCustomerDetailFields(context.Background()); err != nil {
+		if _, err := c.ListDetailFields(context.Background(), CustomerDetails); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -64,7 +64,7 @@ func TestCSM_cloudIDFromTheGatewayURL(t *testing.T) {
 	rec := &csmRecorder{}
 	srv := rtServe(t, rec).URL
 	c, _ := newRetryClient(t, srv+"/ex/jira/abc-123", Config{NoRetries: true, CSMURL: srv + csmPrefix})
-	if _, err := c.ListOrganizationDetailFields(context.Background()); err != nil {
+	if _, err := c.ListDetailFields(context.Background(), OrganizationDetails); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.paths(); len(got) != 1 || got[0] != "GET /jsm/csm/cloudid/abc-123/api/v1/organization/details opt-in" {
@@ -87,7 +87,7 @@ func TestCSM_errorsSayWhatIsNeeded(t *testing.T) {
 		rec := &csmRecorder{status: status}
 		srv := rtServe(t, rec).URL
 		c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + "/csm", CloudID: "x1"})
-		_, err := c.ListCustomerDetailFields(context.Background())
+		_, err := c.ListDetailFields(context.Background(), CustomerDetails)
 		for _, w := range want {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("%d: error lacks %q: %v", status, w, err)

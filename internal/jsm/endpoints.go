@@ -29,6 +29,10 @@ type Endpoint struct {
 	Base string
 	// feature is the JSM feature a CSM call needs (for its 404 and 403 hints).
 	feature string
+	// callers are the Client methods that may call it (EndpointsOf); kind
+	// is the detail kind it belongs to, if any.
+	callers []string
+	kind    *DetailKind
 }
 
 // Name is "METHOD /pattern", the endpoint's identity (also the pacing key).
@@ -68,8 +72,22 @@ const (
 	scopeDesks     = "read:servicedesk-request"
 )
 
+// Endpoints lists every operation the client calls, in the order of their
+// declaration below (the order of the docs' tables).
+var Endpoints []*Endpoint
+
+// ep declares an operation: it joins Endpoints.
 func ep(method, pattern, perm, scope string, granular ...string) *Endpoint {
-	return &Endpoint{Method: method, Pattern: pattern, Permission: perm, Scope: scope, Granular: granular}
+	e := &Endpoint{Method: method, Pattern: pattern, Permission: perm, Scope: scope, Granular: granular}
+	Endpoints = append(Endpoints, e)
+	return e
+}
+
+// by names the Client methods that call e (a call that must settle a lost
+// answer, or batches, may call more than one endpoint).
+func (e *Endpoint) by(methods ...string) *Endpoint {
+	e.callers = append(e.callers, methods...)
+	return e
 }
 
 const (
@@ -79,61 +97,82 @@ const (
 	pDesk  = "/rest/servicedeskapi/servicedesk/{serviceDeskId}"
 )
 
-// The operations the client calls, one variable each; see Endpoints.
+// The operations the client calls, one variable each, with the Client
+// methods that call them (the detail kinds name theirs in csm_details.go).
 var (
 	epCreateCustomer = ep(http.MethodPost, "/rest/servicedeskapi/customer", permJiraAdmin, scopeCustomers,
-		"read:customer:jira-service-management", "write:customer:jira-service-management", "read:user:jira")
+		"read:customer:jira-service-management", "write:customer:jira-service-management", "read:user:jira").by("CreateCustomer")
 	// Newer than the published spec: the permission is from Atlassian's
 	// client libraries, the scopes are assumed to be those of the other
 	// customer writes.
 	epRevokePortalAccess = ep(http.MethodPut, "/rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access",
-		permSiteAdmin+"; not in the published spec, scopes assumed from the other customer operations", scopeCustomers, "read:customer:jira-service-management", "write:customer:jira-service-management")
+		permSiteAdmin+"; not in the published spec, scopes assumed from the other customer operations", scopeCustomers,
+		"read:customer:jira-service-management", "write:customer:jira-service-management").by("RevokePortalAccess")
 	// A granular token needs every scope of the user reads: read:user:jira
 	// alone is refused.
 	epGetUser = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira")
-	epSearchUser = ep(http.MethodGet, "/rest/api/3/user/search", permBrowseUsers+" (without it, search answers nothing rather than an error)",
-		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
 	// Reads that overlap go out together (bulk.go). Not in the vendored
 	// spec: the permission is the one SDKs generated from Atlassian's full
 	// platform spec state; the scopes are assumed to be GET /user's.
 	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permAccessJira, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
+	// A create whose answer was lost searches for the account it may have
+	// made (writes.go).
+	epSearchUser = ep(http.MethodGet, "/rest/api/3/user/search", permBrowseUsers+" (without it, search answers nothing rather than an error)",
+		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira").
+		by("FindUserByEmail", "SearchByEmail", "SearchUsers", "CreateCustomer")
 
-	epListOrgs  = ep(http.MethodGet, pOrg, permAny, scopeCustomers, "read:organization:jira-service-management")
+	epListOrgs = ep(http.MethodGet, pOrg, permAny, scopeCustomers, "read:organization:jira-service-management").
+			by("ListOrganizations", "FindOrganizationByName", "EachOrganization")
 	epCreateOrg = ep(http.MethodPost, pOrg, permAgent, scopeCustomers,
-		"read:organization:jira-service-management", "write:organization:jira-service-management")
-	epGetOrg    = ep(http.MethodGet, pOrgID, permAny, scopeCustomers, "read:organization:jira-service-management")
+		"read:organization:jira-service-management", "write:organization:jira-service-management").by("CreateOrganization")
+	epGetOrg    = ep(http.MethodGet, pOrgID, permAny, scopeCustomers, "read:organization:jira-service-management").by("GetOrganization")
 	epDeleteOrg = ep(http.MethodDelete, pOrgID, permJiraAdmin, scopeCustomers,
-		"read:organization:jira-service-management", "delete:organization:jira-service-management")
+		"read:organization:jira-service-management", "delete:organization:jira-service-management").by("DeleteOrganization")
 	epListOrgUsers = ep(http.MethodGet, pOrgID+"/user", permAgent, scopeCustomers,
-		"read:organization.user:jira-service-management", "read:user:jira")
+		"read:organization.user:jira-service-management", "read:user:jira").by("OrganizationMembers", "EachOrganizationMember")
 	epAddOrgUsers = ep(http.MethodPost, pOrgID+"/user", permAgent, scopeCustomers,
-		"read:organization.user:jira-service-management", "write:organization.user:jira-service-management", "read:user:jira")
+		"read:organization.user:jira-service-management", "write:organization.user:jira-service-management", "read:user:jira").
+		by("AddOrganizationMembers")
 	epRemoveOrgUsers = ep(http.MethodDelete, pOrgID+"/user", permAgent, scopeCustomers,
-		"read:organization.user:jira-service-management", "delete:organization.user:jira-service-management", "read:user:jira")
+		"read:organization.user:jira-service-management", "delete:organization.user:jira-service-management", "read:user:jira").
+		by("RemoveOrganizationMembers")
 	epListOrgProps = ep(http.MethodGet, pOrgID+"/property", permAny, scopeCustomers,
-		"read:organization.property:jira-service-management")
-	epGetOrgProp = ep(http.MethodGet, pProp, permAny, scopeCustomers, "read:organization.property:jira-service-management")
+		"read:organization.property:jira-service-management").by("OrganizationPropertyKeys")
+	epGetOrgProp = ep(http.MethodGet, pProp, permAny, scopeCustomers, "read:organization.property:jira-service-management").
+			by("GetOrganizationProperty")
 	epSetOrgProp = ep(http.MethodPut, pProp, permAgent, scopeCustomers,
-		"read:organization.property:jira-service-management", "write:organization.property:jira-service-management")
+		"read:organization.property:jira-service-management", "write:organization.property:jira-service-management").
+		by("SetOrganizationProperty")
 	epDeleteOrgProp = ep(http.MethodDelete, pProp, permAgent, scopeCustomers,
-		"read:organization.property:jira-service-management", "delete:organization.property:jira-service-management")
+		"read:organization.property:jira-service-management", "delete:organization.property:jira-service-management").
+		by("DeleteOrganizationProperty")
 
-	epListDesks         = ep(http.MethodGet, "/rest/servicedeskapi/servicedesk", permAnyDesk, scopeDesks, "read:servicedesk:jira-service-management")
-	epGetDesk           = ep(http.MethodGet, pDesk, permDeskAccess, scopeDesks, "read:servicedesk:jira-service-management")
+	epListDesks = ep(http.MethodGet, "/rest/servicedeskapi/servicedesk", permAnyDesk, scopeDesks, "read:servicedesk:jira-service-management").
+			by("ServiceDesks", "OrganizationServiceDesks")
+	epGetDesk           = ep(http.MethodGet, pDesk, permDeskAccess, scopeDesks, "read:servicedesk:jira-service-management").by("GetServiceDesk")
 	epListDeskCustomers = ep(http.MethodGet, pDesk+"/customer", permDeskCustomer, scopeCustomers,
-		"read:servicedesk.customer:jira-service-management", "read:user:jira")
+		"read:servicedesk.customer:jira-service-management", "read:user:jira").
+		by("ServiceDeskCustomers", "ServiceDeskCustomerIDs", "EachServiceDeskCustomer")
 	epAddDeskCustomers = ep(http.MethodPost, pDesk+"/customer", permDeskAdmin, scopeCustomers,
-		"read:servicedesk.customer:jira-service-management", "write:servicedesk.customer:jira-service-management")
+		"read:servicedesk.customer:jira-service-management", "write:servicedesk.customer:jira-service-management").
+		by("AddServiceDeskCustomers")
 	epRemoveDeskCustomers = ep(http.MethodDelete, pDesk+"/customer", permDeskAdmin, scopeCustomers,
-		"read:servicedesk.customer:jira-service-management", "delete:servicedesk.customer:jira-service-management")
+		"read:servicedesk.customer:jira-service-management", "delete:servicedesk.customer:jira-service-management").
+		by("RemoveServiceDeskCustomers")
 	epListDeskOrgs = ep(http.MethodGet, pDesk+"/organization", permDeskAgent, scopeCustomers,
-		"read:servicedesk.organization:jira-service-management")
+		"read:servicedesk.organization:jira-service-management").by("ServiceDeskOrganizationIDs", "OrganizationServiceDesks")
 	epAddDeskOrg = ep(http.MethodPost, pDesk+"/organization", permDeskAgent, scopeCustomers,
-		"read:servicedesk.organization:jira-service-management", "write:servicedesk.organization:jira-service-management")
+		"read:servicedesk.organization:jira-service-management", "write:servicedesk.organization:jira-service-management").
+		by("AddServiceDeskOrganization")
 	epRemoveDeskOrg = ep(http.MethodDelete, pDesk+"/organization", permDeskAgent, scopeCustomers,
-		"read:servicedesk.organization:jira-service-management", "delete:servicedesk.organization:jira-service-management")
+		"read:servicedesk.organization:jira-service-management", "delete:servicedesk.organization:jira-service-management").
+		by("RemoveServiceDeskOrganization")
+
+	// The first CSM call may discover the cloud ID (csm.go): EndpointsOf
+	// adds it to every CSM call's endpoints.
+	epTenantInfo = ep(http.MethodGet, "/_edge/tenant_info", permPublic, "").by("TenantCloudID")
 )
 
 // CSM permissions (Atlassian's CSM API reference).
@@ -163,10 +202,9 @@ func csmEP(method, pattern, perm, feature string, scopes ...string) *Endpoint {
 // write:organization:entitlement one; there is no write:entitlement);
 // which call needs which is as the CSM reference pages say, or, where they
 // are silent, the scope of that name. Value writes ask for both write
-// scopes the notes name (section 1.3).
+// scopes, the field's and the value's. The detail field and value calls are
+// made through their DetailKind (csm_details.go), which names their callers.
 var (
-	epTenantInfo = ep(http.MethodGet, "/_edge/tenant_info", permPublic, "")
-
 	epListCustFields  = csmEP(http.MethodGet, "/customer/details", permCSMAdmin, featureProfiles, "read:customer.detail-field")
 	epCreateCustField = csmEP(http.MethodPost, "/customer/details", permCSMAdmin, featureProfiles, "write:customer.detail-field")
 	epEditCustField   = csmEP(http.MethodPut, "/customer/details/{fieldName}", permCSMAdmin, featureProfiles, "write:customer.detail-field")
@@ -184,6 +222,13 @@ var (
 	epSetOrgDetail = csmEP(http.MethodPut, "/organization/{organizationId}/details", permCSMAgent, featureProfiles,
 		"write:organization.detail-field", "write:organization.detail")
 
+	epListProducts = csmEP(http.MethodGet, "/product", permCSMAgent, featureProducts, "read:product").
+			by("ListProducts", "ProductsFeatureOn")
+	epCreateProduct = csmEP(http.MethodPost, "/product", permCSMAgent, featureProducts, "write:product").by("CreateProduct")
+	epGetProduct    = csmEP(http.MethodGet, "/product/{productId}", permCSMAgent, featureProducts, "read:product").by("GetProduct")
+	epRenameProduct = csmEP(http.MethodPut, "/product/{productId}", permCSMAgent, featureProducts, "write:product").by("RenameProduct")
+	epDeleteProduct = csmEP(http.MethodDelete, "/product/{productId}", permCSMAdmin, featureProducts, "delete:product").by("DeleteProduct")
+
 	epListEntFields  = csmEP(http.MethodGet, "/entitlement/details", permCSMAdmin, featureProducts, "read:entitlement.detail-field")
 	epCreateEntField = csmEP(http.MethodPost, "/entitlement/details", permCSMAdmin, featureProducts, "write:entitlement.detail-field")
 	epEditEntField   = csmEP(http.MethodPut, "/entitlement/details/{fieldName}", permCSMAdmin, featureProducts, "write:entitlement.detail-field")
@@ -192,122 +237,43 @@ var (
 	// (Atlassian's CSM API reference); their scopes are named in Atlassian's
 	// scope list.
 	epCreateCustEntitlement = csmEP(http.MethodPost, "/customer/{customerId}/entitlement", permCSMAgent+permAssumed,
-		featureProducts, "write:customer:entitlement")
+		featureProducts, "write:customer:entitlement").by("CreateEntitlement")
 	epCreateOrgEntitlement = csmEP(http.MethodPost, "/organization/{organizationId}/entitlement", permCSMAgent+permAssumed,
-		featureProducts, "write:organization:entitlement")
-	epGetEntitlement    = csmEP(http.MethodGet, "/entitlement/{entitlementId}", permCSMAgent+permAssumed, featureProducts, "read:entitlement", "read:entitlement.detail")
-	epDeleteEntitlement = csmEP(http.MethodDelete, "/entitlement/{entitlementId}", permCSMAdmin+permAssumed, featureProducts, "delete:entitlement")
-	epSetEntDetail      = csmEP(http.MethodPut, "/entitlement/{entitlementId}/details", permCSMAgent+permAssumed, featureProducts,
+		featureProducts, "write:organization:entitlement").by("CreateEntitlement")
+	epGetEntitlement = csmEP(http.MethodGet, "/entitlement/{entitlementId}", permCSMAgent+permAssumed, featureProducts,
+		"read:entitlement", "read:entitlement.detail").by("GetEntitlement")
+	epDeleteEntitlement = csmEP(http.MethodDelete, "/entitlement/{entitlementId}", permCSMAdmin+permAssumed, featureProducts,
+		"delete:entitlement").by("DeleteEntitlement")
+	epSetEntDetail = csmEP(http.MethodPut, "/entitlement/{entitlementId}/details", permCSMAgent+permAssumed, featureProducts,
 		"write:entitlement.detail-field", "write:entitlement.detail")
 
-	epListProducts  = csmEP(http.MethodGet, "/product", permCSMAgent, featureProducts, "read:product")
-	epCreateProduct = csmEP(http.MethodPost, "/product", permCSMAgent, featureProducts, "write:product")
-	epGetProduct    = csmEP(http.MethodGet, "/product/{productId}", permCSMAgent, featureProducts, "read:product")
-	epRenameProduct = csmEP(http.MethodPut, "/product/{productId}", permCSMAgent, featureProducts, "write:product")
-	epDeleteProduct = csmEP(http.MethodDelete, "/product/{productId}", permCSMAdmin, featureProducts, "delete:product")
-)
-
-// The owner's entitlement listings, which confirm that an entitlement is
-// gone before the provider drops it from the state. Atlassian names their
-// paths and the JSM agent permission; their scopes were not captured and are
-// assumed to be the entitlement read scope.
-var (
+	// The owner's entitlement listings, which confirm that an entitlement
+	// is gone before the provider drops it from the state, and find the
+	// entitlement a create whose answer was lost made. Atlassian names their
+	// paths and the JSM agent permission; their scopes were not captured
+	// and are assumed to be the entitlement read scope.
 	epListCustEntitlements = csmEP(http.MethodGet, "/customer/{customerId}/entitlement", permCSMAgent+scopesAssumed,
-		featureProducts, "read:entitlement")
+		featureProducts, "read:entitlement").by("ListEntitlements", "CreateEntitlement")
 	epListOrgEntitlements = csmEP(http.MethodGet, "/organization/{organizationId}/entitlement", permCSMAgent+scopesAssumed,
-		featureProducts, "read:entitlement")
+		featureProducts, "read:entitlement").by("ListEntitlements", "CreateEntitlement")
 )
 
-// Endpoints lists every operation the client calls, for docs and tests.
-var Endpoints = []*Endpoint{
-	epCreateCustomer, epRevokePortalAccess, epGetUser, epBulkUsers, epSearchUser,
-	epListOrgs, epCreateOrg, epGetOrg, epDeleteOrg,
-	epListOrgUsers, epAddOrgUsers, epRemoveOrgUsers,
-	epListOrgProps, epGetOrgProp, epSetOrgProp, epDeleteOrgProp,
-	epListDesks, epGetDesk, epListDeskCustomers, epAddDeskCustomers, epRemoveDeskCustomers,
-	epListDeskOrgs, epAddDeskOrg, epRemoveDeskOrg,
-	epTenantInfo,
-	epListCustFields, epCreateCustField, epEditCustField, epDeleteCustField, epGetCustDetails, epSetCustDetail,
-	epListOrgFields, epCreateOrgField, epEditOrgField, epDeleteOrgField, epGetOrgDetails, epSetOrgDetail,
-	epListProducts, epCreateProduct, epGetProduct, epRenameProduct, epDeleteProduct,
-	epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField,
-	epCreateCustEntitlement, epCreateOrgEntitlement, epGetEntitlement, epDeleteEntitlement, epSetEntDetail,
-	epListCustEntitlements, epListOrgEntitlements,
-}
-
-// callEndpoints names, per Client method, the endpoints it may call (a
-// create that must settle a lost answer also searches users).
-var callEndpoints = map[string][]*Endpoint{
-	"CreateCustomer":                {epCreateCustomer, epSearchUser},
-	"GetUser":                       {epGetUser, epBulkUsers},
-	"FindUserByEmail":               {epSearchUser},
-	"SearchByEmail":                 {epSearchUser},
-	"RevokePortalAccess":            {epRevokePortalAccess},
-	"ListOrganizations":             {epListOrgs},
-	"FindOrganizationByName":        {epListOrgs},
-	"CreateOrganization":            {epCreateOrg},
-	"GetOrganization":               {epGetOrg},
-	"DeleteOrganization":            {epDeleteOrg},
-	"OrganizationMembers":           {epListOrgUsers},
-	"AddOrganizationMembers":        {epAddOrgUsers},
-	"RemoveOrganizationMembers":     {epRemoveOrgUsers},
-	"OrganizationPropertyKeys":      {epListOrgProps},
-	"GetOrganizationProperty":       {epGetOrgProp},
-	"SetOrganizationProperty":       {epSetOrgProp},
-	"DeleteOrganizationProperty":    {epDeleteOrgProp},
-	"GetServiceDesk":                {epGetDesk},
-	"OrganizationServiceDesks":      {epListDesks, epListDeskOrgs},
-	"ServiceDesks":                  {epListDesks},
-	"ServiceDeskCustomers":          {epListDeskCustomers},
-	"ServiceDeskCustomerIDs":        {epListDeskCustomers},
-	"AddServiceDeskCustomers":       {epAddDeskCustomers},
-	"RemoveServiceDeskCustomers":    {epRemoveDeskCustomers},
-	"ServiceDeskOrganizationIDs":    {epListDeskOrgs},
-	"AddServiceDeskOrganization":    {epAddDeskOrg},
-	"RemoveServiceDeskOrganization": {epRemoveDeskOrg},
-	"EachOrganization":              {epListOrgs},
-	"EachOrganizationMember":        {epListOrgUsers},
-	"EachServiceDeskCustomer":       {epListDeskCustomers},
-	"SearchUsers":                   {epSearchUser},
-
-	// CSM calls; the first CSM call may also discover the cloud ID.
-	"TenantCloudID":                 {epTenantInfo},
-	"ListCustomerDetailFields":      {epListCustFields, epTenantInfo},
-	"CreateCustomerDetailField":     {epCreateCustField, epTenantInfo},
-	"EditCustomerDetailField":       {epEditCustField, epTenantInfo},
-	"DeleteCustomerDetailField":     {epDeleteCustField, epTenantInfo},
-	"CustomerDetails":               {epGetCustDetails, epTenantInfo},
-	"SetCustomerDetail":             {epSetCustDetail, epTenantInfo},
-	"ListOrganizationDetailFields":  {epListOrgFields, epTenantInfo},
-	"CreateOrganizationDetailField": {epCreateOrgField, epTenantInfo},
-	"EditOrganizationDetailField":   {epEditOrgField, epTenantInfo},
-	"DeleteOrganizationDetailField": {epDeleteOrgField, epTenantInfo},
-	"OrganizationDetails":           {epGetOrgDetails, epTenantInfo},
-	"SetOrganizationDetail":         {epSetOrgDetail, epTenantInfo},
-	"ListProducts":                  {epListProducts, epTenantInfo},
-	"CreateProduct":                 {epCreateProduct, epTenantInfo},
-	"GetProduct":                    {epGetProduct, epTenantInfo},
-	"RenameProduct":                 {epRenameProduct, epTenantInfo},
-	"DeleteProduct":                 {epDeleteProduct, epTenantInfo},
-	"ListEntitlementDetailFields":   {epListEntFields, epTenantInfo},
-	"CreateEntitlementDetailField":  {epCreateEntField, epTenantInfo},
-	"EditEntitlementDetailField":    {epEditEntField, epTenantInfo},
-	"DeleteEntitlementDetailField":  {epDeleteEntField, epTenantInfo},
-	"CreateEntitlement":             {epCreateCustEntitlement, epCreateOrgEntitlement, epListCustEntitlements, epListOrgEntitlements, epTenantInfo},
-	"ListEntitlements":              {epListCustEntitlements, epListOrgEntitlements, epTenantInfo},
-	"ProductsFeatureOn":             {epListProducts, epTenantInfo},
-	"GetEntitlement":                {epGetEntitlement, epTenantInfo},
-	"DeleteEntitlement":             {epDeleteEntitlement, epTenantInfo},
-	"SetEntitlementDetail":          {epSetEntDetail, epTenantInfo},
-}
-
-// EndpointsOf lists the endpoints the named Client methods call, each once,
-// in the order of Endpoints; unknown names are ignored (a test checks them).
-func EndpointsOf(methods ...string) []*Endpoint {
-	used := map[*Endpoint]bool{}
+// EndpointsOf lists the endpoints the named Client methods may call, each
+// once, in the order of Endpoints: for the detail calls, those of kind k
+// only (nil: of every kind), and for any CSM call the cloud ID discovery.
+// Unknown names are ignored (a test checks them).
+func EndpointsOf(k *DetailKind, methods ...string) []*Endpoint {
+	named := map[string]bool{}
 	for _, m := range methods {
-		for _, e := range callEndpoints[m] {
-			used[e] = true
+		named[m] = true
+	}
+	used := map[*Endpoint]bool{}
+	for _, e := range Endpoints {
+		for _, m := range e.callers {
+			if named[m] && (k == nil || e.kind == nil || e.kind == k) {
+				used[e] = true
+				used[epTenantInfo] = used[epTenantInfo] || e.CSM()
+			}
 		}
 	}
 	var out []*Endpoint
@@ -321,7 +287,7 @@ func EndpointsOf(methods ...string) []*Endpoint {
 
 // IsClientCall reports whether method names a Client method that calls the
 // API.
-func IsClientCall(method string) bool { return callEndpoints[method] != nil }
+func IsClientCall(method string) bool { return len(EndpointsOf(nil, method)) > 0 }
 
 // authHint names what the failed call needs: a 401 or 403 otherwise leaves
 // the user guessing which of the provider's calls lacked which grant.

@@ -80,46 +80,41 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"RemoveServiceDeskOrganization": func(c *Client) {
 			_ = c.RemoveServiceDeskOrganization(ctx, "7", "8")
 		},
-		"TenantCloudID":                 func(c *Client) { _, _ = c.TenantCloudID(ctx) },
-		"ListCustomerDetailFields":      func(c *Client) { _, _ = c.ListCustomerDetailFields(ctx) },
-		"CreateCustomerDetailField":     func(c *Client) { _, _ = c.CreateCustomerDetailField(ctx, DetailField{Name: "R", Type: "TEXT"}) },
-		"EditCustomerDetailField":       func(c *Client) { _, _ = c.EditCustomerDetailField(ctx, "R", DetailField{Name: "S"}) },
-		"DeleteCustomerDetailField":     func(c *Client) { _ = c.DeleteCustomerDetailField(ctx, "R") },
-		"CustomerDetails":               func(c *Client) { _, _ = c.CustomerDetails(ctx, "qm:1") },
-		"SetCustomerDetail":             func(c *Client) { _ = c.SetCustomerDetail(ctx, "qm:1", "R", []string{"x"}) },
-		"ListOrganizationDetailFields":  func(c *Client) { _, _ = c.ListOrganizationDetailFields(ctx) },
-		"CreateOrganizationDetailField": func(c *Client) { _, _ = c.CreateOrganizationDetailField(ctx, DetailField{Name: "R", Type: "TEXT"}) },
-		"EditOrganizationDetailField":   func(c *Client) { _, _ = c.EditOrganizationDetailField(ctx, "R", DetailField{Name: "S"}) },
-		"DeleteOrganizationDetailField": func(c *Client) { _ = c.DeleteOrganizationDetailField(ctx, "R") },
-		"OrganizationDetails":           func(c *Client) { _, _ = c.OrganizationDetails(ctx, "7") },
-		"SetOrganizationDetail":         func(c *Client) { _ = c.SetOrganizationDetail(ctx, "7", "R", []string{"x"}) },
-		"ListProducts":                  func(c *Client) { _, _ = c.ListProducts(ctx) },
-		"CreateProduct":                 func(c *Client) { _, _ = c.CreateProduct(ctx, "P") },
-		"GetProduct":                    func(c *Client) { _, _ = c.GetProduct(ctx, "p1") },
-		"RenameProduct":                 func(c *Client) { _, _ = c.RenameProduct(ctx, "p1", "Q") },
-		"DeleteProduct":                 func(c *Client) { _ = c.DeleteProduct(ctx, "p1") },
-		"ListEntitlementDetailFields":   func(c *Client) { _, _ = c.ListEntitlementDetailFields(ctx) },
-		"CreateEntitlementDetailField":  func(c *Client) { _, _ = c.CreateEntitlementDetailField(ctx, DetailField{Name: "R", Type: "TEXT"}) },
-		"EditEntitlementDetailField":    func(c *Client) { _, _ = c.EditEntitlementDetailField(ctx, "R", DetailField{Name: "S"}) },
-		"DeleteEntitlementDetailField":  func(c *Client) { _ = c.DeleteEntitlementDetailField(ctx, "R") },
+		"TenantCloudID": func(c *Client) { _, _ = c.TenantCloudID(ctx) },
+		"ListProducts":  func(c *Client) { _, _ = c.ListProducts(ctx) },
+		"CreateProduct": func(c *Client) { _, _ = c.CreateProduct(ctx, "P") },
+		"GetProduct":    func(c *Client) { _, _ = c.GetProduct(ctx, "p1") },
+		"RenameProduct": func(c *Client) { _, _ = c.RenameProduct(ctx, "p1", "Q") },
+		"DeleteProduct": func(c *Client) { _ = c.DeleteProduct(ctx, "p1") },
 		"CreateEntitlement": func(c *Client) {
 			_, _ = c.CreateEntitlement(ctx, EntitlementOfCustomer, "qm:1", "p1")
 			_, _ = c.CreateEntitlement(ctx, EntitlementOfOrganization, "7", "p1")
 		},
-		"GetEntitlement":       func(c *Client) { _, _ = c.GetEntitlement(ctx, "e1") },
-		"DeleteEntitlement":    func(c *Client) { _ = c.DeleteEntitlement(ctx, "e1") },
-		"SetEntitlementDetail": func(c *Client) { _ = c.SetEntitlementDetail(ctx, "e1", "R", []string{"x"}) },
+		"GetEntitlement":    func(c *Client) { _, _ = c.GetEntitlement(ctx, "e1") },
+		"DeleteEntitlement": func(c *Client) { _ = c.DeleteEntitlement(ctx, "e1") },
 		"ListEntitlements": func(c *Client) {
 			_, _ = c.ListEntitlements(ctx, EntitlementOfCustomer, "qm:1", "p1")
 			_, _ = c.ListEntitlements(ctx, EntitlementOfOrganization, "7", "")
 		},
 		"ProductsFeatureOn": func(c *Client) { _ = c.ProductsFeatureOn(ctx) },
 	}
+	// The detail calls, made for each kind.
+	ownerIDs := map[*DetailKind]string{CustomerDetails: "qm:1", OrganizationDetails: "7", EntitlementDetails: "e1"}
+	kindCalls := map[string]func(c *Client, k *DetailKind){
+		"ListDetailFields": func(c *Client, k *DetailKind) { _, _ = c.ListDetailFields(ctx, k) },
+		"CreateDetailField": func(c *Client, k *DetailKind) {
+			_, _ = c.CreateDetailField(ctx, k, DetailField{Name: "R", Type: "TEXT"})
+		},
+		"EditDetailField":   func(c *Client, k *DetailKind) { _, _ = c.EditDetailField(ctx, k, "R", DetailField{Name: "S"}) },
+		"DeleteDetailField": func(c *Client, k *DetailKind) { _ = c.DeleteDetailField(ctx, k, "R") },
+		"Details":           func(c *Client, k *DetailKind) { _, _ = c.Details(ctx, k, ownerIDs[k]) },
+		"SetDetail":         func(c *Client, k *DetailKind) { _ = c.SetDetail(ctx, k, ownerIDs[k], "R", []string{"x"}) },
+	}
 	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
 	ct := reflect.TypeOf(&Client{})
 	for i := range ct.NumMethod() {
 		m := ct.Method(i)
-		if m.Type.NumIn() > 1 && m.Type.In(1) == ctxType && calls[m.Name] == nil {
+		if m.Type.NumIn() > 1 && m.Type.In(1) == ctxType && calls[m.Name] == nil && kindCalls[m.Name] == nil {
 			t.Errorf("Client.%s makes requests but is not exercised here: add it, and its endpoint to Endpoints", m.Name)
 		}
 	}
@@ -127,20 +122,33 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 	rec := &recorder{}
 	srv := rtServe(t, rec).URL
 	c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + csmPrefix})
-	for name, call := range calls {
+	// sent checks that call sends only requests to the endpoints EndpointsOf
+	// names for it, and at least one.
+	sent := func(name string, k *DetailKind, call func()) {
 		if !IsClientCall(name) {
-			t.Errorf("Client.%s is missing from callEndpoints", name)
+			t.Errorf("Client.%s is named by no endpoint (Endpoint.by)", name)
 		}
 		from := len(rec.seen)
-		call(c)
+		call()
+		if len(rec.seen) == from {
+			t.Errorf("Client.%s sent nothing", name)
+		}
 		for _, seen := range rec.seen[from:] {
 			listed := false
-			for _, e := range callEndpoints[name] {
+			for _, e := range EndpointsOf(k, name) {
 				listed = listed || patternRegexp(e).MatchString(seen)
 			}
 			if !listed {
-				t.Errorf("Client.%s sent %s, which callEndpoints does not list for it", name, seen)
+				t.Errorf("Client.%s sent %s, which is not among its endpoints (Endpoint.by, DetailKind)", name, seen)
 			}
+		}
+	}
+	for name, call := range calls {
+		sent(name, nil, func() { call(c) })
+	}
+	for name, call := range kindCalls {
+		for _, k := range []*DetailKind{CustomerDetails, OrganizationDetails, EntitlementDetails} {
+			sent(name, k, func() { call(c, k) })
 		}
 	}
 	hit := map[*Endpoint]bool{}
@@ -250,9 +258,12 @@ func TestEndpoints_refusedSegmentsSendNothing(t *testing.T) {
 		"property slash":   func() error { return c.SetOrganizationProperty(ctx, "7", "a/b", json.RawMessage(`1`)) },
 		"property bslash":  func() error { _, err := c.GetOrganizationProperty(ctx, "7", `..\..\2`); return err },
 		"property a\\b":    func() error { return c.DeleteOrganizationProperty(ctx, "7", `a\b`) },
-		"field ..":         func() error { return c.DeleteCustomerDetailField(ctx, "..") },
-		"field slash":      func() error { _, err := c.EditOrganizationDetailField(ctx, "a/b", DetailField{Name: "c"}); return err },
-		"field ./x":        func() error { return c.DeleteEntitlementDetailField(ctx, "./x") },
+		"field ..":         func() error { return c.DeleteDetailField(ctx, CustomerDetails, "..") },
+		"field slash": func() error {
+			_, err := c.EditDetailField(ctx, OrganizationDetails, "a/b", DetailField{Name: "c"})
+			return err
+		},
+		"field ./x":        func() error { return c.DeleteDetailField(ctx, EntitlementDetails, "./x") },
 		"product ../x":     func() error { return c.DeleteProduct(ctx, "../x") },
 		"entitlement ..":   func() error { return c.DeleteEntitlement(ctx, "..") },
 		"org id path":      func() error { return c.DeleteOrganization(ctx, "7/../8") },

@@ -125,7 +125,7 @@ func TestHostile_quotedServerValuesAreCleaned(t *testing.T) {
 		"GetServiceDesk":      func() error { _, err := c.GetServiceDesk(ctx, "7"); return err },
 		"GetProduct":          func() error { _, err := c.GetProduct(ctx, "p1"); return err },
 		"GetEntitlement":      func() error { _, err := c.GetEntitlement(ctx, "e1"); return err },
-		"OrganizationDetails": func() error { _, err := c.OrganizationDetails(ctx, "7"); return err },
+		"OrganizationDetails": func() error { _, err := c.Details(ctx, OrganizationDetails, "7"); return err },
 		"redirect":            func() error { return c.DeleteOrganization(ctx, "8") },
 		"GetUser":             func() error { _, err := c.GetUser(ctx, "qm:1"); return err },
 		"FindUserByEmail":     func() error { _, err := c.FindUserByEmail(ctx, "a@example.com"); return err },

@@ -25,7 +25,7 @@ func customerDetailsConfig(s *testSite, t *testing.T, customerID string) string 
 func TestAccCustomerDetails_eligibility(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
-	if _, err := s.csmClient(t).CreateCustomerDetailField(context.Background(), jsm.DetailField{Name: "Region", Type: "TEXT"}); err != nil {
+	if _, err := s.csmClient(t).CreateDetailField(context.Background(), jsm.CustomerDetails, jsm.DetailField{Name: "Region", Type: "TEXT"}); err != nil {
 		t.Fatal(err)
 	}
 	inactive, err := site.AddCustomer("Ina", randomEmail("ina"))

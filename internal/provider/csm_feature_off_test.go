@@ -63,11 +63,11 @@ func featureOffCases() map[string]featureOffCase {
 				var err error
 				switch kind {
 				case jsmsite.KindCustomer:
-					err = c.DeleteCustomerDetailField(context.Background(), "Region")
+					err = c.DeleteDetailField(context.Background(), jsm.CustomerDetails, "Region")
 				case jsmsite.KindOrganization:
-					err = c.DeleteOrganizationDetailField(context.Background(), "Region")
+					err = c.DeleteDetailField(context.Background(), jsm.OrganizationDetails, "Region")
 				default:
-					err = c.DeleteEntitlementDetailField(context.Background(), "Region")
+					err = c.DeleteDetailField(context.Background(), jsm.EntitlementDetails, "Region")
 				}
 				if err != nil {
 					t.Fatal(err)
@@ -99,7 +99,7 @@ func featureOffCases() map[string]featureOffCase {
 			addr: "jsm_customer_details.d", feature: jsm.FeatureProfiles, off: profiles,
 			deleteRoute: csmRoute("GET", "/customer/details"),
 			setup: func(t *testing.T, s *testSite, c *jsm.Client) string {
-				if _, err := c.CreateCustomerDetailField(context.Background(), jsm.DetailField{Name: "Region", Type: "TEXT"}); err != nil {
+				if _, err := c.CreateDetailField(context.Background(), jsm.CustomerDetails, jsm.DetailField{Name: "Region", Type: "TEXT"}); err != nil {
 					t.Fatal(err)
 				}
 				a, err := s.site.AddCustomer("Dee", randomEmail("dee"))
@@ -121,7 +121,7 @@ func featureOffCases() map[string]featureOffCase {
 			addr: "jsm_organization_details.d", feature: jsm.FeatureProfiles, off: profiles,
 			deleteRoute: csmRoute("GET", "/organization/details"),
 			setup: func(t *testing.T, s *testSite, c *jsm.Client) string {
-				if _, err := c.CreateOrganizationDetailField(context.Background(), jsm.DetailField{Name: "Tier", Type: "TEXT"}); err != nil {
+				if _, err := c.CreateDetailField(context.Background(), jsm.OrganizationDetails, jsm.DetailField{Name: "Tier", Type: "TEXT"}); err != nil {
 					t.Fatal(err)
 				}
 				o := s.site.AddOrganization(randomName("Dee"))

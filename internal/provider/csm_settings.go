@@ -14,11 +14,8 @@ import (
 func csmAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"cloud_id": schema.StringAttribute{
-			MarkdownDescription: "The site's cloud ID, for the Customer Service Management API that serves customer and " +
-				"organization details and products (on `api.atlassian.com`, not on the site). Rarely needed: the provider " +
-				"takes it from a gateway `url` (`https://api.atlassian.com/ex/jira/<cloudId>`), else reads it once from " +
-				"`<url>/_edge/tenant_info` when a details resource is first used. Defaults to the `" + envCloudID + "` " +
-				"environment variable. Nothing reads it unless the configuration uses a details, product or entitlement resource.",
+			MarkdownDescription: "The site's cloud ID, for the Customer Service Management API (details, products, entitlements); rarely " +
+				"needed, as the provider finds it itself. Defaults to the `" + envCloudID + "` environment variable.",
 			Optional: true,
 		},
 		"csm_url": schema.StringAttribute{

@@ -27,6 +27,11 @@ func (d *customerDataSource) Metadata(_ context.Context, req datasource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_customer"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*customerDataSource) apiCalls() apiCalls {
+	return calls("GetUser", "FindUserByEmail")
+}
+
 func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("account_id"), path.MatchRoot("email"))
 	resp.Schema = schema.Schema{
@@ -39,13 +44,10 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators:          []validator.String{oneKey},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case, among active " +
-					"accounts. When a portal-only customer and an Atlassian account share the email, the customer is chosen; " +
-					"when the choice is still ambiguous the error lists each candidate's ID and type. An account whose email is " +
-					"hidden by its privacy settings, or that is inactive, cannot be found by email: use `account_id`.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{oneKey, emailValidator},
+				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case, among active accounts.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{oneKey, emailValidator},
 			},
 			"id":           schema.StringAttribute{MarkdownDescription: "The account ID.", Computed: true},
 			"display_name": schema.StringAttribute{MarkdownDescription: "The account's display name.", Computed: true},
@@ -63,7 +65,6 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_customer")
 }
 
 func (d *customerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

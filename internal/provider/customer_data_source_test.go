@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccCustomerDataSource(t *testing.T) {
+func TestAccCustomerDataSource_basic(t *testing.T) {
 	s := newTestSite(t)
 	email := randomEmail("lookup")
 	u, err := s.client.CreateCustomer(context.Background(), "Looked Up", email)

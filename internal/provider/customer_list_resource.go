@@ -37,18 +37,16 @@ func (r *customerListResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_customer"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*customerListResource) apiCalls() apiCalls {
+	return calls("EachServiceDeskCustomer", "EachOrganizationMember", "SearchUsers")
+}
+
 func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists existing customers, for `terraform query` (Terraform 1.14 or newer): the customers " +
 			"of a service desk, the members of an organization, or the active portal-only customers whose name or email " +
-			"starts with `query`. Each result is named `Name <email>` and carries the customer's identity (its account " +
-			"ID); with `include_resource = true` it also carries the `jsm_customer` it would be, so " +
-			"`terraform query -generate-config-out=generated.tf` writes a `resource` and an `import` block per customer " +
-			"that plan without changes. Results stream page by page, and listing stops at the query's `limit`.\n\n" +
-			"A customer whose email is hidden by the person's privacy settings is listed as `Name (email hidden)`, with " +
-			"a warning: its generated `email` is null, and must be filled in before planning.\n\n" +
-			"At least one of `service_desk_id`, `organization_id` and `query` must be set; `service_desk_id` and " +
-			"`organization_id` exclude each other.",
+			"starts with `query`.",
 		Attributes: map[string]listschema.Attribute{
 			"service_desk_id": listschema.StringAttribute{
 				MarkdownDescription: "Lists the customers of this service desk (its ID, e.g. `data.jsm_service_desk.hr.id`). " +
@@ -62,18 +60,12 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				Validators:          organizationIDValidators(),
 			},
 			"query": listschema.StringAttribute{
-				MarkdownDescription: "Lists only the customers whose display name or email starts with this text, ignoring " +
-					"letter case. With `service_desk_id`, JSM matches it (the start of any word of the name, or of the email); " +
-					"with `organization_id`, the provider matches it the same way against the names and shown emails; alone, " +
-					"Jira's user search matches it (the start of the name or of the email, hidden emails included) and only " +
-					"active portal-only customers (account type `customer`) are listed: not agents, admins or apps, and never " +
-					"inactive accounts (user search finds active accounts only).",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Lists only the customers whose display name or email starts with this text, ignoring letter case.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("list.jsm_customer")
 }
 
 func (r *customerListResource) ListResourceConfigValidators(context.Context) []list.ConfigValidator {

@@ -51,7 +51,7 @@ func accountIdentity(u *jsm.User) map[string]knownvalue.Check {
 	return map[string]knownvalue.Check{"account_id": knownvalue.StringExact(u.AccountID)}
 }
 
-func TestAccCustomerListResource(t *testing.T) {
+func TestAccCustomerListResource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	ctx := context.Background()

@@ -71,6 +71,11 @@ func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_customer"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*customerResource) apiCalls() apiCalls {
+	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess")
+}
+
 func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{

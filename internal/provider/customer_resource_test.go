@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccCustomerResource_createAndImport(t *testing.T) {
+func TestAccCustomerResource_basic(t *testing.T) {
 	s := newTestSite(t)
 	email := randomEmail("fred")
 	cfg := customerConfig(s, email, "Fred F. User", "")

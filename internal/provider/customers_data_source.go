@@ -36,9 +36,14 @@ func (d *customersDataSource) Metadata(_ context.Context, req datasource.Metadat
 	resp.TypeName = req.ProviderTypeName + "_customers"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*customersDataSource) apiCalls() apiCalls {
+	return calls("ServiceDeskCustomers")
+}
+
 func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the customers of a service desk (all pages), optionally only those matching `query`. Uses a JSM operation that is still experimental (the provider sends `X-ExperimentalApi: opt-in`).",
+		MarkdownDescription: "Lists the customers of a service desk (all pages), optionally only those matching `query`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "The service desk ID.", Computed: true},
 			"service_desk_id": schema.StringAttribute{
@@ -64,7 +69,6 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_customers")
 }
 
 func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccCustomersDataSource(t *testing.T) {
+func TestAccCustomersDataSource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	// 60 customers: two pages of the experimental list.

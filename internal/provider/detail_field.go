@@ -21,17 +21,37 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-// fieldAPI is the client calls of one family of detail fields (customer or
-// organization); the kind files bind them, so that each resource's file
-// names exactly the calls it makes (permissions.go).
+// fieldAPI is one family of detail fields: the jsm_<kind>_detail_field
+// resource and the jsm_<kind>_detail_fields data source.
 type fieldAPI struct {
 	kind      string // "customer", "organization" or "entitlement"
+	details   *jsm.DetailKind
 	feature   string // the JSM feature, as project settings name it
 	valuesVia string // the resource that sets values
-	list      func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
-	create    func(context.Context, *jsm.Client, jsm.DetailField) (*jsm.DetailField, error)
-	edit      func(context.Context, *jsm.Client, string, jsm.DetailField) (*jsm.DetailField, error)
-	del       func(context.Context, *jsm.Client, string) error
+}
+
+var (
+	customerFieldAPI = fieldAPI{kind: "customer", details: jsm.CustomerDetails,
+		feature: "Customer and organization profiles", valuesVia: "`jsm_customer_details`"}
+	organizationFieldAPI = fieldAPI{kind: "organization", details: jsm.OrganizationDetails,
+		feature: "Customer and organization profiles", valuesVia: "`jsm_organization_details`"}
+	entitlementFieldAPI = fieldAPI{kind: "entitlement", details: jsm.EntitlementDetails,
+		feature: "Products and entitlements", valuesVia: "`jsm_entitlement`'s `details`"}
+)
+
+// NewCustomerDetailFieldResource returns the jsm_customer_detail_field resource.
+func NewCustomerDetailFieldResource() resource.Resource {
+	return &detailFieldResource{api: customerFieldAPI}
+}
+
+// NewOrganizationDetailFieldResource returns the jsm_organization_detail_field resource.
+func NewOrganizationDetailFieldResource() resource.Resource {
+	return &detailFieldResource{api: organizationFieldAPI}
+}
+
+// NewEntitlementDetailFieldResource returns the jsm_entitlement_detail_field resource.
+func NewEntitlementDetailFieldResource() resource.Resource {
+	return &detailFieldResource{api: entitlementFieldAPI}
 }
 
 var (
@@ -61,6 +81,11 @@ func (r *detailFieldResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.ResourceBehavior.MutableIdentity = true
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (r *detailFieldResource) apiCalls() apiCalls {
+	return apiCalls{details: r.api.details, methods: []string{"ListDetailFields", "CreateDetailField", "EditDetailField", "DeleteDetailField"}}
+}
+
 // fieldTypeName is the form of a field type's API name; the names the
 // provider knows are jsm.DetailFieldTypes, but a site can hold fields of
 // others (the phone type's name is not documented).
@@ -73,17 +98,7 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 	k := r.api.kind
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf(capitalize(article(k))+" %[1]s detail field: a site-wide field that every %[1]s can hold a value in "+
-			"(JSM's \"%[4]s\" feature, on JSM Premium and Enterprise; a project admin turns it on "+
-			"in Project settings → Features). Set values with %[5]s.\n\n"+
-			"~> **Destroying this resource deletes the field and every value stored in it, for every %[1]s, irreversibly.** "+
-			"So does a change of `type`, which replaces the field. Consider `lifecycle { prevent_destroy = true }`.\n\n"+
-			"A site holds at most %[2]d %[1]s detail fields, each SELECT or MULTISELECT field at most %[3]d options. "+
-			"Fields are named uniquely, ignoring letter case. The field lives on the Customer Service Management API "+
-			"(see the provider's `cloud_id`); the first use on a site without the feature fails with an error that says so.\n\n"+
-			"**On refresh**, a field missing from the site's listing of %[1]s detail fields leaves the state. When the feature is "+
-			"off, or the site's plan lacks it, the listing itself answers 404: the refresh then fails with an error that names "+
-			"the feature, and the field stays in the state.",
-			k, jsm.MaxDetailFields, jsm.MaxDetailOptions, r.api.feature, r.api.valuesVia),
+			"(JSM's \"%[2]s\" feature). Set values with %[3]s.", k, r.api.feature, r.api.valuesVia),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The field's name (the API addresses fields by name).",
@@ -102,10 +117,7 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"type": schema.StringAttribute{
 				MarkdownDescription: "The field's type: one of `" + strings.Join(jsm.DetailFieldTypes, "`, `") + "`. " +
-					"Atlassian documents the first five; `NUMBER` and `URL` are the names seen in use. A type the provider does not " +
-					"list (JSM's UI also offers a phone number type, whose API name Atlassian does not document) is accepted with a " +
-					"warning, as the site names it: import such a field and write its type as the state shows it. A field's type " +
-					"cannot change: changing it **replaces the field, deleting its values**.",
+					"Changing it **replaces the field, deleting its values**.",
 				Required:      true,
 				Validators:    []validator.String{stringvalidator.RegexMatches(fieldTypeName, "must be a type name in capitals, e.g. TEXT or SELECT")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -128,7 +140,6 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_" + k + "_detail_field")
 }
 
 func (r *detailFieldResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -180,7 +191,7 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !req.State.Raw.IsNull() || r.client == nil || plan.Name.IsUnknown() {
 		return
 	}
-	fields, err := r.api.list(ctx, r.client)
+	fields, err := r.client.ListDetailFields(ctx, r.api.details)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the site's "+r.api.kind+" detail fields", errorDetail(err))
 		return
@@ -248,7 +259,7 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	f, err := plan.field(ctx)
 	if err == nil {
-		if _, err = r.api.create(ctx, r.client, f); err == nil {
+		if _, err = r.client.CreateDetailField(ctx, r.api.details, f); err == nil {
 			err = r.refresh(ctx, &plan)
 		}
 	}
@@ -266,7 +277,7 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 
 // refresh reads the field named as in m back (create answers no position).
 func (r *detailFieldResource) refresh(ctx context.Context, m *detailFieldModel) error {
-	fields, err := r.api.list(ctx, r.client)
+	fields, err := r.client.ListDetailFields(ctx, r.api.details)
 	if err != nil {
 		return err
 	}
@@ -321,7 +332,7 @@ func (r *detailFieldResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	f, err := plan.field(ctx)
 	if err == nil {
-		if _, err = r.api.edit(ctx, r.client, state.Name.ValueString(), f); err == nil {
+		if _, err = r.client.EditDetailField(ctx, r.api.details, state.Name.ValueString(), f); err == nil {
 			plan.Position = state.Position
 			err = r.refresh(ctx, &plan)
 		}
@@ -340,10 +351,10 @@ func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.api.del(ctx, r.client, state.Name.ValueString())
+	err := r.client.DeleteDetailField(ctx, r.api.details, state.Name.ValueString())
 	if jsm.IsCSMNotFound(err) {
 		// Already gone, or the feature is off (the listing says which).
-		if _, lerr := r.api.list(ctx, r.client); jsm.IsCSMNotFound(lerr) {
+		if _, lerr := r.client.ListDetailFields(ctx, r.api.details); jsm.IsCSMNotFound(lerr) {
 			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()),
 				"the listing of "+r.api.kind+" detail fields", err)
 			return

@@ -22,7 +22,7 @@ import (
 // Each kind of detail field: created, changed in place (options and name,
 // keeping its values), imported by name, replaced on a type change (which
 // deletes its values) and destroyed.
-func TestAccDetailField_lifecycle(t *testing.T) {
+func TestAccDetailField_basic(t *testing.T) {
 	for _, kind := range []string{jsmsite.KindCustomer, jsmsite.KindOrganization, jsmsite.KindEntitlement} {
 		t.Run(kind, func(t *testing.T) {
 			s := newTestSite(t)
@@ -45,7 +45,7 @@ func TestAccDetailField_lifecycle(t *testing.T) {
 						return err
 					}
 					owner = a.AccountID
-					return c.SetCustomerDetail(context.Background(), owner, "Region", []string{"EU"})
+					return c.SetDetail(context.Background(), jsm.CustomerDetails, owner, "Region", []string{"EU"})
 				}
 				owner = fmt.Sprint(site.AddOrganization(randomName("Val")).ID)
 				if kind == jsmsite.KindEntitlement {
@@ -58,9 +58,9 @@ func TestAccDetailField_lifecycle(t *testing.T) {
 						return err
 					}
 					owner = e.ID
-					return c.SetEntitlementDetail(context.Background(), owner, "Region", []string{"EU"})
+					return c.SetDetail(context.Background(), jsm.EntitlementDetails, owner, "Region", []string{"EU"})
 				}
-				return c.SetOrganizationDetail(context.Background(), owner, "Region", []string{"EU"})
+				return c.SetDetail(context.Background(), jsm.OrganizationDetails, owner, "Region", []string{"EU"})
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
@@ -129,7 +129,7 @@ func TestAccDetailField_limits(t *testing.T) {
 	cfg := s.csmProvider(t, "")
 	c := s.csmClient(t)
 	for i := range jsm.MaxDetailFields {
-		if _, err := c.CreateCustomerDetailField(context.Background(), jsm.DetailField{Name: fmt.Sprint("F", i), Type: "TEXT"}); err != nil {
+		if _, err := c.CreateDetailField(context.Background(), jsm.CustomerDetails, jsm.DetailField{Name: fmt.Sprint("F", i), Type: "TEXT"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -22,19 +22,25 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-// detailsAPI is the client calls for the detail values of one kind of
-// object; the kind files bind them (see fieldAPI).
+// detailOwner is one kind of object that holds detail values: what the
+// jsm_<kind>_details resource and data source call it.
+type detailOwner struct {
+	kind    string // "customer", "organization" or "entitlement"
+	details *jsm.DetailKind
+	idAttr  string // "customer_id" or "organization_id"
+	idDoc   string
+	idNoun  string // what the ID is, for the identity's description
+	idValid []validator.String
+}
+
+// detailsAPI is the jsm_<kind>_details resource of one kind: its owner, and
+// how a 404 for the owner is judged.
 type detailsAPI struct {
-	kind     string // "customer" or "organization"
-	idAttr   string // "customer_id" or "organization_id"
-	idDoc    string
-	idNoun   string // what the ID is, for the identity's description
-	idValid  []validator.String
-	fields   func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
-	get      func(context.Context, *jsm.Client, string) ([]jsm.DetailValue, error)
-	set      func(context.Context, *jsm.Client, string, string, []string) error
+	detailOwner
 	noObject string // what a 404 for the object itself means
-	feature  string // the JSM feature, as project settings name it
+	// ownerCalls are the client calls of owner404 and refused.
+	ownerCalls []string
+	feature    string // the JSM feature, as project settings name it
 	// owner404 judges a 404 for the object while its feature answers,
 	// from the JSM API: gone when the object no longer exists, otherwise
 	// why the CSM API refuses it.
@@ -42,6 +48,57 @@ type detailsAPI struct {
 	// refused says at plan time why the CSM API will refuse the object,
 	// or "" (nil: nothing is known before the apply).
 	refused func(ctx context.Context, c *jsm.Client, id string) string
+}
+
+var (
+	customerOwner = detailOwner{kind: "customer", details: jsm.CustomerDetails, idAttr: "customer_id",
+		idDoc: "The customer's account ID, e.g. `jsm_customer.fred.id`.", idNoun: "customer's account ID",
+		idValid: []validator.String{accountIDValidator}}
+	organizationOwner = detailOwner{kind: "organization", details: jsm.OrganizationDetails, idAttr: "organization_id",
+		idDoc: "The organization's ID, e.g. `jsm_organization.acme.id`.", idNoun: "organization ID, an integer such as \"12\"",
+		idValid: organizationIDValidators()}
+)
+
+var customerDetailsAPI = detailsAPI{
+	detailOwner: customerOwner,
+	noObject:    "no longer exists (or was deleted)",
+	ownerCalls:  []string{"GetUser"},
+	feature:     jsm.FeatureProfiles,
+	owner404: func(ctx context.Context, c *jsm.Client, id string) (bool, string, error) {
+		u, err := c.GetUser(ctx, id)
+		return accountVerdict(id, u, err)
+	},
+	refused: func(ctx context.Context, c *jsm.Client, id string) string {
+		u, err := c.GetUser(ctx, id)
+		return refusedAccount(id, u, err)
+	},
+}
+
+var organizationDetailsAPI = detailsAPI{
+	detailOwner: organizationOwner,
+	noObject:    "no longer exists in JSM",
+	ownerCalls:  []string{"GetOrganization"},
+	feature:     jsm.FeatureProfiles,
+	owner404: func(ctx context.Context, c *jsm.Client, id string) (bool, string, error) {
+		_, err := c.GetOrganization(ctx, id)
+		switch {
+		case jsm.IsNotFound(err):
+			return true, "", nil
+		case err != nil:
+			return false, "", err
+		}
+		return false, fmt.Sprintf("The organization %s exists in JSM, but the Customer Service Management API answers 404 for it.", id), nil
+	},
+}
+
+// NewCustomerDetailsResource returns the jsm_customer_details resource.
+func NewCustomerDetailsResource() resource.Resource {
+	return &detailsResource{api: customerDetailsAPI}
+}
+
+// NewOrganizationDetailsResource returns the jsm_organization_details resource.
+func NewOrganizationDetailsResource() resource.Resource {
+	return &detailsResource{api: organizationDetailsAPI}
 }
 
 var (
@@ -68,33 +125,16 @@ func (r *detailsResource) Metadata(_ context.Context, req resource.MetadataReque
 	resp.TypeName = req.ProviderTypeName + "_" + r.api.kind + "_details"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (r *detailsResource) apiCalls() apiCalls {
+	return apiCalls{details: r.api.details, methods: append([]string{"ListDetailFields", "Details", "SetDetail"}, r.api.ownerCalls...)}
+}
+
 func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	k := r.api.kind
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("The detail values of one %[1]s (its region, tier, contract...): for each detail "+
-			"field named in `details`, the values the %[1]s holds in it. Only the fields named are managed; other fields "+
-			"keep whatever values they hold. A field removed from `details` (or the whole resource, on destroy) is cleared, "+
-			"by setting it to no values; if the site refuses that, the value is left alone with a warning (Atlassian "+
-			"does not document how to clear a value).\n\n"+
-			"Values are compared without regard to order, so a `MULTISELECT` field's choices may be listed in any order. "+
-			"Before writing, every field must exist on the site and every value of a `SELECT` or `MULTISELECT` field "+
-			"must be one of its options; the error names the field and its options. The plan checks this already, for "+
-			"details that are created or change: against a field this configuration creates or changes, as planned; "+
-			"against any other field, as the site has it (one field listing). Key the map by a "+
-			"`jsm_%[1]s_detail_field`'s `name` so that Terraform creates the field first and the plan sees its new "+
-			"options; with a literal key the plan checks the site's options of now.\n\n"+
-			"Why a resource of its own rather than a `details` attribute on `jsm_%[1]s`: the details live on another API "+
-			"(Customer Service Management, on `api.atlassian.com`), with other credentials, scopes and plan requirements; "+
-			"a separate resource keeps `jsm_%[1]s` working exactly as before on sites without the feature, lets you "+
-			"manage the details of %[1]ss that Terraform did not create, and keeps a details failure from tainting the %[1]s.\n\n"+
-			"**On refresh**, "+article(k)+" %[1]s that the Customer Service Management API answers 404 for leaves the state only when "+
-			"JSM confirms that it no longer exists. When \"Customer and organization profiles\" is off, or the site's plan "+
-			"lacks it, every path of the feature answers 404, the field listing included: the refresh then fails with an "+
-			"error that names the feature, and the details stay in the state. "+
-			"The API holds details only for customer accounts and for active Atlassian accounts that hold the customer role "+
-			"and are neither agents nor site admins; it answers 404 for any other account, which is an error naming that "+
-			"rule (at plan time when the account is known to be inactive or not a customer), never \"details gone\".",
-			k),
+		MarkdownDescription: fmt.Sprintf("The detail values of one %[1]s (its region, tier, contract...): the values it holds in each "+
+			"detail field named in `details`; other fields keep whatever values they hold.", k),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The " + k + "'s ID.",
@@ -108,10 +148,8 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"details": schema.MapAttribute{
-				MarkdownDescription: "Field name to values, e.g. `{ Region = [\"EU\"], Tier = [\"Gold\"] }`. Every value is a string " +
-					"whatever the field's type; `SELECT`, `TEXT`, `DATE`, `EMAIL`, `NUMBER` and `URL` fields take one value, " +
-					"`MULTISELECT` fields several. The values of a field are a set: their order does not matter. An empty set clears the field. " +
-					"Field names must not be `.` or `..`, contain `/` or `\\`, or contain control characters, as for the field resources.",
+				MarkdownDescription: "Field name to values (a set of strings), e.g. `{ Region = [\"EU\"], Tier = [\"Gold\"] }`. " +
+					"An empty set clears the field.",
 				Required:    true,
 				ElementType: types.SetType{ElemType: types.StringType},
 				Validators: []validator.Map{
@@ -120,7 +158,6 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_" + k + "_details")
 }
 
 func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -198,7 +235,7 @@ func (r *detailsResource) valueProblems(ctx context.Context, details map[string]
 		}
 		if !listed {
 			var err error
-			if site, err = plannedFields.siteFields(ctx, r.client, r.api.kind, r.api.fields); err != nil {
+			if site, err = plannedFields.siteFields(ctx, r.client, r.api.kind, r.api.details); err != nil {
 				return nil
 			}
 			listed = true
@@ -320,7 +357,7 @@ func sortedMapKeys[V any](m map[string]V) []string {
 // clears the fields dropped from the map; it returns warnings for the
 // clears the site refused.
 func (r *detailsResource) write(ctx context.Context, id string, plan, before map[string][]string) (warnings []string, err error) {
-	fields, err := r.api.fields(ctx, r.client)
+	fields, err := r.client.ListDetailFields(ctx, r.api.details)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +369,7 @@ func (r *detailsResource) write(ctx context.Context, id string, plan, before map
 		if old, ok := before[name]; ok && sameValues(old, plan[name]) {
 			continue
 		}
-		if err := r.api.set(ctx, r.client, id, name, plan[name]); err != nil {
+		if err := r.client.SetDetail(ctx, r.api.details, id, name, plan[name]); err != nil {
 			return warnings, fmt.Errorf("setting %q: %w", name, err)
 		}
 	}
@@ -340,7 +377,7 @@ func (r *detailsResource) write(ctx context.Context, id string, plan, before map
 		if _, kept := plan[name]; kept || len(before[name]) == 0 || findField(fields, name) == nil {
 			continue
 		}
-		if err := r.api.set(ctx, r.client, id, name, nil); err != nil {
+		if err := r.client.SetDetail(ctx, r.api.details, id, name, nil); err != nil {
 			if jsm.StatusCode(err) != 400 {
 				return warnings, fmt.Errorf("clearing %q: %w", name, err)
 			}
@@ -404,7 +441,7 @@ func (r *detailsResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// The identity is the state's ID, set first: the framework wants one
 	// even for a resource the read removes (a CLI before 1.12 stores none).
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.api.idAttr, id)
-	vals, err := r.api.get(ctx, r.client, id)
+	vals, err := r.client.Details(ctx, r.api.details, id)
 	if jsm.IsNotFound(err) {
 		r.confirm404(ctx, id, err, resp)
 		return
@@ -452,7 +489,7 @@ func mergeDetails(managed map[string][]string, vals []jsm.DetailValue) map[strin
 func (r *detailsResource) confirm404(ctx context.Context, id string, err error, resp *resource.ReadResponse) {
 	what := fmt.Sprintf("the details of %s %s", r.api.kind, id)
 	listing := "the listing of " + r.api.kind + " detail fields (GET /" + r.api.kind + "/details)"
-	if _, ferr := r.api.fields(ctx, r.client); ferr != nil {
+	if _, ferr := r.client.ListDetailFields(ctx, r.api.details); ferr != nil {
 		if jsm.IsCSMNotFound(ferr) {
 			addFeatureOff(&resp.Diagnostics, r.api.feature, what, listing, err)
 		} else {
@@ -489,7 +526,7 @@ func (r *detailsResource) Delete(ctx context.Context, req resource.DeleteRequest
 		// The object is gone or refused (nothing to clear), or the feature
 		// is off (the field listing says which): values left on the site
 		// must not silently leave the state.
-		if _, ferr := r.api.fields(ctx, r.client); jsm.IsCSMNotFound(ferr) {
+		if _, ferr := r.client.ListDetailFields(ctx, r.api.details); jsm.IsCSMNotFound(ferr) {
 			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the details of %s %s", r.api.kind, state.OwnerID.ValueString()),
 				"the listing of "+r.api.kind+" detail fields", err)
 			return

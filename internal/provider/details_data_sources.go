@@ -21,11 +21,33 @@ var (
 	_ datasource.DataSourceWithConfigure = &detailsDataSource{}
 )
 
-// detailFieldsDataSource and detailsDataSource get their client call from
-// their kind's file, so each file names exactly the calls it makes.
+// NewCustomerDetailFieldsDataSource returns the jsm_customer_detail_fields data source.
+func NewCustomerDetailFieldsDataSource() datasource.DataSource {
+	return &detailFieldsDataSource{api: customerFieldAPI}
+}
+
+// NewOrganizationDetailFieldsDataSource returns the jsm_organization_detail_fields data source.
+func NewOrganizationDetailFieldsDataSource() datasource.DataSource {
+	return &detailFieldsDataSource{api: organizationFieldAPI}
+}
+
+// NewEntitlementDetailFieldsDataSource returns the jsm_entitlement_detail_fields data source.
+func NewEntitlementDetailFieldsDataSource() datasource.DataSource {
+	return &detailFieldsDataSource{api: entitlementFieldAPI}
+}
+
+// NewCustomerDetailsDataSource returns the jsm_customer_details data source.
+func NewCustomerDetailsDataSource() datasource.DataSource {
+	return &detailsDataSource{owner: customerOwner}
+}
+
+// NewOrganizationDetailsDataSource returns the jsm_organization_details data source.
+func NewOrganizationDetailsDataSource() datasource.DataSource {
+	return &detailsDataSource{owner: organizationOwner}
+}
+
 type detailFieldsDataSource struct {
-	kind   string
-	list   func(context.Context, *jsm.Client) ([]jsm.DetailField, error)
+	api    fieldAPI
 	client *jsm.Client
 }
 
@@ -35,15 +57,18 @@ var detailFieldAttrTypes = map[string]attr.Type{
 }
 
 func (d *detailFieldsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.kind + "_detail_fields"
+	resp.TypeName = req.ProviderTypeName + "_" + d.api.kind + "_detail_fields"
+}
+
+// apiCalls declares the client calls it makes (permissions.go).
+func (d *detailFieldsDataSource) apiCalls() apiCalls {
+	return apiCalls{details: d.api.details, methods: []string{"ListDetailFields"}}
 }
 
 func (d *detailFieldsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	k := d.kind
+	k := d.api.kind
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the site's " + k + " detail fields (including those Terraform does not manage, such as " +
-			"the predefined fields of Customer Service Management sites), in display order." +
-			permissionsMarkdown("data.jsm_"+k+"_detail_fields"),
+		MarkdownDescription: "Lists the site's " + k + " detail fields, in display order.",
 		Attributes: map[string]schema.Attribute{
 			"fields": schema.ListNestedAttribute{
 				MarkdownDescription: "The fields.",
@@ -64,9 +89,9 @@ func (d *detailFieldsDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *detailFieldsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	fields, err := d.list(ctx, d.client)
+	fields, err := d.client.ListDetailFields(ctx, d.api.details)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list the site's "+d.kind+" detail fields", errorDetail(err))
+		resp.Diagnostics.AddError("Could not list the site's "+d.api.kind+" detail fields", errorDetail(err))
 		return
 	}
 	objs := make([]attr.Value, len(fields))
@@ -88,22 +113,25 @@ func nonNilStrings(s []string) []string {
 }
 
 type detailsDataSource struct {
-	api    detailsAPI // for the kind's names; its calls are not used
-	get    func(context.Context, *jsm.Client, string) ([]jsm.DetailValue, error)
+	owner  detailOwner
 	client *jsm.Client
 }
 
 func (d *detailsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.api.kind + "_details"
+	resp.TypeName = req.ProviderTypeName + "_" + d.owner.kind + "_details"
+}
+
+// apiCalls declares the client calls it makes (permissions.go).
+func (d *detailsDataSource) apiCalls() apiCalls {
+	return apiCalls{details: d.owner.details, methods: []string{"Details"}}
 }
 
 func (d *detailsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	k := d.api.kind
+	k := d.owner.kind
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the detail values of one " + k + ": every field that holds a value." +
-			permissionsMarkdown("data.jsm_"+k+"_details"),
+		MarkdownDescription: "Reads the detail values of one " + k + ": every field that holds a value.",
 		Attributes: map[string]schema.Attribute{
-			d.api.idAttr: schema.StringAttribute{MarkdownDescription: d.api.idDoc, Required: true, Validators: d.api.idValid},
+			d.owner.idAttr: schema.StringAttribute{MarkdownDescription: d.owner.idDoc, Required: true, Validators: d.owner.idValid},
 			"details": schema.MapAttribute{
 				MarkdownDescription: "Field name to values (a set of strings).",
 				Computed:            true,
@@ -119,13 +147,13 @@ func (d *detailsDataSource) Configure(_ context.Context, req datasource.Configur
 
 func (d *detailsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var id types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(d.api.idAttr), &id)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(d.owner.idAttr), &id)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	vals, err := d.get(ctx, d.client, id.ValueString())
+	vals, err := d.client.Details(ctx, d.owner.details, id.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the details of %s %s", d.api.kind, id.ValueString()), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the details of %s %s", d.owner.kind, id.ValueString()), err.Error())
 		return
 	}
 	details := map[string][]string{}
@@ -134,6 +162,6 @@ func (d *detailsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			details[v.Name] = v.Values
 		}
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(d.api.idAttr), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(d.owner.idAttr), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("details"), details)...)
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // The data sources list the fields, and read an object's values.
-func TestAccDetailsDataSources(t *testing.T) {
+func TestAccDetailsDataSources_basic(t *testing.T) {
 	s := newTestSite(t)
 	name := randomName("Acme")
 	cfg := s.csmProvider(t, "") + fieldConfig("organization", "tier", "Tier", "SELECT", `["Gold", "Silver"]`) +

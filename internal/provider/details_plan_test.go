@@ -22,7 +22,7 @@ func TestDetailsValueProblems(t *testing.T) {
 	s.csm = true
 	c := s.csmClient(t)
 	ctx := context.Background()
-	if _, err := c.CreateCustomerDetailField(ctx, jsm.DetailField{Name: "Region", Type: "SELECT", Options: []string{"EMEA", "AMER"}}); err != nil {
+	if _, err := c.CreateDetailField(ctx, jsm.CustomerDetails, jsm.DetailField{Name: "Region", Type: "SELECT", Options: []string{"EMEA", "AMER"}}); err != nil {
 		t.Fatal(err)
 	}
 	r := &detailsResource{api: customerDetailsAPI, client: c}

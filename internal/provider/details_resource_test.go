@@ -16,7 +16,7 @@ import (
 // MULTISELECT ignored, a value outside a SELECT's options refused with the
 // field named, a field dropped from the map cleared, imported, and cleared
 // on destroy.
-func TestAccCustomerDetails(t *testing.T) {
+func TestAccCustomerDetails_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	email := randomEmail("fred")
@@ -58,7 +58,7 @@ func TestAccCustomerDetails(t *testing.T) {
 
 // Values on an organization, and a site that refuses to clear a value:
 // the field is left alone with a warning.
-func TestAccOrganizationDetails(t *testing.T) {
+func TestAccOrganizationDetails_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	name := randomName("Acme")

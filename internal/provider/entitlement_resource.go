@@ -44,18 +44,16 @@ type entitlementModel struct {
 
 // entitlementDetailsAPI lets the entitlement reuse the details resource's
 // checked, non-authoritative writes.
-var entitlementDetailsAPI = detailsAPI{
-	kind: "entitlement",
-	fields: func(ctx context.Context, c *jsm.Client) ([]jsm.DetailField, error) {
-		return c.ListEntitlementDetailFields(ctx)
-	},
-	set: func(ctx context.Context, c *jsm.Client, id, field string, values []string) error {
-		return c.SetEntitlementDetail(ctx, id, field, values)
-	},
-}
+var entitlementDetailsAPI = detailsAPI{detailOwner: detailOwner{kind: "entitlement", details: jsm.EntitlementDetails}}
 
 func (r *entitlementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_entitlement"
+}
+
+// apiCalls declares the client calls it makes (permissions.go).
+func (*entitlementResource) apiCalls() apiCalls {
+	return apiCalls{details: jsm.EntitlementDetails, methods: []string{"CreateEntitlement", "GetEntitlement",
+		"DeleteEntitlement", "ListDetailFields", "SetDetail", "Details", "ListEntitlements", "ProductsFeatureOn", "GetUser", "GetOrganization"}}
 }
 
 func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -63,20 +61,7 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 	owner := stringvalidator.ExactlyOneOf(path.MatchRoot("customer_id"), path.MatchRoot("organization_id"))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Entitles a customer or an organization to a `jsm_product` (JSM's \"Products and entitlements\" " +
-			"feature); an organization's entitlement applies to all its members. `details` holds values of " +
-			"`jsm_entitlement_detail_field`s, managed like `jsm_customer_details` (only the fields named).\n\n" +
-			"~> Atlassian documents the paths of the entitlement calls but not their bodies, answers or scopes. The provider " +
-			"sends `{\"productId\": ...}` to `POST /customer/{customerId}/entitlement` (or the organization's), expects the " +
-			"answer to carry the new entitlement's `id`, and reads `GET /entitlement/{entitlementId}` for its product " +
-			"(`productId` or `product.id`) and `details`. If your site answers otherwise, the error quotes its answer. A create " +
-			"whose answer holds no readable `id` (or whose answer was lost) is settled by looking the entitlement up among the " +
-			"owner's entitlements to the product (`GET /customer/{customerId}/entitlement?product=`, or the organization's), so " +
-			"that the next apply does not create a duplicate.\n\n" +
-			"**On refresh**, an entitlement that answers 404 leaves the state only when its owner's entitlements to the product, " +
-			"listed, do not hold it, or the owner itself no longer exists. When \"Products and entitlements\" is off, or the " +
-			"site's plan lacks it, every path of the feature answers 404: the refresh then fails with an error that names the " +
-			"feature, and the entitlement stays in the state. A customer the Customer Service Management API does not take " +
-			"(see `jsm_customer_details`) is an error too.",
+			"feature), with the entitlement's detail values.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The entitlement's ID.",
@@ -110,7 +95,6 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_entitlement")
 }
 
 func (r *entitlementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

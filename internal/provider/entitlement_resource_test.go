@@ -15,7 +15,7 @@ import (
 
 // jsm_entitlement: a customer's and an organization's, with details changed
 // in place, imported and destroyed.
-func TestAccEntitlement(t *testing.T) {
+func TestAccEntitlement_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	email, org := randomEmail("ent"), randomName("Ent")

@@ -60,8 +60,7 @@ func (p *fieldPlans) lookup(c *jsm.Client, kind, name string) (plannedField, boo
 
 // siteFields lists the site's fields of kind once per client; a failed
 // listing is not kept, so a later resource asks again.
-func (p *fieldPlans) siteFields(ctx context.Context, c *jsm.Client, kind string,
-	list func(context.Context, *jsm.Client) ([]jsm.DetailField, error)) ([]jsm.DetailField, error) {
+func (p *fieldPlans) siteFields(ctx context.Context, c *jsm.Client, kind string, details *jsm.DetailKind) ([]jsm.DetailField, error) {
 	key := fieldPlanKey{client: c, kind: kind}
 	p.mu.Lock()
 	fields, ok := p.site[key]
@@ -69,7 +68,7 @@ func (p *fieldPlans) siteFields(ctx context.Context, c *jsm.Client, kind string,
 	if ok {
 		return fields, nil
 	}
-	fields, err := list(ctx, c)
+	fields, err := c.ListDetailFields(ctx, details)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 
 // jsm_organizations lists every organization, or those whose name starts
 // with name_prefix (letter case aside), across pages.
-func TestAccOrganizationsDataSource(t *testing.T) {
+func TestAccOrganizationsDataSource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	var acme []knownvalue.Check
@@ -43,7 +43,7 @@ data "jsm_organizations" "all" {}
 }
 
 // jsm_service_desks lists the desks the account may access.
-func TestAccServiceDesksDataSource(t *testing.T) {
+func TestAccServiceDesksDataSource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	var want []knownvalue.Check
@@ -68,7 +68,7 @@ func TestAccServiceDesksDataSource(t *testing.T) {
 
 // jsm_products finds products by exact name; jsm_entitlement_detail_fields
 // lists the entitlement fields.
-func TestAccProductsDataSource(t *testing.T) {
+func TestAccProductsDataSource_basic(t *testing.T) {
 	s := newTestSite(t)
 	c := s.csmClient(t)
 	ctx := context.Background()
@@ -79,7 +79,7 @@ func TestAccProductsDataSource(t *testing.T) {
 	if _, err := c.CreateProduct(ctx, "Managed IT"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateEntitlementDetailField(ctx, jsm.DetailField{Name: "Seats", Type: "NUMBER"}); err != nil {
+	if _, err := c.CreateDetailField(ctx, jsm.EntitlementDetails, jsm.DetailField{Name: "Seats", Type: "NUMBER"}); err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{

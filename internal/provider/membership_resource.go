@@ -32,6 +32,7 @@ type membershipKind struct {
 	list        func(ctx context.Context, c *jsm.Client, parent string) ([]string, error)
 	add         func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
 	remove      func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
+	calls       apiCalls // those of list, add and remove
 }
 
 // parentSubject starts a diagnostic's detail with the parent it is about,
@@ -57,6 +58,11 @@ func (r *membershipResource) Metadata(_ context.Context, req resource.MetadataRe
 	resp.TypeName = req.ProviderTypeName + r.kind.typeSuffix
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (r *membershipResource) apiCalls() apiCalls {
+	return r.kind.calls
+}
+
 func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.kind.description,
@@ -80,7 +86,6 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm" + r.kind.typeSuffix)
 }
 
 func (r *membershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

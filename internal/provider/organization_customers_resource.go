@@ -14,18 +14,14 @@ func NewOrganizationCustomersResource() resource.Resource {
 		typeSuffix: "_organization_customers",
 		parentAttr: "organization_id",
 		parentNoun: "organization",
-		description: "Members of a Jira Service Management organization. The resource manages exactly the accounts in " +
-			"`account_ids` and leaves every other member alone (portal sign-ups, members added by other configurations " +
-			"or by hand), so several configurations can share an organization.\n\n" +
-			"A listed account removed from the organization outside Terraform is added back by the next apply. " +
-			"Accounts are added and removed in calls of at most 50. Destroying the resource removes the listed " +
-			"accounts from the organization; the accounts themselves remain. Importing by organization ID takes all " +
-			"its current members.",
+		description: "Members of a Jira Service Management organization: the resource manages exactly the accounts in " +
+			"`account_ids` and leaves every other member alone.",
 		parentDesc: "The ID of the organization, e.g. `jsm_organization.acme.id`. Changing it replaces the resource.",
 		accountDesc: "The account IDs of the members to manage, e.g. `[for c in jsm_customer.acme : c.account_id]`. " +
 			"An empty set manages no one: offboarding the last member removes it and keeps the resource. An unknown account ID " +
 			"fails the apply (JSM still adds the valid ones of the same call).",
 		validators: organizationIDValidators,
+		calls:      calls("OrganizationMembers", "AddOrganizationMembers", "RemoveOrganizationMembers"),
 		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
 			return c.OrganizationMembers(ctx, parent)
 		},

@@ -20,7 +20,7 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
-func TestAccOrganizationCustomersResource_lifecycle(t *testing.T) {
+func TestAccOrganizationCustomersResource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	ids := newCustomers(t, s, "Member", 4)

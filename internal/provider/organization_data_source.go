@@ -32,6 +32,11 @@ func (d *organizationDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_organization"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*organizationDataSource) apiCalls() apiCalls {
+	return calls("GetOrganization", "FindOrganizationByName")
+}
+
 func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))
 	resp.Schema = schema.Schema{
@@ -54,7 +59,6 @@ func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"scim_managed": schema.BoolAttribute{MarkdownDescription: "Whether the organization is managed by SCIM user provisioning.", Computed: true},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_organization")
 }
 
 func (d *organizationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccOrganizationDataSource(t *testing.T) {
+func TestAccOrganizationDataSource_basic(t *testing.T) {
 	s := newTestSite(t)
 	name := randomName("Looked Up Org")
 	org, err := s.client.CreateOrganization(context.Background(), name)

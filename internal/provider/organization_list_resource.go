@@ -30,15 +30,15 @@ func (r *organizationListResource) Metadata(_ context.Context, req resource.Meta
 	resp.TypeName = req.ProviderTypeName + "_organization"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*organizationListResource) apiCalls() apiCalls {
+	return calls("EachOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty")
+}
+
 func (r *organizationListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the site's organizations, for `terraform query` (Terraform 1.14 or newer): all of " +
-			"them, or those whose name starts with `name_prefix`. Each result is named by the organization's name and " +
-			"carries its identity (its ID); with `include_resource = true` it also carries the `jsm_organization` an " +
-			"import stores, properties included, so `terraform query -generate-config-out=generated.tf` writes a " +
-			"`resource` and an `import` block per organization that plan without changes. Reading the properties costs " +
-			"one request per organization and one per property, and is done only with `include_resource`. Results " +
-			"stream page by page, and listing stops at the query's `limit`.",
+			"them, or those whose name starts with `name_prefix`.",
 		Attributes: map[string]listschema.Attribute{
 			"name_prefix": listschema.StringAttribute{
 				MarkdownDescription: "Lists only the organizations whose name starts with this text, ignoring letter case " +
@@ -48,7 +48,6 @@ func (r *organizationListResource) ListResourceConfigSchema(_ context.Context, _
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("list.jsm_organization")
 }
 
 func (r *organizationListResource) List(ctx context.Context, req list.ListRequest, resp *list.ListResultsStream) {

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccOrganizationListResource(t *testing.T) {
+func TestAccOrganizationListResource_basic(t *testing.T) {
 	s := newTestSite(t)
 	ctx := context.Background()
 	var ids []string

@@ -57,6 +57,13 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_organization"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*organizationResource) apiCalls() apiCalls {
+	return calls("ListOrganizations", "FindOrganizationByName", "CreateOrganization", "GetOrganization",
+		"DeleteOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty", "SetOrganizationProperty",
+		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks")
+}
+
 func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{

@@ -19,7 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccOrganizationResource_lifecycle(t *testing.T) {
+func TestAccOrganizationResource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	name := randomName("Acme")

@@ -34,12 +34,15 @@ func (d *organizationsDataSource) Metadata(_ context.Context, req datasource.Met
 	resp.TypeName = req.ProviderTypeName + "_organizations"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*organizationsDataSource) apiCalls() apiCalls {
+	return calls("EachOrganization")
+}
+
 func (d *organizationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the site's organizations (all pages), or those whose name starts with `name_prefix`, " +
-			"in the order JSM returns them. JSM filters nothing itself: every organization is read, so on a site with " +
-			"thousands of them prefer `jsm_organization` when you know the exact name." +
-			permissionsMarkdown("data.jsm_organizations"),
+			"in the order JSM returns them.",
 		Attributes: map[string]schema.Attribute{
 			"name_prefix": schema.StringAttribute{
 				MarkdownDescription: "Only the organizations whose name starts with this text, ignoring letter case.",

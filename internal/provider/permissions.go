@@ -1,58 +1,83 @@
 package provider
 
 import (
+	"context"
 	"sort"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-// clientCalls names, per resource and data source, the jsm.Client methods
-// it calls; the permission lists in the docs and the guides are built from
-// it and the client's endpoint table (a test checks it against the code).
-var clientCalls = map[string][]string{
-	"jsm_customer": {"CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess"},
-	"jsm_organization": {"ListOrganizations", "FindOrganizationByName", "CreateOrganization", "GetOrganization",
-		"DeleteOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty", "SetOrganizationProperty",
-		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks"},
-	"jsm_organization_customers":    {"OrganizationMembers", "AddOrganizationMembers", "RemoveOrganizationMembers"},
-	"jsm_service_desk_customers":    {"ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"},
-	"jsm_service_desk_organization": {"ServiceDeskOrganizationIDs", "AddServiceDeskOrganization", "RemoveServiceDeskOrganization"},
-	"data.jsm_customer":             {"GetUser", "FindUserByEmail"},
-	"data.jsm_customers":            {"ServiceDeskCustomers"},
-	"data.jsm_organization":         {"GetOrganization", "FindOrganizationByName"},
-	"data.jsm_service_desk":         {"GetServiceDesk"},
-	"list.jsm_customer":             {"EachServiceDeskCustomer", "EachOrganizationMember", "SearchUsers"},
-	"list.jsm_organization":         {"EachOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty"},
+// apiCalls is what each resource, data source and list resource declares
+// beside its schema (its apiCalls method): the jsm.Client methods it calls
+// and, for the detail calls, their kind. Its permission docs are built from
+// it and the client's endpoint table; permissions_test.go checks it against
+// the code.
+type apiCalls struct {
+	details *jsm.DetailKind
+	methods []string
+}
 
-	// The Customer Service Management API (csm_settings.go).
-	"jsm_customer_detail_field": {"ListCustomerDetailFields", "CreateCustomerDetailField", "EditCustomerDetailField",
-		"DeleteCustomerDetailField"},
-	"jsm_organization_detail_field": {"ListOrganizationDetailFields", "CreateOrganizationDetailField",
-		"EditOrganizationDetailField", "DeleteOrganizationDetailField"},
-	"jsm_customer_details":     {"ListCustomerDetailFields", "CustomerDetails", "SetCustomerDetail", "GetUser"},
-	"jsm_organization_details": {"ListOrganizationDetailFields", "OrganizationDetails", "SetOrganizationDetail", "GetOrganization"},
-	"jsm_product":              {"CreateProduct", "GetProduct", "ListProducts", "RenameProduct", "DeleteProduct"},
-	"jsm_entitlement_detail_field": {"ListEntitlementDetailFields", "CreateEntitlementDetailField",
-		"EditEntitlementDetailField", "DeleteEntitlementDetailField"},
-	"jsm_entitlement": {"CreateEntitlement", "GetEntitlement", "DeleteEntitlement", "ListEntitlementDetailFields",
-		"SetEntitlementDetail", "ListEntitlements", "ProductsFeatureOn", "GetUser", "GetOrganization"},
-	"data.jsm_customer_detail_fields":     {"ListCustomerDetailFields"},
-	"data.jsm_organization_detail_fields": {"ListOrganizationDetailFields"},
-	"data.jsm_customer_details":           {"CustomerDetails"},
-	"data.jsm_organization_details":       {"OrganizationDetails"},
-	"data.jsm_entitlement_detail_fields":  {"ListEntitlementDetailFields"},
-	"data.jsm_organizations":              {"EachOrganization"},
-	"data.jsm_service_desks":              {"ServiceDesks"},
-	"data.jsm_products":                   {"ListProducts"},
+func calls(methods ...string) apiCalls { return apiCalls{methods: methods} }
+
+func (a apiCalls) endpoints() []*jsm.Endpoint { return jsm.EndpointsOf(a.details, a.methods...) }
+
+type apiCaller interface{ apiCalls() apiCalls }
+
+// registeredType is a resource, data source or list resource the provider
+// registers: its name as the docs write it ("jsm_customer",
+// "data.jsm_customer", "list.jsm_customer"), and its constructor.
+type registeredType struct {
+	name string
+	impl any
+	new  any
+}
+
+// registeredTypes lists what the provider registers, in its order.
+func registeredTypes() []registeredType {
+	ctx := context.Background()
+	p := &jsmProvider{}
+	meta := resource.MetadataRequest{ProviderTypeName: "jsm"}
+	var out []registeredType
+	for _, f := range p.Resources(ctx) {
+		r, resp := f(), resource.MetadataResponse{}
+		r.Metadata(ctx, meta, &resp)
+		out = append(out, registeredType{resp.TypeName, r, f})
+	}
+	for _, f := range p.DataSources(ctx) {
+		d, resp := f(), datasource.MetadataResponse{}
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "jsm"}, &resp)
+		out = append(out, registeredType{"data." + resp.TypeName, d, f})
+	}
+	for _, f := range p.ListResources(ctx) {
+		l, resp := f(), resource.MetadataResponse{}
+		l.Metadata(ctx, meta, &resp)
+		out = append(out, registeredType{"list." + resp.TypeName, l, f})
+	}
+	return out
+}
+
+// callsOf is the declared calls of the type named name.
+func callsOf(name string) apiCalls {
+	for _, t := range registeredTypes() {
+		if c, ok := t.impl.(apiCaller); ok && t.name == name {
+			return c.apiCalls()
+		}
+	}
+	return apiCalls{}
 }
 
 // permissionsMarkdown is the part of a schema description that lists what
 // each call of the resource or data source needs.
 func permissionsMarkdown(name string) string {
-	return "\n\n**Permissions.** The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n" +
-		permissionsTable(jsm.EndpointsOf(clientCalls[name]...))
+	return "\n\n" + permissionsIntro + permissionsTable(callsOf(name).endpoints())
 }
+
+// permissionsIntro heads each page's permissions table.
+const permissionsIntro = "**Permissions.** The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n"
 
 func permissionsTable(eps []*jsm.Endpoint) string {
 	var b strings.Builder
@@ -68,9 +93,9 @@ func permissionsTable(eps []*jsm.Endpoint) string {
 // permissionsSection is the provider docs' permissions
 // section: per resource and data source, then the scopes that cover all.
 func permissionsSection(heading string) string {
-	names := make([]string, 0, len(clientCalls))
-	for n := range clientCalls {
-		names = append(names, n)
+	var names []string
+	for _, t := range registeredTypes() {
+		names = append(names, t.name)
 	}
 	sort.Strings(names)
 	classic, granular := map[string]bool{}, map[string]bool{}
@@ -81,7 +106,7 @@ func permissionsSection(heading string) string {
 		"tokens act with the account's permissions.\n\n")
 	for _, n := range names {
 		b.WriteString("`" + n + "`:\n\n")
-		eps := jsm.EndpointsOf(clientCalls[n]...)
+		eps := callsOf(n).endpoints()
 		b.WriteString(permissionsTable(eps) + "\n")
 		for _, e := range eps {
 			if e.Scope != "" {
@@ -144,7 +169,7 @@ func leastPrivilegeSection() string {
 	for _, p := range privilegeProfiles {
 		names = append(names, p.names...)
 		var all, reads []*jsm.Endpoint
-		for _, e := range jsm.EndpointsOf(callsOf(names)...) {
+		for _, e := range endpointsOfTypes(names) {
 			all = append(all, e)
 			if e.Method == "GET" {
 				reads = append(reads, e)
@@ -164,10 +189,20 @@ func leastPrivilegeSection() string {
 	return b.String()
 }
 
-func callsOf(names []string) []string {
-	var out []string
+// endpointsOfTypes lists the endpoints the named types call, each once, in
+// the order of jsm.Endpoints.
+func endpointsOfTypes(names []string) []*jsm.Endpoint {
+	used := map[*jsm.Endpoint]bool{}
 	for _, n := range names {
-		out = append(out, clientCalls[n]...)
+		for _, e := range callsOf(n).endpoints() {
+			used[e] = true
+		}
+	}
+	var out []*jsm.Endpoint
+	for _, e := range jsm.Endpoints {
+		if used[e] {
+			out = append(out, e)
+		}
 	}
 	return out
 }
@@ -193,7 +228,7 @@ func classicOf(eps []*jsm.Endpoint) map[string]bool {
 }
 
 // permissionList names each distinct Jira permission once, in the
-// endpoints' order, without the notes the tables carry after it.
+// endpoints' order, without the remarks the tables carry after it.
 func permissionList(eps []*jsm.Endpoint) string {
 	seen := map[string]bool{}
 	var out []string

@@ -1,89 +1,220 @@
 package provider
 
 import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
-	"regexp"
+	"path/filepath"
+	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-// clientCalls lists exactly the client methods each resource and data
-// source calls, so that its permission docs are complete and true.
-func TestClientCallsMatchTheCode(t *testing.T) {
-	files := map[string][]string{
-		"jsm_customer":                        {"customer_resource.go"},
-		"jsm_organization":                    {"organization_resource.go", "organization_property_reads.go"},
-		"jsm_organization_customers":          {"organization_customers_resource.go"},
-		"jsm_service_desk_customers":          {"service_desk_customers_resource.go"},
-		"jsm_service_desk_organization":       {"service_desk_organization_resource.go"},
-		"data.jsm_customer":                   {"customer_data_source.go"},
-		"data.jsm_customers":                  {"customers_data_source.go"},
-		"data.jsm_organization":               {"organization_data_source.go"},
-		"data.jsm_service_desk":               {"service_desk_data_source.go"},
-		"list.jsm_customer":                   {"customer_list_resource.go"},
-		"list.jsm_organization":               {"organization_list_resource.go", "organization_property_reads.go"},
-		"jsm_customer_detail_field":           {"customer_detail_field_resource.go", "detail_field.go"},
-		"jsm_organization_detail_field":       {"organization_detail_field_resource.go", "detail_field.go"},
-		"jsm_customer_details":                {"customer_details_resource.go", "details.go"},
-		"jsm_organization_details":            {"organization_details_resource.go", "details.go"},
-		"jsm_product":                         {"product_resource.go"},
-		"jsm_entitlement_detail_field":        {"entitlement_detail_field_resource.go", "detail_field.go"},
-		"jsm_entitlement":                     {"entitlement_resource.go"},
-		"data.jsm_customer_detail_fields":     {"customer_detail_fields_data_source.go"},
-		"data.jsm_organization_detail_fields": {"organization_detail_fields_data_source.go"},
-		"data.jsm_customer_details":           {"customer_details_data_source.go"},
-		"data.jsm_organization_details":       {"organization_details_data_source.go"},
-		"data.jsm_entitlement_detail_fields":  {"entitlement_detail_fields_data_source.go"},
-		"data.jsm_organizations":              {"organizations_data_source.go"},
-		"data.jsm_service_desks":              {"service_desks_data_source.go"},
-		"data.jsm_products":                   {"products_data_source.go"},
-	}
-	call := regexp.MustCompile(`\b(?:client|c)\.([A-Z]\w*)\(`)
-	for name, fs := range files {
+// Each resource, data source and list resource declares exactly the client
+// methods its code calls (apiCalls), so that its permission docs are
+// complete and true. Its code is what its constructor reaches in the
+// package's source: the functions it calls, the variables it reads (with
+// their initializers, such as a kind's closures) and every method of each
+// type it names.
+func TestAPICallsMatchTheCode(t *testing.T) {
+	pkg := parsePackage(t)
+	for _, typ := range registeredTypes() {
+		caller, ok := typ.impl.(apiCaller)
+		if !ok {
+			t.Errorf("%s has no apiCalls method declaring its client calls", typ.name)
+			continue
+		}
+		ctor := runtime.FuncForPC(reflect.ValueOf(typ.new).Pointer()).Name()
+		ctor = ctor[strings.LastIndex(ctor, ".")+1:]
+		if pkg.funcs[ctor] == nil {
+			t.Fatalf("%s: no function %s in the package's source", typ.name, ctor)
+		}
 		seen := map[string]bool{}
-		for _, f := range fs {
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range call.FindAllStringSubmatch(string(src), -1) {
-				if jsm.IsClientCall(m[1]) {
-					seen[m[1]] = true
-				}
+		for _, m := range pkg.clientCalls(pkg.funcs[ctor]) {
+			if jsm.IsClientCall(m) { // not Clean, Quote...
+				seen[m] = true
 			}
 		}
 		var got []string
 		for m := range seen {
 			got = append(got, m)
 		}
-		want := append([]string(nil), clientCalls[name]...)
+		want := append([]string(nil), caller.apiCalls().methods...)
 		for _, m := range want {
 			if !jsm.IsClientCall(m) {
-				t.Errorf("%s: clientCalls names %s, which is no client call", name, m)
+				t.Errorf("%s: apiCalls names %s, which is no client call", typ.name, m)
 			}
 		}
 		sort.Strings(got)
 		sort.Strings(want)
 		if strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Errorf("%s calls %v, clientCalls says %v", name, got, want)
+			t.Errorf("%s calls %v, its apiCalls says %v", typ.name, got, want)
 		}
-	}
-	if len(files) != len(clientCalls) {
-		t.Errorf("clientCalls has %d entries, the test knows %d", len(clientCalls), len(files))
 	}
 }
 
-// The permission sections of the README and of the provider docs' template
-// are rendered from the endpoint table; JSM_UPDATE_DOCS=1 rewrites them.
+// goPackage is the provider package's non-test source, by declaration.
+type goPackage struct {
+	funcs   map[string]*ast.FuncDecl   // package-level functions
+	methods map[string][]*ast.FuncDecl // by receiver type
+	vars    map[string]ast.Node        // package-level variables: their initializer
+	types   map[string]bool
+}
+
+func parsePackage(t *testing.T) *goPackage {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := &goPackage{funcs: map[string]*ast.FuncDecl{}, methods: map[string][]*ast.FuncDecl{}, vars: map[string]ast.Node{}, types: map[string]bool{}}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || name == "permissions.go" { // the docs reach every type
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					pkg.funcs[d.Name.Name] = d
+					continue
+				}
+				recv := d.Recv.List[0].Type
+				if star, ok := recv.(*ast.StarExpr); ok {
+					recv = star.X
+				}
+				if id, ok := recv.(*ast.Ident); ok {
+					pkg.methods[id.Name] = append(pkg.methods[id.Name], d)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch spec := spec.(type) {
+					case *ast.ValueSpec:
+						for _, n := range spec.Names {
+							if n.Name != "_" { // interface assertions name every type
+								pkg.vars[n.Name] = spec
+							}
+						}
+					case *ast.TypeSpec:
+						pkg.types[spec.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return pkg
+}
+
+// clientCalls lists the names of the methods called on a client (an
+// expression ending in "client" or "c") in the code reachable from root.
+func (pkg *goPackage) clientCalls(root ast.Node) []string {
+	var calls []string
+	done := map[ast.Node]bool{}
+	queue := []ast.Node{root}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if done[n] {
+			continue
+		}
+		done[n] = true
+		ast.Inspect(n, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.CallExpr:
+				if sel, ok := x.Fun.(*ast.SelectorExpr); ok && isClient(sel.X) {
+					calls = append(calls, sel.Sel.Name)
+				}
+			case *ast.SelectorExpr:
+				ast.Inspect(x.X, func(y ast.Node) bool { // the field or method name itself names nothing of the package
+					if id, ok := y.(*ast.Ident); ok {
+						queue = append(queue, pkg.reached(id.Name)...)
+					}
+					return true
+				})
+				return false
+			case *ast.Ident:
+				queue = append(queue, pkg.reached(x.Name)...)
+			}
+			return true
+		})
+	}
+	return calls
+}
+
+// reached is what the package-level name leads to.
+func (pkg *goPackage) reached(name string) []ast.Node {
+	var out []ast.Node
+	if f := pkg.funcs[name]; f != nil {
+		out = append(out, f)
+	}
+	if v := pkg.vars[name]; v != nil {
+		out = append(out, v)
+	}
+	if pkg.types[name] {
+		for _, m := range pkg.methods[name] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func isClient(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return x.Name == "client" || x.Name == "c"
+	case *ast.SelectorExpr:
+		return x.Sel.Name == "client"
+	}
+	return false
+}
+
+// The permission sections of the docs' templates are rendered from the
+// endpoint table and each type's apiCalls: the provider page's and the
+// least-privilege guide's, and each page's table (a type without a template
+// carries it in its schema description). JSM_UPDATE_DOCS=1 rewrites them.
 func TestPermissionsDocsAreCurrent(t *testing.T) {
 	const permissions, leastPrivilege = "permissions", "least-privilege"
-	for _, doc := range []struct{ file, section, content string }{
+	docs := []struct{ file, section, content string }{
 		{"../../templates/index.md.tmpl", permissions, permissionsSection("##")},
 		{"../../templates/guides/least-privilege.md.tmpl", leastPrivilege, leastPrivilegeSection()},
-	} {
+	}
+	registered := map[string]bool{}
+	for _, typ := range registeredTypes() {
+		registered[typ.name] = true
+	}
+	for _, p := range privilegeProfiles {
+		for _, n := range p.names {
+			if !registered[n] {
+				t.Errorf("the least-privilege profile %q names %s, which the provider does not register", p.title, n)
+			}
+		}
+	}
+	for _, typ := range registeredTypes() {
+		file := templateOf(typ.name)
+		if _, err := os.Stat(file); err != nil {
+			if desc := schemaDescription(t, typ.impl); !strings.HasSuffix(desc, permissionsMarkdown(typ.name)) {
+				t.Errorf("%s has no template (%s) and its schema description lacks its permissions", typ.name, file)
+			}
+			continue
+		}
+		docs = append(docs, struct{ file, section, content string }{file, permissions, strings.TrimPrefix(permissionsMarkdown(typ.name), "\n\n")})
+	}
+	for _, doc := range docs {
 		file, begin, end := doc.file, "<!-- "+doc.section+":begin -->\n", "<!-- "+doc.section+":end -->"
 		src, err := os.ReadFile(file)
 		if err != nil {
@@ -107,4 +238,37 @@ func TestPermissionsDocsAreCurrent(t *testing.T) {
 		}
 		t.Errorf("the %s section of %s is out of date: run JSM_UPDATE_DOCS=1 go test -run TestPermissionsDocsAreCurrent ./internal/provider/", doc.section, file)
 	}
+}
+
+// templateOf is the docs template of a type, e.g. templates/data-sources/customer.md.tmpl.
+func templateOf(name string) string {
+	dir := "resources"
+	if n, ok := strings.CutPrefix(name, "data."); ok {
+		dir, name = "data-sources", n
+	} else if n, ok := strings.CutPrefix(name, "list."); ok {
+		dir, name = "list-resources", n
+	}
+	return "../../templates/" + dir + "/" + strings.TrimPrefix(name, "jsm_") + ".md.tmpl"
+}
+
+// schemaDescription is the schema description of a resource, data source
+// or list resource.
+func schemaDescription(t *testing.T, impl any) string {
+	ctx := context.Background()
+	switch v := impl.(type) {
+	case resource.Resource:
+		var r resource.SchemaResponse
+		v.Schema(ctx, resource.SchemaRequest{}, &r)
+		return r.Schema.MarkdownDescription
+	case datasource.DataSource:
+		var r datasource.SchemaResponse
+		v.Schema(ctx, datasource.SchemaRequest{}, &r)
+		return r.Schema.MarkdownDescription
+	case list.ListResource:
+		var r list.ListResourceSchemaResponse
+		v.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &r)
+		return r.Schema.MarkdownDescription
+	}
+	t.Fatalf("%T is no resource, data source or list resource", impl)
+	return ""
 }

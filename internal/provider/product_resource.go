@@ -38,15 +38,15 @@ func (r *productResource) Metadata(_ context.Context, req resource.MetadataReque
 	resp.TypeName = req.ProviderTypeName + "_product"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*productResource) apiCalls() apiCalls {
+	return calls("CreateProduct", "GetProduct", "ListProducts", "RenameProduct", "DeleteProduct")
+}
+
 func (r *productResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A product that customers and organizations can be entitled to (JSM's \"Products and entitlements\" " +
-			"feature, on the Customer Service Management API; a project admin turns it on in Project settings → Features).\n\n" +
-			"~> **Destroying a product deletes every entitlement to it**, irreversibly.\n\n" +
-			"**On refresh**, a product that answers 404 leaves the state only when the listing of products confirms that it is " +
-			"gone. When \"Products and entitlements\" is off, or the site's plan lacks it, every path of the feature answers 404, " +
-			"the listing included: the refresh then fails with an error that names the feature, and the product stays in the " +
-			"state, so that nothing is created twice once the feature is back.",
+			"feature, on the Customer Service Management API).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The product's ID (a UUID).",
@@ -63,7 +63,6 @@ func (r *productResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_product")
 }
 
 func (r *productResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

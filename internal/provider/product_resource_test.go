@@ -9,7 +9,7 @@ import (
 )
 
 // jsm_product: created, renamed in place, imported, destroyed.
-func TestAccProduct(t *testing.T) {
+func TestAccProduct_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	cfg := func(name string) string {

@@ -31,12 +31,15 @@ func (d *productsDataSource) Metadata(_ context.Context, req datasource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_products"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*productsDataSource) apiCalls() apiCalls {
+	return calls("ListProducts")
+}
+
 func (d *productsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the site's Customer Service Management products (JSM's \"Products and entitlements\" " +
-			"feature), or those named `name`, e.g. to entitle organizations to a product made in the JSM UI. Names need " +
-			"not be unique, so the answer is a list: `one(data.jsm_products.x.products).id` fails when a name is taken twice." +
-			permissionsMarkdown("data.jsm_products"),
+			"feature), or those named `name`.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only the products with exactly this name (letter case included).",

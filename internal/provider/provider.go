@@ -156,13 +156,9 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Sensitive: true,
 			},
 			"client_id": schema.StringAttribute{
-				MarkdownDescription: "The client ID of a service account's OAuth 2.0 credential (client credentials), the " +
-					"credential recommended for CI: it belongs to no person and holds only the scopes an admin granted it. " +
-					"The provider exchanges it with `client_secret` for an access token, keeps one token for the whole run, " +
-					"renews it before it expires (and once after a `401`), and sends every call through Atlassian's gateway " +
-					"(`https://api.atlassian.com/ex/jira/<cloudId>`; the cloud ID comes from a gateway `url`, from `cloud_id`, " +
-					"or is read from the site's `/_edge/tenant_info`). Conflicts with `email`, `api_token` and `access_token`. " +
-					"Defaults to the `" + envClientID + "` environment variable.",
+				MarkdownDescription: "The client ID of a service account's OAuth 2.0 credential (client credentials), which the provider " +
+					"exchanges with `client_secret` for access tokens (see \"Service accounts\" in the provider's documentation). " +
+					"Conflicts with `email`, `api_token` and `access_token`. Defaults to the `" + envClientID + "` environment variable.",
 				Optional: true,
 			},
 			"client_secret": schema.StringAttribute{

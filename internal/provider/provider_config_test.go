@@ -93,7 +93,7 @@ resource "jsm_customer" "test" {
 }
 
 // The environment supplies what HCL leaves out, and HCL wins over it.
-func TestAccProvider_environment(t *testing.T) {
+func TestAccProvider_basic(t *testing.T) {
 	s := newTestSite(t)
 	s.local(t)
 	clearJSMEnv(t)

@@ -13,10 +13,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
 	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-sdk/v2/plugin"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
 // queryCLIPath is the Terraform that runs acceptance tests, when it has
@@ -59,25 +60,41 @@ type terraformCLI struct {
 func (c terraformCLI) run(args ...string) (int, string) {
 	c.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	reattach, closed, err := plugin.DebugServe(ctx, &plugin.ServeOpts{
-		GRPCProviderV6Func:  func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(New("test")())() },
-		Logger:              hclog.NewNullLogger(),
-		NoLogOutputOverride: true,
-		UseTFLogSink:        c.t, // provider logs only as TF_ACC_LOG_PATH asks, as in other acceptance tests
-		ProviderAddr:        "registry.terraform.io/jsmtf/jsm",
-	})
-	if err != nil {
-		c.t.Fatal(err)
+	reattachCh, closed := make(chan *plugin.ReattachConfig), make(chan struct{})
+	served := make(chan error, 1)
+	go func() {
+		served <- tf6server.Serve("registry.terraform.io/jsmtf/jsm",
+			func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(New("test")())() },
+			tf6server.WithDebug(ctx, reattachCh, closed),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithoutLogStderrOverride(),
+			tf6server.WithLoggingSink(c.t)) // provider logs only as TF_ACC_LOG_PATH asks, as in other acceptance tests
+	}()
+	var reattach *plugin.ReattachConfig
+	select {
+	case reattach = <-reattachCh:
+	case err := <-served:
+		cancel()
+		c.t.Fatalf("serving the provider: %v", err)
 	}
 	defer func() { cancel(); <-closed }()
-	info, _ := json.Marshal(map[string]plugin.ReattachConfig{"registry.terraform.io/jsmtf/jsm": reattach})
+	// The form Terraform reads from TF_REATTACH_PROVIDERS.
+	type reattachAddr struct{ Network, String string }
+	info, _ := json.Marshal(map[string]any{"registry.terraform.io/jsmtf/jsm": struct {
+		Protocol        plugin.Protocol
+		ProtocolVersion int
+		Pid             int
+		Test            bool
+		Addr            reattachAddr
+	}{reattach.Protocol, reattach.ProtocolVersion, reattach.Pid, reattach.Test,
+		reattachAddr{reattach.Addr.Network(), reattach.Addr.String()}}})
 	cmd := exec.Command(c.bin, args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+string(info), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"TF_CLI_CONFIG_FILE="+filepath.Join(c.dir, "cli.tfrc"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	err := cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
@@ -106,7 +123,7 @@ func (c terraformCLI) write(name, text string) {
 // query -generate-config-out` writes a resource and an import block for each
 // listed customer and organization, `apply` imports them without changing
 // the site, and the next plan is empty.
-func TestAccQueryGenerateConfigThenApply(t *testing.T) {
+func TestAccQueryGenerateConfig_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	cli := terraformCLI{t: t, bin: queryCLIPath(t), dir: t.TempDir()}

@@ -16,18 +16,13 @@ func NewServiceDeskCustomersResource() resource.Resource {
 		parentNoun: "service desk",
 		description: "Customers of a Jira Service Management service desk: the accounts that may raise requests on a " +
 			"desk whose access is restricted to its customers. The resource manages exactly the accounts in " +
-			"`account_ids` and leaves every other customer of the desk alone.\n\n" +
-			"A listed customer removed outside Terraform is added back by the next apply. Accounts are added and " +
-			"removed in calls of at most 50. Reading and removing use JSM operations that are still experimental " +
-			"(the provider sends `X-ExperimentalApi: opt-in`).\n\n" +
-			"JSM refuses to remove customers from a desk that anyone can raise requests on (open access or public " +
-			"signup): shrinking `account_ids` or destroying the resource then fails with an error saying what to " +
-			"change. Importing by service desk ID takes all its current customers.",
+			"`account_ids` and leaves every other customer of the desk alone.",
 		parentDesc: "The ID of the service desk, e.g. `data.jsm_service_desk.hr.id`. Changing it replaces the resource.",
 		accountDesc: "The account IDs of the customers to manage. An empty set manages no one: offboarding the last customer " +
 			"removes it and keeps the resource. An unknown account ID fails the apply (JSM still adds the valid ones of " +
 			"the same call).",
 		validators: serviceDeskIDValidators,
+		calls:      calls("ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"),
 		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
 			return c.ServiceDeskCustomerIDs(ctx, parent)
 		},

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccServiceDeskCustomersResource_lifecycle(t *testing.T) {
+func TestAccServiceDeskCustomersResource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	ids := newCustomers(t, s, "Desk", 4)

@@ -33,6 +33,11 @@ func (d *serviceDeskDataSource) Metadata(_ context.Context, req datasource.Metad
 	resp.TypeName = req.ProviderTypeName + "_service_desk"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*serviceDeskDataSource) apiCalls() apiCalls {
+	return calls("GetServiceDesk")
+}
+
 func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("project_key"))
 	resp.Schema = schema.Schema{
@@ -56,7 +61,6 @@ func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"project_name": schema.StringAttribute{MarkdownDescription: "The name of the service desk's Jira project.", Computed: true},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("data.jsm_service_desk")
 }
 
 func (d *serviceDeskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccServiceDeskDataSource(t *testing.T) {
+func TestAccServiceDeskDataSource_basic(t *testing.T) {
 	s := newTestSite(t)
 	s.local(t) // relies on the seeded desks
 	cfg := s.provider() + `

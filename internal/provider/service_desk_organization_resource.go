@@ -41,13 +41,16 @@ func (r *serviceDeskOrganizationResource) Metadata(_ context.Context, req resour
 	resp.TypeName = req.ProviderTypeName + "_service_desk_organization"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*serviceDeskOrganizationResource) apiCalls() apiCalls {
+	return calls("ServiceDeskOrganizationIDs", "AddServiceDeskOrganization", "RemoveServiceDeskOrganization")
+}
+
 func (r *serviceDeskOrganizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Gives an organization access to a service desk: every member of the organization can then " +
-			"raise requests on the desk and share them with the organization. Destroying the resource removes the " +
-			"organization from the desk; the organization and its members remain. If the link is removed outside " +
-			"Terraform, the next apply adds it again.",
+			"raise requests on the desk and share them with the organization.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<service_desk_id>/<organization_id>`.",
@@ -68,7 +71,6 @@ func (r *serviceDeskOrganizationResource) Schema(_ context.Context, _ resource.S
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_service_desk_organization")
 }
 
 func (r *serviceDeskOrganizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

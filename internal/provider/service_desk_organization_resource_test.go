@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-func TestAccServiceDeskOrganizationResource_lifecycle(t *testing.T) {
+func TestAccServiceDeskOrganizationResource_basic(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	name := randomName("Linked")

@@ -27,11 +27,15 @@ func (d *serviceDesksDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_service_desks"
 }
 
+// apiCalls declares the client calls it makes (permissions.go).
+func (*serviceDesksDataSource) apiCalls() apiCalls {
+	return calls("ServiceDesks")
+}
+
 func (d *serviceDesksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the service desks the provider's account may access (all pages), in the order JSM " +
-			"returns them, e.g. to give an organization access to every desk with `for_each`." +
-			permissionsMarkdown("data.jsm_service_desks"),
+			"returns them.",
 		Attributes: map[string]schema.Attribute{
 			"service_desks": schema.ListNestedAttribute{
 				MarkdownDescription: "The service desks.",
