@@ -218,6 +218,21 @@ var (
 		featureProducts, "read:entitlement")
 )
 
+// The CSM customer account and organization operations (experimental since
+// January 2026; Atlassian's CSM API reference): the renames and the delete
+// JSM's own API lacks. The permissions are Atlassian's; the scopes were not
+// captured and are assumed to be those of the same names (csm_accounts.go).
+var (
+	epGetCustAccount = csmEP(http.MethodGet, "/customer/account/{customerId}", permCSMUser+scopesAssumed,
+		featureAccounts, "read:customer")
+	epRenameCustAccount = csmEP(http.MethodPut, "/customer/account/{customerId}", permCSMAdmin+scopesAssumed,
+		featureAccounts, "write:customer")
+	epDeleteCustAccount = csmEP(http.MethodDelete, "/customer/account/{customerId}", permCSMAdmin+scopesAssumed,
+		featureAccounts, "delete:customer")
+	epRenameOrgCSM = csmEP(http.MethodPut, "/organization/{organizationId}", permCSMUser+" (Jira Administrator when organization management is restricted to them)"+scopesAssumed,
+		featureAccounts, "write:organization")
+)
+
 // Endpoints lists every operation the client calls, for docs and tests.
 var Endpoints = []*Endpoint{
 	epCreateCustomer, epRevokePortalAccess, epGetUser, epBulkUsers, epSearchUser,
@@ -233,6 +248,7 @@ var Endpoints = []*Endpoint{
 	epListEntFields, epCreateEntField, epEditEntField, epDeleteEntField,
 	epCreateCustEntitlement, epCreateOrgEntitlement, epGetEntitlement, epDeleteEntitlement, epSetEntDetail,
 	epListCustEntitlements, epListOrgEntitlements,
+	epGetCustAccount, epRenameCustAccount, epDeleteCustAccount, epRenameOrgCSM,
 }
 
 // callEndpoints names, per Client method, the endpoints it may call (a
@@ -299,6 +315,10 @@ var callEndpoints = map[string][]*Endpoint{
 	"GetEntitlement":                {epGetEntitlement, epTenantInfo},
 	"DeleteEntitlement":             {epDeleteEntitlement, epTenantInfo},
 	"SetEntitlementDetail":          {epSetEntDetail, epTenantInfo},
+	"CustomerAccount":               {epGetCustAccount, epTenantInfo},
+	"RenameCustomerAccount":         {epRenameCustAccount, epTenantInfo},
+	"DeleteCustomerAccount":         {epDeleteCustAccount, epTenantInfo},
+	"RenameOrganization":            {epRenameOrgCSM, epTenantInfo},
 }
 
 // EndpointsOf lists the endpoints the named Client methods call, each once,
