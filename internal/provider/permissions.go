@@ -11,10 +11,11 @@ import (
 // it calls; the permission lists in the docs and the guides are built from
 // it and the client's endpoint table (a test checks it against the code).
 var clientCalls = map[string][]string{
-	"jsm_customer": {"CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess"},
+	"jsm_customer": {"CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess",
+		"CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount"},
 	"jsm_organization": {"ListOrganizations", "FindOrganizationByName", "CreateOrganization", "GetOrganization",
 		"DeleteOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty", "SetOrganizationProperty",
-		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks"},
+		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks", "RenameOrganization"},
 	"jsm_organization_customers":    {"OrganizationMembers", "AddOrganizationMembers", "RemoveOrganizationMembers"},
 	"jsm_service_desk_customers":    {"ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"},
 	"jsm_service_desk_organization": {"ServiceDeskOrganizationIDs", "AddServiceDeskOrganization", "RemoveServiceDeskOrganization"},
