@@ -60,15 +60,15 @@ type csmOrganization struct {
 	Name string `json:"name"`
 }
 
-// AssumedAccountShapes lists the shapes above with their confidence, for
-// the docs; a test keeps it in step with the client.
+// AssumedAccountShapes lists the shapes above with their confidence (as
+// Markdown); a test holds the resources' docs to it.
 var AssumedAccountShapes = []AssumedShape{
-	{"PUT /customer/account/{customerId}", "request", `{"displayName": "<new name>"}`, "Low"},
-	{"PUT /customer/account/{customerId}", "answer", `the account: {"id": "<customerId>", "email", "displayName": "<new name>"}`, "Low"},
-	{"GET /customer/account/{customerId}", "answer", `{"id": "<customerId>", "email", "displayName"}`, "Low"},
+	{"PUT /customer/account/{customerId}", "request", "`{\"displayName\": \"<new name>\"}`", "Low"},
+	{"PUT /customer/account/{customerId}", "answer", "the account: `{\"id\": \"<customerId>\", \"email\", \"displayName\": \"<new name>\"}`", "Low"},
+	{"GET /customer/account/{customerId}", "answer", "`{\"id\": \"<customerId>\", \"email\", \"displayName\"}`", "Low"},
 	{"DELETE /customer/account/{customerId}", "answer", "any 2xx without a body, or with JSON", "Low"},
-	{"PUT /organization/{organizationId}", "request", `{"name": "<new name>"}`, "Medium-Low"},
-	{"PUT /organization/{organizationId}", "answer", `the organization: {"id": "<organizationId>", "name": "<new name>"}`, "Low"},
+	{"PUT /organization/{organizationId}", "request", "`{\"name\": \"<new name>\"}`", "Medium-Low"},
+	{"PUT /organization/{organizationId}", "answer", "the organization: `{\"id\": \"<organizationId>\", \"name\": \"<new name>\"}`", "Low"},
 }
 
 // AssumedShape is one assumption about an undocumented body.

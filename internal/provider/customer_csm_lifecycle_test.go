@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
@@ -371,6 +373,27 @@ func TestCustomerCSMRefusalDetail(t *testing.T) {
 		"X-ExperimentalApi: opt-in", "Jira Administrator", "service account"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("needs text lacks %q: %s", want, d)
+		}
+	}
+}
+
+// The docs list every shape the client assumes, with its confidence.
+func TestCSMLifecycleDocsListAssumedShapes(t *testing.T) {
+	docs := map[string]string{}
+	for _, name := range []string{"customer", "organization"} {
+		b, err := os.ReadFile("../../templates/resources/" + name + ".md.tmpl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[name] = string(b)
+	}
+	for _, s := range jsm.AssumedAccountShapes {
+		row := fmt.Sprintf("| `%s` | %s | %s | %s |", s.Operation, s.Part, s.Shape, s.Confidence)
+		if !strings.Contains(docs["customer"], row) {
+			t.Errorf("the customer docs lack the row %s", row)
+		}
+		if strings.Contains(s.Operation, "/organization/") && !strings.Contains(docs["organization"], row) {
+			t.Errorf("the organization docs lack the row %s", row)
 		}
 	}
 }
