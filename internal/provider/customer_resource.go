@@ -428,9 +428,10 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		} else if err == nil && user.DisplayName != name {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
 				fmt.Sprintf("The email %s already has an account (%s) named %s, and the configuration says %q. "+
-					"JSM cannot rename a customer: set display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under "+
-					"the site's name, or rename it in Atlassian Administration first.",
-					email, user.AccountID, r.client.Quote(user.DisplayName), name, r.client.Quote(user.DisplayName), nameMismatchKeep))
+					"Set display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under the site's name, set "+
+					"on_name_mismatch = %q (with %s = true) to adopt a customer account and rename it, or rename it in "+
+					"Atlassian Administration first.", email, user.AccountID, r.client.Quote(user.DisplayName), name,
+					r.client.Quote(user.DisplayName), nameMismatchKeep, nameMismatchRename, attrCSMLifecycle))
 			return
 		}
 		if err == nil && !user.Active {
@@ -701,9 +702,10 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	if state.OnDestroy.ValueString() != onDestroyRevoke {
 		resp.Diagnostics.AddWarning("JSM customer forgotten; the account remains",
-			fmt.Sprintf("%s (%s) was removed from the Terraform state only: no API deletes a customer account, so it still exists "+
-				"and can still use the portal. Delete it in Atlassian Administration if needed, or set "+
-				"on_destroy = \"revoke_portal_access\" to revoke its access on destroy.", id, email))
+			fmt.Sprintf("%s (%s) was removed from the Terraform state only (on_destroy = %q): it still exists and can still use "+
+				"the portal. Delete it in Atlassian Administration if needed, or set on_destroy = %q to revoke its access on "+
+				"destroy, or on_destroy = %q with %s = true to delete a customer account.", id, email, onDestroyForget,
+				onDestroyRevoke, onDestroyDelete, attrCSMLifecycle))
 		return
 	}
 	if why := revokeNotApplicable(state); why != "" {
