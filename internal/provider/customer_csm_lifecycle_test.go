@@ -151,6 +151,48 @@ func TestAccCustomerResource_csmDelete(t *testing.T) {
 	})
 }
 
+// A destroy that would delete on a site without the account operations
+// fails at plan time, naming the way out, and deletes nothing; with
+// on_destroy = "forget" applied, the destroy goes through.
+func TestAccCustomerResource_csmDeleteUnavailable(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("csm-nodelete")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: csmCustomerConfig(t, s, email, "Kept Person", "  on_destroy = \"delete\"\n  csm_lifecycle = true"),
+				Check: func(st *terraform.State) error {
+					id = st.RootModule().Resources[customerAddr].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{AccountAPIOff: true}) },
+				Config:    s.csmProvider(t, ""),
+				ExpectError: regexp.MustCompile(`(?s)refuses the CSM customer account API.*HTTP 404.*` +
+					`delete:customer:jira-service-management.*` + wrapped(`apply on_destroy = "forget" first`)),
+			},
+			{
+				PreConfig: func() {
+					if a, _ := site.Account(id); a.Deleted {
+						t.Error("the account was deleted")
+					}
+				},
+				Config: csmCustomerConfig(t, s, email, "Kept Person", "  csm_lifecycle = true"),
+			},
+		},
+	})
+	if n := countRequests(site, routeDeleteAccount); n != 0 {
+		t.Errorf("%d deletes sent", n)
+	}
+	if a, _ := site.Account(id); a.Deleted {
+		t.Error("the account was deleted")
+	}
+}
+
 // An Atlassian account is never renamed nor deleted, opt-in or not: the
 // plan says so, and nothing reaches the CSM API.
 func TestAccCustomerResource_csmRefusesAtlassianAccounts(t *testing.T) {
