@@ -258,6 +258,21 @@ var (
 		featureProducts, "read:entitlement").by("ListEntitlements", "CreateEntitlement")
 )
 
+// The CSM customer account and organization operations (experimental since
+// January 2026; Atlassian's CSM API reference): the renames and the delete
+// JSM's own API lacks. The permissions are Atlassian's; the scopes were not
+// captured and are assumed to be those of the same names (csm_accounts.go).
+var (
+	epGetCustAccount = csmEP(http.MethodGet, "/customer/account/{customerId}", permCSMUser+scopesAssumed,
+		featureAccounts, "read:customer").by("CustomerAccount")
+	epRenameCustAccount = csmEP(http.MethodPut, "/customer/account/{customerId}", permCSMAdmin+scopesAssumed,
+		featureAccounts, "write:customer").by("RenameCustomerAccount")
+	epDeleteCustAccount = csmEP(http.MethodDelete, "/customer/account/{customerId}", permCSMAdmin+scopesAssumed,
+		featureAccounts, "delete:customer").by("DeleteCustomerAccount")
+	epRenameOrgCSM = csmEP(http.MethodPut, "/organization/{organizationId}", permCSMUser+" (Jira Administrator when organization management is restricted to them)"+scopesAssumed,
+		featureAccounts, "write:organization").by("RenameOrganization")
+)
+
 // EndpointsOf lists the endpoints the named Client methods may call, each
 // once, in the order of Endpoints: for the detail calls, those of kind k
 // only (nil: of every kind), and for any CSM call the cloud ID discovery.

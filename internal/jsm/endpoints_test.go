@@ -96,7 +96,11 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 			_, _ = c.ListEntitlements(ctx, EntitlementOfCustomer, "qm:1", "p1")
 			_, _ = c.ListEntitlements(ctx, EntitlementOfOrganization, "7", "")
 		},
-		"ProductsFeatureOn": func(c *Client) { _ = c.ProductsFeatureOn(ctx) },
+		"ProductsFeatureOn":     func(c *Client) { _ = c.ProductsFeatureOn(ctx) },
+		"CustomerAccount":       func(c *Client) { _, _ = c.CustomerAccount(ctx, "qm:1") },
+		"RenameCustomerAccount": func(c *Client) { _, _ = c.RenameCustomerAccount(ctx, "qm:1", "B") },
+		"DeleteCustomerAccount": func(c *Client) { _ = c.DeleteCustomerAccount(ctx, "qm:1") },
+		"RenameOrganization":    func(c *Client) { _ = c.RenameOrganization(ctx, "7", "N") },
 	}
 	// The detail calls, made for each kind.
 	ownerIDs := map[*DetailKind]string{CustomerDetails: "qm:1", OrganizationDetails: "7", EntitlementDetails: "e1"}

@@ -52,6 +52,15 @@ type CSMAnswers struct {
 	// EntitlementAnswerNoID the entitlement without id, EntitlementAnswerArray
 	// a JSON array holding it. The entitlement is created all the same.
 	EntitlementCreateAnswer string
+	// AccountAPIOff: the site has no customer account and organization
+	// operations (csm_accounts.go): each answers 404. Atlassian documents
+	// them for the customer directory of Customer Service Management, and
+	// does not say whether sites with JSM alone have them.
+	AccountAPIOff bool
+	// AccountAnswersOther: a rename of a customer account or an
+	// organization is made, but answered with JSON of another shape than
+	// the one assumed (the answers are not documented).
+	AccountAnswersOther bool
 }
 
 // Shapes of CSMAnswers.EntitlementCreateAnswer.
@@ -62,6 +71,9 @@ const (
 
 // off reports whether the feature a path belongs to is off.
 func (a CSMAnswers) off(feature string) bool {
+	if feature == featureAccounts {
+		return a.AccountAPIOff
+	}
 	return a.FeatureOff || feature == featureProfiles && a.ProfilesOff || feature == featureProducts && a.ProductsOff
 }
 
@@ -223,7 +235,14 @@ func (s *Site) registerCSMRoutes() {
 	products := func(h http.HandlerFunc) http.HandlerFunc { return s.csmHandler(featureProducts, h) }
 	s.route("POST "+CSMPrefix+"/customer/{customerId}/entitlement", products(s.handleCreateEntitlement(KindCustomer, "customerId")))
 	s.route("POST "+CSMPrefix+"/organization/{organizationId}/entitlement", products(s.handleCreateEntitlement(KindOrganization, "organizationId")))
-	s.route("GET "+CSMPrefix+"/customer/{customerId}/entitlement", products(s.handleListEntitlements(KindCustomer, "customerId")))
+	// GET .../customer/account/{customerId} and GET .../customer/{customerId}/entitlement
+	// overlap (ServeMux refuses both): one pattern, two named routes.
+	s.routeShared("GET "+CSMPrefix+"/customer/{a}/{b}", func(r *http.Request) bool { return r.PathValue("a") == "account" },
+		"GET "+CSMPrefix+"/customer/account/{customerId}", s.csmHandler(featureAccounts, s.handleGetCustomerAccount),
+		func(r *http.Request) { r.SetPathValue("customerId", r.PathValue("b")) },
+		"GET "+CSMPrefix+"/customer/{customerId}/entitlement", products(s.handleListEntitlements(KindCustomer, "customerId")),
+		func(r *http.Request) { r.SetPathValue("customerId", r.PathValue("a")) })
+	s.registerAccountRoutes()
 	s.route("GET "+CSMPrefix+"/organization/{organizationId}/entitlement", products(s.handleListEntitlements(KindOrganization, "organizationId")))
 	s.route("DELETE "+CSMPrefix+"/entitlement/{entitlementId}", products(s.handleDeleteEntitlement))
 	s.route("GET "+CSMPrefix+"/product", products(s.handleListProducts))

@@ -65,6 +65,12 @@ var RouteScopes = map[string][]string{
 	"PUT /jsm/csm/cloudid/{cloudId}/api/v1/entitlement/{entitlementId}/details":        {"write:entitlement.detail-field:jira-service-management", "write:entitlement.detail:jira-service-management"},
 	"GET /jsm/csm/cloudid/{cloudId}/api/v1/customer/{customerId}/entitlement":          {"read:entitlement:jira-service-management"},
 	"GET /jsm/csm/cloudid/{cloudId}/api/v1/organization/{organizationId}/entitlement":  {"read:entitlement:jira-service-management"},
+	// The customer account and organization operations: scopes not
+	// documented; assumed to be those of the same names (internal/jsm/endpoints.go).
+	"GET /jsm/csm/cloudid/{cloudId}/api/v1/customer/account/{customerId}":    {"read:customer:jira-service-management"},
+	"PUT /jsm/csm/cloudid/{cloudId}/api/v1/customer/account/{customerId}":    {"write:customer:jira-service-management"},
+	"DELETE /jsm/csm/cloudid/{cloudId}/api/v1/customer/account/{customerId}": {"delete:customer:jira-service-management"},
+	"PUT /jsm/csm/cloudid/{cloudId}/api/v1/organization/{organizationId}":    {"write:organization:jira-service-management"},
 	// Served by the site, not called by the provider: as GET /rest/api/3/user.
 	"GET /rest/api/2/user":   {"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira"},
 	"GET /rest/api/3/myself": {"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira"},

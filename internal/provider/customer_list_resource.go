@@ -141,6 +141,7 @@ func customerListResult(ctx context.Context, req list.ListRequest, u jsm.User) l
 	m.OnDestroy = types.StringValue(onDestroyForget)
 	m.AdoptExisting = types.BoolValue(true)
 	m.OnNameMismatch = types.StringValue(nameMismatchFail)
+	m.CSMLifecycle = types.BoolValue(false)
 	res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 	if u.Email == "" {
 		res.Diagnostics.AddWarning("Customer email hidden",

@@ -29,9 +29,11 @@ import (
 const (
 	onDestroyForget = "forget"
 	onDestroyRevoke = "revoke_portal_access"
+	onDestroyDelete = "delete"
 
-	nameMismatchFail = "fail"
-	nameMismatchKeep = "keep_site_name"
+	nameMismatchFail   = "fail"
+	nameMismatchKeep   = "keep_site_name"
+	nameMismatchRename = "rename"
 
 	// privateSiteName is the private-state key of the site's name of an
 	// account adopted with keep_site_name, whose display_name in the state
@@ -45,6 +47,8 @@ var (
 	_ resource.ResourceWithImportState = &customerResource{}
 	_ resource.ResourceWithModifyPlan  = &customerResource{}
 	_ resource.ResourceWithIdentity    = &customerResource{}
+
+	_ resource.ResourceWithValidateConfig = &customerResource{}
 )
 
 // NewCustomerResource returns the jsm_customer resource.
@@ -59,7 +63,12 @@ type customerResourceModel struct {
 	OnDestroy      types.String `tfsdk:"on_destroy"`
 	AdoptExisting  types.Bool   `tfsdk:"adopt_existing"`
 	OnNameMismatch types.String `tfsdk:"on_name_mismatch"`
+	CSMLifecycle   types.Bool   `tfsdk:"csm_lifecycle"`
 }
+
+// renames reports whether a change of display_name renames the account
+// through the CSM API (csm_lifecycle = true).
+func (m customerResourceModel) renames() bool { return m.CSMLifecycle.ValueBool() }
 
 // keepsSiteName reports whether the site's display name wins over the
 // configured one (on_name_mismatch = "keep_site_name").
@@ -73,36 +82,17 @@ func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 // apiCalls declares the client calls it makes (permissions.go).
 func (*customerResource) apiCalls() apiCalls {
-	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess")
+	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess",
+		"CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")
 }
 
 func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Jira Service Management customer: a portal-only account created with " +
-			"`POST /rest/servicedeskapi/customer`.\n\n" +
-			"JSM has no API that renames or deletes a customer. A change of `display_name` is refused at plan time, " +
-			"a change of `email` replaces the customer, and destroying the resource only forgets the account " +
-			"(or revokes its portal access, see `on_destroy`): the account itself stays on the site.\n\n" +
-			"**When the email already has an account** (create answers 409), the provider searches for it (active accounts " +
-			"only) and adopts it (`adopt_existing`): the portal-only customer when a customer and an Atlassian account share " +
-			"the email; else the one active account whose email is hidden by privacy settings and whose display name is " +
-			"`display_name` (with a warning). When several accounts still fit, the error lists each one's ID and type; when " +
-			"none can be found, it lists the likely causes (the account is inactive or its access was revoked; its email is " +
-			"hidden; the credentials lack *Browse users and groups*) and how to import it by account ID.\n\n" +
-			"**At plan time**, a customer to be created is looked up by email (one user search each, for the first 100 " +
-			"of a plan; refreshes of existing customers search nothing). The plan then says, as a warning naming the account, when the apply " +
-			"will adopt an existing account instead of creating one, and fails when the apply would: `adopt_existing = " +
-			"false`, another display name (see `on_name_mismatch`), or several accounts with the email. It cannot tell " +
-			"when the email is hidden by privacy settings (it warns when an account of the same name hides its email), " +
-			"nor when the credentials lack *Browse users and groups* (search then finds no one, and the apply decides).\n\n" +
-			"**On refresh**: an account deleted by a right-to-be-forgotten request (Atlassian answers it with an indicative " +
-			"name such as \"Former user\", inactive, with a blank email; or 404) is removed from the state with a warning, " +
-			"and the next apply creates the customer again. The rule: an inactive account with a blank email whose display " +
-			"name is no longer the one in the state. An inactive account (deactivated, or its portal access revoked) stays, " +
-			"with `active = false` and a warning: an admin restores access in Atlassian Administration. An answer that " +
-			"describes no account (`accountId` `unknown` or another account's, or `accountType` `unknown`: a corrupted record " +
-			"or an outage's fallback values) fails the refresh and changes nothing.",
+			"`POST /rest/servicedeskapi/customer`, or an existing account of the email, adopted. JSM's own API neither " +
+			"renames nor deletes a customer; with `csm_lifecycle = true`, Atlassian's experimental Customer Service " +
+			"Management API renames a customer account in place and, with `on_destroy = \"delete\"`, deletes it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The customer's account ID.",
@@ -124,23 +114,21 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "The customer's name as shown in the portal. Must not be empty or start or end " +
-					"with spaces. JSM has no API to rename a customer, so a change is an error at plan time: rename the " +
-					"customer in Atlassian Administration, or add `lifecycle { ignore_changes = [display_name] }`.",
+					"with spaces. A change renames a customer account in place when `csm_lifecycle = true`; otherwise (and " +
+					"always for an Atlassian account) it is an error at plan time.",
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(trimmedRegexp, "must not be empty and must not start or end with whitespace"),
 				},
 			},
 			"on_destroy": schema.StringAttribute{
-				MarkdownDescription: "What destroying the resource does, since no API deletes a customer account: " +
-					"`forget` (default) only removes it from the Terraform state; `revoke_portal_access` first revokes the " +
-					"customer's portal access. Either way the account stays on the site. Revoking is skipped, with a warning " +
-					"and without failing the destroy, for an account that is not a portal-only customer (`account_type` " +
-					"`atlassian`), that is already inactive, or that was deleted.",
+				MarkdownDescription: "What destroying the resource does: `forget` (default) only removes it from the " +
+					"state; `revoke_portal_access` first revokes the customer's portal access; `delete` deletes the customer " +
+					"account, **for good** (needs `csm_lifecycle = true`; never an Atlassian account).",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(onDestroyForget),
-				Validators: []validator.String{stringvalidator.OneOf(onDestroyForget, onDestroyRevoke)},
+				Validators: []validator.String{stringvalidator.OneOf(onDestroyForget, onDestroyRevoke, onDestroyDelete)},
 			},
 			"adopt_existing": schema.BoolAttribute{
 				MarkdownDescription: "When the email already has an account, manage that account instead of failing " +
@@ -150,17 +138,16 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Default:  booldefault.StaticBool(true),
 			},
 			"on_name_mismatch": schema.StringAttribute{
-				MarkdownDescription: "What to do when the account found for `email` is named otherwise than `display_name` " +
-					"(someone signed up on the portal first, or an admin renamed the account). `fail` (default): the plan " +
-					"fails, naming both names, before anything is written; a different name often means another person " +
-					"behind a shared or mistyped address, so adopting is left to a decision. `keep_site_name`: adopt the " +
-					"account with a warning and leave its name as the site has it; `display_name` is then only the name a " +
-					"new account gets, and later renames on either side are not compared.",
+				MarkdownDescription: "When the account found for `email` is named otherwise than `display_name`: " +
+					"`fail` (default) fails the plan, naming both; `keep_site_name` adopts it under the site's name; `rename` " +
+					"adopts it and renames it to `display_name` (needs `csm_lifecycle = true`; customer accounts only).",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(nameMismatchFail),
-				Validators: []validator.String{stringvalidator.OneOf(nameMismatchFail, nameMismatchKeep)},
+				Validators: []validator.String{stringvalidator.OneOf(nameMismatchFail, nameMismatchKeep, nameMismatchRename)},
 			},
+			attrCSMLifecycle: csmLifecycleAttribute("renaming this customer account in place and deleting it " +
+				"(`on_destroy = \"delete\"`, `on_name_mismatch = \"rename\"`)"),
 			"account_type": schema.StringAttribute{
 				MarkdownDescription: "The account type: `customer` for portal-only customers, `atlassian` for an adopted " +
 					"Atlassian account.",
@@ -182,7 +169,6 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"links": linksResourceAttribute(),
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_customer")
 }
 
 func linksResourceAttribute() schema.SingleNestedAttribute {
@@ -209,6 +195,7 @@ func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRe
 // apply would be worse.
 func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		r.predictDelete(ctx, req, resp)
 		return
 	}
 	var state, plan customerResourceModel
@@ -228,16 +215,104 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		r.predictCreate(ctx, plan, &resp.Diagnostics) // the customer is replaced by a create
 		return
 	}
+	if plan.OnDestroy.ValueString() == onDestroyDelete && notCustomerAccount(state.AccountType) {
+		resp.Diagnostics.AddAttributeError(path.Root("on_destroy"), "An Atlassian account cannot be deleted",
+			fmt.Sprintf("The account %s (%s) is of type %q: no API deletes an Atlassian account (the CSM API deletes customer "+
+				"accounts only). Set on_destroy to %q or %q.", state.AccountID.ValueString(), state.Email.ValueString(),
+				state.AccountType.ValueString(), onDestroyForget, onDestroyRevoke))
+	}
 	if plan.DisplayName.IsUnknown() || plan.DisplayName.Equal(state.DisplayName) || plan.keepsSiteName() {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(path.Root("display_name"), "A customer's display name cannot be changed",
-		fmt.Sprintf("The customer %s (%s) is named %q in JSM, and the configuration says %q. "+
-			"JSM has no API that renames a customer, so Terraform cannot apply this change. To proceed, either:\n"+
-			"  - rename the customer in Atlassian Administration (or set display_name back to %q), or\n"+
-			"  - stop managing the name: add lifecycle { ignore_changes = [display_name] } to the resource.",
-			state.AccountID.ValueString(), state.Email.ValueString(), state.DisplayName.ValueString(),
-			plan.DisplayName.ValueString(), state.DisplayName.ValueString()))
+	id, email, old, name := state.AccountID.ValueString(), state.Email.ValueString(), state.DisplayName.ValueString(), plan.DisplayName.ValueString()
+	switch {
+	case notCustomerAccount(state.AccountType):
+		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "An Atlassian account's display name cannot be changed",
+			fmt.Sprintf("The account %s (%s) is named %q, and the configuration says %q. It is an Atlassian account (account_type "+
+				"%q): no API renames one, the CSM API included (it renames customer accounts only); the person changes their "+
+				"name in their Atlassian profile. Set display_name back to %q, or add lifecycle { ignore_changes = [display_name] }.",
+				id, email, old, name, state.AccountType.ValueString(), old))
+	case !plan.CSMLifecycle.IsUnknown() && !plan.renames():
+		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "A customer's display name cannot be changed",
+			fmt.Sprintf("The customer %s (%s) is named %q in JSM, and the configuration says %q. "+
+				"JSM's own API has no call that renames a customer, so Terraform cannot apply this change. To proceed, either:\n"+
+				"  - rename it in place through Atlassian's experimental Customer Service Management API: set %s = true "+
+				"(see the resource's documentation for what it needs), or\n"+
+				"  - rename the customer in Atlassian Administration (or set display_name back to %q), or\n"+
+				"  - stop managing the name: add lifecycle { ignore_changes = [display_name] } to the resource.",
+				id, email, old, name, attrCSMLifecycle, old))
+	case plan.renames():
+		r.probeAccountAPI(ctx, id, path.Root("display_name"), "rename "+id+" ("+email+") from "+fmt.Sprintf("%q to %q", old, name),
+			"a change of display_name is an error at plan time, as for any customer without the CSM API", &resp.Diagnostics)
+	}
+}
+
+// notCustomerAccount reports whether the account type, once known, is not
+// a customer account: the CSM API renames and deletes those only.
+func notCustomerAccount(t types.String) bool {
+	return !t.IsNull() && !t.IsUnknown() && t.ValueString() != "" && t.ValueString() != accountTypeCustomer
+}
+
+// ValidateConfig refuses the settings that need the CSM API without the
+// opt-in.
+func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg customerResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || cfg.CSMLifecycle.IsUnknown() || cfg.CSMLifecycle.ValueBool() {
+		return
+	}
+	if cfg.OnDestroy.ValueString() == onDestroyDelete {
+		resp.Diagnostics.AddAttributeError(path.Root("on_destroy"), "on_destroy = \"delete\" needs csm_lifecycle = true",
+			csmLifecycleOffDetail(`on_destroy = "delete"`)+" Deleting a customer account cannot be undone.")
+	}
+	if cfg.OnNameMismatch.ValueString() == nameMismatchRename {
+		resp.Diagnostics.AddAttributeError(path.Root("on_name_mismatch"), "on_name_mismatch = \"rename\" needs csm_lifecycle = true",
+			csmLifecycleOffDetail(`on_name_mismatch = "rename"`))
+	}
+}
+
+// probeAccountAPI reads the customer account through the CSM API at plan
+// time, so that a site that refuses the account operations (404, 403, 412)
+// fails the plan rather than the apply. Other failures are a warning: the
+// apply tries.
+func (r *customerResource) probeAccountAPI(ctx context.Context, id string, at path.Path, what, without string, diags *diag.Diagnostics) {
+	if r.client == nil {
+		return
+	}
+	_, err := r.client.CustomerAccount(ctx, id)
+	switch {
+	case err == nil:
+	case jsm.IsAccountAPIUnavailable(err):
+		diags.AddAttributeError(at, "The site refuses the CSM customer account API",
+			fmt.Sprintf("The plan would %s through Atlassian's Customer Service Management API, and reading the account there "+
+				"failed:\n%s", what, csmRefusalDetail(err, without, "CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")))
+	default:
+		diags.AddAttributeWarning(at, "The plan cannot tell whether the CSM customer account API is available",
+			fmt.Sprintf("The plan would %s; reading the account through the Customer Service Management API failed:\n%s\n\n"+
+				"The apply tries.", what, errorDetail(err)))
+	}
+}
+
+// predictDelete refuses, at plan time, a destroy that would delete an
+// account no API deletes or that the site will not delete.
+func (r *customerResource) predictDelete(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state customerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() != onDestroyDelete {
+		return
+	}
+	id, email := state.AccountID.ValueString(), state.Email.ValueString()
+	if notCustomerAccount(state.AccountType) {
+		resp.Diagnostics.AddAttributeError(path.Root("on_destroy"), "An Atlassian account cannot be deleted",
+			fmt.Sprintf("The account %s (%s) is of type %q: no API deletes an Atlassian account. Set on_destroy = %q and "+
+				"apply before destroying.", id, email, state.AccountType.ValueString(), onDestroyForget))
+		return
+	}
+	r.probeAccountAPI(ctx, id, path.Root("on_destroy"), "delete the customer account "+id+" ("+email+")",
+		fmt.Sprintf("apply on_destroy = %q first, and destroying only forgets the account", onDestroyForget), &resp.Diagnostics)
 }
 
 // predictCreate looks the email up, as the create will if JSM answers that
@@ -293,7 +368,24 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	}
 	what := fmt.Sprintf("The email %s already has the account %s (account type %s) named %s", email, user.AccountID,
 		r.client.Clean(user.AccountType, 100), r.client.Quote(user.DisplayName))
+	renames := plan.OnNameMismatch.ValueString() == nameMismatchRename
+	atlassian := user.AccountType != accountTypeCustomer
 	switch {
+	case plan.AdoptExisting.ValueBool() && atlassian && plan.OnDestroy.ValueString() == onDestroyDelete:
+		diags.AddAttributeError(path.Root("on_destroy"), "The apply would adopt an account no API deletes",
+			fmt.Sprintf("%s, which the apply would adopt; it is not a customer account, and no API deletes it, so on_destroy = %q "+
+				"cannot apply to it. Set on_destroy to %q or %q.", what, onDestroyDelete, onDestroyForget, onDestroyRevoke))
+	case plan.AdoptExisting.ValueBool() && user.DisplayName != name && renames && atlassian:
+		diags.AddAttributeError(path.Root("on_name_mismatch"), "The apply would adopt an account no API renames",
+			fmt.Sprintf("%s, and the configuration says %q. It is not a customer account, and no API renames it (the CSM API "+
+				"renames customer accounts only). Set display_name = %s to adopt it, or on_name_mismatch = %q to adopt it under "+
+				"the site's name.", what, name, r.client.Quote(user.DisplayName), nameMismatchKeep))
+	case plan.AdoptExisting.ValueBool() && user.DisplayName != name && renames:
+		diags.AddWarning("The apply adopts an existing JSM account and renames it",
+			fmt.Sprintf("%s: the apply adopts it instead of creating a customer, and renames it to %q through the Customer "+
+				"Service Management API (on_name_mismatch = %q).", what, name, nameMismatchRename))
+		r.probeAccountAPI(ctx, user.AccountID, path.Root("on_name_mismatch"), fmt.Sprintf("adopt %s and rename it to %q", user.AccountID, name),
+			fmt.Sprintf("set display_name = %s, or on_name_mismatch = %q", r.client.Quote(user.DisplayName), nameMismatchKeep), diags)
 	case !plan.AdoptExisting.ValueBool():
 		diags.AddAttributeError(path.Root("adopt_existing"), "The email already has a JSM account",
 			fmt.Sprintf("%s, and adopt_existing is false, so the apply would fail. To manage that account, import it "+
@@ -301,9 +393,10 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 				what, user.AccountID))
 	case user.DisplayName != name && !plan.keepsSiteName():
 		diags.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
-			fmt.Sprintf("%s, and the configuration says %q. JSM cannot rename a customer, so the apply would fail. Either set "+
-				"display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under the site's name, or rename it in "+
-				"Atlassian Administration first.", what, name, r.client.Quote(user.DisplayName), nameMismatchKeep))
+			fmt.Sprintf("%s, and the configuration says %q, so the apply would fail. Either set display_name = %s to adopt it, "+
+				"set on_name_mismatch = %q to adopt it under the site's name, set on_name_mismatch = %q (with %s = true) to adopt "+
+				"a customer account and rename it through the CSM API, or rename it in Atlassian Administration first.",
+				what, name, r.client.Quote(user.DisplayName), nameMismatchKeep, nameMismatchRename, attrCSMLifecycle))
 	case user.DisplayName != name:
 		diags.AddWarning("The apply adopts an existing JSM account under its own name",
 			fmt.Sprintf("%s: the apply adopts it instead of creating a customer, and keeps the site's name rather than %q "+
@@ -325,7 +418,14 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	user, err := r.client.CreateCustomer(ctx, name, email)
 	if jsm.IsConflict(err) {
 		user, err = r.existingAccount(ctx, email, name, plan.AdoptExisting.ValueBool(), &resp.Diagnostics)
-		if err == nil && user.DisplayName != name && plan.keepsSiteName() {
+		if err == nil && !r.adoptable(user, plan, &resp.Diagnostics) {
+			return
+		}
+		if err == nil && user.DisplayName != name && plan.OnNameMismatch.ValueString() == nameMismatchRename {
+			if !r.renameAdopted(ctx, user, name, &resp.Diagnostics) {
+				return
+			}
+		} else if err == nil && user.DisplayName != name && plan.keepsSiteName() {
 			resp.Diagnostics.AddWarning("Adopted JSM account keeps its own name",
 				fmt.Sprintf("The email %s already had an account (%s) named %s; it was adopted under that name rather than %q "+
 					"(on_name_mismatch = %q).", email, user.AccountID, r.client.Quote(user.DisplayName), name, nameMismatchKeep))
@@ -333,9 +433,10 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		} else if err == nil && user.DisplayName != name {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
 				fmt.Sprintf("The email %s already has an account (%s) named %s, and the configuration says %q. "+
-					"JSM cannot rename a customer: set display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under "+
-					"the site's name, or rename it in Atlassian Administration first.",
-					email, user.AccountID, r.client.Quote(user.DisplayName), name, r.client.Quote(user.DisplayName), nameMismatchKeep))
+					"Set display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under the site's name, set "+
+					"on_name_mismatch = %q (with %s = true) to adopt a customer account and rename it, or rename it in "+
+					"Atlassian Administration first.", email, user.AccountID, r.client.Quote(user.DisplayName), name,
+					r.client.Quote(user.DisplayName), nameMismatchKeep, nameMismatchRename, attrCSMLifecycle))
 			return
 		}
 		if err == nil && !user.Active {
@@ -367,6 +468,50 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	plan.DisplayName = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", user.AccountID)
+}
+
+// adoptable refuses to adopt an account the plan's settings cannot apply
+// to: on_destroy = "delete" on an Atlassian account, which no API deletes.
+// Nothing is recorded: the account stays as it is on the site.
+func (r *customerResource) adoptable(user *jsm.User, plan customerResourceModel, diags *diag.Diagnostics) bool {
+	if plan.OnDestroy.ValueString() != onDestroyDelete || user.AccountType == accountTypeCustomer {
+		return true
+	}
+	diags.AddAttributeError(path.Root("on_destroy"), "An account no API deletes cannot be adopted with on_destroy = \"delete\"",
+		fmt.Sprintf("The email %s already has the account %s, of type %s: no API deletes it. Nothing was recorded. Set on_destroy "+
+			"to %q or %q.", plan.Email.ValueString(), user.AccountID, r.client.Clean(user.AccountType, 100), onDestroyForget, onDestroyRevoke))
+	return false
+}
+
+// renameAdopted renames an adopted customer account to the configured
+// name (on_name_mismatch = "rename"). On failure nothing is recorded: the
+// next apply adopts the account again and renames it then, so no account
+// is made twice and none is lost.
+func (r *customerResource) renameAdopted(ctx context.Context, user *jsm.User, name string, diags *diag.Diagnostics) bool {
+	if user.AccountType != accountTypeCustomer {
+		diags.AddAttributeError(path.Root("on_name_mismatch"), "An Atlassian account cannot be renamed",
+			fmt.Sprintf("The email's account %s is named %s and is not a customer account (type %s): no API renames it. Nothing "+
+				"was recorded. Set display_name = %s, or on_name_mismatch = %q.", user.AccountID, r.client.Quote(user.DisplayName),
+				r.client.Clean(user.AccountType, 100), r.client.Quote(user.DisplayName), nameMismatchKeep))
+		return false
+	}
+	if _, err := r.client.RenameCustomerAccount(ctx, user.AccountID, name); err != nil {
+		detail := errorDetail(err)
+		if jsm.IsAccountAPIUnavailable(err) {
+			detail = csmRefusalDetail(err, fmt.Sprintf("set display_name = %s, or on_name_mismatch = %q",
+				r.client.Quote(user.DisplayName), nameMismatchKeep), "RenameCustomerAccount")
+		}
+		diags.AddAttributeError(path.Root("on_name_mismatch"), "Could not rename the adopted JSM customer account",
+			fmt.Sprintf("The account %s (named %s) holds the email and was to be adopted and renamed to %q. Nothing was recorded: "+
+				"the next apply adopts it again.\n%s%s", user.AccountID, r.client.Quote(user.DisplayName), name, detail,
+				writeMaySettle(err, "rename")))
+		return false
+	}
+	diags.AddWarning("Adopted JSM customer account renamed",
+		fmt.Sprintf("The account %s was adopted and renamed from %s to %q (on_name_mismatch = %q).", user.AccountID,
+			r.client.Quote(user.DisplayName), name, nameMismatchRename))
+	user.DisplayName = name
+	return true
 }
 
 // existingAccount finds the account that already holds email, to adopt it
@@ -504,13 +649,49 @@ func siteNameJSON(name string) []byte {
 	return b
 }
 
-// Update only records settings Terraform alone holds (on_destroy,
-// adopt_existing, the letter case of email): nothing else can change in place.
+// Update renames the customer account through the CSM API when
+// display_name changed and csm_lifecycle is true; otherwise it only records
+// settings Terraform alone holds (on_destroy, adopt_existing, the letter
+// case of email).
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan customerResourceModel
+	var plan, state customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.DisplayName.Equal(state.DisplayName) && plan.renames() && !plan.keepsSiteName() {
+		if !r.rename(ctx, state, plan.DisplayName.ValueString(), &resp.Diagnostics) {
+			// The state keeps the old name; the next plan reads the site.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", state.AccountID.ValueString())
+			return
+		}
+		if user, err := r.client.GetUser(ctx, state.AccountID.ValueString()); err == nil && user.AccountID == state.AccountID.ValueString() {
+			name := plan.DisplayName
+			resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
+			plan.DisplayName = name // the CSM API answered it; JSM's read may lag
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", plan.AccountID.ValueString())
+}
+
+// rename renames the customer account in state through the CSM API.
+func (r *customerResource) rename(ctx context.Context, state customerResourceModel, name string, diags *diag.Diagnostics) bool {
+	id := state.AccountID.ValueString()
+	_, err := r.client.RenameCustomerAccount(ctx, id, name)
+	if err == nil {
+		return true
+	}
+	detail := errorDetail(err)
+	if jsm.IsAccountAPIUnavailable(err) {
+		detail = csmRefusalDetail(err, "a change of display_name is refused at plan time", "RenameCustomerAccount")
+	}
+	diags.AddAttributeError(path.Root("display_name"), "Could not rename the JSM customer account",
+		fmt.Sprintf("Renaming %s (%s) from %q to %q failed:\n%s%s", id, state.Email.ValueString(), state.DisplayName.ValueString(),
+			name, detail, writeMaySettle(err, "rename")))
+	return false
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -520,11 +701,16 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
+	if state.OnDestroy.ValueString() == onDestroyDelete {
+		r.deleteAccount(ctx, state, &resp.Diagnostics)
+		return
+	}
 	if state.OnDestroy.ValueString() != onDestroyRevoke {
 		resp.Diagnostics.AddWarning("JSM customer forgotten; the account remains",
-			fmt.Sprintf("%s (%s) was removed from the Terraform state only: no API deletes a customer account, so it still exists "+
-				"and can still use the portal. Delete it in Atlassian Administration if needed, or set "+
-				"on_destroy = \"revoke_portal_access\" to revoke its access on destroy.", id, email))
+			fmt.Sprintf("%s (%s) was removed from the Terraform state only (on_destroy = %q): it still exists and can still use "+
+				"the portal. Delete it in Atlassian Administration if needed, or set on_destroy = %q to revoke its access on "+
+				"destroy, or on_destroy = %q with %s = true to delete a customer account.", id, email, onDestroyForget,
+				onDestroyRevoke, onDestroyDelete, attrCSMLifecycle))
 		return
 	}
 	if why := revokeNotApplicable(state); why != "" {
@@ -549,6 +735,39 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	resp.Diagnostics.AddWarning("JSM customer's portal access revoked; the account remains",
 		fmt.Sprintf("The portal access of %s (%s) was revoked and it was removed from the state. "+
 			"No API deletes a customer account: an admin can delete it in Atlassian Administration.", id, email))
+}
+
+// deleteAccount deletes the customer account through the CSM API
+// (on_destroy = "delete"). A 404 is taken for "already gone" only when JSM
+// confirms it: the site without the API answers 404 too. On failure the
+// resource stays in the state.
+func (r *customerResource) deleteAccount(ctx context.Context, state customerResourceModel, diags *diag.Diagnostics) {
+	id, email := state.AccountID.ValueString(), state.Email.ValueString()
+	if notCustomerAccount(state.AccountType) {
+		diags.AddAttributeError(path.Root("on_destroy"), "An Atlassian account cannot be deleted",
+			fmt.Sprintf("The account %s (%s) is of type %q: no API deletes it. Set on_destroy = %q and apply before destroying.",
+				id, email, state.AccountType.ValueString(), onDestroyForget))
+		return
+	}
+	err := r.client.DeleteCustomerAccount(ctx, id)
+	if jsm.IsNotFound(err) {
+		user, gerr := r.client.GetUser(ctx, id)
+		if jsm.IsNotFound(gerr) || gerr == nil && user.LooksDeleted(state.DisplayName.ValueString()) {
+			diags.AddWarning("JSM customer account already deleted",
+				fmt.Sprintf("The account %s (%s) was already deleted; it was removed from the state.", id, email))
+			return
+		}
+	}
+	if err == nil {
+		return
+	}
+	detail := errorDetail(err)
+	if jsm.IsAccountAPIUnavailable(err) {
+		detail = csmRefusalDetail(err, fmt.Sprintf("apply on_destroy = %q first, and destroying only forgets the account", onDestroyForget),
+			"DeleteCustomerAccount")
+	}
+	diags.AddError("Could not delete the JSM customer account",
+		fmt.Sprintf("Account %s (%s):\n%s%s", id, email, detail, writeMaySettle(err, "delete")))
 }
 
 // revokeNotApplicable says why revoking the portal access of the account
@@ -597,6 +816,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyForget)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_name_mismatch"), nameMismatchFail)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrCSMLifecycle), false)...)
 }
 
 // IdentitySchema: a customer is its account ID.

@@ -335,12 +335,13 @@ func TestAccCustomerResource_onDestroy(t *testing.T) {
 func TestAccCustomerResource_invalidInputs(t *testing.T) {
 	s := newTestSite(t)
 	for name, tc := range map[string]struct{ email, displayName, extra, want string }{
-		"display form email": {"Fred <fred@example.com>", "Fred", "", `(?s)email.*not a bare email address`},
-		"no at":              {"fred.example.com", "Fred", "", `(?s)email.*not a bare email address`},
-		"no dot in domain":   {"fred@localhost", "Fred", "", `no dot in its domain`},
-		"empty name":         {"fred@example.com", "", "", `(?s)display_name.*must not be empty`},
-		"padded name":        {"fred@example.com", " Fred ", "", `(?s)display_name.*start or end with\s+whitespace`},
-		"unknown on_destroy": {"fred@example.com", "Fred", `  on_destroy = "delete"`, `(?s)on_destroy.*forget.*revoke_portal_access`},
+		"display form email":       {"Fred <fred@example.com>", "Fred", "", `(?s)email.*not a bare email address`},
+		"no at":                    {"fred.example.com", "Fred", "", `(?s)email.*not a bare email address`},
+		"no dot in domain":         {"fred@localhost", "Fred", "", `no dot in its domain`},
+		"empty name":               {"fred@example.com", "", "", `(?s)display_name.*must not be empty`},
+		"padded name":              {"fred@example.com", " Fred ", "", `(?s)display_name.*start or end with\s+whitespace`},
+		"unknown on_destroy":       {"fred@example.com", "Fred", `  on_destroy = "erase"`, `(?s)on_destroy.*forget.*revoke_portal_access.*delete`},
+		"unknown on_name_mismatch": {"fred@example.com", "Fred", `  on_name_mismatch = "adopt"`, `(?s)on_name_mismatch.*fail.*keep_site_name.*rename`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

@@ -81,7 +81,8 @@ func (r *organizationListResource) result(ctx context.Context, req list.ListRequ
 	var m organizationResourceModel
 	m.setFromOrg(&o)
 	m.Properties = types.MapNull(jsontypes.NormalizedType{})
-	m.AdoptExisting = types.BoolValue(false) // the default, as an import stores it
+	m.AdoptExisting = types.BoolValue(false) // the defaults, as an import stores them
+	m.CSMLifecycle = types.BoolValue(false)
 	keys, err := r.client.OrganizationPropertyKeys(ctx, o.ID)
 	if err != nil {
 		res.Diagnostics.AddError("Could not list the properties of the JSM organization", "Organization "+o.ID+":\n"+errorDetail(err))

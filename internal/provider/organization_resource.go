@@ -51,6 +51,7 @@ type organizationResourceModel struct {
 	SCIMManaged   types.Bool   `tfsdk:"scim_managed"`
 	Properties    types.Map    `tfsdk:"properties"`
 	AdoptExisting types.Bool   `tfsdk:"adopt_existing"`
+	CSMLifecycle  types.Bool   `tfsdk:"csm_lifecycle"`
 }
 
 func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -61,7 +62,7 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 func (*organizationResource) apiCalls() apiCalls {
 	return calls("ListOrganizations", "FindOrganizationByName", "CreateOrganization", "GetOrganization",
 		"DeleteOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty", "SetOrganizationProperty",
-		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks")
+		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks", "RenameOrganization")
 }
 
 func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -69,13 +70,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Jira Service Management organization: a group of customers, typically one client company, " +
 			"that can be given access to service desks (see `jsm_service_desk_organization`) and whose members are managed " +
-			"with `jsm_organization_customers`.\n\n" +
-			"JSM answers a create with the *existing* organization when the name is taken (letter case aside). The plan " +
-			"looks the name up for every organization it creates (one listing of the organizations; refreshes of " +
-			"existing ones list nothing) and says what the apply will do: with `adopt_existing = false` (the default) a " +
-			"taken name fails the plan with the command that imports the organization; with `adopt_existing = true` " +
-			"the plan warns, naming the organization the apply adopts. A name that differs only in letter case is " +
-			"never adopted (the difference would replace it on the next plan).\n\n" +
+			"with `jsm_organization_customers`. A rename replaces it, unless `csm_lifecycle = true` renames it in place.\n\n" +
 			"~> **Destroying the resource deletes the organization**, whatever service desks it is linked to, an adopted " +
 			"one included; its customer accounts remain. Guard organizations that hold members with " +
 			"`lifecycle { prevent_destroy = true }`.",
@@ -87,15 +82,17 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The organization's name, 1 to 200 characters, without leading or trailing spaces. " +
-					"JSM has no API to rename an organization, so a change replaces it (a new organization, " +
-					"without the old one's members and service desk access unless those are managed in Terraform too).",
+					"A change renames it in place (same ID, members and service desks) when `csm_lifecycle = true`; " +
+					"otherwise it replaces it (a new organization, without the old one's members and service desk access " +
+					"unless those are managed in Terraform too).",
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(1, maxOrganizationName),
 					stringvalidator.RegexMatches(trimmedRegexp, "must not be empty and must not start or end with whitespace"),
 				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{requiresReplaceUnlessCSM("organization")},
 			},
+			attrCSMLifecycle: csmLifecycleAttribute("renaming this organization in place"),
 			"properties": schema.MapAttribute{
 				MarkdownDescription: "Organization properties: arbitrary JSON documents stored on the organization by key, " +
 					"for apps and automation, e.g. `{ attributes = jsonencode({ tier = \"gold\" }) }`. Values are compared as " +
@@ -134,7 +131,6 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
-	resp.Schema.MarkdownDescription += permissionsMarkdown("jsm_organization")
 }
 
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -175,7 +171,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() {
+	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() && !plan.CSMLifecycle.ValueBool() {
 		r.warnRename(ctx, state, plan.Name.ValueString(), &resp.Diagnostics)
 	}
 	if plan.Properties.IsUnknown() {
@@ -225,12 +221,14 @@ func (r *organizationResource) warnRename(ctx context.Context, state organizatio
 		deskText = "its service desks could not be listed: " + errorDetail(err)
 	}
 	diags.AddAttributeWarning(path.Root("name"), "Renaming the organization replaces it",
-		fmt.Sprintf("JSM cannot rename an organization, so this apply deletes %q (ID %s) and creates %q, a new organization "+
+		fmt.Sprintf("JSM's own API cannot rename an organization, so this apply deletes %q (ID %s) and creates %q, a new organization "+
 			"with a new ID. The old one's members and service desk access are not carried over; what this configuration "+
 			"manages (jsm_organization_customers, jsm_service_desk_organization) is attached to the new one by the same "+
 			"apply, and anything else is lost.\n\nMembers: %s.\nService desks: %s.\n\nTo keep the organization, set "+
 			"name back to %q, or rename it in JSM and set name to match. Guard organizations with lifecycle "+
-			"{ prevent_destroy = true }.", old, id, name, memberText, deskText, old))
+			"{ prevent_destroy = true }.\n\nTo rename it in place instead, keeping its ID, members and service desks, set %s = true: "+
+			"it renames through Atlassian's experimental Customer Service Management API (see the resource's documentation "+
+			"for what it needs).", old, id, name, memberText, deskText, old, attrCSMLifecycle))
 }
 
 // describeList is "none", or the named items and how many more there are.
@@ -412,8 +410,10 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update writes the properties that changed and deletes the ones removed
-// from the configuration; the name cannot change in place.
+// Update renames the organization through the CSM API when its name
+// changed (csm_lifecycle = true; otherwise a new name replaces it), then
+// writes the properties that changed and deletes the ones removed from the
+// configuration.
 func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -422,6 +422,23 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	id := state.ID.ValueString()
+	if !plan.Name.Equal(state.Name) {
+		// Only with csm_lifecycle = true: otherwise a new name replaces.
+		if err := r.client.RenameOrganization(ctx, id, plan.Name.ValueString()); err != nil {
+			detail := errorDetail(err)
+			if jsm.IsAccountAPIUnavailable(err) {
+				detail = csmRefusalDetail(err, "a rename replaces the organization, as the plan then says", "RenameOrganization")
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not rename the JSM organization",
+				fmt.Sprintf("Renaming organization %s from %q to %q failed:\n%s%s", id, state.Name.ValueString(),
+					plan.Name.ValueString(), detail, writeMaySettle(err, "rename")))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", id)
+			return
+		}
+		state.Name = plan.Name
+		state.CSMLifecycle = plan.CSMLifecycle
+	}
 	want, have := plan.properties(ctx, &resp.Diagnostics), state.properties(ctx, &resp.Diagnostics)
 	// result tracks what the site holds as the calls go, for a failed apply.
 	result := map[string]jsontypes.Normalized{}
@@ -489,8 +506,9 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 		id = org.ID
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	// The default, so the plan after an import shows no change.
+	// The defaults, so the plan after an import shows no change.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrCSMLifecycle), false)...)
 }
 
 // sendableKeys returns keys without those that cannot travel in a URL

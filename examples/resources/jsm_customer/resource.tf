@@ -22,3 +22,15 @@ resource "jsm_customer" "renamed_by_admins" {
     ignore_changes = [display_name]
   }
 }
+
+# Opt in to the experimental Customer Service Management API: a change of
+# display_name renames the customer account in place, an existing account of
+# the email named otherwise is renamed to display_name, and destroying the
+# resource deletes the account, which cannot be undone.
+resource "jsm_customer" "trial_user" {
+  email            = "trial@example.com"
+  display_name     = "Trial User"
+  csm_lifecycle    = true
+  on_name_mismatch = "rename"
+  on_destroy       = "delete"
+}

@@ -22,3 +22,11 @@ resource "jsm_organization" "globex" {
   name           = "Globex"
   adopt_existing = true
 }
+
+# Opt in to the experimental Customer Service Management API: a change of
+# name renames the organization in place, keeping its ID, members and
+# service desks, instead of replacing it.
+resource "jsm_organization" "initech" {
+  name          = "Initech"
+  csm_lifecycle = true
+}

@@ -66,6 +66,14 @@ var Undocumented = []UndocumentedOperation{
 	{"POST " + jsmsite.CSMPrefix + "/", "as above"},
 	{"PUT " + jsmsite.CSMPrefix + "/", "as above"},
 	{"DELETE " + jsmsite.CSMPrefix + "/", "as above"},
+	{"GET " + jsmsite.CSMPrefix + "/customer/account/{customerId}", "Atlassian's CSM API reference (api-group-customer) and its " +
+		"\"Supported customer IDs\" page: customer accounts only; answer assumed {id, email, displayName} (not documented)"},
+	{"PUT " + jsmsite.CSMPrefix + "/customer/account/{customerId}", "Atlassian's CSM API reference (api-group-customer): updates the " +
+		"display name only; body {displayName} and answer {id, email, displayName} assumed (not documented)"},
+	{"DELETE " + jsmsite.CSMPrefix + "/customer/account/{customerId}", "Atlassian's CSM API reference (api-group-customer): deletes " +
+		"the customer account, which cannot be restored; 204 assumed"},
+	{"PUT " + jsmsite.CSMPrefix + "/organization/{organizationId}", "Atlassian's CSM API reference (api-group-organization): updates " +
+		"the name only; body {name} and answer {id, name} assumed (not documented)"},
 	{"GET /__site/", "the local site's own out-of-band operations (what an admin does in Atlassian's UI); no real site has them"},
 	{"POST /__site/", "as above"},
 	{"PUT /__site/", "as above"},

@@ -59,7 +59,8 @@ resource "jsm_customer" "person" {
   for_each     = var.people
   email        = each.value.email
   display_name = each.value.display_name
-  # Offboarding takes the portal away; no API deletes a customer account.
+  # Offboarding takes the portal away; the account stays (deleting it needs
+  # csm_lifecycle = true and on_destroy = "delete", and cannot be undone).
   on_destroy = "revoke_portal_access"
 }
 

@@ -94,6 +94,8 @@ func run() error {
 	flag.BoolVar(&csm.AcceptClassicToken, "csm-accept-classic-token", false, "accept the classic -api-token on the CSM API (by default 401: use the access token or -scoped-api-token)")
 	flag.StringVar(&csm.EntitlementCreateAnswer, "csm-entitlement-answer", "", "how an entitlement create answers: empty (the entitlement), no-id or array")
 	flag.BoolVar(&csm.RefuseClear, "csm-refuse-clear", false, "refuse an empty values list on the CSM API's value writes (400)")
+	flag.BoolVar(&csm.AccountAPIOff, "csm-accounts-off", false, "answer the CSM customer account and organization rename operations 404, as a site without them")
+	flag.BoolVar(&csm.AccountAnswersOther, "csm-account-answers-other", false, "answer CSM customer account and organization renames in another shape than the one the provider assumes (the rename is made)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", flag.Args())
