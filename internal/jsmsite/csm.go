@@ -104,8 +104,9 @@ const (
 	KindEntitlement  = "entitlement"
 )
 
-// csmFieldTypes are the type names the site accepts (the notes' confirmed
-// five and the two T1 uses).
+// csmFieldTypes are the type names the site accepts: the five Atlassian's
+// reference confirms, and NUMBER and URL, which an open-source app calling
+// the live API (github.com/rdersley/nuvriqo-customer-org-manager) creates.
 var csmFieldTypes = []string{"TEXT", "SELECT", "MULTISELECT", "DATE", "EMAIL", "NUMBER", "URL"}
 
 // Limits of the detail fields (Atlassian's CSM API reference).
@@ -291,8 +292,10 @@ func (s *Site) csmHandler(feature string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// writeCSMError answers in the shape T1 saw from the live API (the RestError
-// fields were not captured): errorMessage, errors, statusCode.
+// writeCSMError answers in the shape an open-source app calling the live API
+// (github.com/rdersley/nuvriqo-customer-org-manager) saw, as Atlassian's
+// reference names its RestError without its fields: errorMessage, errors,
+// statusCode.
 func writeCSMError(w http.ResponseWriter, status int, msg string) {
 	code := strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 	writeJSON(w, status, map[string]any{"errorMessage": msg, "errors": []string{code}, "statusCode": status})
