@@ -82,8 +82,8 @@ func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 // apiCalls declares the client calls it makes (permissions.go).
 func (*customerResource) apiCalls() apiCalls {
-	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess",
-		"CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")
+	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess").
+		withOptIn("CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")
 }
 
 func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -62,7 +62,8 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 func (*organizationResource) apiCalls() apiCalls {
 	return calls("ListOrganizations", "FindOrganizationByName", "CreateOrganization", "GetOrganization",
 		"DeleteOrganization", "OrganizationPropertyKeys", "GetOrganizationProperty", "SetOrganizationProperty",
-		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks", "RenameOrganization")
+		"DeleteOrganizationProperty", "EachOrganizationMember", "OrganizationServiceDesks").
+		withOptIn("RenameOrganization")
 }
 
 func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -19,11 +19,34 @@ import (
 type apiCalls struct {
 	details *jsm.DetailKind
 	methods []string
+	// optIn are the calls made only with csm_lifecycle = true: the docs
+	// mark them, and the least-privilege profiles ask their scopes only of
+	// the configurations that opt in.
+	optIn []string
 }
 
 func calls(methods ...string) apiCalls { return apiCalls{methods: methods} }
 
-func (a apiCalls) endpoints() []*jsm.Endpoint { return jsm.EndpointsOf(a.details, a.methods...) }
+// withOptIn adds the calls made only with csm_lifecycle = true.
+func (a apiCalls) withOptIn(methods ...string) apiCalls { a.optIn = methods; return a }
+
+// all is every call the type may make.
+func (a apiCalls) all() []string { return append(append([]string(nil), a.methods...), a.optIn...) }
+
+func (a apiCalls) endpoints() []*jsm.Endpoint { return jsm.EndpointsOf(a.details, a.all()...) }
+
+// optInOnly reports whether e is called only with csm_lifecycle = true.
+func (a apiCalls) optInOnly(e *jsm.Endpoint) bool {
+	for _, x := range jsm.EndpointsOf(a.details, a.methods...) {
+		if x == e {
+			return false
+		}
+	}
+	return true
+}
+
+// withoutOptIn is the calls of a configuration that does not opt in.
+func (a apiCalls) withoutOptIn() apiCalls { a.optIn = nil; return a }
 
 type apiCaller interface{ apiCalls() apiCalls }
 
@@ -73,18 +96,24 @@ func callsOf(name string) apiCalls {
 // permissionsMarkdown is the part of a schema description that lists what
 // each call of the resource or data source needs.
 func permissionsMarkdown(name string) string {
-	return "\n\n" + permissionsIntro + permissionsTable(callsOf(name).endpoints())
+	return "\n\n" + permissionsIntro + permissionsTable(callsOf(name))
 }
 
 // permissionsIntro heads each page's permissions table.
 const permissionsIntro = "**Permissions.** The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n"
 
-func permissionsTable(eps []*jsm.Endpoint) string {
+func permissionsTable(c apiCalls) string {
 	var b strings.Builder
 	b.WriteString("| Call | Jira permission | OAuth scope (classic) | OAuth scopes (granular, all needed) |\n")
 	b.WriteString("| --- | --- | --- | --- |\n")
-	for _, e := range eps {
-		b.WriteString("| `" + e.Name() + "` | " + e.Permission + " | " + codeOrNone(e.Scope) + " | " +
+	for _, e := range c.endpoints() {
+		call := "`" + e.Name() + "`"
+		// tenant_info needs nothing, and bearer tokens may ask it anyway
+		// (to find the gateway): it is no opt-in's.
+		if len(c.optIn) > 0 && c.optInOnly(e) && len(e.Granular) > 0 {
+			call += " (only with `csm_lifecycle = true`)"
+		}
+		b.WriteString("| " + call + " | " + e.Permission + " | " + codeOrNone(e.Scope) + " | " +
 			codeOrNone(strings.Join(e.Granular, "`, `")) + " |\n")
 	}
 	return b.String()
@@ -107,7 +136,7 @@ func permissionsSection(heading string) string {
 	for _, n := range names {
 		b.WriteString("`" + n + "`:\n\n")
 		eps := callsOf(n).endpoints()
-		b.WriteString(permissionsTable(eps) + "\n")
+		b.WriteString(permissionsTable(callsOf(n)) + "\n")
 		for _, e := range eps {
 			if e.Scope != "" {
 				classic[e.Scope] = true
@@ -146,18 +175,21 @@ func codeOrNone(s string) string {
 type privilegeProfile struct {
 	title string
 	names []string
+	// optIn: the types of every profile so far with csm_lifecycle = true.
+	optIn bool
 }
 
 // privilegeProfiles grow one from the other: each adds to the one before.
 var privilegeProfiles = []privilegeProfile{
-	{"Customers only", []string{"jsm_customer", "data.jsm_customer"}},
+	{"Customers only", []string{"jsm_customer", "data.jsm_customer"}, false},
 	{"With organizations and service desk access", []string{"jsm_organization", "jsm_organization_customers",
 		"jsm_service_desk_customers", "jsm_service_desk_organization", "data.jsm_organization", "data.jsm_service_desk",
-		"data.jsm_customers"}},
+		"data.jsm_customers"}, false},
 	{"With customer and organization details", []string{"jsm_customer_detail_field", "jsm_organization_detail_field",
 		"jsm_customer_details", "jsm_organization_details", "data.jsm_customer_detail_fields",
-		"data.jsm_organization_detail_fields", "data.jsm_customer_details", "data.jsm_organization_details"}},
-	{"With products and entitlements", []string{"jsm_product", "jsm_entitlement_detail_field", "jsm_entitlement"}},
+		"data.jsm_organization_detail_fields", "data.jsm_customer_details", "data.jsm_organization_details"}, false},
+	{"With products and entitlements", []string{"jsm_product", "jsm_entitlement_detail_field", "jsm_entitlement"}, false},
+	{"With renames and deletes through the CSM API (`csm_lifecycle = true`)", nil, true},
 }
 
 // leastPrivilegeSection renders, per profile, the Jira permissions and the
@@ -169,7 +201,7 @@ func leastPrivilegeSection() string {
 	for _, p := range privilegeProfiles {
 		names = append(names, p.names...)
 		var all, reads []*jsm.Endpoint
-		for _, e := range endpointsOfTypes(names) {
+		for _, e := range endpointsOfTypes(names, p.optIn) {
 			all = append(all, e)
 			if e.Method == "GET" {
 				reads = append(reads, e)
@@ -190,11 +222,15 @@ func leastPrivilegeSection() string {
 }
 
 // endpointsOfTypes lists the endpoints the named types call, each once, in
-// the order of jsm.Endpoints.
-func endpointsOfTypes(names []string) []*jsm.Endpoint {
+// the order of jsm.Endpoints; the opt-in calls only with optIn.
+func endpointsOfTypes(names []string, optIn bool) []*jsm.Endpoint {
 	used := map[*jsm.Endpoint]bool{}
 	for _, n := range names {
-		for _, e := range callsOf(n).endpoints() {
+		c := callsOf(n)
+		if !optIn {
+			c = c.withoutOptIn()
+		}
+		for _, e := range c.endpoints() {
 			used[e] = true
 		}
 	}

@@ -49,7 +49,7 @@ func TestAPICallsMatchTheCode(t *testing.T) {
 		for m := range seen {
 			got = append(got, m)
 		}
-		want := append([]string(nil), caller.apiCalls().methods...)
+		want := caller.apiCalls().all()
 		for _, m := range want {
 			if !jsm.IsClientCall(m) {
 				t.Errorf("%s: apiCalls names %s, which is no client call", typ.name, m)
@@ -271,4 +271,25 @@ func schemaDescription(t *testing.T, impl any) string {
 	}
 	t.Fatalf("%T is no resource, data source or list resource", impl)
 	return ""
+}
+
+// The CSM account calls are asked of the configurations that opt in only:
+// a customers-only token needs no delete scope, and the opt-in profile
+// does; the customer page marks those rows.
+func TestLeastPrivilege_optInCallsApartFromTheRest(t *testing.T) {
+	const deleteScope = "delete:customer:jira-service-management"
+	sections := strings.Split(leastPrivilegeSection(), "### ")
+	if first := sections[1]; strings.Contains(first, deleteScope) || strings.Contains(first, "Customer Service Management or Jira Service Management user") {
+		t.Errorf("the customers-only profile asks for the opt-in calls' grants:\n%s", first)
+	}
+	if last := sections[len(sections)-1]; !strings.Contains(last, deleteScope) {
+		t.Errorf("the csm_lifecycle profile lacks %s:\n%s", deleteScope, last)
+	}
+	table := permissionsMarkdown("jsm_customer")
+	for _, line := range strings.Split(table, "\n") {
+		optIn := strings.Contains(line, "only with `csm_lifecycle = true`")
+		if strings.Contains(line, "/customer/account/") != optIn {
+			t.Errorf("row marked wrongly: %s", line)
+		}
+	}
 }
