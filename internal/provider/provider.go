@@ -150,8 +150,8 @@ func (p *jsmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				},
 			},
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "An OAuth 2.0 access token, sent as a bearer token; use it with the gateway URL " +
-					"form. Conflicts with `email`, `api_token` and `client_id`. Defaults to the `JSM_ACCESS_TOKEN` environment variable.",
+				MarkdownDescription: "An OAuth 2.0 access token, sent as a bearer token through Atlassian's gateway, whichever " +
+					"form `url` takes. Conflicts with `email`, `api_token` and `client_id`. Defaults to the `JSM_ACCESS_TOKEN` environment variable.",
 				Optional:  true,
 				Sensitive: true,
 			},
