@@ -69,6 +69,7 @@ type customerModel struct {
 	OnDestroy      types.String `tfsdk:"on_destroy"`
 	AdoptExisting  types.Bool   `tfsdk:"adopt_existing"`
 	OnNameMismatch types.String `tfsdk:"on_name_mismatch"`
+	CSMLifecycle   types.Bool   `tfsdk:"csm_lifecycle"`
 }
 
 var linksTypes = map[string]attr.Type{
