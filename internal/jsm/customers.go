@@ -322,6 +322,25 @@ func (m EmailMatches) HiddenNamed(displayName string) []User {
 	return out
 }
 
+// CanBrowseUsers reports whether the credential holds Jira's Browse users
+// and groups global permission (key USER_PICKER). Without it user search
+// answers nothing, not an error, and reading an account answers 403.
+func (c *Client) CanBrowseUsers(ctx context.Context) (bool, error) {
+	var out struct {
+		Permissions map[string]struct {
+			HavePermission *bool `json:"havePermission"`
+		} `json:"permissions"`
+	}
+	if err := c.do(ctx, epMyPermissions.at().withQuery(url.Values{"permissions": {"USER_PICKER"}}), &out); err != nil {
+		return false, err
+	}
+	p, ok := out.Permissions["USER_PICKER"]
+	if !ok || p.HavePermission == nil {
+		return false, fmt.Errorf("GET %s answered without USER_PICKER's havePermission", epMyPermissions.Pattern)
+	}
+	return *p.HavePermission, nil
+}
+
 // FindUserByEmail returns the account whose email is exactly email
 // (ignoring case), preferring a portal-only customer (see PreferCustomer).
 // Nothing found is IsNotFound; several candidates an *AmbiguousError.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 // countingAPI answers every request with one body and counts them.
@@ -199,5 +200,40 @@ func TestRemoveServiceDeskCustomersExplainsOnlyOpenAccess(t *testing.T) {
 	err = c.RemoveServiceDeskCustomers(ctx, "2", []string{ghost}) // desk 2 is closed
 	if errors.Is(err, ErrDeskOpen) || strings.Contains(err.Error(), "anyone") || !strings.Contains(err.Error(), "do not exist") {
 		t.Errorf("unknown account: %v", err)
+	}
+}
+
+// CanBrowseUsers asks for USER_PICKER alone and reads its havePermission:
+// the local site follows the Browse users and groups switch, and an answer
+// without the key is an error, not a "no".
+func TestCanBrowseUsers(t *testing.T) {
+	site, err := jsmsite.New(jsmsite.Config{Email: "admin@example.com", APIToken: "token-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contract.Enable(t, site)
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "token-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if can, err := c.CanBrowseUsers(ctx); err != nil || !can {
+		t.Errorf("an admin: %v, %v", can, err)
+	}
+	if err := site.SetAccountAnswers(jsmsite.AccountAnswers{NoBrowseUsers: true}); err != nil {
+		t.Fatal(err)
+	}
+	if can, err := c.CanBrowseUsers(ctx); err != nil || can {
+		t.Errorf("without the permission: %v, %v", can, err)
+	}
+
+	f := &fakeAPI{status: 200, body: `{"permissions":{}}`}
+	if _, err := newTestClient(t, f, Config{}).CanBrowseUsers(ctx); err == nil || !strings.Contains(err.Error(), "USER_PICKER") {
+		t.Errorf("an answer without the key: %v", err)
+	}
+	if got := f.last.URL.Query().Get("permissions"); got != "USER_PICKER" {
+		t.Errorf("asked for %q", got)
 	}
 }

@@ -59,6 +59,7 @@ const (
 	permAgent        = "Service Desk Administrator or Agent (or Jira Administrator, when organization management is restricted to them)"
 	permJiraAdmin    = "Jira Administrator global permission"
 	permBrowseUsers  = "Browse users and groups global permission"
+	permOwn          = "none: any user may ask about their own permissions"
 	permAccessJira   = "Permission to access Jira"
 	permDeskAdmin    = "Service Desk Administrator of that service desk"
 	permDeskAgent    = "Agent of that service desk"
@@ -119,6 +120,12 @@ var (
 		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
 	// A create whose answer was lost searches for the account it may have
 	// made (writes.go).
+	// Whether the credential may browse users: without that permission,
+	// user search answers nothing rather than an error, so the plan asks
+	// once before it trusts an empty answer. Atlassian's reference ("Get my
+	// permissions", outside the user operations vendored here).
+	epMyPermissions = ep(http.MethodGet, "/rest/api/3/mypermissions", permOwn, "read:jira-work", "read:permission:jira").
+			by("CanBrowseUsers")
 	epSearchUser = ep(http.MethodGet, "/rest/api/3/user/search", permBrowseUsers+" (without it, search answers nothing rather than an error)",
 		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira").
 		by("FindUserByEmail", "SearchByEmail", "SearchUsers", "CreateCustomer")

@@ -77,6 +77,7 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		"EachOrganizationMember":     func(c *Client) { _ = c.EachOrganizationMember(ctx, "7", func(User) bool { return true }) },
 		"EachServiceDeskCustomer":    func(c *Client) { _ = c.EachServiceDeskCustomer(ctx, "7", "q", func(User) bool { return true }) },
 		"SearchUsers":                func(c *Client) { _ = c.SearchUsers(ctx, "fr", func(User) bool { return true }) },
+		"CanBrowseUsers":             func(c *Client) { _, _ = c.CanBrowseUsers(ctx) },
 		"RemoveServiceDeskOrganization": func(c *Client) {
 			_ = c.RemoveServiceDeskOrganization(ctx, "7", "8")
 		},

@@ -71,6 +71,11 @@ type AccountAnswers struct {
 	// holding an ID that matches no account, instead of leaving the ID out
 	// of values (what public reports describe; Atlassian documents neither).
 	BulkUnknown404 bool
+	// NoBrowseUsers: the credential lacks the Browse users and groups global
+	// permission, as Atlassian documents the effect: user search answers an
+	// empty list (not an error), reading an account answers 403, and GET
+	// /rest/api/3/mypermissions says USER_PICKER is not held.
+	NoBrowseUsers bool
 }
 
 // Forms of a hidden email in answers.
@@ -317,6 +322,10 @@ func (s *Site) handleGetUser(w http.ResponseWriter, r *http.Request) {
 	}
 	a, ok := s.Account(id)
 	ans := s.accountAnswers()
+	if ans.NoBrowseUsers {
+		writePlatformError(w, http.StatusForbidden, "You do not have the permission to see the specified user.")
+		return
+	}
 	if !ok || a.Deleted && ans.DeletedAnswer404 {
 		writePlatformError(w, http.StatusNotFound, fmt.Sprintf("User with accountId '%s' does not exist.", id))
 		return
@@ -343,6 +352,29 @@ func fallbackAccount(accountID string) Account {
 // GET /rest/api/3/myself
 func (s *Site) handleMyself(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.accountAnswers().toPlatformUser(baseURL(r), "3", s.admin, r.URL.Query().Get("expand")))
+}
+
+// GET /rest/api/3/mypermissions?permissions=KEY,...: whether the caller
+// holds each global permission named. The parameter is required (since
+// 2019, Atlassian's change notice); the site knows the one key the provider
+// asks, USER_PICKER (Browse users and groups), and refuses others.
+func (s *Site) handleMyPermissions(w http.ResponseWriter, r *http.Request) {
+	keys := r.URL.Query().Get("permissions")
+	if keys == "" {
+		writePlatformError(w, http.StatusBadRequest, "The permissions query parameter is required.")
+		return
+	}
+	out := map[string]any{}
+	for _, k := range strings.Split(keys, ",") {
+		if k != "USER_PICKER" {
+			writePlatformError(w, http.StatusBadRequest, fmt.Sprintf("Unrecognized permission key: %s", k))
+			return
+		}
+		out[k] = map[string]any{"id": "27", "key": k, "name": "Browse users and groups", "type": "GLOBAL",
+			"description":    "Ability to select a user or group from a popup window as well as the ability to use the 'share' issues feature.",
+			"havePermission": !s.accountAnswers().NoBrowseUsers}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"permissions": out})
 }
 
 // GET /rest/api/3/user/search
@@ -394,6 +426,9 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 
 	out := []platformUser{} // never null: the answer is a plain array
 	base, ans := baseURL(r), s.accountAnswers()
+	if ans.NoBrowseUsers {
+		matches = nil // not an error: nothing to see
+	}
 	if ans.SearchNewestFirst {
 		slices.Reverse(matches)
 	}

@@ -25,6 +25,7 @@ func (s *Site) registerRoutes() {
 	s.route("GET /rest/api/3/user/search", s.handleSearchUsers)
 	s.route("GET /rest/api/3/user/bulk", s.handleBulkUsers) // bulk.go
 	s.route("GET /rest/api/3/myself", s.handleMyself)
+	s.route("GET /rest/api/3/mypermissions", s.handleMyPermissions)
 
 	// Organizations (organization_handlers.go, organization_properties.go).
 	s.route("GET /rest/servicedeskapi/organization", s.handleListOrganizations)

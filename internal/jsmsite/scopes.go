@@ -74,6 +74,8 @@ var RouteScopes = map[string][]string{
 	// Served by the site, not called by the provider: as GET /rest/api/3/user.
 	"GET /rest/api/2/user":   {"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira"},
 	"GET /rest/api/3/myself": {"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira"},
+	// Atlassian's reference, "Get my permissions".
+	"GET /rest/api/3/mypermissions": {"read:permission:jira"},
 }
 
 // missingScopes lists the scopes of route that granted lacks.

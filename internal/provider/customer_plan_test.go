@@ -129,8 +129,15 @@ func TestCustomerPredictCreate(t *testing.T) {
 	if d := predict(s.client, plan("new@example.com", "New Person")); len(d) != 0 {
 		t.Errorf("a new email: %s", text(d))
 	}
-	if n := site.RequestCount("GET /rest/api/3/user/search", 200); n != 1 || site.RequestCount("", -1) != 1 {
-		t.Errorf("a new email cost %v, want one search", site.Requests())
+	// The first empty answer also asks, once, whether the credential may
+	// see accounts at all.
+	if n := site.RequestCount("GET /rest/api/3/user/search", 200); n != 1 || site.RequestCount("GET /rest/api/3/mypermissions", 200) != 1 ||
+		site.RequestCount("", -1) != 2 {
+		t.Errorf("a new email cost %v, want one search and one permission check", site.Requests())
+	}
+	site.ResetRequests()
+	if d := predict(s.client, plan("new2@example.com", "New Person")); len(d) != 0 || site.RequestCount("", -1) != 1 {
+		t.Errorf("another new email: %s, %v", text(d), site.Requests())
 	}
 
 	d := predict(s.client, plan("known@example.com", "Known Person"))
@@ -193,5 +200,44 @@ func TestCustomerPredictCreateStopsAtTheLimit(t *testing.T) {
 	}
 	if n := site.RequestCount("GET /rest/api/3/user/search", 200); n != planLookupLimit || warnings != 1 {
 		t.Errorf("%d searches and %d warnings, want %d and 1", n, warnings, planLookupLimit)
+	}
+}
+
+// A credential without Browse users and groups sees no account: the plan
+// says so once, however many new customers it looks up, instead of
+// predicting creates that an existing account would fail.
+func TestCustomerPredictCreate_blindCredential(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	if _, err := site.AddCustomer("Known Person", "known@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.SetAccountAnswers(jsmsite.AccountAnswers{NoBrowseUsers: true}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := jsm.New(jsm.Config{BaseURL: s.url, Email: testEmail, APIToken: testAPIToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &customerResource{client: c}
+	var warnings []string
+	for _, email := range []string{"known@example.com", "new@example.com", "other@example.com"} {
+		var d diag.Diagnostics
+		r.predictCreate(context.Background(), customerResourceModel{
+			customerAccount: customerAccount{Email: types.StringValue(email), DisplayName: types.StringValue("Known Person")},
+			AdoptExisting:   types.BoolValue(false), OnNameMismatch: types.StringValue(nameMismatchFail),
+		}, &d)
+		if d.HasError() {
+			t.Errorf("%s: %s", email, diagText(d))
+		}
+		if d.WarningsCount() > 0 {
+			warnings = append(warnings, diagText(d))
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "Browse users and groups") || !strings.Contains(warnings[0], "known@example.com") {
+		t.Errorf("warnings: %q", warnings)
+	}
+	if n := site.RequestCount("GET /rest/api/3/mypermissions", 200); n != 1 {
+		t.Errorf("%d permission checks, want 1", n)
 	}
 }

@@ -82,7 +82,7 @@ func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 // apiCalls declares the client calls it makes (permissions.go).
 func (*customerResource) apiCalls() apiCalls {
-	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess").
+	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess", "CanBrowseUsers").
 		withOptIn("CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")
 }
 
@@ -362,8 +362,17 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 				email, len(m.HiddenNamed(name)), name))
 		return
 	case err != nil:
-		// No visible account: the apply creates one. (Credentials without
-		// Browse users and groups see no account at all: the docs say so.)
+		// No visible account: the apply creates one, unless the credential
+		// sees no account at all.
+		if _, first := browseChecks.blind(ctx, r.client); first {
+			diags.AddWarning("The plan cannot see whether new customers already have JSM accounts",
+				"The credential lacks Jira's Browse users and groups global permission (the site says so), so user search answers "+
+					"nothing: the plan looked "+email+" up and saw no account, which proves nothing, and so for every new customer "+
+					"of this plan. The apply creates each one; where an email already has an account, JSM answers that it is "+
+					"taken and the apply cannot find the account to adopt, so that customer fails. Reading an account fails "+
+					"with 403 as well. Grant Browse users and groups to the credential's account (Jira settings → System → "+
+					"Global permissions), or to a group it belongs to.")
+		}
 		return
 	}
 	what := fmt.Sprintf("The email %s already has the account %s (account type %s) named %s", email, user.AccountID,

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"context"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
@@ -30,4 +33,49 @@ func (l *lookupCounter) take(c *jsm.Client) (ok, firstRefusal bool) {
 	defer l.mu.Unlock()
 	l.n[c]++
 	return l.n[c] <= planLookupLimit, l.n[c] == planLookupLimit+1
+}
+
+// browseChecks remembers, per client, whether its credential may browse
+// users: without Browse users and groups, user search answers nothing
+// rather than an error, so an empty look-up proves nothing. The plan asks
+// once (GET /rest/api/3/mypermissions), the first time a look-up finds no
+// account, and says it once.
+var browseChecks = &browseCheck{m: map[*jsm.Client]*browseState{}}
+
+type browseCheck struct {
+	mu sync.Mutex
+	m  map[*jsm.Client]*browseState
+}
+
+type browseState struct {
+	once   sync.Once
+	cannot bool // the site said the credential lacks the permission
+	warned bool
+}
+
+// blind reports whether c's credential cannot see accounts, and whether
+// this is the first time it is reported. A failed check (a token without
+// the permission-read scope, say) is logged and counts as seeing: the plan
+// then behaves as it did before it asked.
+func (b *browseCheck) blind(ctx context.Context, c *jsm.Client) (blind, first bool) {
+	b.mu.Lock()
+	st := b.m[c]
+	if st == nil {
+		st = &browseState{}
+		b.m[c] = st
+	}
+	b.mu.Unlock()
+	st.once.Do(func() {
+		can, err := c.CanBrowseUsers(ctx)
+		if err != nil {
+			tflog.Debug(ctx, "could not tell whether the credential may browse users; trusting the user search", map[string]any{"error": err.Error()})
+			return
+		}
+		st.cannot = !can
+	})
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	first = st.cannot && !st.warned
+	st.warned = st.warned || st.cannot
+	return st.cannot, first
 }
