@@ -106,7 +106,7 @@ func (c *Client) initTransport(cfg Config) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
-	c.pacer = newPacing(cfg.MaxRequestsPerSecond, cfg.fixedRate)
+	c.pacer = newPacing(cfg.MaxRequestsPerSecond)
 	c.waitFunc = cfg.waitFunc
 	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
 	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
@@ -365,7 +365,6 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if st == nil { // not sent by Client.do; keep the bookkeeping local
 		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method), endpoint: req.Method + " " + req.URL.Path}
 	}
-	pacer := t.c.pacer.Endpoint(st.endpoint)
 	if err := t.c.pacer.Wait(ctx, st.endpoint); err != nil {
 		return nil, err // not sent: the context ended while paced
 	}
@@ -387,7 +386,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	elapsed := time.Since(start)
-	pacer.Observe(ctx, resp, t.c.log)
+	t.c.pacer.Endpoint(st.endpoint).Observe(resp, start)
 	if resp != nil {
 		st.lastStatus = resp.StatusCode
 	}
