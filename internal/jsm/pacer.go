@@ -10,8 +10,9 @@ import (
 )
 
 // Pacing is AIMD, as TCP's congestion control: an endpoint starts
-// unlimited, a 429 cuts its rate at once, and every second without one adds
-// a little back. Atlassian's burst limits send no warning before their 429
+// unlimited, a 429 cuts its rate at once, and every second after the wait
+// it asked for adds a little back. Requests sent during that wait meet the
+// budget the cut was for: their 429s do not cut again. Atlassian's burst limits send no warning before their 429
 // (API-token traffic), so there is nothing to estimate from beforehand;
 // what a 429 says is that the rate of the second before it was too much.
 const (
@@ -45,7 +46,7 @@ type Pacer struct {
 
 	mu        sync.Mutex
 	cur       float64   // the current rate; 0: unlimited
-	cutAt     time.Time // the last cut; 429s to requests sent before it are already judged
+	cutAt     time.Time // the end of the last cut's wait; 429s to requests sent before it are judged
 	step      float64   // added back per second since the last cut
 	grownAt   time.Time // the last step
 	second    time.Time // the start of the current second of answers
@@ -94,8 +95,9 @@ func (p *Pacer) Observe(resp *http.Response, sent time.Time) {
 		return
 	}
 	p.throttled++
-	// A 429 to a request sent before the last cut is no news; the answers
-	// of the last second or two say what rate met the limit.
+	// A 429 to a request sent before the last cut ended (the wait its 429
+	// asked for) is the same news; the answers of the last second or two
+	// say what rate met the limit.
 	n, span := p.n+p.prevN, now.Sub(p.second)
 	if p.prevN > 0 {
 		span += time.Second
@@ -107,7 +109,8 @@ func (p *Pacer) Observe(resp *http.Response, sent time.Time) {
 	if was == 0 { // unlimited: the rate the site answered (over at least 0.1 s)
 		was = float64(n) / max(span.Seconds(), 0.1)
 	}
-	p.cutAt, p.grownAt, p.step = now, now, max(was*paceStep, paceFloor)
+	wait, _ := serverWait(resp, now)
+	p.cutAt, p.grownAt, p.step = now.Add(wait), now.Add(wait), max(was*paceStep, paceFloor)
 	p.set(now, max(was*paceCut, paceFloor))
 }
 

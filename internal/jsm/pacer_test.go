@@ -92,6 +92,28 @@ func TestPacer_AIMD(t *testing.T) {
 	}
 }
 
+// A 429's Retry-After holds its cut: requests sent before that wait ends
+// meet the same spent budget, and their 429s do not cut again.
+func TestPacer_cutHoldsForTheRetryAfter(t *testing.T) {
+	p, clk := newTestPacer()
+	feed(p, clk, 30, 200, time.Second)
+	clk.add(time.Millisecond)
+	p.Observe(answer(429, "Retry-After", "1"), clk.now())
+	cut := p.Limit()
+	for range 5 {
+		clk.add(100 * time.Millisecond)
+		p.Observe(answer(429, "Retry-After", "1"), clk.now())
+	}
+	if p.Limit() != cut {
+		t.Fatalf("429s during the first one's Retry-After cut again: %v, want %v", p.Limit(), cut)
+	}
+	clk.add(time.Second)
+	p.Observe(answer(429, "Retry-After", "1"), clk.now())
+	if !near(p.Limit(), cut*paceCut) {
+		t.Errorf("a 429 after the wait: %v, want %v", p.Limit(), cut*paceCut)
+	}
+}
+
 // A few answers say little of a rate: a 429 among them leaves the pacer
 // unlimited (the request's own Retry-After covers it). Transport errors
 // and 5xx say nothing of the rate. Cuts stop at the floor.
