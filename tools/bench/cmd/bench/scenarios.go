@@ -70,11 +70,10 @@ func (e *env) runDir(scenario string, n, run int) string {
 // on a site without faults: one create per customer on apply, and at most
 // two user searches (the plan-time look-up of each email to create, which
 // Terraform plans again while applying); on plan and
-// on destroy's refresh, account reads only: on plan at most N/8 requests
-// (reads that overlap go out together, GET /rest/api/3/user/bulk, and
-// Terraform reads -parallelism at once), on destroy at most N; and no
-// error answers.
-func (e *env) expectCustomerRequests(where, step string, c counts, n int) {
+// on destroy's refresh, account reads only: on plan at most planMax
+// requests (reads that overlap go out together, GET /rest/api/3/user/bulk),
+// on destroy at most N; and no error answers.
+func (e *env) expectCustomerRequests(where, step string, c counts, n, planMax int) {
 	total := c.total(nil, -1)
 	if bad := c.failed(); bad > 0 {
 		e.violate("%s %s: the site answered %d requests with an error: %v", where, step, bad, c)
@@ -87,9 +86,9 @@ func (e *env) expectCustomerRequests(where, step string, c counts, n int) {
 				"and nothing else: %v", where, got, searches, total, n, 2*n, c)
 		}
 	case "plan":
-		if got := c.total(accountRoutes, 200); got < 1 || got > n/targetPlanReqs || total != got {
-			e.violate("%s plan: %d account read requests of %d API requests, want 1 to N/%d = %d and nothing else: %v",
-				where, got, total, targetPlanReqs, n/targetPlanReqs, c)
+		if got := c.total(accountRoutes, 200); got < 1 || got > planMax || total != got {
+			e.violate("%s plan: %d account read requests of %d API requests, want 1 to %d and nothing else: %v",
+				where, got, total, planMax, c)
 		}
 	case "destroy":
 		// Destroy refreshes first (one read per customer); forgetting a
@@ -122,7 +121,10 @@ func (e *env) overhead(rep *report) error {
 				s.stop()
 				return err
 			}
-			e.expectCustomerRequests("overhead", step, c, e.n)
+			// Without latency Terraform's own work spaces the reads
+			// (about 6 ms apart at N=1000 on two cores): no waves to
+			// batch, so no N/8 bound (BENCHMARKS.md).
+			e.expectCustomerRequests("overhead", step, c, e.n, e.n)
 			sm.add(step+".plugin", nf.wall.Seconds())
 			sm.add(step+".pluginratio", p.wall.Seconds()/nf.wall.Seconds())
 			sm.add(step+".plugincpu", nf.cpu.Seconds())
@@ -172,7 +174,9 @@ func (e *env) latencyRun(sm samples, latency time.Duration, run int) error {
 		if err != nil {
 			return err
 		}
-		e.expectCustomerRequests("latency", step, c, e.n)
+		// Terraform reads in waves of -parallelism while answers take a
+		// while: each wave is a batch.
+		e.expectCustomerRequests("latency", step, c, e.n, e.n/targetPlanReqs)
 		req := float64(c.total(nil, -1))
 		api := req * latency.Seconds() / float64(e.parallelism)
 		ideal := f.wall.Seconds() + api
@@ -434,7 +438,7 @@ func (e *env) scale(rep *report) error {
 			if err != nil {
 				return err
 			}
-			e.expectCustomerRequests(fmt.Sprintf("scale N=%d", n), "apply", c, n)
+			e.expectCustomerRequests(fmt.Sprintf("scale N=%d", n), "apply", c, n, n)
 			key := "n" + strconv.Itoa(n)
 			sm.add(key+".wall", p.wall.Seconds())
 			sm.add(key+".floor", f.wall.Seconds())
