@@ -8,18 +8,23 @@ import (
 
 // coalescer turns overlapping reads by ID into few requests. A read joins
 // a queue; the first read of an empty queue waits gather() for others,
-// and as long as others keep coming within window of each other (up to
-// maxGather in all: Terraform starts its reads in waves of -parallelism,
-// spread over a few milliseconds), then the queue goes out as one request:
-// one when it holds a single ID, many for two or more. A queue that
-// reaches maxBatch goes at once.
+// and as long as others keep coming within window of each other, then the
+// queue goes out as one request: one when it holds a single ID, many for
+// two or more. A queue that reaches maxBatch goes at once.
+//
+// Readers come back: Terraform reads in waves of -parallelism, and each
+// slot a batch answers starts its next read once Terraform has done its
+// own work for the last one, which on a busy machine spreads a wave over
+// tens of milliseconds. So while reads answered earlier have not come back
+// (expect), the gather waits up to gap between reads instead of window,
+// and goes at once when the last of them is back; at most maxGather.
 //
 // The batch's request runs on a context of its own, which ends when every
 // read in it has given up: a read whose context ends leaves the queue (or
 // stops waiting for its batch) without cancelling the others.
 type coalescer[T any] struct {
-	maxBatch          int
-	window, maxGather time.Duration
+	maxBatch               int
+	window, gap, maxGather time.Duration
 	// gather is how long the first read of a batch waits for others at
 	// least (the window, or the pacer's wait).
 	gather func() time.Duration
@@ -31,6 +36,9 @@ type coalescer[T any] struct {
 	mu    sync.Mutex
 	queue []*pendingRead[T]
 	last  time.Time // the last read queued
+	// expect counts the reads answered whose readers have not read again.
+	expect int
+	back   chan struct{} // signalled when expect falls to 0
 	// gaveUp is non-nil while a batch gathers; it is closed when every read
 	// queued for it has given up, so that the wait ends with them.
 	gaveUp chan struct{}
@@ -59,11 +67,22 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	p := &pendingRead[T]{ctx: ctx, id: id, done: make(chan struct{})}
 	c.mu.Lock()
 	c.queue, c.last = append(c.queue, p), time.Now()
+	if c.expect > 0 {
+		if c.expect--; c.expect == 0 && c.back != nil {
+			select {
+			case c.back <- struct{}{}:
+			default:
+			}
+		}
+	}
 	switch {
 	case len(c.queue) >= c.maxBatch:
 		go c.send(c.takeLocked())
 	case c.gaveUp == nil:
 		c.gaveUp = make(chan struct{})
+		if c.back == nil {
+			c.back = make(chan struct{}, 1)
+		}
 		go c.gatherThenSend(c.gaveUp)
 	}
 	c.mu.Unlock()
@@ -88,22 +107,40 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	}
 }
 
-// gatherThenSend waits gather(), and window after the last read queued
-// (up to maxGather), or until every queued read has given up, then sends
-// what is queued.
+// gatherThenSend waits gather(), then window after the last read queued
+// (gap while reads are expected back, none once they all are), up to
+// maxGather, or until every queued read has given up; then it sends what
+// is queued.
 func (c *coalescer[T]) gatherThenSend(gaveUp chan struct{}) {
 	start := time.Now()
+	c.mu.Lock()
+	back := c.back
+	select {
+	case <-back: // said for an earlier gather
+	default:
+	}
+	c.mu.Unlock()
 	for wait := c.gather(); wait > 0; {
 		t := time.NewTimer(wait)
+		allBack := false
 		select {
 		case <-t.C:
 		case <-gaveUp:
+		case <-back:
+			allBack = true
 		}
 		t.Stop()
 		c.mu.Lock()
-		wait = min(time.Until(c.last.Add(c.window)), time.Until(start.Add(c.maxGather)))
-		if c.gaveUp != gaveUp || len(c.queue) == 0 {
+		quiet := c.window
+		if c.expect > 0 {
+			quiet = c.gap
+		}
+		wait = min(time.Until(c.last.Add(quiet)), time.Until(start.Add(c.maxGather)))
+		if allBack || c.gaveUp != gaveUp || len(c.queue) == 0 {
 			wait = 0
+		}
+		if wait <= 0 {
+			c.expect = 0 // those not back by now are not reading
 		}
 		c.mu.Unlock()
 	}
@@ -138,6 +175,11 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 		}
 		byID[p.id] = append(byID[p.id], p)
 	}
+	defer func() {
+		c.mu.Lock()
+		c.expect += len(batch) // their readers may read again soon
+		c.mu.Unlock()
+	}()
 	answer := func(id string, o outcome[T]) {
 		for _, p := range byID[id] {
 			p.out = o

@@ -320,3 +320,59 @@ func TestCoalescerGatherEndsWhenItsReadsGiveUp(t *testing.T) {
 		t.Errorf("requests %v, want b alone", reqs)
 	}
 }
+
+// Readers a batch answered are expected back: the next gather waits for
+// them (up to gap between reads), and goes at once when the last is back.
+func TestCoalescerWaitsForTheReadersItAnswered(t *testing.T) {
+	turn := make(chan struct{})
+	f := newFakeReads(40, nil, nil)
+	f.c.window, f.c.gap, f.c.maxGather = time.Millisecond, time.Hour, time.Hour
+	var first atomic.Bool
+	f.c.gather = func() time.Duration {
+		if first.CompareAndSwap(false, true) {
+			<-turn
+		}
+		return time.Millisecond
+	}
+	out := make(chan readResult, 6)
+	for _, id := range []string{"a", "b", "c"} {
+		f.readAsync(context.Background(), id, out)
+	}
+	f.queued(t, 3)
+	close(turn)
+	for range 3 {
+		<-out
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		f.c.mu.Lock()
+		expect := f.c.expect
+		f.c.mu.Unlock()
+		if expect == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("expecting %d readers back, want 3", expect)
+		}
+	}
+	f.readAsync(context.Background(), "d", out)
+	f.readAsync(context.Background(), "e", out)
+	f.queued(t, 2)
+	time.Sleep(20 * time.Millisecond) // far past the window: still gathering
+	if n := len(f.requests()); n != 1 {
+		t.Fatalf("%d requests before the last reader is back, want 1: %v", n, f.requests())
+	}
+	f.readAsync(context.Background(), "f", out)
+	for range 3 {
+		select {
+		case r := <-out:
+			if r.o.val != "user "+r.id {
+				t.Errorf("%s: %+v", r.id, r.o)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the last reader back did not send the batch")
+		}
+	}
+	if reqs := f.requests(); len(reqs) != 2 || len(reqs[1]) != 3 {
+		t.Errorf("requests %v, want [a b c] then [d e f]", reqs)
+	}
+}
