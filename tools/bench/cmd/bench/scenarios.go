@@ -121,9 +121,9 @@ func (e *env) overhead(rep *report) error {
 				s.stop()
 				return err
 			}
-			// Without latency Terraform's own work spaces the reads
-			// (about 6 ms apart at N=1000 on two cores): no waves to
-			// batch, so no N/8 bound (BENCHMARKS.md).
+			// Without latency Terraform's own work alone spaces the
+			// reads, and its waves are least regular: the N/8 bound is
+			// scenarios 2 and 6's (BENCHMARKS.md: 103 here at N=1000).
 			e.expectCustomerRequests("overhead", step, c, e.n, e.n)
 			sm.add(step+".plugin", nf.wall.Seconds())
 			sm.add(step+".pluginratio", p.wall.Seconds()/nf.wall.Seconds())
