@@ -10,56 +10,50 @@ import (
 	"time"
 )
 
-// Coalescing of account reads (GetUser): reads that arrive while others are
-// in flight go out together as one GET /rest/api/3/user/bulk.
+// Account reads (GetUser) that overlap go out together as one
+// GET /rest/api/3/user/bulk.
 const (
 	// DefaultMaxBatchedReads bounds the IDs of one bulk read: they travel
 	// in the URL, and very long lists fail with 400 or 414 (JRACLOUD-78790).
 	// Forty portal-customer IDs make a URL of about 4 KB.
 	DefaultMaxBatchedReads = 40
-	// DefaultReadsInFlight bounds the account requests in flight at once
-	// while requests are plentiful: more than Terraform's default ten
-	// parallel reads, so that none waits for another and latency costs
-	// nothing (BENCHMARKS.md, scenario 2). Once the account endpoints are
-	// paced (the site answered 429 or said half its budget is spent, or a
-	// rate cap is set) the bound is 1:
-	// requests are what is scarce then, and every read that arrives while
-	// one is in flight joins the next batch (scenario 6).
-	DefaultReadsInFlight = 16
+	// gatherWindow is how long a batch waits for another read before it
+	// goes out, when no reader is expected back; a lone read waits that
+	// long, a few percent of a round trip to Atlassian. gatherGap is the
+	// wait between reads while readers answered earlier are expected back:
+	// Terraform's own work for a wave of -parallelism reads, on two busy
+	// cores, spreads their next reads a few milliseconds apart, with gaps
+	// of more than 10 ms. gatherMax bounds a gather: a wave of ten takes
+	// about 50 ms of Terraform's work there. BENCHMARKS.md measures them.
+	gatherWindow = 5 * time.Millisecond
+	gatherGap    = 25 * time.Millisecond
+	gatherMax    = 100 * time.Millisecond
+	// bulkGone is how many bulk reads answered 404 in a row mean a proxy or
+	// gateway without the bulk read: every read goes alone, at once, from
+	// then on. One alone may be a site that answers 404 for a list with an
+	// unknown ID (not documented either way), and costs only that batch's
+	// reads going alone.
+	bulkGone = 3
 )
 
-// accountReads is the client's coalescer of GetUser, or nil when reads are
-// not coalesced (Config.NoReadCoalescing).
+// accountReads is the client's coalescer of GetUser.
 type accountReads struct {
 	*coalescer[*User]
-	// notFound counts the bulk reads answered 404 in a row. A few mean a
-	// proxy or gateway without the bulk read, and every read goes alone
-	// from then on; one alone may be a site that answers 404 for a list
-	// with an unknown ID (not documented either way), and costs only that
-	// batch's reads going alone.
-	notFound atomic.Int32
+	notFound atomic.Int32 // bulk reads answered 404 in a row
 }
-
-// accountReadsPacer names the pacer that GET /rest/api/3/user and its bulk
-// form share while reads are coalesced.
-const accountReadsPacer = "GET /rest/api/3/user (single and bulk)"
-
-// bulkGone is how many bulk reads answered 404 in a row turn them off.
-const bulkGone = 3
 
 func (r *accountReads) noBulk() bool { return r.notFound.Load() >= bulkGone }
 
-func (c *Client) initAccountReads(cfg Config) {
-	if cfg.NoReadCoalescing {
-		return
-	}
+func (c *Client) initAccountReads() {
 	r := &accountReads{}
 	r.coalescer = &coalescer[*User]{
-		maxBatch:    DefaultMaxBatchedReads,
-		maxInFlight: DefaultReadsInFlight,
-		scarce:      func() bool { return c.pacer.Paced(accountReadsPacer) },
-		pace:        func() time.Duration { return c.pacer.Delay(accountReadsPacer) },
-		one:         func(ctx context.Context, id string) (*User, error) { return c.getUser(ctx, id, 0) },
+		maxBatch: DefaultMaxBatchedReads, window: gatherWindow, gap: gatherGap, maxGather: gatherMax,
+		// While the account endpoints are paced, the batch waits for its
+		// turn before it forms, so the reads arriving meanwhile go with it.
+		gather: func() time.Duration {
+			return max(gatherWindow, c.pacer.Delay(epBulkUsers.Name(), epGetUser.Name()))
+		},
+		one: func(ctx context.Context, id string) (*User, error) { return c.getUser(ctx, id, 0) },
 		many: func(ctx context.Context, ids []string) map[string]outcome[*User] {
 			if r.noBulk() {
 				return nil // every ID settles alone
@@ -68,21 +62,12 @@ func (c *Client) initAccountReads(cfg Config) {
 		},
 	}
 	c.accounts = r
-	// Single and bulk reads are one flow of account requests: paced apart,
-	// a bulk read could follow a single one at once (each pacer having its
-	// turn), so the batch after it would form before the reads could queue,
-	// and a rate held from one endpoint's answers alone would miss the
-	// other's share of the budget.
-	c.pacer.Share(accountReadsPacer, epGetUser.Name(), epBulkUsers.Name())
-	// One request in flight carries every waiting read while paced: a
-	// probe above the site's rate would stall them all for a Retry-After.
-	c.pacer.HoldAtRefusals(accountReadsPacer)
 }
 
 // readUser answers GetUser through the coalescer.
 func (c *Client) readUser(ctx context.Context, accountID string) (*User, error) {
-	if c.accounts == nil {
-		return c.getUser(ctx, accountID, 0)
+	if c.accounts.noBulk() {
+		return c.getUser(ctx, accountID, 0) // nothing to gather for
 	}
 	o := c.accounts.read(ctx, accountID)
 	if !o.settle {

@@ -21,46 +21,24 @@ const (
 	routeBulk = "GET /rest/api/3/user/bulk"
 )
 
-// batchFixture is a client on a local site whose first single read can be
-// held open, so that the reads behind it go out as one batch.
+// batchFixture is a client on a local site.
 type batchFixture struct {
 	site   *jsmsite.Site
 	client *Client
-	hold   chan struct{}
-	held   chan struct{}
-	once   sync.Once
 }
 
 func newBatchFixture(t *testing.T) *batchFixture {
-	t.Helper()
-	f := newBatchFixtureWith(t, Config{})
-	f.client.accounts.maxInFlight = 1
-	return f
-}
-
-// newBatchFixtureWith is a batchFixture whose client has cfg's settings
-// and the default bound on requests in flight.
-func newBatchFixtureWith(t *testing.T, cfg Config) *batchFixture {
 	t.Helper()
 	site, err := jsmsite.New(jsmsite.Config{Email: "admin@example.com", APIToken: "token-123"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	contract.Enable(t, site)
-	f := &batchFixture{site: site, hold: make(chan struct{}), held: make(chan struct{})}
-	site.Use(func(route string, next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if route == routeUser && r.URL.Query().Get("accountId") == "qm:hold" {
-				f.once.Do(func() { close(f.held) })
-				<-f.hold
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
-	cfg.BaseURL, cfg.Email, cfg.APIToken = srv.URL, "admin@example.com", "token-123"
-	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 5*time.Millisecond
+	f := &batchFixture{site: site}
+	cfg := Config{BaseURL: srv.URL, Email: "admin@example.com", APIToken: "token-123",
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
 	if f.client, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -81,13 +59,13 @@ type userResult struct {
 	err error
 }
 
-// readBatch reads ids with GetUser while a read of another account is in
-// flight, so that they queue and go out together; it returns each answer.
+// readBatch reads ids with GetUser, their batch held until all of them
+// have queued, so that they go out together; it returns each answer.
 func (f *batchFixture) readBatch(t *testing.T, ids ...string) map[string]userResult {
 	t.Helper()
 	ctx := context.Background()
-	go func() { _, _ = f.client.GetUser(ctx, "qm:hold") }()
-	<-f.held
+	gate := make(chan struct{})
+	f.client.accounts.gather = func() time.Duration { <-gate; return 0 }
 	var mu sync.Mutex
 	out := map[string]userResult{}
 	var wg sync.WaitGroup
@@ -110,7 +88,7 @@ func (f *batchFixture) readBatch(t *testing.T, ids ...string) map[string]userRes
 			t.Fatalf("%d reads queued, want %d", n, len(ids))
 		}
 	}
-	close(f.hold)
+	close(gate)
 	wg.Wait()
 	return out
 }
@@ -150,10 +128,10 @@ func TestGetUserBatchJudgesEachAccountAsAlone(t *testing.T) {
 		t.Errorf("unknown: %+v %v", r.u, r.err)
 	}
 	req := f.site.Requests()
-	// Besides the held read (of an unknown ID: 404), one bulk read, the
-	// unknown ID settled alone, and the corrupted record settled alone: its
-	// bulk answer (accountId "unknown") cannot be told apart from another's.
-	if req[routeBulk][200] != 1 || req[routeUser][404] != 2 || req[routeUser][200] != 1+unreliableReasks {
+	// One bulk read, the unknown ID settled alone, and the corrupted record
+	// settled alone: its bulk answer (accountId "unknown") cannot be told
+	// apart from another's.
+	if req[routeBulk][200] != 1 || req[routeUser][404] != 1 || req[routeUser][200] != 1+unreliableReasks {
 		t.Errorf("requests %v", req)
 	}
 }
@@ -282,61 +260,38 @@ func TestGetUserBatchFailures(t *testing.T) {
 	}
 }
 
-// While the account endpoints are not paced, reads that overlap go out
-// alone, none waiting for another; once requests are scarce (a rate cap is
-// set, or the site has answered 429), reads that arrive while one is in
-// flight go out together.
-func TestGetUserBatchesOnlyWhenRequestsAreScarce(t *testing.T) {
-	t.Run("plentiful", func(t *testing.T) {
-		f := newBatchFixtureWith(t, Config{})
-		ids := []string{f.add(t, "Ann Lee"), f.add(t, "Bob Ray"), f.add(t, "Cy Poe")}
-		go func() { _, _ = f.client.GetUser(context.Background(), "qm:hold") }()
-		<-f.held
-		defer close(f.hold)
-		var wg sync.WaitGroup
-		for _, id := range ids {
-			wg.Go(func() {
-				if _, err := f.client.GetUser(context.Background(), id); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait() // while the first read is still held: none waited for it
-		if n := f.site.RequestCount(routeBulk, -1); n != 0 {
-			t.Errorf("%d bulk reads, want none: %v", n, f.site.Requests())
-		}
-	})
-	scarce := map[string]func(*Client){
-		"rate cap": nil,
-		"after 429": func(c *Client) {
-			c.Pacing().Endpoint(routeUser).Observe(context.Background(),
-				&http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}, nil)
-		},
-		"near the limit": func(c *Client) {
-			c.Pacing().Endpoint(routeBulk).Observe(context.Background(),
-				&http.Response{StatusCode: http.StatusOK, Header: http.Header{"X-Ratelimit-Nearlimit": {"true"}}}, nil)
-		},
+// Reads that overlap go out together, with no switch: on a client with
+// default settings, reads started at once travel in one bulk read, and a
+// lone read goes alone (GET /rest/api/3/user) after the gather window.
+func TestGetUserBatchesOverlappingReadsByDefault(t *testing.T) {
+	f := newBatchFixture(t)
+	var ids []string
+	for i := range 10 {
+		ids = append(ids, f.add(t, fmt.Sprintf("Person %d", i)))
 	}
-	for name, pace := range scarce {
-		t.Run(name, func(t *testing.T) {
-			cfg := Config{}
-			if pace == nil {
-				cfg.MaxRequestsPerSecond, cfg.fixedRate = 1000, true
-			}
-			f := newBatchFixtureWith(t, cfg)
-			if pace != nil {
-				pace(f.client)
-			}
-			ids := []string{f.add(t, "Ann Lee"), f.add(t, "Bob Ray"), f.add(t, "Cy Poe")}
-			for id, r := range f.readBatch(t, ids...) {
-				if r.err != nil || r.u.AccountID != id {
-					t.Errorf("%s: %+v, %v", id, r.u, r.err)
-				}
-			}
-			if n := f.site.RequestCount(routeBulk, 200); n != 1 {
-				t.Errorf("%d bulk reads, want one: %v", n, f.site.Requests())
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			if u, err := f.client.GetUser(context.Background(), id); err != nil || u.AccountID != id {
+				t.Errorf("%s: %+v, %v", id, u, err)
 			}
 		})
+	}
+	wg.Wait()
+	if bulk, single := f.site.RequestCount(routeBulk, -1), f.site.RequestCount(routeUser, -1); bulk+single > 2 || bulk < 1 {
+		t.Errorf("%d bulk and %d single reads for 10 overlapping reads, want one bulk read (two at most): %v",
+			bulk, single, f.site.Requests())
+	}
+	bulk, single := f.site.RequestCount(routeBulk, -1), f.site.RequestCount(routeUser, -1)
+	start := time.Now()
+	if _, err := f.client.GetUser(context.Background(), ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("a lone read took %v", el)
+	}
+	if f.site.RequestCount(routeBulk, -1) != bulk || f.site.RequestCount(routeUser, -1) != single+1 {
+		t.Errorf("the lone read did not go alone: %v", f.site.Requests())
 	}
 }
 

@@ -52,8 +52,8 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
 	// the server names no wait (0: DefaultRetryWaitMin, DefaultRetryWaitMax).
 	RetryWaitMin, RetryWaitMax time.Duration
-	// MaxRequestsPerSecond caps the request rate from the start; 0 means no
-	// cap until the server answers 429 (see Pacer).
+	// MaxRequestsPerSecond caps the rate of all requests together; 0: no
+	// cap (each endpoint still slows down on 429, see Pacer).
 	MaxRequestsPerSecond float64
 	// Logger receives the request log; nil logs nothing.
 	Logger Logger
@@ -85,21 +85,11 @@ type Config struct {
 	// else read once from the site's /_edge/tenant_info on the first CSM call.
 	CloudID string
 
-	// NoReadCoalescing sends every account read alone (GET
-	// /rest/api/3/user), never batched (bulk.go): the benchmark's
-	// comparison (tools/bench), which sets it through its own build of the
-	// provider (provider.WithClientConfig); the provider never does.
-	NoReadCoalescing bool
-
-	// Switches of this package's tests, unexported so no caller sees them.
-	//
 	// waitFunc, when set, maps each wait before a retry that the client
 	// has chosen (backoff or the server's Retry-After) to the wait it makes:
-	// a test may observe the waits or shorten them. nil waits as chosen.
+	// this package's tests observe the waits or shorten them. nil waits as
+	// chosen.
 	waitFunc func(time.Duration) time.Duration
-	// fixedRate keeps the pace at MaxRequestsPerSecond (or unlimited): the
-	// pacer never slows down on 429 answers nor speeds up again.
-	fixedRate bool
 }
 
 // LimitNames name the client's limits in errors, e.g. "the provider's
@@ -149,7 +139,7 @@ type Client struct {
 	// tokens only through its gateway. nil: the base URL.
 	gateway *gatewayState
 
-	// accounts coalesces account reads (bulk.go); nil: every read alone.
+	// accounts batches account reads (bulk.go).
 	accounts *accountReads
 }
 
@@ -246,7 +236,7 @@ func New(cfg Config) (*Client, error) {
 		c.gateway = &gatewayState{}
 	}
 	c.initTransport(cfg)
-	c.initAccountReads(cfg)
+	c.initAccountReads()
 	return c, nil
 }
 

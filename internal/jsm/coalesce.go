@@ -6,41 +6,40 @@ import (
 	"time"
 )
 
-// coalescer turns concurrent reads by ID into few requests, by natural
-// batching: a read that finds fewer requests in flight than the bound
-// goes out at once, alone, with no added wait; reads that arrive while
-// the bound is reached queue, and the queue goes out as one batch (at most
-// maxBatch IDs) as soon as a request ends. Under load, batches grow with
-// the queue; when reads are rare, each goes alone.
+// coalescer turns overlapping reads by ID into few requests. A read joins
+// a queue; the first read of an empty queue waits gather() for others,
+// and as long as others keep coming within window of each other, then the
+// queue goes out as one request: one when it holds a single ID, many for
+// two or more. A queue that reaches maxBatch goes at once.
 //
-// The bound adapts: maxInFlight while requests are plentiful, so that no
-// read waits for another; 1 while scarce() (the endpoint is paced after
-// 429 answers or answers saying half the budget is spent, or a rate cap is
-// set), so that every read arriving while a
-// request is in flight, waiting in the pacer or sleeping before a retry
-// joins the next batch.
+// Readers come back: Terraform reads in waves of -parallelism, and each
+// slot a batch answers starts its next read once Terraform has done its
+// own work for the last one, which on a busy machine spreads a wave over
+// tens of milliseconds. So while reads answered earlier have not come back
+// (expect), the gather waits up to gap between reads instead of window,
+// and goes at once when the last of them is back; at most maxGather.
 //
 // The batch's request runs on a context of its own, which ends when every
 // read in it has given up: a read whose context ends leaves the queue (or
 // stops waiting for its batch) without cancelling the others.
 type coalescer[T any] struct {
-	maxBatch    int
-	maxInFlight int
-	// scarce reports whether requests are scarce; nil: never.
-	scarce func() bool
-	// pace is how long a request would wait for its turn at the pacer now
-	// (nil: none). While scarce, a request waits it out before its batch is
-	// formed, so that the reads arriving meanwhile go with it, not after.
-	pace func() time.Duration
-	// one reads a single ID (a lone read, or a batch of one).
+	maxBatch               int
+	window, gap, maxGather time.Duration
+	// gather is how long the first read of a batch waits for others at
+	// least (the window, or the pacer's wait).
+	gather func() time.Duration
+	// one reads a single ID (a batch of one).
 	one func(ctx context.Context, id string) (T, error)
 	// many reads a batch of two or more distinct IDs and answers each.
 	many func(ctx context.Context, ids []string) map[string]outcome[T]
 
-	mu       sync.Mutex
-	inFlight int
-	queue    []*pendingRead[T]
-	// gaveUp, while a batch waits out the pacer, is closed when every read
+	mu    sync.Mutex
+	queue []*pendingRead[T]
+	last  time.Time // the last read queued
+	// expect counts the reads answered whose readers have not read again.
+	expect int
+	back   chan struct{} // signalled when expect falls to 0
+	// gaveUp is non-nil while a batch gathers; it is closed when every read
 	// queued for it has given up, so that the wait ends with them.
 	gaveUp chan struct{}
 }
@@ -63,19 +62,29 @@ type pendingRead[T any] struct {
 	out  outcome[T]
 }
 
-// read answers the read of id, alone or in a batch.
+// read answers the read of id, in a batch (of one, if no other came).
 func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
-	c.mu.Lock()
-	if c.inFlight < c.maxInFlight && !c.scarceNow() && len(c.queue) == 0 {
-		c.inFlight++
-		c.mu.Unlock()
-		v, err := c.one(ctx, id)
-		c.release()
-		return outcome[T]{val: v, err: err}
-	}
 	p := &pendingRead[T]{ctx: ctx, id: id, done: make(chan struct{})}
-	c.queue = append(c.queue, p)
-	c.dispatchLocked() // scarce and nothing in flight: p leads the next batch
+	c.mu.Lock()
+	c.queue, c.last = append(c.queue, p), time.Now()
+	if c.expect > 0 {
+		if c.expect--; c.expect == 0 && c.back != nil {
+			select {
+			case c.back <- struct{}{}:
+			default:
+			}
+		}
+	}
+	switch {
+	case len(c.queue) >= c.maxBatch:
+		go c.send(c.takeLocked())
+	case c.gaveUp == nil:
+		c.gaveUp = make(chan struct{})
+		if c.back == nil {
+			c.back = make(chan struct{}, 1)
+		}
+		go c.gatherThenSend(c.gaveUp)
+	}
 	c.mu.Unlock()
 	select {
 	case <-p.done:
@@ -98,29 +107,51 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	}
 }
 
-func (c *coalescer[T]) scarceNow() bool { return c.scarce != nil && c.scarce() }
-
-// release ends a request: the queue, if any, goes out as the next batch.
-func (c *coalescer[T]) release() {
+// gatherThenSend waits gather(), then window after the last read queued
+// (gap while reads are expected back, none once they all are), up to
+// maxGather, or until every queued read has given up; then it sends what
+// is queued.
+func (c *coalescer[T]) gatherThenSend(gaveUp chan struct{}) {
+	start := time.Now()
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.inFlight--
-	c.dispatchLocked()
-}
-
-// dispatchLocked starts batches while requests may go and reads wait.
-func (c *coalescer[T]) dispatchLocked() {
-	scarce, bound := c.scarceNow(), c.maxInFlight
-	if scarce {
-		bound = 1
+	back := c.back
+	select {
+	case <-back: // said for an earlier gather
+	default:
 	}
-	for c.inFlight < bound && len(c.queue) > 0 {
-		c.inFlight++
-		if scarce && c.pace != nil {
-			go c.paced()
-			return
+	c.mu.Unlock()
+	for wait := c.gather(); wait > 0; {
+		t := time.NewTimer(wait)
+		allBack := false
+		select {
+		case <-t.C:
+		case <-gaveUp:
+		case <-back:
+			allBack = true
 		}
-		go c.send(c.takeLocked())
+		t.Stop()
+		c.mu.Lock()
+		quiet := c.window
+		if c.expect > 0 {
+			quiet = c.gap
+		}
+		wait = min(time.Until(c.last.Add(quiet)), time.Until(start.Add(c.maxGather)))
+		if allBack || c.gaveUp != gaveUp || len(c.queue) == 0 {
+			wait = 0
+		}
+		if wait <= 0 {
+			c.expect = 0 // those not back by now are not reading
+		}
+		c.mu.Unlock()
+	}
+	c.mu.Lock()
+	if c.gaveUp == gaveUp {
+		c.gaveUp = nil
+	}
+	batch := c.takeLocked()
+	c.mu.Unlock()
+	if len(batch) > 0 {
+		c.send(batch)
 	}
 }
 
@@ -132,49 +163,8 @@ func (c *coalescer[T]) takeLocked() []*pendingRead[T] {
 	return batch
 }
 
-// paced sends the next batch once the pacer would let its request go:
-// the wait is the pacer's, not an added one, and the reads that queue
-// during it travel in this request instead of the next.
-func (c *coalescer[T]) paced() {
-	if d := c.pace(); d > 0 {
-		c.waitOrGiveUp(d)
-	}
-	c.mu.Lock()
-	batch := c.takeLocked()
-	c.mu.Unlock()
-	if len(batch) == 0 { // every read gave up meanwhile
-		c.release()
-		return
-	}
-	c.send(batch)
-}
-
-// waitOrGiveUp waits d, or until every queued read has given up.
-func (c *coalescer[T]) waitOrGiveUp(d time.Duration) {
-	c.mu.Lock()
-	if len(c.queue) == 0 {
-		c.mu.Unlock()
-		return
-	}
-	gaveUp := make(chan struct{})
-	c.gaveUp = gaveUp
-	c.mu.Unlock()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-gaveUp:
-	}
-	c.mu.Lock()
-	if c.gaveUp == gaveUp {
-		c.gaveUp = nil
-	}
-	c.mu.Unlock()
-}
-
 // send reads one batch and hands each read its outcome.
 func (c *coalescer[T]) send(batch []*pendingRead[T]) {
-	defer c.release()
 	ctx, cancel := batchContext(batch)
 	defer cancel()
 	byID := map[string][]*pendingRead[T]{}
@@ -185,6 +175,11 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 		}
 		byID[p.id] = append(byID[p.id], p)
 	}
+	defer func() {
+		c.mu.Lock()
+		c.expect += len(batch) // their readers may read again soon
+		c.mu.Unlock()
+	}()
 	answer := func(id string, o outcome[T]) {
 		for _, p := range byID[id] {
 			p.out = o

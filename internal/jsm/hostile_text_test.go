@@ -116,7 +116,7 @@ func TestHostile_quotedServerValuesAreCleaned(t *testing.T) {
 			`{"accountId":"qm:2","emailAddress":"a@example.com","accountType":`+esc+`,"displayName":"B"}]`)
 	})
 	srv := rtServe(t, mux).URL
-	c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + csmPrefix, CloudID: "c1", NoReadCoalescing: true})
+	c, _ := newRetryClient(t, srv, Config{NoRetries: true, CSMURL: srv + csmPrefix, CloudID: "c1"})
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
 		"TenantCloudID":       func() error { _, err := c.TenantCloudID(ctx); return err },

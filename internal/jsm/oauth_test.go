@@ -84,7 +84,7 @@ func newTokenServer(t *testing.T) *tokenServer {
 func (ts *tokenServer) client(t *testing.T, secret string) *Client {
 	t.Helper()
 	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: secret,
-		TokenURL: ts.URL + "/oauth/token", NoRetries: true, NoReadCoalescing: true})
+		TokenURL: ts.URL + "/oauth/token", NoRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestClientCredentials_wrongSecret(t *testing.T) {
 func TestClientCredentials_siteURLDiscoversGateway(t *testing.T) {
 	ts := newTokenServer(t)
 	c, err := New(Config{BaseURL: ts.URL, ClientID: testClientID, ClientSecret: testClientSecret,
-		TokenURL: ts.URL + "/oauth/token", CSMURL: ts.URL + csmPrefix, NoRetries: true, NoReadCoalescing: true})
+		TokenURL: ts.URL + "/oauth/token", CSMURL: ts.URL + csmPrefix, NoRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +335,7 @@ func TestClientCredentials_transientTokenFailureRetried(t *testing.T) {
 	ts := newTokenServer(t)
 	ts.fail503.Store(1)
 	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
-		TokenURL: ts.URL + "/oauth/token", NoReadCoalescing: true})
+		TokenURL: ts.URL + "/oauth/token"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +343,7 @@ func TestClientCredentials_transientTokenFailureRetried(t *testing.T) {
 		t.Fatalf("a 503 of the token endpoint was not retried: %v", err)
 	}
 	wrong, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: "wrong-secret-1234",
-		TokenURL: ts.URL + "/oauth/token", NoReadCoalescing: true})
+		TokenURL: ts.URL + "/oauth/token"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,35 +37,9 @@ const (
 	warnWait = 5 * time.Second
 )
 
-// Logger receives the client's request log: one DEBUG line per attempt
-// (method, path, status, attempt, duration, rate-limit headers), the
-// bodies at TRACE, and long waits at WARN. Fields never hold the
-// Authorization header or tokens. Implementations must be safe for
-// concurrent use.
-type Logger interface {
-	Debug(ctx context.Context, msg string, fields map[string]any)
-	Trace(ctx context.Context, msg string, fields map[string]any)
-	Warn(ctx context.Context, msg string, fields map[string]any)
-}
-
-type nopLogger struct{}
-
-func (nopLogger) Debug(context.Context, string, map[string]any) {}
-func (nopLogger) Trace(context.Context, string, map[string]any) {}
-func (nopLogger) Warn(context.Context, string, map[string]any)  {}
-
 // ErrCallBudget is in the chain of the error of a call that ran out of its
 // time budget (Config.MaxCallDuration).
 var ErrCallBudget = errors.New("the call's time budget ran out")
-
-// Rate-limit headers logged with every answer that carries them.
-var rateLimitHeaders = []string{
-	"Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-	"X-RateLimit-NearLimit", "RateLimit-Reason",
-}
-
-// logBodyLimit bounds a body written to the TRACE log.
-const logBodyLimit = 64 << 10
 
 type callKey struct{}
 
@@ -106,7 +80,7 @@ func (c *Client) initTransport(cfg Config) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
-	c.pacer = newPacing(cfg.MaxRequestsPerSecond, cfg.fixedRate)
+	c.pacer = newPacing(cfg.MaxRequestsPerSecond)
 	c.waitFunc = cfg.waitFunc
 	c.maxRetryWait = cmp.Or(max(cfg.MaxRetryWait, 0), DefaultMaxRetryWait)
 	c.maxCallDuration = cmp.Or(cfg.MaxCallDuration, DefaultMaxCallDuration)
@@ -125,23 +99,12 @@ func (c *Client) initTransport(cfg Config) {
 	}
 	inner.Transport = &attemptTransport{base: base, c: c}
 
-	retries := cfg.MaxRetries
-	switch {
-	case cfg.NoRetries:
+	retries := cmp.Or(max(cfg.MaxRetries, 0), DefaultMaxRetries)
+	if cfg.NoRetries {
 		retries = 0
-	case retries <= 0:
-		retries = DefaultMaxRetries
 	}
-	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
-	if waitMin <= 0 {
-		waitMin = DefaultRetryWaitMin
-	}
-	if waitMax <= 0 {
-		waitMax = DefaultRetryWaitMax
-	}
-	if waitMax < waitMin {
-		waitMax = waitMin
-	}
+	waitMin := cmp.Or(max(cfg.RetryWaitMin, 0), DefaultRetryWaitMin)
+	waitMax := max(cmp.Or(max(cfg.RetryWaitMax, 0), DefaultRetryWaitMax), waitMin)
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   &inner,
 		Logger:       nil, // attemptTransport logs, through Logger, without the query
@@ -265,24 +228,6 @@ func (c *Client) backoff(waitMin, waitMax time.Duration, attempt int, resp *http
 	return wait
 }
 
-// logWait logs a wait before a retry: at DEBUG, and at WARN when long.
-func (c *Client) logWait(resp *http.Response, wait time.Duration, source string) {
-	ctx := resp.Request.Context()
-	fields := map[string]any{"wait_ms": wait.Milliseconds(), "wait_source": source, "http_status": resp.StatusCode}
-	if st := callFrom(ctx); st != nil {
-		fields["http_method"], fields["http_path"], fields["attempt"] = st.method, st.path, st.attempts
-	}
-	reason := "HTTP " + strconv.Itoa(resp.StatusCode)
-	if r := c.rateLimitReason(resp); r != "" {
-		reason = r
-		fields["ratelimit_reason"] = reason
-	}
-	c.log.Debug(ctx, "waiting before retrying", fields)
-	if wait >= warnWait {
-		c.log.Warn(ctx, fmt.Sprintf("waiting %s before retrying (%s)", wait.Round(100*time.Millisecond), reason), fields)
-	}
-}
-
 // expBackoff is waitMin*2^attempt, capped at waitMax, times jitter mapped
 // from u in [0,1) to [0.7,1.3), and still at most waitMax.
 func expBackoff(waitMin, waitMax time.Duration, attempt int, u float64) time.Duration {
@@ -365,7 +310,6 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if st == nil { // not sent by Client.do; keep the bookkeeping local
 		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method), endpoint: req.Method + " " + req.URL.Path}
 	}
-	pacer := t.c.pacer.Endpoint(st.endpoint)
 	if err := t.c.pacer.Wait(ctx, st.endpoint); err != nil {
 		return nil, err // not sent: the context ended while paced
 	}
@@ -387,7 +331,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	elapsed := time.Since(start)
-	pacer.Observe(ctx, resp, t.c.log)
+	t.c.pacer.Endpoint(st.endpoint).Observe(resp, start)
 	if resp != nil {
 		st.lastStatus = resp.StatusCode
 	}
@@ -410,54 +354,6 @@ func neverSent(err error) bool {
 	}
 	var dns *net.DNSError
 	return errors.As(err, &dns)
-}
-
-func (c *Client) logAttempt(ctx context.Context, st *call, resp *http.Response, err error, elapsed time.Duration, body []byte) {
-	fields := map[string]any{
-		"http_method": st.method,
-		"http_path":   st.path, // never the query: it may hold an email address
-		"attempt":     st.attempts,
-		"duration_ms": elapsed.Milliseconds(),
-	}
-	if err != nil {
-		fields["error"] = c.secrets.cleanErr(scrubURLError(err)).Error()
-	}
-	if resp != nil {
-		fields["http_status"] = resp.StatusCode
-		for _, h := range rateLimitHeaders {
-			if v := resp.Header.Get(h); v != "" {
-				fields[strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = c.secrets.clean(v, logHeaderLimit)
-			}
-		}
-	}
-	c.log.Debug(ctx, "HTTP request", fields)
-
-	// Bodies are the server's text (and ours): cleaned as any server text
-	// is, so that a body echoing a credential, or carrying terminal escape
-	// sequences, reaches the log masked and inert.
-	trace := map[string]any{"http_method": st.method, "http_path": st.path, "attempt": st.attempts}
-	if st.query != "" {
-		trace["http_query"] = c.logText([]byte(st.query))
-	}
-	if len(st.reqBody) > 0 {
-		trace["request_body"] = c.logText(st.reqBody)
-	}
-	if resp != nil {
-		trace["http_status"] = resp.StatusCode
-		trace["response_body"] = c.logText(body)
-	}
-	c.log.Trace(ctx, "HTTP exchange", trace)
-}
-
-// logText is a body for the TRACE log: the secrets masked in the whole of
-// it first, so that clipping cannot leave part of one, then at most
-// logBodyLimit bytes of it cleaned (masker.clean).
-func (c *Client) logText(b []byte) string {
-	s := c.secrets.mask(string(b))
-	if len(s) > 2*logBodyLimit {
-		s = s[:2*logBodyLimit]
-	}
-	return c.secrets.clean(s, logBodyLimit)
 }
 
 // send performs one logical call with retries and pacing, within the

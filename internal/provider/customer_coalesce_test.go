@@ -59,10 +59,10 @@ func countReads(site *jsmsite.Site) *readCounter {
 }
 
 // fewRequests is a plan check: the refresh read the accounts in fewer
-// requests (counted by the site) than accounts read, some of them bulk. How
-// many fewer depends on how far Terraform's reads overlap, i.e. on the
-// machine: with 100 ms answers, about half as many here, two thirds under
-// -race; so the bound is loose, and a provider reading alone still fails it.
+// requests (counted by the site) than accounts read, some of them bulk.
+// Terraform's reads overlap in waves of -parallelism (10), which a batch
+// each carries; the bound is loose for a busy machine (and -race), and a
+// provider reading alone still fails it.
 type fewRequests struct {
 	site   *jsmsite.Site
 	reads  *readCounter
@@ -94,12 +94,7 @@ data "jsm_customer" "by_id" {
 `, n, prefix)
 }
 
-// budget caps the provider's request rate: requests are scarce, so the
-// account reads that overlap go out together (jsm: the bound on requests in
-// flight drops to 1).
-const budget = "  max_requests_per_second = 100\n"
-
-// A plan of many customers under a request budget refreshes them in fewer
+// A plan of many customers, with default settings, refreshes them in fewer
 // requests than customers, through GET /rest/api/3/user/bulk; inside the batches a
 // deleted account leaves the state (whether the site answers it 200
 // "Former user" or leaves it out and answers 404 alone), an inactive one
@@ -112,7 +107,7 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 			reads := countReads(site)
 			const n = 30
 			prefix := strings.TrimSuffix(randomEmail("many"), "@example.com")
-			cfg := manyCustomersConfig(t, s, budget, prefix, n)
+			cfg := manyCustomersConfig(t, s, "", prefix, n)
 			email := func(i int) string { return fmt.Sprintf("%s-%d@example.com", prefix, i) }
 			steps := []resource.TestStep{
 				{Config: cfg},
@@ -132,7 +127,7 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("jsm_customer.c[0]", plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction("jsm_customer.c[1]", plancheck.ResourceActionNoop),
-						fewRequests{site: site, reads: reads, atMost: 0.75},
+						fewRequests{site: site, reads: reads, atMost: 0.5},
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("jsm_customer.c[1]", tfjsonpath.New("active"), knownvalue.Bool(false)),
@@ -169,7 +164,7 @@ func TestAccCustomerResource_refreshBatchRetried(t *testing.T) {
 			s := newTestSite(t)
 			site := s.local(t)
 			prefix := strings.TrimSuffix(randomEmail("retried"), "@example.com")
-			cfg := manyCustomersConfig(t, s, budget, prefix, 20)
+			cfg := manyCustomersConfig(t, s, "", prefix, 20)
 			failed := func() int {
 				if fail.FailNextDrop {
 					return site.RequestCount(routeBulkUsers, jsmsite.StatusDropped)
@@ -238,74 +233,44 @@ func planUnder(t *testing.T, site *jsmsite.Site, reads *readCounter, cfg string,
 	}
 }
 
-// Without a budget, account reads go out alone while the site admits them,
-// even when they overlap (none waits for another), and together once it answers 429: the plan
-// then refreshes in fewer requests than customers, and no 429 fails it.
-func TestAccCustomerResource_refreshCoalescedAfter429(t *testing.T) {
+// Account reads that overlap go out together from the start, whatever the
+// site's limits: with slow answers and no limit, and under a burst limit
+// (5 requests/s), the plan refreshes in fewer requests than customers, and
+// no 429 fails it.
+func TestAccCustomerResource_refreshBatchedByDefault(t *testing.T) {
 	site, reads, cfg := manyCustomersSite(t, "limited", 40)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			// Answers that take a while make Terraform's reads overlap;
-			// none waits for another.
 			planUnder(t, site, reads, cfg, jsmsite.Faults{Latency: 100 * time.Millisecond},
-				planCheckFunc(func() error {
-					if b := site.RequestCount(routeBulkUsers, -1); b != 0 {
-						return fmt.Errorf("%d bulk reads while the site admitted every request: %v", b, site.Requests())
-					}
-					return nil
-				})),
+				fewRequests{site: site, reads: reads, atMost: 0.5}),
 			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 5, Burst: 5, Latency: 20 * time.Millisecond},
-				fewRequests{site: site, reads: reads, atMost: 0.75}),
+				fewRequests{site: site, reads: reads, atMost: 0.5}),
 		},
 	})
 }
 
-// A site under cost-based limiting, whose answers say that half its budget
-// is spent (X-RateLimit-Remaining under half of X-RateLimit-Limit), makes
-// account reads batch before it refuses any: the plan reads in bulk and
-// meets no 429. (API-token traffic gets no such warning: the 429 itself is
-// the first sign, refreshCoalescedAfter429.)
-func TestAccCustomerResource_refreshCoalescedWhenBudgetRunsLow(t *testing.T) {
+// A budget that a plan reading each account alone would overrun (a bucket
+// of 30 that barely refills, 41 reads) is enough for the batched reads,
+// both under cost-based limiting (budget headers on every answer) and
+// under API-token traffic's burst limit (nothing warns before a 429): the
+// plan reads in bulk and meets no 429.
+func TestAccCustomerResource_refreshBatchedWithinBudget(t *testing.T) {
 	site, reads, cfg := manyCustomersSite(t, "low", 40)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			// A bucket of 30 that barely refills: half of it is spent
-			// after 16 reads, however slowly Terraform asks; the 25 reads
-			// left then go in batches, in fewer requests than the 14
-			// tokens left.
-			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond, CostBasedHeaders: true},
-				fewRequests{site: site, reads: reads, atMost: 0.75},
-				planCheckFunc(func() error {
-					if n := site.RequestCount("", http.StatusTooManyRequests); n != 0 {
-						return fmt.Errorf("%d requests answered 429: %v", n, site.Requests())
-					}
-					// Measured: lift the limit, or the step's later refreshes
-					// would wait on a bucket that refills once a second.
-					return site.SetFaults(jsmsite.Faults{})
-				})),
-			// The same budget under API-token traffic's burst limit sends
-			// no warning: the first 429 is the first sign. The plan still
-			// ends empty, without an error, and with only 429s besides the
-			// reads' answers.
-			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond},
-				planCheckFunc(func() error {
-					refused := site.RequestCount("", http.StatusTooManyRequests)
-					if refused == 0 {
-						return fmt.Errorf("no 429 under a bucket of 30 for 41 reads: %v", site.Requests())
-					}
-					for route, byStatus := range site.Requests() {
-						for status, n := range byStatus {
-							if status != http.StatusOK && status != http.StatusTooManyRequests {
-								return fmt.Errorf("%d answers %d on %s: %v", n, status, route, site.Requests())
-							}
-						}
-					}
-					return site.SetFaults(jsmsite.Faults{})
-				})),
-		},
+	noRefusal := planCheckFunc(func() error {
+		if n := site.RequestCount("", http.StatusTooManyRequests); n != 0 {
+			return fmt.Errorf("%d requests answered 429: %v", n, site.Requests())
+		}
+		// Lift the limit, or the step's later refreshes would wait on a
+		// bucket that refills once a second.
+		return site.SetFaults(jsmsite.Faults{})
 	})
+	steps := []resource.TestStep{{Config: cfg}}
+	for _, costBased := range []bool{true, false} {
+		steps = append(steps, planUnder(t, site, reads, cfg,
+			jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond, CostBasedHeaders: costBased},
+			fewRequests{site: site, reads: reads, atMost: 0.5}, noRefusal))
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
 }

@@ -64,8 +64,8 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 
 // WithClientConfig lets f change the client's configuration last, after
 // the provider's attributes and environment have set it: the benchmark's
-// own build of the provider (tools/bench) sends every account read alone
-// through it, for its comparison.
+// own build of the provider (tools/bench) gives the client its own HTTP
+// client through it, for its comparisons.
 func WithClientConfig(f func(*jsm.Config)) Option {
 	return func(o *options) { o.clientConfig = f }
 }

@@ -47,12 +47,8 @@ func transportAttributes() map[string]schema.Attribute {
 		},
 		"max_requests_per_second": schema.Float64Attribute{
 			MarkdownDescription: "Caps the rate of requests the provider sends, shared by all resources and data " +
-				"sources. Without it the provider starts unlimited and slows down on its own when the site answers " +
-				"`429`. With a cap, requests count as scarce from the start: refreshes of `jsm_customer` that overlap " +
-				"then read their accounts together (`GET /rest/api/3/user/bulk`, up to 40 a request) instead of one " +
-				"request each, as they do anyway once the site has answered an account read with `429` or said that half " +
-				"its budget is spent (`X-RateLimit-Remaining`, `X-RateLimit-NearLimit`); set one when " +
-				"requests are what is short, e.g. an OAuth app on an hourly quota. Defaults to the `" +
+				"sources, for example to leave room for other integrations on the same site. Without it the provider " +
+				"starts unlimited and slows down on its own when the site answers `429`. Defaults to the `" +
 				envMaxRequestsPerSecond + "` environment variable, else no cap.",
 			Optional:   true,
 			Validators: []validator.Float64{float64validator.AtLeast(0.01)},

@@ -7,10 +7,11 @@ import (
 // 6. Refresh under a budget: N customers are applied on a site without
 // limits, then the site admits e.budgetRate requests per second and the
 // same no-change plan runs three ways, next to the floor's plan: with the
-// provider's coalesced reads under a burst limit that sends no warning
-// before its 429 (API-token traffic, the site's default), coalesced under
+// provider's batched reads under a burst limit that sends no warning
+// before its 429 (API-token traffic, the site's default), batched under
 // cost-based limiting (every answer carries X-RateLimit-Remaining and
-// -NearLimit), and with every read alone under the burst limit. Each plan
+// -NearLimit, which the provider does not read: the row shows what they
+// could still gain), and with every read alone under the burst limit. Each plan
 // starts with a full bucket. The ideal is the floor plus the admitted
 // requests at the budget's pace.
 func (e *env) budget(rep *report) error {
@@ -86,6 +87,9 @@ func (e *env) budgetRun(run int, s *site, pdir, fdir string, sm samples) error {
 		}
 		if bad := m.c.failed() - refused; bad > 0 {
 			e.violate("budget %s plan: %d error answers besides 429: %v", m.key, bad, m.c)
+		}
+		if m.key == "coalesced" && account > e.n/targetPlanReqs {
+			e.violate("budget %s plan: %d account requests, want at most N/%d = %d: %v", m.key, account, targetPlanReqs, e.n/targetPlanReqs, m.c)
 		}
 		if admitted := account - refused; admitted > e.n {
 			e.violate("budget %s plan: %d account requests admitted, more than the %d customers: %v", m.key, admitted, e.n, m.c)

@@ -53,7 +53,7 @@ type env struct {
 	n           int
 	runs        int
 	parallelism int
-	latency     time.Duration
+	latencies   []time.Duration
 	rateLimit   float64
 	budgetRate  float64
 	short       bool
@@ -91,7 +91,7 @@ func run() error {
 	flag.IntVar(&e.n, "n", 1000, "number of customers")
 	flag.IntVar(&e.runs, "runs", 3, "measured runs per scenario; the table shows medians")
 	flag.IntVar(&e.parallelism, "parallelism", 10, "terraform -parallelism")
-	flag.DurationVar(&e.latency, "latency", 100*time.Millisecond, "latency per request of the latency scenario")
+	latencies := flag.String("latency", "50ms,100ms", "comma-separated `list` of latencies per request of the latency scenario")
 	flag.Float64Var(&e.rateLimit, "rate", 50, "server rate limit of the ratelimit scenario, in requests per second")
 	flag.Float64Var(&e.budgetRate, "budget-rate", 20, "server rate limit of the budget scenario's plans, in requests per second")
 	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50, 1 run; fails on broken invariants, never on timings")
@@ -114,6 +114,13 @@ func run() error {
 		if !setFlags["runs"] {
 			e.runs = 1
 		}
+	}
+	for _, l := range strings.Split(*latencies, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(l))
+		if err != nil || d <= 0 {
+			return fmt.Errorf("-latency: %q is not a positive duration", l)
+		}
+		e.latencies = append(e.latencies, d)
 	}
 	if e.n < 10 || e.runs < 1 || e.parallelism < 1 || e.rateLimit <= 0 || e.budgetRate <= 0 {
 		return errors.New("-n must be at least 10, -runs and -parallelism at least 1, -rate and -budget-rate positive")

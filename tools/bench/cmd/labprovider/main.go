@@ -3,8 +3,12 @@
 // have:
 //
 //	BENCH_READS_ALONE=1     every account read goes alone (GET
-//	                        /rest/api/3/user), never batched: the budget
-//	                        plans' comparison (jsm.Config.NoReadCoalescing)
+//	                        /rest/api/3/user), at once: the plans'
+//	                        comparison. Its HTTP client answers the bulk
+//	                        read (GET /rest/api/3/user/bulk) 404 itself,
+//	                        as a proxy without that route would; after
+//	                        three such answers the provider reads every
+//	                        account alone without waiting to gather
 //	BENCH_PROFILE_DIR=DIR   a CPU profile and a heap profile of its own
 //	                        process: cpu-<pid>.pprof and heap-<pid>.pprof,
 //	                        and mem-<pid>.txt, the peaks of the live heap
@@ -21,7 +25,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,7 +49,9 @@ func main() {
 	}
 	var opts []provider.Option
 	if os.Getenv("BENCH_READS_ALONE") != "" {
-		opts = append(opts, provider.WithClientConfig(func(c *jsm.Config) { c.NoReadCoalescing = true }))
+		hc := jsm.NewHTTPClient()
+		hc.Transport = noBulk{hc.Transport}
+		opts = append(opts, provider.WithClientConfig(func(c *jsm.Config) { c.HTTPClient = hc }))
 	}
 	err := serve.Run("jsm", provider.New("bench", opts...), false) // as the real main.go does
 	if stop != nil {
@@ -52,6 +60,23 @@ func main() {
 	if err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+// noBulk answers every bulk account read 404 without sending it, as a
+// proxy or gateway without that route does.
+type noBulk struct{ base http.RoundTripper }
+
+func (t noBulk) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(req.URL.Path, "/rest/api/3/user/bulk") {
+		return t.base.RoundTrip(req)
+	}
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	body := `{"errorMessages":["no such route"],"errors":{}}`
+	return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)), Request: req}, nil
 }
 
 func startProfiles(dir string) func() {

@@ -1,0 +1,102 @@
+package jsm
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Logger receives the client's request log: one DEBUG line per attempt
+// (method, path, status, attempt, duration, rate-limit headers), the
+// bodies at TRACE, and long waits at WARN. Fields never hold the
+// Authorization header or tokens. Implementations must be safe for
+// concurrent use.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}
+func (nopLogger) Warn(context.Context, string, map[string]any)  {}
+
+// Rate-limit headers logged with every answer that carries them.
+var rateLimitHeaders = []string{
+	"Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+	"X-RateLimit-NearLimit", "RateLimit-Reason",
+}
+
+// logBodyLimit bounds a body written to the TRACE log.
+const logBodyLimit = 64 << 10
+
+// logWait logs a wait before a retry: at DEBUG, and at WARN when long.
+func (c *Client) logWait(resp *http.Response, wait time.Duration, source string) {
+	ctx := resp.Request.Context()
+	fields := map[string]any{"wait_ms": wait.Milliseconds(), "wait_source": source, "http_status": resp.StatusCode}
+	if st := callFrom(ctx); st != nil {
+		fields["http_method"], fields["http_path"], fields["attempt"] = st.method, st.path, st.attempts
+	}
+	reason := "HTTP " + strconv.Itoa(resp.StatusCode)
+	if r := c.rateLimitReason(resp); r != "" {
+		reason = r
+		fields["ratelimit_reason"] = reason
+	}
+	c.log.Debug(ctx, "waiting before retrying", fields)
+	if wait >= warnWait {
+		c.log.Warn(ctx, fmt.Sprintf("waiting %s before retrying (%s)", wait.Round(100*time.Millisecond), reason), fields)
+	}
+}
+
+func (c *Client) logAttempt(ctx context.Context, st *call, resp *http.Response, err error, elapsed time.Duration, body []byte) {
+	fields := map[string]any{
+		"http_method": st.method,
+		"http_path":   st.path, // never the query: it may hold an email address
+		"attempt":     st.attempts,
+		"duration_ms": elapsed.Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = c.secrets.cleanErr(scrubURLError(err)).Error()
+	}
+	if resp != nil {
+		fields["http_status"] = resp.StatusCode
+		for _, h := range rateLimitHeaders {
+			if v := resp.Header.Get(h); v != "" {
+				fields[strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = c.secrets.clean(v, logHeaderLimit)
+			}
+		}
+	}
+	c.log.Debug(ctx, "HTTP request", fields)
+
+	// Bodies are the server's text (and ours): cleaned as any server text
+	// is, so that a body echoing a credential, or carrying terminal escape
+	// sequences, reaches the log masked and inert.
+	trace := map[string]any{"http_method": st.method, "http_path": st.path, "attempt": st.attempts}
+	if st.query != "" {
+		trace["http_query"] = c.logText([]byte(st.query))
+	}
+	if len(st.reqBody) > 0 {
+		trace["request_body"] = c.logText(st.reqBody)
+	}
+	if resp != nil {
+		trace["http_status"] = resp.StatusCode
+		trace["response_body"] = c.logText(body)
+	}
+	c.log.Trace(ctx, "HTTP exchange", trace)
+}
+
+// logText is a body for the TRACE log: the secrets masked in the whole of
+// it first, so that clipping cannot leave part of one, then at most
+// logBodyLimit bytes of it cleaned (masker.clean).
+func (c *Client) logText(b []byte) string {
+	s := c.secrets.mask(string(b))
+	if len(s) > 2*logBodyLimit {
+		s = s[:2*logBodyLimit]
+	}
+	return c.secrets.clean(s, logBodyLimit)
+}
