@@ -240,7 +240,7 @@ func TestClientCredentials_siteURLDiscoversGateway(t *testing.T) {
 // gets no credential.
 func TestAccessToken_siteURLGoesThroughGateway(t *testing.T) {
 	ts := newTokenServer(t)
-	c, err := New(Config{BaseURL: ts.URL, AccessToken: "fixed-token", CSMURL: ts.URL + csmPrefix, NoRetries: true, NoReadCoalescing: true})
+	c, err := New(Config{BaseURL: ts.URL, AccessToken: "fixed-token", CSMURL: ts.URL + csmPrefix, NoRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}

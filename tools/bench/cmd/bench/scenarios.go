@@ -69,7 +69,9 @@ func (e *env) runDir(scenario string, n, run int) string {
 // expectCustomerRequests checks the hard invariants of a jsm_customer step
 // on a site without faults: one create per customer on apply, and at most
 // two user searches (the plan-time look-up of each email to create, which
-// Terraform plans again while applying); on plan and
+// Terraform plans again while applying) and two permission checks (once a
+// look-up finds no one, the plan asks whether the credential can see
+// accounts at all: once per Terraform command); on plan and
 // on destroy's refresh, account reads only: on plan at most planMax
 // requests (reads that overlap go out together, GET /rest/api/3/user/bulk),
 // on destroy at most N; and no error answers.
@@ -81,9 +83,10 @@ func (e *env) expectCustomerRequests(where, step string, c counts, n, planMax in
 	switch step {
 	case "apply":
 		got, searches := c.total(routeIs(routeCreateCustomer), 201), c.total(routeIs(routeSearchUsers), 200)
-		if got != n || searches > 2*n || total != got+searches {
-			e.violate("%s apply: %d customers created and %d user searches in %d API requests, want %d, at most %d, "+
-				"and nothing else: %v", where, got, searches, total, n, 2*n, c)
+		checks := c.total(routeIs(routeMyPermissions), 200)
+		if got != n || searches > 2*n || checks > 2 || total != got+searches+checks {
+			e.violate("%s apply: %d customers created, %d user searches and %d permission checks in %d API requests, "+
+				"want %d, at most %d, at most 2, and nothing else: %v", where, got, searches, checks, total, n, 2*n, c)
 		}
 	case "plan":
 		if got := c.total(accountRoutes, 200); got < 1 || got > planMax || total != got {
@@ -342,7 +345,7 @@ func (e *env) memberships(rep *report) error {
 			if bad := c.failed(); bad > 0 {
 				e.violate("memberships %s: the site answered %d requests with an error: %v", step, bad, c)
 			}
-			membership := c.total(routeNot(routeCreateCustomer, routeGetUser, routeBulkUsers, routeSearchUsers), -1)
+			membership := c.total(routeNot(routeCreateCustomer, routeGetUser, routeBulkUsers, routeSearchUsers, routeMyPermissions), -1)
 			sm.add(step+".wall", p.wall.Seconds())
 			sm.add(step+".req", float64(c.total(nil, -1)))
 			sm.add(step+".customer_req", float64(c.total(customerRoutes, -1)))

@@ -245,12 +245,14 @@ const (
 	routeBulkUsers      = "GET /rest/api/3/user/bulk"
 	// jsm_customer looks each email to create up at plan time.
 	routeSearchUsers = "GET /rest/api/3/user/search"
+	// The plan's check that the credential may see accounts at all.
+	routeMyPermissions = "GET /rest/api/3/mypermissions"
 )
 
 // customerRoutes are the routes jsm_customer uses in a run without conflicts;
 // accountRoutes those that read accounts by ID (alone, or coalesced).
 var (
-	customerRoutes = routeIs(routeCreateCustomer, routeGetUser, routeBulkUsers, routeSearchUsers)
+	customerRoutes = routeIs(routeCreateCustomer, routeGetUser, routeBulkUsers, routeSearchUsers, routeMyPermissions)
 	accountRoutes  = routeIs(routeGetUser, routeBulkUsers)
 )
 
