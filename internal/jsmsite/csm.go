@@ -231,7 +231,7 @@ func (s *Site) registerCSMRoutes() {
 		// (ServeMux refuses both): one pattern, two named routes.
 		s.routeShared("PUT "+p+"/{a}/{b}", func(r *http.Request) bool { return r.PathValue("a") == "details" },
 			"PUT "+p+"/details/{fieldName}", h(s.handleEditField(kind)), func(r *http.Request) { r.SetPathValue("fieldName", r.PathValue("b")) },
-			"PUT "+p+"/{"+idName+"}/details", h(s.handleSetDetail(kind, idName)), func(r *http.Request) { r.SetPathValue(idName, r.PathValue("a")) })
+			"PUT "+p+"/{"+idName+"}/details", h(segmentIs("b", "details", s.handleSetDetail(kind, idName))), func(r *http.Request) { r.SetPathValue(idName, r.PathValue("a")) })
 	}
 	products := func(h http.HandlerFunc) http.HandlerFunc { return s.csmHandler(featureProducts, h) }
 	s.route("POST "+CSMPrefix+"/customer/{customerId}/entitlement", products(s.handleCreateEntitlement(KindCustomer, "customerId")))
@@ -241,7 +241,7 @@ func (s *Site) registerCSMRoutes() {
 	s.routeShared("GET "+CSMPrefix+"/customer/{a}/{b}", func(r *http.Request) bool { return r.PathValue("a") == "account" },
 		"GET "+CSMPrefix+"/customer/account/{customerId}", s.csmHandler(featureAccounts, s.handleGetCustomerAccount),
 		func(r *http.Request) { r.SetPathValue("customerId", r.PathValue("b")) },
-		"GET "+CSMPrefix+"/customer/{customerId}/entitlement", products(s.handleListEntitlements(KindCustomer, "customerId")),
+		"GET "+CSMPrefix+"/customer/{customerId}/entitlement", products(segmentIs("b", "entitlement", s.handleListEntitlements(KindCustomer, "customerId"))),
 		func(r *http.Request) { r.SetPathValue("customerId", r.PathValue("a")) })
 	s.registerAccountRoutes()
 	s.route("GET "+CSMPrefix+"/organization/{organizationId}/entitlement", products(s.handleListEntitlements(KindOrganization, "organizationId")))
@@ -251,6 +251,19 @@ func (s *Site) registerCSMRoutes() {
 	s.route("GET "+CSMPrefix+"/product/{productId}", products(s.handleProduct))
 	s.route("PUT "+CSMPrefix+"/product/{productId}", products(s.handleProduct))
 	s.route("DELETE "+CSMPrefix+"/product/{productId}", products(s.handleProduct))
+}
+
+// segmentIs answers 404, as an unknown path does, unless the path value
+// name is want: the second route of a shared pattern has a literal segment
+// that the pattern's wildcard would otherwise accept.
+func segmentIs(name, want string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue(name) != want {
+			writeCSMError(w, http.StatusNotFound, "Not Found")
+			return
+		}
+		h(w, r)
+	}
 }
 
 // routeShared registers two routes whose patterns overlap under one

@@ -1,6 +1,7 @@
 package jsmsite
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -104,5 +105,25 @@ func TestCSMOrganizationRename(t *testing.T) {
 	o, _ := f.site.Organization(id)
 	if o.Name != "Acme 2" || len(o.Members) != 1 || o.Members[0] != cust.AccountID {
 		t.Errorf("after the rename: %+v", o)
+	}
+}
+
+// The shared patterns answer only their own routes: a path that is
+// neither answers 404, not the listing or the details write.
+func TestCSMSharedPatternsRefuseOtherPaths(t *testing.T) {
+	f := newFixture(t, Config{})
+	cust, err := f.site.AddCustomer("Fred", "fred@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := fmt.Sprint(f.site.AddOrganization("Acme").ID)
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/customer/" + cust.AccountID + "/other"},
+		{"PUT", "/customer/" + cust.AccountID + "/other"},
+		{"PUT", "/organization/" + org + "/other"},
+	} {
+		if st, raw := f.doCSM(c.method, f.csm(c.path), map[string]any{}, nil); st != 404 {
+			t.Errorf("%s %s: %d %s", c.method, c.path, st, raw)
+		}
 	}
 }
