@@ -95,15 +95,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			attrCSMLifecycle: csmLifecycleAttribute("renaming this organization in place"),
 			"properties": schema.MapAttribute{
-				MarkdownDescription: "Organization properties: arbitrary JSON documents stored on the organization by key, " +
-					"for apps and automation, e.g. `{ attributes = jsonencode({ tier = \"gold\" }) }`. Values are compared as " +
-					"JSON, so key order and spacing make no difference. Only the keys listed here are managed: other " +
-					"properties of the organization are left alone, and removing a key from this map deletes that property. " +
-					"Keys are 1 to 255 bytes, and neither `.`, `..`, keys holding `/` or `\\` nor keys with control characters " +
-					"(such keys cannot travel safely in a URL path: a server or proxy that decodes and normalizes paths would read " +
-					"`..` as the organization itself, and `../../2` as organization 2); " +
-					"values must be JSON of at most 32768 bytes. An imported organization's properties with such keys are " +
-					"left alone, with a warning.",
+				MarkdownDescription: "Organization properties: JSON documents stored on the organization by key, e.g. " +
+					"`{ attributes = jsonencode({ tier = \"gold\" }) }`, compared as JSON. Only the keys listed are managed; " +
+					"removing one deletes that property. See *Properties* on the page for the limits on keys and values.",
 				Optional:    true,
 				ElementType: jsontypes.NormalizedType{},
 				Validators: []validator.Map{

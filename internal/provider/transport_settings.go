@@ -36,39 +36,30 @@ var (
 func transportAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"max_retries": schema.Int64Attribute{
-			MarkdownDescription: "How many times a request answered `429 Too Many Requests`, `502`, `503` or `504` " +
-				"(or any other `5xx` carrying `Retry-After`), or lost to a connection error or timeout, is retried " +
-				"before the operation fails. The wait honours `Retry-After` and `X-RateLimit-Reset` up to " +
-				"`max_retry_wait`, otherwise it grows from 1 s to 30 s with jitter; `max_call_duration` bounds " +
-				"all the attempts of one call. `0` disables retries. Defaults to the `" + envMaxRetries +
+			MarkdownDescription: "How many times a request refused with `429`, `502`, `503` or `504`, or lost, is " +
+				"retried (see *Retries, rate limits and pacing*). `0` disables retries. Defaults to the `" + envMaxRetries +
 				"` environment variable, else `5`.",
 			Optional:   true,
 			Validators: []validator.Int64{int64validator.Between(0, 100)},
 		},
 		"max_requests_per_second": schema.Float64Attribute{
-			MarkdownDescription: "Caps the rate of requests the provider sends, shared by all resources and data " +
-				"sources, for example to leave room for other integrations on the same site. Without it the provider " +
-				"starts unlimited and slows down on its own when the site answers `429`. Defaults to the `" +
+			MarkdownDescription: "Caps the rate of all requests together, e.g. to leave room for other integrations; " +
+				"without it the provider slows down on its own at the site's `429`. Defaults to the `" +
 				envMaxRequestsPerSecond + "` environment variable, else no cap.",
 			Optional:   true,
 			Validators: []validator.Float64{float64validator.AtLeast(0.01)},
 		},
 		"max_retry_wait": schema.StringAttribute{
-			MarkdownDescription: "The longest wait before a retry that the provider accepts from the site, as a " +
-				"duration such as `90s` or `5m` (from `1s` to `24h`). Atlassian answers `429` with a `Retry-After` " +
-				"of seconds under burst limits, but up to the next full hour when an hourly quota " +
-				"(`RateLimit-Reason: jira-quota-*`) is spent. A longer wait fails the operation at once, with the " +
-				"reason and the UTC time the limit resets, instead of sleeping first. Waits of 5 s or more are " +
-				"logged at `WARN`. Defaults to the `" + envMaxRetryWait + "` environment variable, else `" +
-				jsm.DefaultMaxRetryWait.String() + "`.",
+			MarkdownDescription: "The longest wait before a retry the site may ask for, such as `90s` or `5m` (`1s` " +
+				"to `24h`); a longer one (an hourly quota) fails at once with the time the limit resets. Defaults to the `" +
+				envMaxRetryWait + "` environment variable, else `" + jsm.DefaultMaxRetryWait.String() + "`.",
 			Optional:   true,
 			Validators: []validator.String{maxRetryWaitBounds.validator()},
 		},
 		"max_call_duration": schema.StringAttribute{
-			MarkdownDescription: "How long one API call may take in all, every retry and wait included, as a " +
-				"duration such as `2m` or `1h` (from `1s` to `24h`). When it runs out the operation fails, naming " +
-				"the request, how long it tried and how many attempts it made. Defaults to the `" + envMaxCallDuration +
-				"` environment variable, else `" + jsm.DefaultMaxCallDuration.String() + "`, which fits a CI job.",
+			MarkdownDescription: "How long one API call may take, retries and waits included, such as `2m` (`1s` to " +
+				"`24h`). Defaults to the `" + envMaxCallDuration + "` environment variable, else `" +
+				jsm.DefaultMaxCallDuration.String() + "`.",
 			Optional:   true,
 			Validators: []validator.String{maxCallDurationBounds.validator()},
 		},
