@@ -175,11 +175,12 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 		}
 		byID[p.id] = append(byID[p.id], p)
 	}
-	defer func() {
-		c.mu.Lock()
-		c.expect += len(batch) // their readers may read again soon
-		c.mu.Unlock()
-	}()
+	// Their readers may read again as soon as they are answered: count
+	// them before answering, or a quick reader's next read would not count
+	// as back.
+	c.mu.Lock()
+	c.expect += len(batch)
+	c.mu.Unlock()
 	answer := func(id string, o outcome[T]) {
 		for _, p := range byID[id] {
 			p.out = o

@@ -178,8 +178,8 @@ func (c *Client) RenameOrganization(ctx context.Context, id, name string) error 
 
 // IsAccountAPIUnavailable reports whether err is an answer of the CSM
 // account and organization operations that says the site does not let the
-// client use them: 404 (no such API, or not a customer account), 403 or
-// 412.
+// client use them: 404 (no such API, or not a customer account), 401, 403
+// or 412.
 func IsAccountAPIUnavailable(err error) bool {
 	switch StatusCode(err) {
 	case http.StatusNotFound, http.StatusForbidden, http.StatusPreconditionFailed, http.StatusUnauthorized:

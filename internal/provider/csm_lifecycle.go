@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -67,10 +68,14 @@ func csmLifecycleNeeds(calls ...string) string {
 		"; and the header X-ExperimentalApi: opt-in, which the provider sends (a 412 means something in between dropped it)."
 }
 
-// csmRefusalDetail explains a refused account or organization call: the
-// site's answer, what the operations need, and how to go on without them
-// (without: what csm_lifecycle = false does instead).
+// csmRefusalDetail explains a failed account or organization call. A
+// refusal (jsm.IsAccountAPIUnavailable) gets the site's answer, what the
+// operations need, and how to go on without them (without: what
+// csm_lifecycle = false does instead); any other failure its errorDetail.
 func csmRefusalDetail(err error, without string, calls ...string) string {
+	if !jsm.IsAccountAPIUnavailable(err) {
+		return errorDetail(err)
+	}
 	var cause string
 	switch jsm.StatusCode(err) {
 	case http.StatusNotFound:
@@ -107,9 +112,17 @@ func requiresReplaceUnlessCSM(what string) planmodifier.String {
 	}, "Replaces the "+what+" unless "+attrCSMLifecycle+" is true.", "Replaces the "+what+" unless `"+attrCSMLifecycle+"` is true.")
 }
 
-// csmLifecycleOff tells what a plan needs csm_lifecycle for, at attribute
-// p, when it is false.
+// csmLifecycleOffDetail tells what a setting needs csm_lifecycle for, when
+// it is false.
 func csmLifecycleOffDetail(setting string) string {
 	return fmt.Sprintf("%s uses Atlassian's experimental Customer Service Management API, which this resource calls only when "+
 		"%s = true. Set it, or choose another value.", setting, attrCSMLifecycle)
+}
+
+// atlassianNotDeletable is the error for on_destroy = "delete" on an
+// account that is not a customer account: no API deletes it.
+func atlassianNotDeletable(diags *diag.Diagnostics, id, email, accountType string) {
+	diags.AddAttributeError(path.Root("on_destroy"), "An Atlassian account cannot be deleted",
+		fmt.Sprintf("The account %s (%s) is of type %q: no API deletes an Atlassian account. Set on_destroy = %q and "+
+			"apply before destroying.", id, email, accountType, onDestroyForget))
 }

@@ -306,9 +306,7 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 	}
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
 	if notCustomerAccount(state.AccountType) {
-		resp.Diagnostics.AddAttributeError(path.Root("on_destroy"), "An Atlassian account cannot be deleted",
-			fmt.Sprintf("The account %s (%s) is of type %q: no API deletes an Atlassian account. Set on_destroy = %q and "+
-				"apply before destroying.", id, email, state.AccountType.ValueString(), onDestroyForget))
+		atlassianNotDeletable(&resp.Diagnostics, id, email, state.AccountType.ValueString())
 		return
 	}
 	r.probeAccountAPI(ctx, id, path.Root("on_destroy"), "delete the customer account "+id+" ("+email+")",
@@ -364,7 +362,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	case err != nil:
 		// No visible account: the apply creates one, unless the credential
 		// sees no account at all.
-		if _, first := browseChecks.blind(ctx, r.client); first {
+		if browseChecks.firstBlind(ctx, r.client) {
 			diags.AddWarning("The plan cannot see whether new customers already have JSM accounts",
 				"The credential lacks Jira's Browse users and groups global permission (the site says so), so user search answers "+
 					"nothing: the plan looked "+email+" up and saw no account, which proves nothing, and so for every new customer "+
@@ -505,11 +503,8 @@ func (r *customerResource) renameAdopted(ctx context.Context, user *jsm.User, na
 		return false
 	}
 	if _, err := r.client.RenameCustomerAccount(ctx, user.AccountID, name); err != nil {
-		detail := errorDetail(err)
-		if jsm.IsAccountAPIUnavailable(err) {
-			detail = csmRefusalDetail(err, fmt.Sprintf("set display_name = %s, or on_name_mismatch = %q",
-				r.client.Quote(user.DisplayName), nameMismatchKeep), "RenameCustomerAccount")
-		}
+		detail := csmRefusalDetail(err, fmt.Sprintf("set display_name = %s, or on_name_mismatch = %q",
+			r.client.Quote(user.DisplayName), nameMismatchKeep), "RenameCustomerAccount")
 		diags.AddAttributeError(path.Root("on_name_mismatch"), "Could not rename the adopted JSM customer account",
 			fmt.Sprintf("The account %s (named %s) holds the email and was to be adopted and renamed to %q. Nothing was recorded: "+
 				"the next apply adopts it again.\n%s%s", user.AccountID, r.client.Quote(user.DisplayName), name, detail,
@@ -676,11 +671,8 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 			setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", state.AccountID.ValueString())
 			return
 		}
-		if user, err := r.client.GetUser(ctx, state.AccountID.ValueString()); err == nil && user.AccountID == state.AccountID.ValueString() {
-			name := plan.DisplayName
-			resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
-			plan.DisplayName = name // the CSM API answered it; JSM's read may lag
-		}
+		// The rename changes the name alone: the plan, which carries the
+		// state's other values, is the account now.
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", plan.AccountID.ValueString())
@@ -693,10 +685,7 @@ func (r *customerResource) rename(ctx context.Context, state customerResourceMod
 	if err == nil {
 		return true
 	}
-	detail := errorDetail(err)
-	if jsm.IsAccountAPIUnavailable(err) {
-		detail = csmRefusalDetail(err, "a change of display_name is refused at plan time", "RenameCustomerAccount")
-	}
+	detail := csmRefusalDetail(err, "a change of display_name is refused at plan time", "RenameCustomerAccount")
 	diags.AddAttributeError(path.Root("display_name"), "Could not rename the JSM customer account",
 		fmt.Sprintf("Renaming %s (%s) from %q to %q failed:\n%s%s", id, state.Email.ValueString(), state.DisplayName.ValueString(),
 			name, detail, writeMaySettle(err, "rename")))
@@ -753,9 +742,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 func (r *customerResource) deleteAccount(ctx context.Context, state customerResourceModel, diags *diag.Diagnostics) {
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
 	if notCustomerAccount(state.AccountType) {
-		diags.AddAttributeError(path.Root("on_destroy"), "An Atlassian account cannot be deleted",
-			fmt.Sprintf("The account %s (%s) is of type %q: no API deletes it. Set on_destroy = %q and apply before destroying.",
-				id, email, state.AccountType.ValueString(), onDestroyForget))
+		atlassianNotDeletable(diags, id, email, state.AccountType.ValueString())
 		return
 	}
 	err := r.client.DeleteCustomerAccount(ctx, id)
@@ -770,11 +757,8 @@ func (r *customerResource) deleteAccount(ctx context.Context, state customerReso
 	if err == nil {
 		return
 	}
-	detail := errorDetail(err)
-	if jsm.IsAccountAPIUnavailable(err) {
-		detail = csmRefusalDetail(err, fmt.Sprintf("apply on_destroy = %q first, and destroying only forgets the account", onDestroyForget),
-			"DeleteCustomerAccount")
-	}
+	detail := csmRefusalDetail(err, fmt.Sprintf("apply on_destroy = %q first, and destroying only forgets the account", onDestroyForget),
+		"DeleteCustomerAccount")
 	diags.AddError("Could not delete the JSM customer account",
 		fmt.Sprintf("Account %s (%s):\n%s%s", id, email, detail, writeMaySettle(err, "delete")))
 }

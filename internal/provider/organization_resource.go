@@ -420,10 +420,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 	if !plan.Name.Equal(state.Name) {
 		// Only with csm_lifecycle = true: otherwise a new name replaces.
 		if err := r.client.RenameOrganization(ctx, id, plan.Name.ValueString()); err != nil {
-			detail := errorDetail(err)
-			if jsm.IsAccountAPIUnavailable(err) {
-				detail = csmRefusalDetail(err, "a rename replaces the organization, as the plan then says", "RenameOrganization")
-			}
+			detail := csmRefusalDetail(err, "a rename replaces the organization, as the plan then says", "RenameOrganization")
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not rename the JSM organization",
 				fmt.Sprintf("Renaming organization %s from %q to %q failed:\n%s%s", id, state.Name.ValueString(),
 					plan.Name.ValueString(), detail, writeMaySettle(err, "rename")))

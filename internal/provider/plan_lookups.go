@@ -53,11 +53,11 @@ type browseState struct {
 	warned bool
 }
 
-// blind reports whether c's credential cannot see accounts, and whether
-// this is the first time it is reported. A failed check (a token without
+// firstBlind reports whether c's credential cannot see accounts, the
+// first time only: the plan says it once. A failed check (a token without
 // the permission-read scope, say) is logged and counts as seeing: the plan
 // then behaves as it did before it asked.
-func (b *browseCheck) blind(ctx context.Context, c *jsm.Client) (blind, first bool) {
+func (b *browseCheck) firstBlind(ctx context.Context, c *jsm.Client) bool {
 	b.mu.Lock()
 	st := b.m[c]
 	if st == nil {
@@ -75,7 +75,7 @@ func (b *browseCheck) blind(ctx context.Context, c *jsm.Client) (blind, first bo
 	})
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	first = st.cannot && !st.warned
+	first := st.cannot && !st.warned
 	st.warned = st.warned || st.cannot
-	return st.cannot, first
+	return first
 }
