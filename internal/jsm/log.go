@@ -35,8 +35,19 @@ var rateLimitHeaders = []string{
 // logBodyLimit bounds a body written to the TRACE log.
 const logBodyLimit = 64 << 10
 
+// logging reports whether the client has a logger: without one, the
+// request log is not built at all (cleaning the bodies for TRACE costs a
+// few percent of a plan's CPU time, BENCHMARKS.md).
+func (c *Client) logging() bool {
+	_, nop := c.log.(nopLogger)
+	return !nop
+}
+
 // logWait logs a wait before a retry: at DEBUG, and at WARN when long.
 func (c *Client) logWait(resp *http.Response, wait time.Duration, source string) {
+	if !c.logging() {
+		return
+	}
 	ctx := resp.Request.Context()
 	fields := map[string]any{"wait_ms": wait.Milliseconds(), "wait_source": source, "http_status": resp.StatusCode}
 	if st := callFrom(ctx); st != nil {
@@ -54,6 +65,9 @@ func (c *Client) logWait(resp *http.Response, wait time.Duration, source string)
 }
 
 func (c *Client) logAttempt(ctx context.Context, st *call, resp *http.Response, err error, elapsed time.Duration, body []byte) {
+	if !c.logging() {
+		return
+	}
 	fields := map[string]any{
 		"http_method": st.method,
 		"http_path":   st.path, // never the query: it may hold an email address

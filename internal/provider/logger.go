@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/base64"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -12,6 +13,14 @@ import (
 // of the log should a server echo one back in a body logged at TRACE.
 type tfLogger struct {
 	secrets []string
+}
+
+// providerLogsOff reports whether terraform-plugin-log drops every line the
+// provider logs: its level variable says off, as serve.Run sets it when
+// Terraform would discard the logs anyway. The client is then given no
+// logger, and skips building its request log.
+func providerLogsOff(getenv func(string) string) bool {
+	return strings.EqualFold(strings.TrimSpace(getenv("TF_LOG_PROVIDER_JSM")), "off")
 }
 
 func newTFLogger(email, apiToken, accessToken string) tfLogger {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
 // Long waits reach Terraform's log at WARN, with the secrets masked as in
@@ -25,5 +27,20 @@ func TestTFLoggerWarn(t *testing.T) {
 	got := fmt.Sprint(lines[0])
 	if lines[0]["@level"] != "warn" || !strings.Contains(got, "jira-quota-tenant-based") || strings.Contains(got, "tok-secret-1234") {
 		t.Errorf("logged %s", got)
+	}
+}
+
+// When Terraform would drop the provider's logs (serve.Run sets
+// TF_LOG_PROVIDER_JSM=off unless TF_LOG or a provider level asks for
+// them), the client gets no logger and builds no request log; with any
+// other level it gets one.
+func TestClientLoggerFollowsProviderLogLevel(t *testing.T) {
+	for level, want := range map[string]bool{"off": false, " OFF": false, "": true, "trace": true, "debug": true} {
+		t.Setenv("TF_LOG_PROVIDER_JSM", level)
+		var cfg jsm.Config
+		transportSettings{}.apply(&cfg)
+		if got := cfg.Logger != nil; got != want {
+			t.Errorf("TF_LOG_PROVIDER_JSM=%q: client logger set %v, want %v", level, got, want)
+		}
 	}
 }

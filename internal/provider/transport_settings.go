@@ -2,6 +2,7 @@ package provider
 
 import (
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -142,5 +143,7 @@ func (ts transportSettings) apply(cfg *jsm.Config) {
 		MaxCallDuration: "set by the provider's max_call_duration or " + envMaxCallDuration,
 	}
 	cfg.Names = jsm.Names{Client: "the provider", BaseURL: "the provider's url"}
-	cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
+	if !providerLogsOff(os.Getenv) {
+		cfg.Logger = newTFLogger(cfg.Email, cfg.APIToken, cfg.AccessToken)
+	}
 }
