@@ -6,13 +6,14 @@
 package serve
 
 import (
-	"context"
 	"os"
 	"runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
 // Namespace is the registry namespace the provider is published under.
@@ -32,11 +33,14 @@ func Run(typeName string, p func() provider.Provider, debug bool) error {
 		QuietLogsUnlessRequested(typeName)
 	}
 	DefaultMemoryLimit(os.Getenv)
-	return providerserver.Serve(context.Background(), p, providerserver.ServeOpts{
-		Address:         Address(typeName),
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// As providerserver.Serve does, with the framework's server wrapped.
+	return tf6server.Serve(Address(typeName), func() tfprotov6.ProviderServer {
+		return releasing{providerserver.NewProtocol6(p())()}
+	}, opts...)
 }
 
 // QuietLogsUnlessRequested turns the plugin SDK's, the framework's and the
@@ -67,13 +71,12 @@ func logEnv(own string) []string {
 }
 
 // SoftMemoryLimit is the Go runtime's soft memory limit a provider runs
-// with unless GOMEMLIMIT says otherwise. terraform-plugin-go and the
-// framework keep a little of every RPC for the life of the process, so a
-// plan or destroy of a thousand resources holds a live heap of about
-// 65 MiB; the default GOGC lets the heap double before collecting, and the
-// process peaked at 155 MiB. Under the limit the collector runs earlier
-// instead (BENCHMARKS.md: the peak, and what it costs in CPU). It is soft:
+// with unless GOMEMLIMIT says otherwise: a cap for the rare plan whose live
+// heap is large (many resources answered at once, large listings), where
+// the default GOGC would let the heap double before collecting. It is soft:
 // a larger live heap is never refused, the collector only works harder.
+// Since releasing (release.go) a plan of 1,000 customers holds about 6 MiB
+// live and never comes near it.
 const SoftMemoryLimit = 100 << 20
 
 // DefaultMemoryLimit sets SoftMemoryLimit unless the user set GOMEMLIMIT

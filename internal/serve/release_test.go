@@ -1,0 +1,109 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+type ctxKey struct{}
+
+// captures keeps the context of the one request it answers.
+type captures struct {
+	tfprotov6.ProviderServer
+	got    context.Context
+	during any
+}
+
+func (c *captures) ReadResource(ctx context.Context, _ *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	c.got, c.during = ctx, ctx.Value(ctxKey{})
+	return &tfprotov6.ReadResourceResponse{}, nil
+}
+
+// While a request runs, its context is the caller's; once it is answered,
+// a context kept from it holds nothing of it and reads as cancelled.
+func TestReleasingContextDuringAndAfter(t *testing.T) {
+	inner := &captures{}
+	ctx := context.WithValue(context.Background(), ctxKey{}, "request values")
+	if _, err := (releasing{inner}).ReadResource(ctx, &tfprotov6.ReadResourceRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if inner.during != "request values" {
+		t.Errorf("during the request Value = %v, want the caller's", inner.during)
+	}
+	if v := inner.got.Value(ctxKey{}); v != nil {
+		t.Errorf("after the request Value = %v, want nil", v)
+	}
+	if !errors.Is(inner.got.Err(), context.Canceled) {
+		t.Errorf("after the request Err = %v, want context.Canceled", inner.got.Err())
+	}
+	select {
+	case <-inner.got.Done():
+	default:
+		t.Error("after the request Done is open")
+	}
+}
+
+// A cancelled caller cancels the contexts derived from the request's, as
+// the framework derives its own, without a goroutine per request.
+func TestReleasingContextPropagatesCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	rc := &requestContext{}
+	rc.inner.Store(&ctx)
+	child, stop := context.WithCancel(rc)
+	defer stop()
+	before := runtime.NumGoroutine()
+	cancel()
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the derived context was not cancelled")
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("%d goroutines after the cancel, %d before", after, before)
+	}
+}
+
+type emptyProvider struct{}
+
+func (emptyProvider) Metadata(context.Context, provider.MetadataRequest, *provider.MetadataResponse) {
+}
+func (emptyProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (emptyProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+func (emptyProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+func (emptyProvider) Resources(context.Context) []func() resource.Resource       { return nil }
+
+// The framework keeps every request's context until the provider stops;
+// through releasing, what the request carried is collectable once it is
+// answered.
+func TestFrameworkKeepsNoRequestValues(t *testing.T) {
+	srv := releasing{providerserver.NewProtocol6(emptyProvider{})()}
+	collected := make(chan struct{})
+	func() {
+		carried := new([1 << 16]byte)
+		runtime.AddCleanup(carried, func(done chan struct{}) { close(done) }, collected)
+		ctx := context.WithValue(context.Background(), ctxKey{}, carried)
+		_, _ = srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "none_thing"})
+	}()
+	defer runtime.KeepAlive(srv) // the server, and what it keeps, stay
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		runtime.GC()
+		select {
+		case <-collected:
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the request's context values are still reachable after it was answered")
+		}
+	}
+}
