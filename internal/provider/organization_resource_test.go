@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -17,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
 func TestAccOrganizationResource_basic(t *testing.T) {
@@ -327,5 +330,59 @@ func TestOrganizationWarnRename(t *testing.T) {
 		ID: types.StringValue(fmt.Sprint(bare.ID)), Name: types.StringValue("Bare Ltd")}, "Barer Ltd", &d)
 	if text := diagText(d); !strings.Contains(text, "Members: none.") || !strings.Contains(text, "Service desks: none.") {
 		t.Errorf("an organization with nothing attached:\n%s", text)
+	}
+}
+
+// Creating an organization lists the organizations in the plan (to say
+// whether the name is taken) and, in the apply, once more when Terraform
+// plans the create again; the create itself uses that listing rather than
+// list a third time (on a large site, many pages).
+func TestAccOrganizationResource_createListsOnce(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	const listRoute = "GET /rest/servicedeskapi/organization"
+	var before int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: s.provider(), Check: func(*terraform.State) error { before = site.RequestCount(listRoute, -1); return nil }},
+			{
+				Config: organizationConfig(s, randomName("Acme"), ""),
+				Check: func(*terraform.State) error {
+					if got := site.RequestCount(listRoute, -1) - before; got != 2 {
+						return fmt.Errorf("%d organization listings for the plan and the apply, want 2", got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestOrgListingCache(t *testing.T) {
+	l := &orgListingCache{m: map[*jsm.Client]orgListing{}}
+	a, b := &jsm.Client{}, &jsm.Client{}
+	orgs := []jsm.Organization{{ID: "1", Name: "Acme"}}
+	if _, ok := l.take(a); ok {
+		t.Fatal("a listing out of nothing")
+	}
+	l.remember(a, orgs)
+	if _, ok := l.take(b); ok {
+		t.Error("another client's listing was handed out")
+	}
+	if got, ok := l.take(a); !ok || len(got) != 1 {
+		t.Errorf("take = %v, %v; want the listing", got, ok)
+	}
+	if _, ok := l.take(a); ok {
+		t.Error("a listing served two creates")
+	}
+	l.remember(a, orgs)
+	l.forget(a)
+	if _, ok := l.take(a); ok {
+		t.Error("a listing survived a create")
+	}
+	l.m[a] = orgListing{orgs: orgs, at: time.Now().Add(-orgListingReuse - time.Second)}
+	if _, ok := l.take(a); ok {
+		t.Error("a stale listing was handed out")
 	}
 }
