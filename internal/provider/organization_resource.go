@@ -251,14 +251,12 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 	}
 	name := plan.Name.ValueString()
 	existing, err := r.client.ListOrganizations(ctx)
-	if err == nil {
-		orgListings.remember(r.client, existing)
-	}
 	if err != nil {
 		resp.Diagnostics.AddWarning("The plan cannot tell whether the organization name is taken",
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply lists them again before creating.", name, errorDetail(err)))
 		return
 	}
+	orgListings.remember(r.client, existing)
 	for _, o := range existing {
 		if !strings.EqualFold(o.Name, name) {
 			continue
