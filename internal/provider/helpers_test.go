@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -28,6 +27,7 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
+	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
 )
 
 // ---- Where a test runs: the site, its faults, the environment ----
@@ -36,7 +36,7 @@ import (
 // acceptance tests inject 503s and lost answers by the hundred. Retry-After
 // from the site is still honoured.
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"jsm": providerserver.NewProtocol6WithError(New("test", WithRetryWait(10*time.Millisecond, 200*time.Millisecond))()),
+	"jsm": serve.Protocol6(New("test", WithRetryWait(10*time.Millisecond, 200*time.Millisecond))()),
 }
 
 const (

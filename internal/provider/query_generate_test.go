@@ -15,9 +15,10 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	goversion "github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
 )
 
 // queryCLIPath is the Terraform that runs acceptance tests, when it has
@@ -64,7 +65,7 @@ func (c terraformCLI) run(args ...string) (int, string) {
 	served := make(chan error, 1)
 	go func() {
 		served <- tf6server.Serve("registry.terraform.io/jsmtf/jsm",
-			func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(New("test")())() },
+			func() tfprotov6.ProviderServer { s, _ := serve.Protocol6(New("test")())(); return s },
 			tf6server.WithDebug(ctx, reattachCh, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(),

@@ -43,6 +43,15 @@ func Run(typeName string, p func() provider.Provider, debug bool) error {
 	}, opts...)
 }
 
+// Protocol6 is the server Run serves for the provider p, for
+// terraform-plugin-testing's provider factories, so that acceptance tests
+// run what the binary runs.
+func Protocol6(p provider.Provider) func() (tfprotov6.ProviderServer, error) {
+	return func() (tfprotov6.ProviderServer, error) {
+		return releasing{providerserver.NewProtocol6(p)()}, nil
+	}
+}
+
 // QuietLogsUnlessRequested turns the plugin SDK's, the framework's and the
 // provider's own logs off when Terraform would throw them away anyway.
 //
