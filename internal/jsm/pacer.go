@@ -12,9 +12,10 @@ import (
 // Pacing is AIMD, as TCP's congestion control: an endpoint starts
 // unlimited, a 429 cuts its rate at once, and every second after the wait
 // it asked for adds a little back. Requests sent during that wait meet the
-// budget the cut was for: their 429s do not cut again. Atlassian's burst limits send no warning before their 429
-// (API-token traffic), so there is nothing to estimate from beforehand;
-// what a 429 says is that the rate of the second before it was too much.
+// budget the cut was for: their 429s do not cut again. Atlassian's burst
+// limits send no warning before their 429 (API-token traffic), so there is
+// nothing to estimate from beforehand; what a 429 says is that the rate of
+// the second before it was too much.
 const (
 	// paceCut: a 429 leaves this share of the rate it met. TCP halves;
 	// 0.5 also undoes, in one cut, a burst that doubled the site's rate.
