@@ -23,7 +23,27 @@ import (
 // unchanged, as do the streaming ones, which may use their context after
 // they return.
 type releasing struct {
+	frameworkServer
+}
+
+// frameworkServer is every interface terraform-plugin-go looks for on a
+// server: the optional ones (list resources, actions, state stores) are
+// found by type assertion, so the wrapper must offer each of them, or
+// Terraform is told they are not implemented.
+type frameworkServer interface {
 	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
+// release wraps the framework's server s. A server without every optional
+// interface (another framework version) is served as it is.
+func release(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	if fs, ok := s.(frameworkServer); ok {
+		return releasing{fs}
+	}
+	return s
 }
 
 // requestContext is a request's context until release, and then a
@@ -56,37 +76,37 @@ func answer[Req, Resp any](ctx context.Context, req Req, call func(context.Conte
 }
 
 func (s releasing) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return answer(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return answer(ctx, req, s.frameworkServer.ValidateResourceConfig)
 }
 
 func (s releasing) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return answer(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return answer(ctx, req, s.frameworkServer.UpgradeResourceState)
 }
 
 func (s releasing) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return answer(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return answer(ctx, req, s.frameworkServer.UpgradeResourceIdentity)
 }
 
 func (s releasing) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return answer(ctx, req, s.ProviderServer.ReadResource)
+	return answer(ctx, req, s.frameworkServer.ReadResource)
 }
 
 func (s releasing) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return answer(ctx, req, s.ProviderServer.PlanResourceChange)
+	return answer(ctx, req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s releasing) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return answer(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return answer(ctx, req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s releasing) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return answer(ctx, req, s.ProviderServer.ImportResourceState)
+	return answer(ctx, req, s.frameworkServer.ImportResourceState)
 }
 
 func (s releasing) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return answer(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return answer(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }
 
 func (s releasing) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return answer(ctx, req, s.ProviderServer.ReadDataSource)
+	return answer(ctx, req, s.frameworkServer.ReadDataSource)
 }

@@ -18,7 +18,7 @@ type ctxKey struct{}
 
 // captures keeps the context of the one request it answers.
 type captures struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	got    context.Context
 	during any
 }
@@ -86,7 +86,7 @@ func (emptyProvider) Resources(context.Context) []func() resource.Resource      
 // through releasing, what the request carried is collectable once it is
 // answered.
 func TestFrameworkKeepsNoRequestValues(t *testing.T) {
-	srv := releasing{providerserver.NewProtocol6(emptyProvider{})()}
+	srv := release(providerserver.NewProtocol6(emptyProvider{})())
 	collected := make(chan struct{})
 	func() {
 		carried := new([1 << 16]byte)
@@ -104,6 +104,46 @@ func TestFrameworkKeepsNoRequestValues(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the request's context values are still reachable after it was answered")
+		}
+	}
+}
+
+// terraform-plugin-go finds list resources, actions and state stores by
+// type assertion on the server: the wrapped server offers every one the
+// framework's does (a hidden one answers Terraform "not implemented").
+func TestReleasingKeepsOptionalInterfaces(t *testing.T) {
+	fw := providerserver.NewProtocol6(emptyProvider{})()
+	srv := release(fw)
+	if _, ok := srv.(releasing); !ok {
+		t.Fatal("the framework's server was served unwrapped: it lacks one of the interfaces releasing offers")
+	}
+	// What terraform-plugin-go asserts (its ProviderServerWith...
+	// interfaces, deprecated for the day these join ProviderServer).
+	for name, has := range map[string]func(any) bool{
+		"list resources": func(v any) bool {
+			_, ok := v.(interface {
+				tfprotov6.ProviderServer
+				tfprotov6.ListResourceServer
+			})
+			return ok
+		},
+		"actions": func(v any) bool {
+			_, ok := v.(interface {
+				tfprotov6.ProviderServer
+				tfprotov6.ActionServer
+			})
+			return ok
+		},
+		"state stores": func(v any) bool {
+			_, ok := v.(interface {
+				tfprotov6.ProviderServer
+				tfprotov6.StateStoreServer
+			})
+			return ok
+		},
+	} {
+		if has(fw) && !has(srv) {
+			t.Errorf("the wrapped server hides the %s interface", name)
 		}
 	}
 }

@@ -39,7 +39,7 @@ func Run(typeName string, p func() provider.Provider, debug bool) error {
 	}
 	// As providerserver.Serve does, with the framework's server wrapped.
 	return tf6server.Serve(Address(typeName), func() tfprotov6.ProviderServer {
-		return releasing{providerserver.NewProtocol6(p())()}
+		return release(providerserver.NewProtocol6(p())())
 	}, opts...)
 }
 
@@ -48,7 +48,7 @@ func Run(typeName string, p func() provider.Provider, debug bool) error {
 // run what the binary runs.
 func Protocol6(p provider.Provider) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		return releasing{providerserver.NewProtocol6(p)()}, nil
+		return release(providerserver.NewProtocol6(p)()), nil
 	}
 }
 
