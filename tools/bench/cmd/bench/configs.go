@@ -93,6 +93,28 @@ resource "jsm_service_desk_organization" "it_acme" {
 }
 `
 
+// Scenario 4's plugin floor: the same configuration on the do-nothing
+// stand-ins (cmd/nullprovider).
+const pluginFloorMembershipsConfig = pluginFloorConfig + `
+resource "benchnull_organization" "acme" {
+  name = "Bench Corp"
+}
+
+resource "benchnull_organization_customers" "acme" {
+  organization_id = benchnull_organization.acme.id
+  account_ids     = [for c in benchnull_customer.c : c.account_id]
+}
+
+data "benchnull_service_desk" "it" {
+  project_key = "IT"
+}
+
+resource "benchnull_service_desk_organization" "it_acme" {
+  service_desk_id = data.benchnull_service_desk.it.id
+  organization_id = benchnull_organization.acme.id
+}
+`
+
 // writeConfig creates dir with main.tf and a customers.json of n customers.
 func writeConfig(dir, hcl string, n int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {

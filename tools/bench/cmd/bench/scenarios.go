@@ -327,8 +327,11 @@ func (e *env) memberships(rep *report) error {
 	rep.add("memberships", sm)
 	for run := 0; run < e.runs; run++ {
 		dir := e.runDir("memberships", e.n, run)
-		pdir := filepath.Join(dir, "jsm")
+		pdir, ndir := filepath.Join(dir, "jsm"), filepath.Join(dir, "pluginfloor")
 		if err := writeConfig(pdir, membershipsConfig, e.n); err != nil {
+			return err
+		}
+		if err := writeConfig(ndir, pluginFloorMembershipsConfig, e.n); err != nil {
 			return err
 		}
 		s, err := e.startSite(dir)
@@ -337,11 +340,21 @@ func (e *env) memberships(rep *report) error {
 		}
 		e.logf("  run %d/%d (N=%d)", run+1, e.runs, e.n)
 		for _, step := range []string{"apply", "plan", "destroy"} {
-			p, c, err := e.providerStep(s, step, pdir, step)
+			var p, nf tfRun
+			var c counts
+			err := interleave(run, func() (err error) {
+				p, c, err = e.providerStep(s, step, pdir, step)
+				return err
+			}, func() (err error) {
+				nf, err = e.runStep(step, ndir, step, nil)
+				return err
+			})
 			if err != nil {
 				s.stop()
 				return err
 			}
+			sm.add(step+".plugin", nf.wall.Seconds())
+			sm.add(step+".pluginratio", p.wall.Seconds()/nf.wall.Seconds())
 			if bad := c.failed(); bad > 0 {
 				e.violate("memberships %s: the site answered %d requests with an error: %v", step, bad, c)
 			}

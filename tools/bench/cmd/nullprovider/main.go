@@ -1,8 +1,11 @@
 // Command nullprovider is the benchmark's second floor: a
-// terraform-plugin-framework provider, "benchnull", whose one resource,
-// benchnull_customer, has jsm_customer's attributes (same types, defaults
+// terraform-plugin-framework provider, "benchnull", whose resource
+// benchnull_customer has jsm_customer's attributes (same types, defaults
 // and plan modifiers) and does no work at all: Create makes the computed
-// values up, Read and Delete change nothing. What it costs over
+// values up, Read and Delete change nothing. Scenario 4's types have
+// stand-ins too (benchnull_organization, _organization_customers,
+// _service_desk_organization and data source benchnull_service_desk), with
+// the real schemas and the same lack of work. What it costs over
 // terraform_data is what any framework provider with this schema costs
 // Terraform: provider processes, gRPC, msgpack, the framework's schema
 // walks and the larger state. The schema is jsm_customer's own, taken from
@@ -16,6 +19,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log"
+	"math/big"
 	"net/url"
 	"strings"
 
@@ -25,6 +29,7 @@ import (
 	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	jsmprovider "github.com/jsmtf/terraform-provider-jsm/internal/provider"
 	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
@@ -50,10 +55,101 @@ func (nullProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (nullProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return customer{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return customer{} },
+		func() resource.Resource { return standIn{"organization", jsmprovider.NewOrganizationResource} },
+		func() resource.Resource {
+			return standIn{"organization_customers", jsmprovider.NewOrganizationCustomersResource}
+		},
+		func() resource.Resource {
+			return standIn{"service_desk_organization", jsmprovider.NewServiceDeskOrganizationResource}
+		},
+	}
 }
 
-func (nullProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+func (nullProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{func() datasource.DataSource { return deskStandIn{} }}
+}
+
+// standIn has the schema of one of the provider's resources and does no
+// work: Create and Update make up what the plan leaves unknown; Read and
+// Delete change nothing.
+type standIn struct {
+	name string
+	real func() resource.Resource
+}
+
+func (s standIn) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + s.name
+}
+
+func (s standIn) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	s.real().Schema(ctx, req, resp)
+}
+
+func (standIn) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.State.Raw = madeUp(req.Plan.Raw, false)
+}
+
+func (standIn) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (standIn) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = madeUp(req.Plan.Raw, false)
+}
+
+func (standIn) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// deskStandIn is jsm_service_desk's stand-in: it answers every attribute
+// the configuration leaves out with a made-up value.
+type deskStandIn struct{}
+
+func (deskStandIn) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_service_desk"
+}
+
+func (deskStandIn) Schema(ctx context.Context, req datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	jsmprovider.NewServiceDeskDataSource().Schema(ctx, req, resp)
+}
+
+func (deskStandIn) Read(_ context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.State.Raw = madeUp(req.Config.Raw, true)
+}
+
+// madeUp is v with every unknown value (and with nulls, every null
+// primitive) replaced by a made-up known one: "1", 1 or false, and empty
+// collections.
+func madeUp(v tftypes.Value, nulls bool) tftypes.Value {
+	out, err := tftypes.Transform(v, func(_ *tftypes.AttributePath, val tftypes.Value) (tftypes.Value, error) {
+		if val.IsKnown() && !(nulls && val.IsNull() && val.Type().Is(tftypes.String)) {
+			return val, nil
+		}
+		return known(val.Type()), nil
+	})
+	if err != nil {
+		panic(err) // the callback returns no error
+	}
+	return out
+}
+
+func known(t tftypes.Type) tftypes.Value {
+	switch {
+	case t.Is(tftypes.String):
+		return tftypes.NewValue(t, "1")
+	case t.Is(tftypes.Number):
+		return tftypes.NewValue(t, big.NewFloat(1))
+	case t.Is(tftypes.Bool):
+		return tftypes.NewValue(t, false)
+	case t.Is(tftypes.Object{}):
+		attrs := map[string]tftypes.Value{}
+		for name, at := range t.(tftypes.Object).AttributeTypes {
+			attrs[name] = known(at)
+		}
+		return tftypes.NewValue(t, attrs)
+	case t.Is(tftypes.Map{}):
+		return tftypes.NewValue(t, map[string]tftypes.Value{})
+	}
+	return tftypes.NewValue(t, []tftypes.Value{}) // list, set
+}
 
 type customer struct{}
 
