@@ -140,8 +140,9 @@ func known(t tftypes.Type) tftypes.Value {
 	case t.Is(tftypes.Bool):
 		return tftypes.NewValue(t, false)
 	case t.Is(tftypes.Object{}):
+		obj, _ := t.(tftypes.Object) // Is said so
 		attrs := map[string]tftypes.Value{}
-		for name, at := range t.(tftypes.Object).AttributeTypes {
+		for name, at := range obj.AttributeTypes {
 			attrs[name] = known(at)
 		}
 		return tftypes.NewValue(t, attrs)
