@@ -118,14 +118,14 @@ var (
 	// platform spec state; the scopes are assumed to be GET /user's.
 	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permAccessJira, scopeUsers,
 		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
-	// A create whose answer was lost searches for the account it may have
-	// made (writes.go).
 	// Whether the credential may browse users: without that permission,
 	// user search answers nothing rather than an error, so the plan asks
 	// once before it trusts an empty answer. Atlassian's reference ("Get my
 	// permissions", outside the user operations vendored here).
 	epMyPermissions = ep(http.MethodGet, "/rest/api/3/mypermissions", permOwn, "read:jira-work", "read:permission:jira").
 			by("CanBrowseUsers")
+	// A create whose answer was lost searches for the account it may have
+	// made (writes.go).
 	epSearchUser = ep(http.MethodGet, "/rest/api/3/user/search", permBrowseUsers+" (without it, search answers nothing rather than an error)",
 		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira").
 		by("FindUserByEmail", "SearchByEmail", "SearchUsers", "CreateCustomer")

@@ -345,7 +345,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	if checkEmail(email) != "" {
 		return // the attribute's validator says why
 	}
-	if ok, first := planLookups.take(r.client); !ok {
+	if ok, first := stateOf(r.client).takeLookup(); !ok {
 		if first {
 			diags.AddWarning("The plan stopped looking up new customers",
 				fmt.Sprintf("This plan creates more than %d customers. It looked up the first %d emails to say what the apply "+
@@ -378,7 +378,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	case err != nil:
 		// No visible account: the apply creates one, unless the credential
 		// sees no account at all.
-		if browseChecks.firstBlind(ctx, r.client) {
+		if stateOf(r.client).firstBlind(ctx, r.client) {
 			diags.AddWarning("The plan cannot see whether new customers already have JSM accounts",
 				"The credential lacks Jira's Browse users and groups global permission (the site says so), so user search answers "+
 					"nothing: the plan looked "+email+" up and saw no account, which proves nothing, and so for every new customer "+

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -256,7 +254,7 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply lists them again before creating.", name, errorDetail(err)))
 		return
 	}
-	orgListings.remember(r.client, existing)
+	stateOf(r.client).rememberOrgs(existing)
 	for _, o := range existing {
 		if !strings.EqualFold(o.Name, name) {
 			continue
@@ -300,7 +298,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	// must find the organization this call created, not fail on it): in
 	// the listing of the plan Terraform made of this create a moment ago,
 	// or a new one.
-	existing, fresh := orgListings.take(r.client)
+	existing, fresh := stateOf(r.client).takeOrgs()
 	var err error
 	if !fresh {
 		existing, err = r.client.ListOrganizations(ctx)
@@ -325,7 +323,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	if org == nil {
 		org, err = r.client.CreateOrganization(ctx, name)
-		orgListings.forget(r.client) // it no longer holds every organization
+		stateOf(r.client).forgetOrgs() // it no longer holds every organization
 		if err != nil {
 			resp.Diagnostics.AddError("Could not create the JSM organization", fmt.Sprintf("Organization %q:\n%s", name, errorDetail(err)))
 			return
@@ -358,51 +356,6 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
-}
-
-// orgListings keeps, per client, the organization listing of the last
-// plan-time look-up of a name, for the create that follows: Terraform plans
-// a resource again just before creating it, in the same process, and the
-// create need not list every organization again (on a large site, many
-// pages) a moment later. A listing serves one create, within
-// orgListingReuse; a create through the client forgets it, since it no
-// longer holds every organization.
-var orgListings = &orgListingCache{m: map[*jsm.Client]orgListing{}}
-
-// orgListingReuse: the plan of a create and the create itself follow each
-// other within milliseconds; a listing older than this was made for
-// another purpose (an earlier plan).
-const orgListingReuse = 5 * time.Second
-
-type orgListing struct {
-	orgs []jsm.Organization
-	at   time.Time
-}
-
-type orgListingCache struct {
-	mu sync.Mutex
-	m  map[*jsm.Client]orgListing
-}
-
-func (l *orgListingCache) remember(c *jsm.Client, orgs []jsm.Organization) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.m[c] = orgListing{orgs: orgs, at: time.Now()}
-}
-
-// take hands out c's listing if it is recent, and forgets it.
-func (l *orgListingCache) take(c *jsm.Client) ([]jsm.Organization, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	got, ok := l.m[c]
-	delete(l.m, c)
-	return got.orgs, ok && time.Since(got.at) <= orgListingReuse
-}
-
-func (l *orgListingCache) forget(c *jsm.Client) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.m, c)
 }
 
 // organizationExistsDetail says that an organization of the name exists and

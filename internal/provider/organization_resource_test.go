@@ -360,29 +360,29 @@ func TestAccOrganizationResource_createListsOnce(t *testing.T) {
 }
 
 func TestOrgListingCache(t *testing.T) {
-	l := &orgListingCache{m: map[*jsm.Client]orgListing{}}
-	a, b := &jsm.Client{}, &jsm.Client{}
+	a, b := stateOf(&jsm.Client{}), stateOf(&jsm.Client{})
 	orgs := []jsm.Organization{{ID: "1", Name: "Acme"}}
-	if _, ok := l.take(a); ok {
+	if _, ok := a.takeOrgs(); ok {
 		t.Fatal("a listing out of nothing")
 	}
-	l.remember(a, orgs)
-	if _, ok := l.take(b); ok {
+	a.rememberOrgs(orgs)
+	if _, ok := b.takeOrgs(); ok {
 		t.Error("another client's listing was handed out")
 	}
-	if got, ok := l.take(a); !ok || len(got) != 1 {
+	if got, ok := a.takeOrgs(); !ok || len(got) != 1 {
 		t.Errorf("take = %v, %v; want the listing", got, ok)
 	}
-	if _, ok := l.take(a); ok {
+	if _, ok := a.takeOrgs(); ok {
 		t.Error("a listing served two creates")
 	}
-	l.remember(a, orgs)
-	l.forget(a)
-	if _, ok := l.take(a); ok {
+	a.rememberOrgs(orgs)
+	a.forgetOrgs()
+	if _, ok := a.takeOrgs(); ok {
 		t.Error("a listing survived a create")
 	}
-	l.m[a] = orgListing{orgs: orgs, at: time.Now().Add(-orgListingReuse - time.Second)}
-	if _, ok := l.take(a); ok {
+	a.rememberOrgs(orgs)
+	a.orgsAt = time.Now().Add(-orgListingReuse - time.Second)
+	if _, ok := a.takeOrgs(); ok {
 		t.Error("a stale listing was handed out")
 	}
 }

@@ -3,11 +3,35 @@ package provider
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
+
+// runState is what one provider configuration (one client, one per
+// Terraform command) remembers across the requests of its run.
+type runState struct {
+	mu sync.Mutex
+	// lookups counts the customer look-ups of the plan (planLookupLimit).
+	lookups int
+	// browse: whether the credential may browse users, asked once.
+	browseOnce         sync.Once
+	blind, warnedBlind bool
+	orgs               []jsm.Organization // the last plan-time organization listing
+	orgsAt             time.Time
+	orgsHeld           bool
+}
+
+var runStates sync.Map // *jsm.Client → *runState
+
+// stateOf is the run state of the configuration whose client is c.
+func stateOf(c *jsm.Client) *runState {
+	v, _ := runStates.LoadOrStore(c, &runState{})
+	st, _ := v.(*runState) // only *runState is stored
+	return st
+}
 
 // planLookupLimit bounds the user searches one plan sends to predict
 // customer creates. A pull request adds a few customers and gets each one
@@ -17,65 +41,65 @@ import (
 // can, and the plan says once that it stopped checking.
 const planLookupLimit = 100
 
-// planLookups counts the look-ups of each provider configuration (one
-// client each, one per Terraform command).
-var planLookups = &lookupCounter{n: map[*jsm.Client]int{}}
-
-type lookupCounter struct {
-	mu sync.Mutex
-	n  map[*jsm.Client]int
+// takeLookup reports whether the plan may look one more customer up, and
+// whether this is the first refusal (which the plan reports).
+func (s *runState) takeLookup() (ok, firstRefusal bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lookups++
+	return s.lookups <= planLookupLimit, s.lookups == planLookupLimit+1
 }
 
-// take reports whether c may look one more customer up, and whether this
-// is the first refusal (which the plan reports).
-func (l *lookupCounter) take(c *jsm.Client) (ok, firstRefusal bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.n[c]++
-	return l.n[c] <= planLookupLimit, l.n[c] == planLookupLimit+1
-}
-
-// browseChecks remembers, per client, whether its credential may browse
-// users: without Browse users and groups, user search answers nothing
-// rather than an error, so an empty look-up proves nothing. The plan asks
-// once (GET /rest/api/3/mypermissions), the first time a look-up finds no
-// account, and says it once.
-var browseChecks = &browseCheck{m: map[*jsm.Client]*browseState{}}
-
-type browseCheck struct {
-	mu sync.Mutex
-	m  map[*jsm.Client]*browseState
-}
-
-type browseState struct {
-	once   sync.Once
-	cannot bool // the site said the credential lacks the permission
-	warned bool
-}
-
-// firstBlind reports whether c's credential cannot see accounts, the
-// first time only: the plan says it once. A failed check (a token without
+// firstBlind reports whether the credential of c cannot see accounts, the
+// first time only: the plan says it once. Without Browse users and groups,
+// user search answers nothing rather than an error, so an empty look-up
+// proves nothing; the plan asks once (GET /rest/api/3/mypermissions), the
+// first time a look-up finds no account. A failed check (a token without
 // the permission-read scope, say) is logged and counts as seeing: the plan
 // then behaves as it did before it asked.
-func (b *browseCheck) firstBlind(ctx context.Context, c *jsm.Client) bool {
-	b.mu.Lock()
-	st := b.m[c]
-	if st == nil {
-		st = &browseState{}
-		b.m[c] = st
-	}
-	b.mu.Unlock()
-	st.once.Do(func() {
+func (s *runState) firstBlind(ctx context.Context, c *jsm.Client) bool {
+	s.browseOnce.Do(func() {
 		can, err := c.CanBrowseUsers(ctx)
 		if err != nil {
 			tflog.Debug(ctx, "could not tell whether the credential may browse users; trusting the user search", map[string]any{"error": err.Error()})
 			return
 		}
-		st.cannot = !can
+		s.mu.Lock()
+		s.blind = !can
+		s.mu.Unlock()
 	})
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	first := st.cannot && !st.warned
-	st.warned = st.warned || st.cannot
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	first := s.blind && !s.warnedBlind
+	s.warnedBlind = s.warnedBlind || s.blind
 	return first
 }
+
+// orgListingReuse: the plan of a create and the create itself follow each
+// other within milliseconds; a listing older than this was made for
+// another purpose (an earlier plan).
+const orgListingReuse = 5 * time.Second
+
+// rememberOrgs keeps the organization listing of a plan-time look-up of a
+// name, for the create that follows: Terraform plans a resource again just
+// before creating it, in the same process, and the create need not list
+// every organization again (on a large site, many pages) a moment later.
+func (s *runState) rememberOrgs(orgs []jsm.Organization) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgs, s.orgsAt, s.orgsHeld = orgs, time.Now(), true
+}
+
+// takeOrgs hands out the listing if it is recent, and forgets it: a
+// listing serves one create.
+func (s *runState) takeOrgs() ([]jsm.Organization, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	orgs, fresh := s.orgs, s.orgsHeld && time.Since(s.orgsAt) <= orgListingReuse
+	s.orgs, s.orgsHeld = nil, false
+	return orgs, fresh
+}
+
+// forgetOrgs drops the listing: after a create it no longer holds every
+// organization.
+func (s *runState) forgetOrgs() { s.takeOrgs() }

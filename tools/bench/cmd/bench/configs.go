@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Configurations the benchmark applies. Every one reads the same customer
@@ -73,7 +74,13 @@ resource "benchnull_customer" "c" {
 // Scenario 4: N customers, one organization holding all of them, and that
 // organization given access to service desk IT, which gives all its members
 // access to the desk in one request.
-const membershipsConfig = customersConfig + `
+var membershipsConfig = customersConfig + membershipsHCL
+
+// Scenario 4's plugin floor: the same configuration on the do-nothing
+// stand-ins (cmd/nullprovider).
+var pluginFloorMembershipsConfig = pluginFloorConfig + strings.ReplaceAll(membershipsHCL, "jsm_", "benchnull_")
+
+const membershipsHCL = `
 resource "jsm_organization" "acme" {
   name = "Bench Corp"
 }
@@ -90,28 +97,6 @@ data "jsm_service_desk" "it" {
 resource "jsm_service_desk_organization" "it_acme" {
   service_desk_id = data.jsm_service_desk.it.id
   organization_id = jsm_organization.acme.id
-}
-`
-
-// Scenario 4's plugin floor: the same configuration on the do-nothing
-// stand-ins (cmd/nullprovider).
-const pluginFloorMembershipsConfig = pluginFloorConfig + `
-resource "benchnull_organization" "acme" {
-  name = "Bench Corp"
-}
-
-resource "benchnull_organization_customers" "acme" {
-  organization_id = benchnull_organization.acme.id
-  account_ids     = [for c in benchnull_customer.c : c.account_id]
-}
-
-data "benchnull_service_desk" "it" {
-  project_key = "IT"
-}
-
-resource "benchnull_service_desk_organization" "it_acme" {
-  service_desk_id = data.benchnull_service_desk.it.id
-  organization_id = benchnull_organization.acme.id
 }
 `
 
