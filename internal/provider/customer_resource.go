@@ -378,7 +378,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	case err != nil:
 		// No visible account: the apply creates one, unless the credential
 		// sees no account at all.
-		if stateOf(r.client).firstBlind(ctx, r.client) {
+		if stateOf(r.client).firstBlind(ctx, func() (bool, error) { return r.client.CanBrowseUsers(ctx) }) {
 			diags.AddWarning("The plan cannot see whether new customers already have JSM accounts",
 				"The credential lacks Jira's Browse users and groups global permission (the site says so), so user search answers "+
 					"nothing: the plan looked "+email+" up and saw no account, which proves nothing, and so for every new customer "+

@@ -50,16 +50,17 @@ func (s *runState) takeLookup() (ok, firstRefusal bool) {
 	return s.lookups <= planLookupLimit, s.lookups == planLookupLimit+1
 }
 
-// firstBlind reports whether the credential of c cannot see accounts, the
-// first time only: the plan says it once. Without Browse users and groups,
-// user search answers nothing rather than an error, so an empty look-up
-// proves nothing; the plan asks once (GET /rest/api/3/mypermissions), the
-// first time a look-up finds no account. A failed check (a token without
-// the permission-read scope, say) is logged and counts as seeing: the plan
-// then behaves as it did before it asked.
-func (s *runState) firstBlind(ctx context.Context, c *jsm.Client) bool {
+// firstBlind reports whether the credential cannot see accounts, the first
+// time only: the plan says it once. Without Browse users and groups, user
+// search answers nothing rather than an error, so an empty look-up proves
+// nothing; the plan asks once (canBrowse: GET /rest/api/3/mypermissions),
+// the first time a look-up finds no account. A failed check (a token
+// without the permission-read scope, say) is logged and counts as seeing:
+// the plan then behaves as it did before it asked. (The caller makes the
+// call, so that the types declaring their client calls see whose it is.)
+func (s *runState) firstBlind(ctx context.Context, canBrowse func() (bool, error)) bool {
 	s.browseOnce.Do(func() {
-		can, err := c.CanBrowseUsers(ctx)
+		can, err := canBrowse()
 		if err != nil {
 			tflog.Debug(ctx, "could not tell whether the credential may browse users; trusting the user search", map[string]any{"error": err.Error()})
 			return
