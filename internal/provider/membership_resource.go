@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+	"github.com/jsmtf/terraform-provider-jsm/internal/stringset"
 )
 
 // membershipKind describes a set of accounts attached to a parent object (an
@@ -82,6 +83,7 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: r.kind.accountDesc,
 				Required:            true,
 				ElementType:         types.StringType,
+				CustomType:          stringset.NewType(), // compared in linear time
 				Validators:          accountIDsValidators(),
 			},
 		},
@@ -94,7 +96,7 @@ func (r *membershipResource) Configure(_ context.Context, req resource.Configure
 
 type membershipModel struct {
 	parent string
-	ids    types.Set
+	ids    stringset.Value
 }
 
 // getter is what Plan, State and Config have in common.
@@ -114,12 +116,12 @@ func (r *membershipResource) get(ctx context.Context, g getter, diags *diag.Diag
 func (r *membershipResource) set(ctx context.Context, st *tfsdk.State, parent string, ids []string, diags *diag.Diagnostics) {
 	diags.Append(st.SetAttribute(ctx, path.Root("id"), parent)...)
 	diags.Append(st.SetAttribute(ctx, path.Root(r.kind.parentAttr), parent)...)
-	diags.Append(st.SetAttribute(ctx, path.Root("account_ids"), setValue(ids, diags))...)
+	diags.Append(st.SetAttribute(ctx, path.Root("account_ids"), setValue(ids))...)
 }
 
 func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
-	ids := stringSet(ctx, plan.ids, &resp.Diagnostics)
+	ids := stringSet(ctx, plan.ids.SetValue, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -164,7 +166,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	ids := actual // an import takes every current account
 	if !importing {
 		// Only the listed accounts are managed: others are not this resource's.
-		managed := stringSet(ctx, state.ids, &resp.Diagnostics)
+		managed := stringSet(ctx, state.ids.SetValue, &resp.Diagnostics)
 		if ids = intersect(managed, actual); len(ids) == len(managed) {
 			// All still there: the state stays as read. A rebuilt set of a
 			// thousand IDs costs the framework a second of CPU to compare.
@@ -179,7 +181,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
 	state := r.get(ctx, req.State, &resp.Diagnostics)
-	want, have := stringSet(ctx, plan.ids, &resp.Diagnostics), stringSet(ctx, state.ids, &resp.Diagnostics)
+	want, have := stringSet(ctx, plan.ids.SetValue, &resp.Diagnostics), stringSet(ctx, state.ids.SetValue, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -213,7 +215,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 
 func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state := r.get(ctx, req.State, &resp.Diagnostics)
-	ids := stringSet(ctx, state.ids, &resp.Diagnostics)
+	ids := stringSet(ctx, state.ids.SetValue, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || len(ids) == 0 {
 		return
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/stringset"
 )
 
 // stringSet reads a set of strings; null and unknown give nil.
@@ -18,13 +20,12 @@ func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []stri
 	return out
 }
 
-// setValue makes a sorted set of strings.
-func setValue(ids []string, diags *diag.Diagnostics) types.Set {
-	sorted := append([]string{}, ids...) // never nil: no IDs is an empty set, not null
+// setValue makes a set of strings, sorted so that the state reads the same
+// from run to run; no IDs is an empty set, not null.
+func setValue(ids []string) stringset.Value {
+	sorted := append([]string{}, ids...)
 	sort.Strings(sorted)
-	v, d := types.SetValueFrom(context.Background(), types.StringType, sorted)
-	diags.Append(d...)
-	return v
+	return stringset.NewValue(sorted)
 }
 
 // minus returns the elements of a not in b, in a's order.
