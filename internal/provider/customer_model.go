@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -56,6 +57,19 @@ func (m *customerAccount) setFromUser(ctx context.Context, u *jsm.User) diag.Dia
 	diags.Append(d...)
 	m.Links = links
 	return diags
+}
+
+// equal reports whether every attribute of m equals o's.
+func (m customerAccount) equal(o customerAccount) bool {
+	a, b := reflect.ValueOf(m), reflect.ValueOf(o)
+	for i := range a.NumField() {
+		x, _ := a.Field(i).Interface().(attr.Value)
+		y, _ := b.Field(i).Interface().(attr.Value)
+		if x == nil || !x.Equal(y) {
+			return false
+		}
+	}
+	return true
 }
 
 func equalFoldString(v types.String, s string) bool {

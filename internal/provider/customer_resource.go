@@ -637,13 +637,18 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if !user.Active {
 		resp.Diagnostics.AddWarning("JSM customer is inactive", inactiveDetail(id, state.Email.ValueString()))
 	}
-	configured := state.DisplayName
+	prior := state.customerAccount
 	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
 	if state.keepsSiteName() {
 		// The site's name wins and is not compared: the state keeps the
 		// configured one, the private state the site's.
-		state.DisplayName = configured
+		state.DisplayName = prior.DisplayName
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, siteNameJSON(user.DisplayName))...)
+	}
+	if state.equal(prior) {
+		// The response already holds the prior state; writing it back
+		// costs the framework a reflection over the model for nothing.
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

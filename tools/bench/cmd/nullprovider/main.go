@@ -214,7 +214,9 @@ func (customer) Create(ctx context.Context, req resource.CreateRequest, resp *re
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Read decodes and re-encodes the state, as a read of an unchanged account does.
+// Read decodes the state and writes it back, as a read that copies an
+// unchanged account into the state would. jsm_customer's read skips the
+// write when nothing changed, which P keeps as part of its floor.
 func (customer) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m customerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
