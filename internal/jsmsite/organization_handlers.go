@@ -140,22 +140,29 @@ func (s *Site) handleListOrganizationUsers(w http.ResponseWriter, r *http.Reques
 	id := r.PathValue("organizationId")
 	s.mu.Lock()
 	o, ok := s.orgLocked(id)
-	var users []customerDTO
+	var members []Account
 	if ok {
-		base := baseURL(r)
 		for _, a := range sortedSet(o.members) {
 			if acc, found := s.accountLocked(a); found {
-				users = append(users, s.answers.toCustomerDTO(base, acc))
+				members = append(members, acc)
 			}
 		}
 	}
+	answers := s.answers
 	s.mu.Unlock()
 	if !ok {
 		writeOrgNotFound(w, id)
 		return
 	}
+	writeAccountPage(w, r, answers, members)
+}
+
+// writeAccountPage answers a page of accounts as UserDTOs; only the page's
+// are built. A departing account among them marks the answer as a fault.
+func writeAccountPage(w http.ResponseWriter, r *http.Request, answers AccountAnswers, accounts []Account) {
+	base := baseURL(r)
+	users := writePageOf(w, r, len(accounts), func(i int) customerDTO { return answers.toCustomerDTO(base, accounts[i]) })
 	markDeparting(r, users...)
-	writePage(w, r, users)
 }
 
 // applyAccounts runs f for every known account in ids, under the lock, and

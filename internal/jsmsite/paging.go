@@ -65,9 +65,16 @@ func jsmIntParam(w http.ResponseWriter, q url.Values, name string, def int) (int
 // writePage answers one page of items, with links built on the request's
 // own URL, so callers can follow next/prev as on the real site.
 func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
+	writePageOf(w, r, len(items), func(i int) T { return items[i] })
+}
+
+// writePageOf is writePage for n items made on demand: only the page's
+// are made, so reading a list of n items page by page costs O(n), not
+// O(n²/limit). It returns the items it answered.
+func writePageOf[T any](w http.ResponseWriter, r *http.Request, n int, item func(i int) T) []T {
 	start, limit, ok := pageParams(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	from, stuck := start, stuckPaging(r)
 	switch stuck {
@@ -76,10 +83,9 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 	case StuckPagingRestart:
 		from, start = 0, 0
 	}
-	end := min(from+limit, len(items))
 	values := []T{}
-	if from < len(items) {
-		values = append(values, items[from:end]...)
+	for i := from; i < min(from+limit, n); i++ {
+		values = append(values, item(i))
 	}
 	base := baseURL(r)
 	link := func(s int) string {
@@ -93,7 +99,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 		Size:       len(values),
 		Start:      start,
 		Limit:      limit,
-		IsLastPage: stuck == "" && start+len(values) >= len(items),
+		IsLastPage: stuck == "" && start+len(values) >= n,
 		Links:      pageLinksDTO{Base: base + "/rest/servicedeskapi", Context: ""},
 		Values:     values,
 	}
@@ -104,4 +110,5 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 		p.Links.Prev = link(max(start-limit, 0))
 	}
 	writeJSON(w, http.StatusOK, p)
+	return values
 }

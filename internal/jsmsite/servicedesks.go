@@ -285,9 +285,8 @@ func (s *Site) handleListDeskCustomers(w http.ResponseWriter, r *http.Request) {
 	query := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("query")))
 	s.mu.Lock()
 	d, ok := s.deskLocked(id)
-	var users []customerDTO
+	var customers []Account
 	if ok {
-		base := baseURL(r)
 		for _, a := range sortedSet(d.customers) {
 			acc, found := s.accountLocked(a)
 			if !found {
@@ -296,16 +295,16 @@ func (s *Site) handleListDeskCustomers(w http.ResponseWriter, r *http.Request) {
 			if query != "" && !matchesDeskQuery(acc, query) {
 				continue
 			}
-			users = append(users, s.answers.toCustomerDTO(base, acc))
+			customers = append(customers, acc)
 		}
 	}
+	answers := s.answers
 	s.mu.Unlock()
 	if !ok {
 		writeDeskNotFound(w, id)
 		return
 	}
-	markDeparting(r, users...)
-	writePage(w, r, users)
+	writeAccountPage(w, r, answers, customers)
 }
 
 // POST /rest/servicedeskapi/servicedesk/{serviceDeskId}/customer, and
