@@ -59,3 +59,15 @@ func TestDefaultMemoryLimit(t *testing.T) {
 		t.Errorf("limit %d, want %d", debug.SetMemoryLimit(-1), SoftMemoryLimit)
 	}
 }
+
+// GOGC is set unless the user's is.
+func TestDefaultGCPercent(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(old) })
+	if DefaultGCPercent(func(string) string { return "50" }) || debug.SetGCPercent(100) != 100 {
+		t.Error("the user's GOGC was overridden")
+	}
+	if !DefaultGCPercent(func(string) string { return "" }) || debug.SetGCPercent(100) != GCPercent {
+		t.Error("GCPercent was not set")
+	}
+}
