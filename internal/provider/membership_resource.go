@@ -168,8 +168,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 		// Only the listed accounts are managed: others are not this resource's.
 		managed := stringSet(ctx, state.ids.SetValue, &resp.Diagnostics)
 		if ids = intersect(managed, actual); len(ids) == len(managed) {
-			// All still there: the state stays as read. A rebuilt set of a
-			// thousand IDs costs the framework a second of CPU to compare.
+			// All still there: the state stays as read, nothing rebuilt.
 			return
 		}
 	}
