@@ -121,7 +121,7 @@ func (r *membershipResource) set(ctx context.Context, st *tfsdk.State, parent st
 
 func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
-	ids := stringSet(ctx, plan.ids.SetValue, &resp.Diagnostics)
+	ids := stringSet(ctx, plan.ids, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -166,7 +166,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	ids := actual // an import takes every current account
 	if !importing {
 		// Only the listed accounts are managed: others are not this resource's.
-		managed := stringSet(ctx, state.ids.SetValue, &resp.Diagnostics)
+		managed := stringSet(ctx, state.ids, &resp.Diagnostics)
 		if ids = intersect(managed, actual); len(ids) == len(managed) {
 			// All still there: the state stays as read, nothing rebuilt.
 			return
@@ -180,7 +180,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan := r.get(ctx, req.Plan, &resp.Diagnostics)
 	state := r.get(ctx, req.State, &resp.Diagnostics)
-	want, have := stringSet(ctx, plan.ids.SetValue, &resp.Diagnostics), stringSet(ctx, state.ids.SetValue, &resp.Diagnostics)
+	want, have := stringSet(ctx, plan.ids, &resp.Diagnostics), stringSet(ctx, state.ids, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -214,7 +214,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 
 func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state := r.get(ctx, req.State, &resp.Diagnostics)
-	ids := stringSet(ctx, state.ids.SetValue, &resp.Diagnostics)
+	ids := stringSet(ctx, state.ids, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || len(ids) == 0 {
 		return
 	}

@@ -20,8 +20,7 @@ type runState struct {
 	browseOnce         sync.Once
 	blind, warnedBlind bool
 	orgs               []jsm.Organization // the last plan-time organization listing
-	orgsAt             time.Time
-	orgsHeld           bool
+	orgsAt             time.Time          // when it was made; zero when none is held
 }
 
 var runStates sync.Map // *jsm.Client → *runState
@@ -88,7 +87,7 @@ const orgListingReuse = 5 * time.Second
 func (s *runState) rememberOrgs(orgs []jsm.Organization) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orgs, s.orgsAt, s.orgsHeld = orgs, time.Now(), true
+	s.orgs, s.orgsAt = orgs, time.Now()
 }
 
 // takeOrgs hands out the listing if it is recent, and forgets it: a
@@ -96,8 +95,8 @@ func (s *runState) rememberOrgs(orgs []jsm.Organization) {
 func (s *runState) takeOrgs() ([]jsm.Organization, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	orgs, fresh := s.orgs, s.orgsHeld && time.Since(s.orgsAt) <= orgListingReuse
-	s.orgs, s.orgsHeld = nil, false
+	orgs, fresh := s.orgs, !s.orgsAt.IsZero() && time.Since(s.orgsAt) <= orgListingReuse
+	s.orgs, s.orgsAt = nil, time.Time{}
 	return orgs, fresh
 }
 

@@ -5,13 +5,12 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/stringset"
 )
 
 // stringSet reads a set of strings; null and unknown give nil.
-func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+func stringSet(ctx context.Context, s stringset.Value, diags *diag.Diagnostics) []string {
 	if s.IsNull() || s.IsUnknown() {
 		return nil
 	}

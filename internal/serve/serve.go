@@ -39,18 +39,19 @@ func Run(typeName string, p func() provider.Provider, debug bool) error {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	// As providerserver.Serve does, with the framework's server wrapped.
-	return tf6server.Serve(Address(typeName), func() tfprotov6.ProviderServer {
-		return release(providerserver.NewProtocol6(p())())
-	}, opts...)
+	return tf6server.Serve(Address(typeName), func() tfprotov6.ProviderServer { return server(p()) }, opts...)
 }
 
 // Protocol6 is the server Run serves for the provider p, for
 // terraform-plugin-testing's provider factories, so that acceptance tests
 // run what the binary runs.
 func Protocol6(p provider.Provider) func() (tfprotov6.ProviderServer, error) {
-	return func() (tfprotov6.ProviderServer, error) {
-		return release(providerserver.NewProtocol6(p)()), nil
-	}
+	return func() (tfprotov6.ProviderServer, error) { return server(p), nil }
+}
+
+// server is the framework's server for p, wrapped (release.go).
+func server(p provider.Provider) tfprotov6.ProviderServer {
+	return release(providerserver.NewProtocol6(p)())
 }
 
 // QuietLogsUnlessRequested turns the plugin SDK's, the framework's and the
