@@ -97,9 +97,10 @@ func (c *Client) DeleteOrganization(ctx context.Context, id string) error {
 }
 
 // OrganizationMembers returns the account IDs of an organization's members
-// (all pages).
-func (c *Client) OrganizationMembers(ctx context.Context, id string) ([]string, error) {
-	return accountIDs(ctx, c, epListOrgUsers.at(id))
+// (all pages). expect, how many the caller expects (0 when it cannot tell),
+// lets the pages up to it be read several at once.
+func (c *Client) OrganizationMembers(ctx context.Context, id string, expect int) ([]string, error) {
+	return accountIDs(ctx, c, epListOrgUsers.at(id), expect)
 }
 
 // AddOrganizationMembers adds accounts in batches of at most BatchSize. An
@@ -119,10 +120,11 @@ func (c *Client) accountBatches(ctx context.Context, r request, ids []string) er
 	})
 }
 
-// accountIDs reads the account IDs of a paged list of users.
-func accountIDs(ctx context.Context, c *Client, r request) ([]string, error) {
-	var out []string
-	err := getPaged(ctx, c, r, func(u userDTO) bool { out = append(out, u.AccountID); return true })
+// accountIDs reads the account IDs of a paged list of users, expecting
+// about expect of them.
+func accountIDs(ctx context.Context, c *Client, r request, expect int) ([]string, error) {
+	out := make([]string, 0, expect)
+	err := getPagedExpecting(ctx, c, r, expect, func(u userDTO) bool { out = append(out, u.AccountID); return true })
 	return out, err
 }
 

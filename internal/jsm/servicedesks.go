@@ -54,9 +54,10 @@ func (c *Client) ServiceDeskCustomers(ctx context.Context, deskID, query string)
 	return out, err
 }
 
-// ServiceDeskCustomerIDs returns the account IDs of a desk's customers.
-func (c *Client) ServiceDeskCustomerIDs(ctx context.Context, deskID string) ([]string, error) {
-	return accountIDs(ctx, c, epListDeskCustomers.at(deskID).withHeader(experimental))
+// ServiceDeskCustomerIDs returns the account IDs of a desk's customers;
+// expect as for OrganizationMembers.
+func (c *Client) ServiceDeskCustomerIDs(ctx context.Context, deskID string, expect int) ([]string, error) {
+	return accountIDs(ctx, c, epListDeskCustomers.at(deskID).withHeader(experimental), expect)
 }
 
 // AddServiceDeskCustomers adds customers in batches of at most BatchSize. An

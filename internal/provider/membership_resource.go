@@ -30,10 +30,13 @@ type membershipKind struct {
 	parentDesc  string
 	accountDesc string
 	validators  func() []validator.String
-	list        func(ctx context.Context, c *jsm.Client, parent string) ([]string, error)
-	add         func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
-	remove      func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
-	calls       apiCalls // those of list, add and remove
+	// list reads the parent's accounts; expect is how many the state
+	// manages (the parent holds at least those unless they drifted away),
+	// so that the pages up to it are read several at once.
+	list   func(ctx context.Context, c *jsm.Client, parent string, expect int) ([]string, error)
+	add    func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
+	remove func(ctx context.Context, c *jsm.Client, parent string, ids []string) error
+	calls  apiCalls // those of list, add and remove
 }
 
 // parentSubject starts a diagnostic's detail with the parent it is about,
@@ -129,7 +132,7 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		// Nothing to add, so nothing else would find out that the parent
 		// is missing before the next refresh drops the resource, and the
 		// apply after it creates it again.
-		if _, err := r.kind.list(ctx, r.client, plan.parent); err != nil {
+		if _, err := r.kind.list(ctx, r.client, plan.parent, 0); err != nil {
 			resp.Diagnostics.AddError("Could not read the accounts of the "+r.kind.parentNoun, r.kind.parentSubject(plan.parent)+errorDetail(err))
 			return
 		}
@@ -154,7 +157,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	// The identity is the state's IDs, set first: the framework wants one
 	// even for a resource the read removes (a CLI before 1.12 stores none).
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, state.parent)
-	actual, err := r.kind.list(ctx, r.client, state.parent)
+	actual, err := r.kind.list(ctx, r.client, state.parent, len(state.ids.Elements()))
 	if jsm.IsNotFound(err) && !importing {
 		removeGone(ctx, resp, r.kind.parentNoun, fmt.Sprintf("The %s %s was not found", r.kind.parentNoun, state.parent), "")
 		return
@@ -204,9 +207,9 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 		r.kind.parentSubject(plan.parent)+strings.Join(errs, "\n"))
 	// Record what the site holds of both lists, so the next plan shows
 	// exactly what is still to do (the prior state when that cannot be read).
-	recorded := have
-	if actual, err := r.kind.list(ctx, r.client, plan.parent); err == nil {
-		recorded = intersect(append(have, minus(want, have)...), actual)
+	recorded, both := have, append(have, minus(want, have)...)
+	if actual, err := r.kind.list(ctx, r.client, plan.parent, len(both)); err == nil {
+		recorded = intersect(both, actual)
 	}
 	r.set(ctx, &resp.State, plan.parent, recorded, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, r.kind.parentAttr, plan.parent)

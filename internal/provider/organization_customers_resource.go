@@ -22,8 +22,8 @@ func NewOrganizationCustomersResource() resource.Resource {
 			"fails the apply (JSM still adds the valid ones of the same call).",
 		validators: organizationIDValidators,
 		calls:      calls("OrganizationMembers", "AddOrganizationMembers", "RemoveOrganizationMembers"),
-		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
-			return c.OrganizationMembers(ctx, parent)
+		list: func(ctx context.Context, c *jsm.Client, parent string, expect int) ([]string, error) {
+			return c.OrganizationMembers(ctx, parent, expect)
 		},
 		add: func(ctx context.Context, c *jsm.Client, parent string, ids []string) error {
 			return c.AddOrganizationMembers(ctx, parent, ids)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -159,7 +160,7 @@ func TestAccOrganizationCustomersResource_batches(t *testing.T) {
 		})
 	})
 	var _ jsmsite.Middleware // the counter is an ordinary site middleware
-	name := randomName("Bulk")
+	name, org := randomName("Bulk"), ""
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -170,7 +171,8 @@ func TestAccOrganizationCustomersResource_batches(t *testing.T) {
 					if n := posts.Load(); n != 3 {
 						return fmt.Errorf("%d POSTs to the members endpoint, want 3", n)
 					}
-					return sameMembers("members", site.OrganizationMembers(orgID(st)), ids...)
+					org = orgID(st)
+					return sameMembers("members", site.OrganizationMembers(org), ids...)
 				},
 			},
 			{ // a refresh reads all three pages and finds nothing to do
@@ -185,6 +187,34 @@ func TestAccOrganizationCustomersResource_batches(t *testing.T) {
 						return fmt.Errorf("%d GETs of the member pages, want a multiple of 3 (50+50+20 per read)", n)
 					}
 					return nil
+				},
+			},
+			{ // an admin removes 30 members: the list is shorter than the state
+				// expects, and the refresh still finds exactly who left
+				PreConfig: func() {
+					for _, id := range ids[45:75] {
+						if !site.RemoveOrganizationMember(org, id) {
+							t.Fatalf("could not remove %s", id)
+						}
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true, // the 30 are to be added back
+				Check: func(st *terraform.State) error {
+					var held []string
+					for k, v := range st.RootModule().Resources[orgMembersAddr].Primary.Attributes {
+						if strings.HasPrefix(k, "account_ids.") && k != "account_ids.#" {
+							held = append(held, v)
+						}
+					}
+					return sameMembers("account_ids after the refresh", held, append(ids[:45:45], ids[75:]...)...)
+				},
+			},
+			{ // and the apply adds them back
+				Config:           orgMembersConfig(s, name, ids),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgMembersAddr, plancheck.ResourceActionUpdate)}},
+				Check: func(st *terraform.State) error {
+					return sameMembers("members", site.OrganizationMembers(orgID(st)), ids...)
 				},
 			},
 		},

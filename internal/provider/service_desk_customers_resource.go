@@ -23,8 +23,8 @@ func NewServiceDeskCustomersResource() resource.Resource {
 			"the same call).",
 		validators: serviceDeskIDValidators,
 		calls:      calls("ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"),
-		list: func(ctx context.Context, c *jsm.Client, parent string) ([]string, error) {
-			return c.ServiceDeskCustomerIDs(ctx, parent)
+		list: func(ctx context.Context, c *jsm.Client, parent string, expect int) ([]string, error) {
+			return c.ServiceDeskCustomerIDs(ctx, parent, expect)
 		},
 		add: func(ctx context.Context, c *jsm.Client, parent string, ids []string) error {
 			return c.AddServiceDeskCustomers(ctx, parent, ids)
