@@ -124,7 +124,7 @@ func (c *Client) accountBatches(ctx context.Context, r request, ids []string) er
 // about expect of them.
 func accountIDs(ctx context.Context, c *Client, r request, expect int) ([]string, error) {
 	out := make([]string, 0, expect)
-	err := getPagedExpecting(ctx, c, r, expect, func(u userDTO) bool { out = append(out, u.AccountID); return true })
+	err := getAllPaged(ctx, c, r, expect, func(u userDTO) bool { out = append(out, u.AccountID); return true })
 	return out, err
 }
 

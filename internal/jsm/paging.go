@@ -116,49 +116,68 @@ type page[T any] struct {
 // previous page again) and a list longer than the client's item cap stop
 // the listing with an error: without them a server that always answers
 // isLastPage false would be read until the run is killed; so do the
-// listing's page and byte caps (listBudget).
+// listing's page and byte caps (listBudget). It reads one page at a time,
+// so a visitor that stops early costs no page it did not need.
 func getPaged[T any](ctx context.Context, c *Client, r request, visit func(T) bool) error {
-	return getPagedExpecting(ctx, c, r, 0, visit)
+	return readPages(ctx, c, r, 0, false, visit)
 }
 
-// pagesAtOnce is how many pages of a listing are read at the same time
-// once the caller expects more than the first page (getPagedExpecting).
-// A 1,000-member organization is 20 pages: one by one, 20 round trips in a
-// row (2 to 6 s against Atlassian); four at a time, six. Four keeps one
-// listing's burst small beside what Terraform's other slots send, and a
-// 429 slows all of them down together (Pacing).
+// getAllPaged is getPaged for a caller that reads the whole list, expecting
+// about expect items (0 when it cannot tell): the pages ahead of the one it
+// reads are asked for at the same time (readPages).
+func getAllPaged[T any](ctx context.Context, c *Client, r request, expect int, visit func(T) bool) error {
+	return readPages(ctx, c, r, expect, true, visit)
+}
+
+// pagesAtOnce is how many pages of a listing read ahead may be asked for at
+// the same time. JSM pages carry no total, so one by one a 1,000-member
+// organization is 20 round trips in a row (2 to 6 s against Atlassian);
+// four at a time, six. Four keeps one listing's burst small beside what
+// Terraform's other slots send, and a 429 slows all of them down together
+// (Pacing).
 const pagesAtOnce = 4
 
-// getPagedExpecting is getPaged for a list expected to hold about expect
-// items (a membership's accounts in the state). Once the first page says
-// how many items the server hands out per page, the pages up to expect are
-// read pagesAtOnce at a time; they are still visited in order, each only
-// when the listing reaches its start, so the result and every check are
-// those of reading one by one. A list that grew is read on one by one; the
-// pages read ahead of a list that shrank are dropped unused.
-func getPagedExpecting[T any](ctx context.Context, c *Client, r request, expect int, visit func(T) bool) error {
+// readPages reads r's pages in order for getPaged and getAllPaged. With
+// ahead, once the first page says how many items the server hands out per
+// page, the pages after the one being read are asked for too: every page
+// up to expect, pagesAtOnce at a time, and beyond it one, then two, then
+// pagesAtOnce pages ahead (a list that ends there wastes at most three
+// requests; one of one or two pages wastes none). A page read ahead is
+// used only when the listing reaches its start, so the list and every
+// check are those of reading one by one; the others are dropped. A server
+// that changes its page size after the first is read one by one from
+// there.
+func readPages[T any](ctx context.Context, c *Client, r request, expect int, ahead bool, visit func(T) bool) error {
 	ctx, cancel := context.WithCancel(ctx)
-	var ahead sync.WaitGroup
-	defer ahead.Wait()
-	defer cancel() // first: the pages still being read ahead stop
-	var early map[int]*pageAhead
-	start := 0
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()               // first: the pages still being read ahead stop
+	asked := map[int]*pageRead{} // pages asked for before the listing reached them, by start
+	ask := func(start int) *pageRead {
+		p := &pageRead{done: make(chan struct{})}
+		wg.Go(func() {
+			p.err = c.do(ctx, pageRequest(r, start), &p.body)
+			close(p.done)
+		})
+		return p
+	}
+	start, size, next, window := 0, 0, 0, 1
 	budget := c.newListBudget("GET " + r.path)
 	var prev []json.RawMessage
 	for {
-		var body json.RawMessage
-		var err error
-		if a := early[start]; a != nil {
-			<-a.done
-			body, err = a.body, a.err
-		} else {
-			err = c.do(ctx, pageRequest(r, start), &body)
+		pr := asked[start]
+		if pr == nil {
+			// Past the first page, only a server whose pages stopped falling
+			// where the first said gets here: read it one by one from now on.
+			ahead = ahead && start == 0
+			pr = ask(start)
 		}
-		if err != nil {
-			return err
+		<-pr.done
+		if pr.err != nil {
+			return pr.err
 		}
 		var p page[json.RawMessage]
-		if err := c.decodePage(r, budget, body, &p); err != nil {
+		if err := c.decodePage(r, budget, pr.body, &p); err != nil {
 			return err
 		}
 		if err := checkAdvance(r.path, start, p.Start, p.Values, prev); err != nil {
@@ -182,49 +201,44 @@ func getPagedExpecting[T any](ctx context.Context, c *Client, r request, expect 
 		if len(p.Values) == 0 {
 			return fmt.Errorf("GET %s: the server answered an empty page at start=%d that is not the last", r.path, start)
 		}
-		if start == 0 && expect > len(p.Values) {
-			early = readAhead(ctx, c, r, len(p.Values), expect, &ahead)
+		if start == 0 {
+			size = len(p.Values)
 		}
 		start += len(p.Values)
 		prev = p.Values
+		if !ahead {
+			continue
+		}
+		pending := 0
+		for s := range asked {
+			if s < start { // read, or passed over when the server changed its page size
+				delete(asked, s)
+			} else {
+				pending++
+			}
+		}
+		// Never past the item and page caps: a server that never ends gets
+		// no more requests than they allow.
+		for next = max(next, start); pending < pagesAtOnce && next < c.maxListItems && budget.pages+pending <= budget.maxPages; next += size {
+			if next >= expect && pending >= window {
+				break // past the expected length, only the window ahead
+			}
+			if asked[next] == nil {
+				asked[next] = ask(next)
+				pending++
+			}
+		}
+		if start >= expect {
+			window = min(2*window, pagesAtOnce)
+		}
 	}
 }
 
-// pageAhead is a page read before the listing reaches it.
-type pageAhead struct {
+// pageRead is a page asked for, and its answer once done is closed.
+type pageRead struct {
 	done chan struct{}
 	body json.RawMessage
 	err  error
-}
-
-// readAhead starts reading the pages at every multiple of size below
-// expect but the first, in order, pagesAtOnce at a time, until ctx ends.
-func readAhead(ctx context.Context, c *Client, r request, size, expect int, wg *sync.WaitGroup) map[int]*pageAhead {
-	pages := map[int]*pageAhead{}
-	var starts []int
-	for s := size; s < min(expect, c.maxListItems); s += size {
-		pages[s] = &pageAhead{done: make(chan struct{})}
-		starts = append(starts, s)
-	}
-	slots := make(chan struct{}, pagesAtOnce)
-	wg.Go(func() {
-		for _, s := range starts {
-			a := pages[s]
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				a.err = ctx.Err()
-				close(a.done)
-				continue
-			}
-			wg.Go(func() {
-				defer func() { <-slots }()
-				a.err = c.do(ctx, pageRequest(r, s), &a.body)
-				close(a.done)
-			})
-		}
-	})
-	return pages
 }
 
 // pageRequest is the GET of r's page at start.
@@ -274,7 +288,7 @@ func listTooLong(path string, limit int) error {
 // listPaged collects every item of a paged list.
 func listPaged[T any](ctx context.Context, c *Client, r request) ([]T, error) {
 	var out []T
-	err := getPaged(ctx, c, r, func(v T) bool { out = append(out, v); return true })
+	err := getAllPaged(ctx, c, r, 0, func(v T) bool { out = append(out, v); return true })
 	return out, err
 }
 
