@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,10 +18,31 @@ import (
 // adds an error and returns false. The resource's refresh and import and the
 // list resource read properties the same way, so a listed organization's
 // properties are the ones an import stores.
+//
+// JSM answers one property a request: they are read propertiesAtOnce at a
+// time, so an organization's refresh takes three round trips whatever
+// number of properties it has up to that (the organization, its keys, the
+// values), and its errors are reported in key order, as one by one.
 func readProperties(ctx context.Context, c *jsm.Client, id string, keys []string, diags *diag.Diagnostics) (map[string]jsontypes.Normalized, bool) {
+	keys = sendableKeys(c, id, keys, diags)
+	type answer struct {
+		value json.RawMessage
+		err   error
+	}
+	answers := make([]answer, len(keys))
+	slots := make(chan struct{}, propertiesAtOnce)
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			answers[i].value, answers[i].err = c.GetOrganizationProperty(ctx, id, k)
+		})
+	}
+	wg.Wait()
 	props := map[string]jsontypes.Normalized{}
-	for _, k := range sendableKeys(c, id, keys, diags) {
-		v, err := c.GetOrganizationProperty(ctx, id, k)
+	for i, k := range keys {
+		v, err := answers[i].value, answers[i].err
 		if jsm.IsNotFound(err) {
 			continue // deleted out of band: the plan sets it again
 		}
@@ -31,3 +54,9 @@ func readProperties(ctx context.Context, c *jsm.Client, id string, keys []string
 	}
 	return props, true
 }
+
+// propertiesAtOnce is how many of an organization's properties are read at
+// the same time: four, as the pages of a listing (few organizations carry
+// more), so that a refresh of many organizations, ten at a time under
+// Terraform's default parallelism, sends at most forty requests at once.
+const propertiesAtOnce = 4

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -385,4 +387,84 @@ func TestOrgListingCache(t *testing.T) {
 	if _, ok := a.takeOrgs(); ok {
 		t.Error("a stale listing was handed out")
 	}
+}
+
+// An organization's properties are read propertiesAtOnce at a time, and a
+// failed read names the first failing key in key order, as one by one.
+func TestAccOrganizationResource_readsPropertiesAtOnce(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Props")
+	ctx := context.Background()
+	org, err := s.client.CreateOrganization(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, k := range []string{"a", "b", "c", "d", "e", "f"} {
+		if err := s.client.SetOrganizationProperty(ctx, org.ID, k, json.RawMessage(`"`+k+`"`)); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, fmt.Sprintf("    %s = jsonencode(%q)", k, k))
+	}
+	var (
+		mu                sync.Mutex
+		inFlight, most    int
+		all               = make(chan struct{})
+		released, failing = false, map[string]bool{}
+	)
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != "GET /rest/servicedeskapi/organization/{organizationId}/property/{propertyKey}" {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			if inFlight == 4 && !released {
+				released = true
+				close(all)
+			}
+			fail := failing[r.PathValue("propertyKey")]
+			mu.Unlock()
+			defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+			select { // until four are asked for together, or fewer ever are
+			case <-all:
+			case <-time.After(2 * time.Second):
+			}
+			if fail { // as JSM refuses a property the credential may not read
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = w.Write([]byte(`{"errorMessage":"You do not have permission to view this property.","i18nErrorMessage":{"i18nKey":"sd.property.permission","parameters":[]}}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	cfg := organizationConfig(s, name, strings.Join(lines, "\n"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg, ResourceName: orgAddr, ImportState: true, ImportStateId: name, ImportStatePersist: true,
+				ImportStateCheck: func(st []*terraform.InstanceState) error {
+					mu.Lock()
+					defer mu.Unlock()
+					if most != propertiesAtOnce {
+						return fmt.Errorf("at most %d properties were read at once, want %d", most, propertiesAtOnce)
+					}
+					if got := st[0].Attributes["properties.%"]; got != "6" {
+						return fmt.Errorf("%s properties imported, want 6", got)
+					}
+					return nil
+				},
+			},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				PreConfig: func() { mu.Lock(); failing["e"], failing["c"] = true, true; mu.Unlock() },
+				Config:    cfg, PlanOnly: true,
+				ExpectError: regexp.MustCompile(`Property "c" of organization`),
+			},
+		},
+	})
 }
