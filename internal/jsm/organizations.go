@@ -43,10 +43,11 @@ func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) 
 }
 
 // FindOrganizationByName returns the organization named exactly name;
-// nothing found is IsNotFound.
+// nothing found is IsNotFound. JSM has no name filter: the listing is read
+// until the name turns up, with pages ahead.
 func (c *Client) FindOrganizationByName(ctx context.Context, name string) (*Organization, error) {
 	var found *Organization
-	err := getPaged(ctx, c, epListOrgs.at(), func(d organizationDTO) bool {
+	err := getPagedAhead(ctx, c, epListOrgs.at(), 0, func(d organizationDTO) bool {
 		if d.Name == name {
 			o := d.org()
 			found = &o
@@ -124,7 +125,7 @@ func (c *Client) accountBatches(ctx context.Context, r request, ids []string) er
 // about expect of them.
 func accountIDs(ctx context.Context, c *Client, r request, expect int) ([]string, error) {
 	out := make([]string, 0, expect)
-	err := getAllPaged(ctx, c, r, expect, func(u userDTO) bool { out = append(out, u.AccountID); return true })
+	err := getPagedAhead(ctx, c, r, expect, func(u userDTO) bool { out = append(out, u.AccountID); return true })
 	return out, err
 }
 

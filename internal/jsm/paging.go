@@ -122,10 +122,11 @@ func getPaged[T any](ctx context.Context, c *Client, r request, visit func(T) bo
 	return readPages(ctx, c, r, 0, false, visit)
 }
 
-// getAllPaged is getPaged for a caller that reads the whole list, expecting
-// about expect items (0 when it cannot tell): the pages ahead of the one it
-// reads are asked for at the same time (readPages).
-func getAllPaged[T any](ctx context.Context, c *Client, r request, expect int, visit func(T) bool) error {
+// getPagedAhead is getPaged for a caller that reads the whole list, or
+// until it finds one item, expecting about expect items (0 when it cannot
+// tell): the pages ahead of the one it reads are asked for at the same time
+// (readPages), up to three of them past what it needed.
+func getPagedAhead[T any](ctx context.Context, c *Client, r request, expect int, visit func(T) bool) error {
 	return readPages(ctx, c, r, expect, true, visit)
 }
 
@@ -137,7 +138,7 @@ func getAllPaged[T any](ctx context.Context, c *Client, r request, expect int, v
 // (Pacing).
 const pagesAtOnce = 4
 
-// readPages reads r's pages in order for getPaged and getAllPaged. With
+// readPages reads r's pages in order for getPaged and getPagedAhead. With
 // ahead, once the first page says how many items the server hands out per
 // page, the pages after the one being read are asked for too: every page
 // up to expect, pagesAtOnce at a time, and beyond it one, then two, then
@@ -288,7 +289,7 @@ func listTooLong(path string, limit int) error {
 // listPaged collects every item of a paged list.
 func listPaged[T any](ctx context.Context, c *Client, r request) ([]T, error) {
 	var out []T
-	err := getAllPaged(ctx, c, r, 0, func(v T) bool { out = append(out, v); return true })
+	err := getPagedAhead(ctx, c, r, 0, func(v T) bool { out = append(out, v); return true })
 	return out, err
 }
 

@@ -285,3 +285,27 @@ func TestFindUserByEmailStopsOnARepeatedPage(t *testing.T) {
 		t.Fatalf("%d requests, want 2", n.Load())
 	}
 }
+
+// A look-up by name finds the name wherever it is, and its pages read ahead
+// cost at most three past the one holding it.
+func TestFindOrganizationByName_readsAhead(t *testing.T) {
+	p := &pagedServer{n: 1000, serverLimit: 50}
+	c := newPagedClient(t, p)
+	o, err := c.FindOrganizationByName(context.Background(), "Org 777")
+	if err != nil || o.ID != "777" {
+		t.Fatalf("found %+v, %v", o, err)
+	}
+	p.mu.Lock()
+	starts := slices.Sorted(slices.Values(p.starts))
+	p.mu.Unlock()
+	// Org 777 is on the page at 750, the sixteenth.
+	if len(starts) < 16 || len(starts) > 16+pagesAtOnce-1 || starts[15] != 750 {
+		t.Fatalf("pages asked %v, want the 16 up to 750 and at most %d more", starts, pagesAtOnce-1)
+	}
+	// Those past it may have been cancelled before they left: gaps there.
+	for i, s := range starts {
+		if i < 16 && s != i*50 || i > 0 && s == starts[i-1] {
+			t.Fatalf("pages asked %v: each once, in steps of the server's page", starts)
+		}
+	}
+}

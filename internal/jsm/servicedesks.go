@@ -50,7 +50,7 @@ func (c *Client) ServiceDeskCustomers(ctx context.Context, deskID, query string)
 		r.query = url.Values{"query": {query}}
 	}
 	var out []User
-	err := getAllPaged(ctx, c, r, 0, func(u userDTO) bool { out = append(out, *u.user()); return true })
+	err := getPagedAhead(ctx, c, r, 0, func(u userDTO) bool { out = append(out, *u.user()); return true })
 	return out, err
 }
 
@@ -96,7 +96,7 @@ func (c *Client) RemoveServiceDeskCustomers(ctx context.Context, deskID string, 
 // a desk (all pages).
 func (c *Client) ServiceDeskOrganizationIDs(ctx context.Context, deskID string) ([]string, error) {
 	var out []string
-	err := getAllPaged(ctx, c, epListDeskOrgs.at(deskID), 0, func(d organizationDTO) bool {
+	err := getPagedAhead(ctx, c, epListDeskOrgs.at(deskID), 0, func(d organizationDTO) bool {
 		out = append(out, d.ID)
 		return true
 	})
@@ -166,7 +166,7 @@ func (c *Client) OrganizationServiceDesks(ctx context.Context, orgID string) ([]
 // ServiceDesks lists every service desk the caller may access (all pages).
 func (c *Client) ServiceDesks(ctx context.Context) ([]ServiceDesk, error) {
 	var desks []ServiceDesk
-	err := getAllPaged(ctx, c, epListDesks.at(), 0, func(d serviceDeskDTO) bool {
+	err := getPagedAhead(ctx, c, epListDesks.at(), 0, func(d serviceDeskDTO) bool {
 		desks = append(desks, ServiceDesk(d))
 		return true
 	})
