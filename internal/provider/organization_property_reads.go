@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
@@ -30,16 +30,15 @@ func readProperties(ctx context.Context, c *jsm.Client, id string, keys []string
 		err   error
 	}
 	answers := make([]answer, len(keys))
-	slots := make(chan struct{}, propertiesAtOnce)
-	var wg sync.WaitGroup
+	var reads errgroup.Group // its errors are judged below, in key order
+	reads.SetLimit(propertiesAtOnce)
 	for i, k := range keys {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
+		reads.Go(func() error {
 			answers[i].value, answers[i].err = c.GetOrganizationProperty(ctx, id, k)
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = reads.Wait()
 	props := map[string]jsontypes.Normalized{}
 	for i, k := range keys {
 		v, err := answers[i].value, answers[i].err
