@@ -167,6 +167,26 @@ func ValidateBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// ValidateSiteURL checks the site URL as ValidateBaseURL does, and that it
+// is one of the two forms Jira Cloud serves its REST API at: a site's root
+// (https://your-domain.atlassian.net) or Atlassian's gateway
+// (https://api.atlassian.com/ex/jira/<cloudId>). Any other path is a mistake
+// (a Data Center context path, a pasted /rest/api/3, a browser link) whose
+// every answer would be a 404, and a 404 to a refresh drops the object from
+// the state: it must fail before a single request.
+func ValidateSiteURL(raw string) (*url.URL, error) {
+	u, err := ValidateBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.Path != "" && CloudIDFromURL(u) == "" {
+		return nil, fmt.Errorf("%s has the path %q: Jira Cloud serves its REST API at the site's root, e.g. "+
+			"https://your-domain.atlassian.net, or through Atlassian's gateway, https://api.atlassian.com/ex/jira/<cloudId>; "+
+			"remove the path", RedactURL(raw), u.Path)
+	}
+	return u, nil
+}
+
 // urlParseReason is url.Parse's complaint without the URL, and without the
 // quoted piece of it some complaints carry (part of a password, say).
 func urlParseReason(err error) string {
@@ -190,7 +210,7 @@ func IsLoopbackHost(host string) bool {
 
 // New returns a client for cfg. Exactly one auth method must be configured.
 func New(cfg Config) (*Client, error) {
-	base, err := ValidateBaseURL(cfg.BaseURL)
+	base, err := ValidateSiteURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}

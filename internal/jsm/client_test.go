@@ -35,6 +35,37 @@ func TestValidateBaseURL(t *testing.T) {
 	}
 }
 
+// The site URL is a root or the gateway form: any other path would make
+// every answer a 404, which a refresh takes for objects gone.
+func TestValidateSiteURL(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"https://your-domain.atlassian.net":              true,
+		"https://your-domain.atlassian.net//":            true,
+		"https://api.atlassian.com/ex/jira/1234-abcd":    true,
+		"https://api.atlassian.com/ex/jira/1234-abcd/":   true,
+		"http://127.0.0.1:8089":                          true,
+		"https://your-domain.atlassian.net/jira":         false,
+		"https://your-domain.atlassian.net/rest/api/3":   false,
+		"https://your-domain.atlassian.net/servicedesk/": false,
+		"https://api.atlassian.com/ex/jira":              false,
+		"https://api.atlassian.com/ex/jira/1234/rest":    false,
+		"https://api.atlassian.com/ex/confluence/1234":   false,
+		"http://your-domain.atlassian.net":               false,
+	} {
+		_, err := ValidateSiteURL(raw)
+		if (err == nil) != ok {
+			t.Errorf("ValidateSiteURL(%q) error = %v, want ok=%v", raw, err, ok)
+		}
+	}
+	_, err := ValidateSiteURL("https://your-domain.atlassian.net/jira")
+	if err == nil || !strings.Contains(err.Error(), `"/jira"`) || !strings.Contains(err.Error(), "remove the path") {
+		t.Errorf("error = %v, want it to name the path and say to remove it", err)
+	}
+	if _, err := New(Config{BaseURL: "https://x.atlassian.net/jira", Email: "a@b.c", APIToken: "t"}); err == nil {
+		t.Error("New accepted a site URL with a path")
+	}
+}
+
 func TestNewAuthChoice(t *testing.T) {
 	base := "https://x.atlassian.net"
 	for name, tc := range map[string]struct {
@@ -76,7 +107,7 @@ func newTestClient(t *testing.T, f *fakeAPI, cfg Config) *Client {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	cfg.BaseURL = srv.URL + "/prefix/"
+	cfg.BaseURL = srv.URL + "/" // the trailing slash must not double in paths
 	if cfg.AccessToken == "" {
 		cfg.Email, cfg.APIToken = "admin@example.com", "secret-token"
 	}
@@ -98,7 +129,7 @@ func TestCreateCustomer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.last.Method != "POST" || f.last.URL.Path != "/prefix/rest/servicedeskapi/customer" ||
+	if f.last.Method != "POST" || f.last.URL.Path != "/rest/servicedeskapi/customer" ||
 		f.last.URL.Query().Get("strictConflictStatusCode") != "true" {
 		t.Errorf("request %s %s", f.last.Method, f.last.URL)
 	}

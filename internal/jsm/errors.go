@@ -110,9 +110,11 @@ func MayHaveApplied(err error) bool {
 }
 
 // Is lets errors.Is(err, ErrNotFound) hold for 404 answers, and
-// errors.Is(err, e.Kind) for a classified failure.
+// errors.Is(err, e.Kind) for a classified failure. A 404 whose body is not
+// the API's JSON (a proxy's page) does not count: a refresh would drop every
+// object from the state on its word.
 func (e *Error) Is(target error) bool {
-	return (target == ErrNotFound && e.StatusCode == http.StatusNotFound) || (e.Kind != nil && target == e.Kind)
+	return (target == ErrNotFound && e.StatusCode == http.StatusNotFound && e.Excerpt == "") || (e.Kind != nil && target == e.Kind)
 }
 
 // StatusCode returns the HTTP status of an *Error in err's chain, or 0.
@@ -176,6 +178,11 @@ func decodeError(method, path string, status int, body []byte, m masker) *Error 
 	case http.StatusForbidden:
 		e.Hint = "The account lacks permission: managing customers needs the Jira Administrator global permission " +
 			"and, for OAuth, the scope manage:servicedesk-customer"
+	case http.StatusNotFound:
+		if e.Excerpt != "" {
+			e.Hint = "This 404 is not the API's own answer (not its JSON error): a proxy, or a URL that is not the site's? " +
+				"It is not taken to mean that the object is gone"
+		}
 	case http.StatusPreconditionFailed:
 		e.Hint = "JSM answers 412 to an experimental operation called without the header X-ExperimentalApi: opt-in; " +
 			"the client sends it, so a proxy in between probably dropped it"

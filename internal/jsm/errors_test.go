@@ -77,3 +77,33 @@ func TestErrorPredicates(t *testing.T) {
 		t.Error("plain error misclassified")
 	}
 }
+
+// Only the API's own 404 says an object is gone: a proxy's page, or a
+// server that is not the site, says nothing of it.
+func TestNotFoundNeedsTheAPIsAnswer(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body     string
+		notFound bool
+	}{
+		"platform error":   {`{"errorMessages":["Specified user does not exist"],"errors":{}}`, true},
+		"jsm error":        {`{"errorMessage":"Organization 7 does not exist.","i18nErrorMessage":{"i18nKey":"k","parameters":[]}}`, true},
+		"gateway error":    {`{"message":"Not Found"}`, true},
+		"empty body":       {``, true},
+		"proxy html page":  {`<html><body><h1>404 Not Found</h1>nginx</body></html>`, false},
+		"plain text":       {`404 page not found`, false},
+		"json of no error": {`{"status":"down"}`, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := decodeError("GET", "/rest/api/3/user", 404, []byte(tc.body), masker{})
+			if got := IsNotFound(err); got != tc.notFound {
+				t.Errorf("IsNotFound = %v, want %v (%v)", got, tc.notFound, err)
+			}
+			if StatusCode(err) != 404 {
+				t.Errorf("status %d", StatusCode(err))
+			}
+			if !tc.notFound && !strings.Contains(err.Error(), "not taken to mean that the object is gone") {
+				t.Errorf("error does not say why the 404 is not believed: %v", err)
+			}
+		})
+	}
+}

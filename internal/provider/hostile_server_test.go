@@ -129,6 +129,40 @@ func TestAccHostileServer_htmlSuccessIsNoSuccess(t *testing.T) {
 	})
 }
 
+// A proxy that answers every request with its own 404 page (a wrong path
+// on a gateway, a site being moved) must not make the refresh drop the
+// customer, the organization and its members from the state: only the
+// API's own 404 says an object is gone.
+func TestAccHostileServer_proxy404IsNotGone(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	ids := newCustomers(t, s, "Proxied", 1)
+	name := randomName("Proxied")
+	cfg := orgMembersConfig(s, name, ids) + fmt.Sprintf(`
+resource "jsm_customer" "test" {
+  email        = %q
+  display_name = "Proxied Customer"
+}
+`, randomEmail("proxied"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() { setProxyFaults(t, site, jsmsite.ProxyFaults{HTMLStatus: 404}) },
+				Config:    cfg,
+				ExpectError: regexp.MustCompile(`(?s)HTTP 404 Not Found.*` +
+					wrapped("It is not taken to mean that the object is gone")),
+			},
+			{ // everything is still in the state: nothing to plan
+				PreConfig: func() { setProxyFaults(t, site, jsmsite.ProxyFaults{}) },
+				Config:    cfg,
+				PlanOnly:  true,
+			},
+		},
+	})
+}
+
 // noEscapes matches an error text without terminal escape sequences or
 // bidirectional overrides anywhere (ESC, the C1 CSI, RLO, BEL).
 const noEscapes = `[^\x1b\x{9b}\x{202e}\x07]*`

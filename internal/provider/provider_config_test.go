@@ -71,6 +71,16 @@ resource "jsm_customer" "test" {
 }`,
 			`(?s)Invalid JSM site URL.*the URL https://example\.atlassian\.net must not carry a query`,
 		},
+		// Every answer under a wrong path would be a 404, which a refresh
+		// takes for objects gone: the plan must stop before any request.
+		"a path in the url": {
+			fmt.Sprintf(`provider "jsm" {
+  url       = "%s/jira"
+  email     = %q
+  api_token = %q
+}`, s.url, testEmail, testAPIToken),
+			`(?s)Invalid JSM site URL.*has the path "/jira".*remove the\s+path`,
+		},
 		"wrong token": {
 			fmt.Sprintf(`provider "jsm" {
   url       = %q

@@ -60,7 +60,7 @@ func (s settings) validate() diag.Diagnostics {
 		diags.AddAttributeError(path.Root("url"), "Missing JSM site URL",
 			"Set the provider's url attribute or the "+envURL+" environment variable to your site, "+
 				"e.g. https://your-domain.atlassian.net (or https://api.atlassian.com/ex/jira/<cloudId> for OAuth and scoped tokens).")
-	} else if _, err := jsm.ValidateBaseURL(s.url); err != nil {
+	} else if _, err := jsm.ValidateSiteURL(s.url); err != nil {
 		diags.AddAttributeError(path.Root("url"), "Invalid JSM site URL",
 			"The URL from "+s.source("url", envURL)+" is invalid: "+err.Error())
 	}

@@ -97,7 +97,7 @@ var accountIDValidator = stringCheck{
 var baseURLValidator = stringCheck{
 	"must be an https URL (http only for loopback hosts)",
 	func(_ path.Path, v string) (string, string) {
-		if _, err := jsm.ValidateBaseURL(v); err != nil {
+		if _, err := jsm.ValidateSiteURL(v); err != nil {
 			return "Invalid JSM site URL", err.Error()
 		}
 		return "", ""
