@@ -356,6 +356,13 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 		return
 	}
 	m, err := r.client.SearchByEmail(ctx, email)
+	if jsm.StatusCode(err) == http.StatusUnauthorized {
+		// Certain, unlike a 403 or an outage: every call of the apply
+		// would be refused too, so a green plan would be a false one.
+		diags.AddError("The site refused the provider's credentials",
+			"Looking up "+email+" before creating it failed:\n"+errorDetail(err))
+		return
+	}
 	if err != nil {
 		diags.AddWarning("The plan cannot tell whether "+email+" already has a JSM account",
 			"Looking the email up failed:\n"+errorDetail(err)+"\n\nThe apply creates the customer, or, if JSM answers that the "+

@@ -87,7 +87,8 @@ resource "jsm_customer" "test" {
   email     = %q
   api_token = "not-the-token"
 }`, s.url, testEmail),
-			`(?s)HTTP 401.*credentials were refused`,
+			// at plan time: a green plan would promise an apply that cannot run
+			`(?s)The site refused the provider's credentials.*HTTP 401.*credentials were refused`,
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
