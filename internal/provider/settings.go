@@ -11,7 +11,7 @@ import (
 )
 
 // settings is the provider configuration after HCL and the environment are
-// merged: a value in HCL wins over its environment variable.
+// merged: a non-empty value in HCL wins over its environment variable.
 type settings struct {
 	url, email, apiToken, accessToken string
 	clientID, clientSecret, tokenURL  string // a service account (OAuth 2.0 client credentials)
@@ -23,8 +23,10 @@ type settings struct {
 
 func resolveSettings(cfg providerModel, getenv func(string) string) settings {
 	s := settings{fromEnv: map[string]bool{}}
+	// An empty string counts as unset, so that `api_token = var.token`
+	// with an empty default leaves the environment variable in charge.
 	pick := func(attr string, v types.String, env string) string {
-		if !v.IsNull() {
+		if v.ValueString() != "" {
 			return v.ValueString()
 		}
 		if e := getenv(env); e != "" {

@@ -27,6 +27,24 @@ func TestResolveSettingsHCLWinsOverEnvironment(t *testing.T) {
 	}
 }
 
+// `api_token = var.token` with an empty default must not hide
+// JSM_API_TOKEN and then ask for it.
+func TestResolveSettingsEmptyHCLLeavesTheEnvironment(t *testing.T) {
+	env := map[string]string{envEmail: "env@example.com", envAPIToken: "env-token"}
+	s := resolveSettings(providerModel{
+		URL:         types.StringValue("https://hcl.atlassian.net"),
+		Email:       types.StringValue(""),
+		APIToken:    types.StringValue(""),
+		AccessToken: types.StringValue(""),
+	}, func(k string) string { return env[k] })
+	if s.email != "env@example.com" || s.apiToken != "env-token" || s.accessToken != "" || !s.fromEnv["api_token"] {
+		t.Errorf("settings %+v", s)
+	}
+	if diags := s.validate(); diags.HasError() {
+		t.Errorf("valid settings: %v", diags)
+	}
+}
+
 func TestSettingsValidateNamesAttributeAndVariable(t *testing.T) {
 	for name, tc := range map[string]struct {
 		s    settings
