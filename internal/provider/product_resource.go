@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -20,6 +21,7 @@ var (
 	_ resource.ResourceWithConfigure   = &productResource{}
 	_ resource.ResourceWithImportState = &productResource{}
 	_ resource.ResourceWithIdentity    = &productResource{}
+	_ resource.ResourceWithModifyPlan  = &productResource{}
 )
 
 // NewProductResource returns the jsm_product resource.
@@ -67,6 +69,30 @@ func (r *productResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 
 func (r *productResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks, for a product to create, that the "Products and
+// entitlements" feature answers: when it is off, or the site's plan lacks
+// it, every path of the feature answers 404 and the create would fail at
+// apply. One listing per product to create; none for products that stay.
+func (r *productResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	_, err := r.client.ListProducts(ctx)
+	switch {
+	case errors.Is(err, jsm.ErrNoCloudID): // the create would not find the API either
+		resp.Diagnostics.AddError("Could not reach the Customer Service Management API", errorDetail(err))
+	case jsm.IsCSMNotFound(err):
+		resp.Diagnostics.AddError(fmt.Sprintf("The JSM feature %q does not answer", jsm.FeatureProducts), fmt.Sprintf(
+			"The Customer Service Management API answered 404 for the listing of products (GET /product), as it does on every "+
+				"path of the feature when it is off or the site's plan lacks it: creating the product would fail. Turn %[1]q on "+
+				"in the Jira Service Management settings (a project admin: Project settings → Features; the plan must be "+
+				"Premium or Enterprise), or check cloud_id.\n\nLast answer: %[2]v", jsm.FeatureProducts, err))
+	case err != nil:
+		resp.Diagnostics.AddWarning("The plan cannot tell whether the product can be created",
+			"Listing the site's products, to see that the feature answers, failed:\n"+errorDetail(err)+"\n\nThe apply tries the create.")
+	}
 }
 
 func (r *productResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

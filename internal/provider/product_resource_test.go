@@ -2,10 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
 // jsm_product: created, renamed in place, imported, destroyed.
@@ -40,6 +43,41 @@ func TestAccProduct_basic(t *testing.T) {
 				return nil
 			}},
 			{ResourceName: "jsm_product.w", ImportState: true, ImportStateVerify: true},
+		},
+	})
+}
+
+// With the products feature off, creating a product fails at plan time,
+// as the apply would; a product that stays asks for no listing.
+func TestAccProduct_featureOffFailsThePlan(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	cfg := s.csmProvider(t, "") + "resource \"jsm_product\" \"p\" {\n  name = \"Gold support\"\n}\n"
+	listRoute := csmRoute("GET", "/product")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { site.SetCSMAnswers(jsmsite.CSMAnswers{ProductsOff: true}) },
+				Config:      cfg,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)The JSM feature "Products and entitlements" does not answer.*creating the\s+product would fail`),
+			},
+			{
+				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{}) },
+				Config:    cfg,
+			},
+			{ // a plan that creates no product lists none
+				PreConfig: func() { site.ResetRequests() },
+				Config:    cfg,
+				PlanOnly:  true,
+				Check: func(*terraform.State) error {
+					if n := site.RequestCount(listRoute, -1); n != 0 {
+						return fmt.Errorf("%d product listings in a plan that creates no product", n)
+					}
+					return nil
+				},
+			},
 		},
 	})
 }
