@@ -113,6 +113,7 @@ func TestCustomerPredictCreate(t *testing.T) {
 		}
 	}
 	predict := func(c *jsm.Client, m customerResourceModel) diag.Diagnostics {
+		defer forgetCreates(c) // each call stands for a plan of its own
 		var d diag.Diagnostics
 		(&customerResource{client: c}).predictCreate(context.Background(), m, &d)
 		return d
@@ -240,4 +241,46 @@ func TestCustomerPredictCreate_blindCredential(t *testing.T) {
 	if n := site.RequestCount("GET /rest/api/3/mypermissions", 200); n != 1 {
 		t.Errorf("%d permission checks, want 1", n)
 	}
+}
+
+// Two resources declaring one email (in any letter case) fail the plan:
+// the apply would create the account once and adopt it for the second,
+// and both would manage it.
+func TestAccCustomerResource_sameEmailTwiceFailsThePlan(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("twice")
+	cfg := s.provider() + fmt.Sprintf(`
+resource "jsm_customer" "a" {
+  email        = %q
+  display_name = "Twice"
+}
+
+resource "jsm_customer" "b" {
+  email        = %q
+  display_name = "Twice"
+}
+`, email, strings.ToUpper(email))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`Two jsm_customer resources declare the same email`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := site.AccountByEmail(email); ok {
+				return fmt.Errorf("the plan failed, yet the site holds an account for %s", email)
+			}
+			return nil
+		},
+	})
+}
+
+// forgetCreates drops the creates a run has claimed (claimCreate), for
+// tests that plan one resource several times on one client.
+func forgetCreates(c *jsm.Client) {
+	st := stateOf(c)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.creates = nil
 }

@@ -345,6 +345,14 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	if checkEmail(email) != "" {
 		return // the attribute's validator says why
 	}
+	if stateOf(r.client).claimCreate("customer", strings.ToLower(email)) {
+		diags.AddAttributeError(path.Root("email"), "Two jsm_customer resources declare the same email",
+			fmt.Sprintf("Another jsm_customer of this configuration also creates the customer %s (emails are compared without "+
+				"regard to letter case). JSM holds one account per email: the second create would adopt the account the first "+
+				"made, both resources would manage it, and destroying one would revoke or delete it under the other. Declare "+
+				"each email once (with for_each, over a set of lowercased emails).", email))
+		return
+	}
 	if ok, first := stateOf(r.client).takeLookup(); !ok {
 		if first {
 			diags.AddWarning("The plan stopped looking up new customers",

@@ -21,6 +21,9 @@ type runState struct {
 	blind, warnedBlind bool
 	orgs               []jsm.Organization // the last plan-time organization listing
 	orgsAt             time.Time          // when it was made; zero when none is held
+	// creates holds the objects this run plans to create, by kind and key
+	// (claimCreate).
+	creates map[string]bool
 }
 
 var runStates sync.Map // *jsm.Client → *runState
@@ -30,6 +33,25 @@ func stateOf(c *jsm.Client) *runState {
 	v, _ := runStates.LoadOrStore(c, &runState{})
 	st, _ := v.(*runState) // only *runState is stored
 	return st
+}
+
+// claimCreate records that a resource plans to create the object of this
+// kind and key (a customer's email, lowercased), and reports whether
+// another resource of the run already did: the site holds one such object,
+// so both resources would end up managing it, and destroying one would
+// pull it from under the other. Terraform plans each create once per run
+// (the apply's own plan runs in a run of its own), so a second claim is a
+// second resource.
+func (s *runState) claimCreate(kind, key string) (taken bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.creates == nil {
+		s.creates = map[string]bool{}
+	}
+	k := kind + "\x00" + key
+	taken = s.creates[k]
+	s.creates[k] = true
+	return taken
 }
 
 // planLookupLimit bounds the user searches one plan sends to predict
