@@ -92,7 +92,7 @@ func (r *detailFieldResource) apiCalls() apiCalls {
 var fieldTypeName = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
 // trimmedName: the API trims names before comparing them.
-var trimmedName = regexp.MustCompile(`^\S(.*\S)?$`)
+var trimmedName = regexp.MustCompile(`(?s)^\S(.*\S)?$`)
 
 func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	k := r.api.kind

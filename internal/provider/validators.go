@@ -19,8 +19,9 @@ import (
 
 // The provider's regular expressions, compiled once.
 var (
-	// trimmedRegexp matches a non-empty string without leading or trailing space.
-	trimmedRegexp = regexp.MustCompile(`^\S(.*\S)?$`)
+	// trimmedRegexp matches a non-empty string without leading or trailing
+	// space; (?s) lets a line break inside pass, which is not what it judges.
+	trimmedRegexp = regexp.MustCompile(`(?s)^\S(.*\S)?$`)
 
 	// projectKeyRegexp matches a Jira project key: an uppercase letter, then
 	// uppercase letters, digits or underscores.

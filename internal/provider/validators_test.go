@@ -28,3 +28,24 @@ func TestIDValidators(t *testing.T) {
 		}
 	}
 }
+
+// Names are refused for leading or trailing space only: a line break
+// inside one is not that (it was reported so).
+func TestTrimmedNames(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"Fred":       true,
+		"F":          true,
+		"Tab\tName":  true,
+		"Two\nLines": true,
+		" Fred":      false,
+		"Fred ":      false,
+		"Fred\n":     false,
+		"\tFred":     false,
+		"":           false,
+		" ":          false,
+	} {
+		if trimmedRegexp.MatchString(name) != ok || trimmedName.MatchString(name) != ok {
+			t.Errorf("%q: matched %v, want %v", name, !ok, ok)
+		}
+	}
+}
