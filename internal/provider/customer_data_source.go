@@ -41,7 +41,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "The account ID to look up. Exactly one of `account_id` and `email` must be set.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{oneKey},
+				Validators:          []validator.String{oneKey, accountIDValidator},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "The email to look up, matched exactly but without regard to letter case, among active accounts.",

@@ -55,6 +55,11 @@ data "jsm_customer" "by_email" {
 				Config:      s.provider() + "data \"jsm_customer\" \"x\" {\n  account_id = \"qm:00000000-0000-4000-8000-000000000000:0\"\n  email = \"a@example.com\"\n}\n",
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
 			},
+			{ // at plan time, not as the site's 400
+				Config:      s.provider() + "data \"jsm_customer\" \"x\" {\n  account_id = \"\"\n}\n",
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid account ID.*account_id "" is empty`),
+			},
 			{Config: cfg, ConfigStateChecks: checks},
 		},
 	})
