@@ -838,6 +838,17 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		id = user.AccountID
 		// Keep the email as written: it is what the configuration most likely says.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), req.ID)...)
+	} else if msg := jsm.CheckAccountID(req.ID); msg != "" {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import a customer by account ID or by email: the account ID %q %s.", req.ID, msg))
+		return
+	} else if _, err := r.client.GetUser(ctx, req.ID); jsm.IsNotFound(err) {
+		// Terraform's own "non-existent remote object" says nothing of
+		// what to import by instead.
+		resp.Diagnostics.AddError("No JSM account has this ID", fmt.Sprintf("No account answers to the ID %q. Account IDs are "+
+			"case-sensitive (a customer's looks like qm:…:…); a display name is not one. Import by the account ID as JSM shows "+
+			"it (a jsm_customer's account_id, or Atlassian Administration → Users), or by email: "+
+			"terraform import jsm_customer.<NAME> fred@example.com", req.ID))
+		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), id)...)

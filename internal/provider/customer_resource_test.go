@@ -355,3 +355,28 @@ func TestAccCustomerResource_invalidInputs(t *testing.T) {
 		})
 	}
 }
+
+// An import ID that is no account ID says what to import by, instead of
+// Terraform's bare "non-existent remote object".
+func TestAccCustomerResource_importByWrongIDExplains(t *testing.T) {
+	s := newTestSite(t)
+	email := randomEmail("wrongid")
+	u, err := s.client.CreateCustomer(context.Background(), "Wrong ID", email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := customerConfig(s, email, "Wrong ID", "")
+	step := func(id, want string) resource.TestStep {
+		return resource.TestStep{
+			Config: cfg, ResourceName: customerAddr, ImportState: true, ImportStateId: id,
+			ExpectError: regexp.MustCompile(want),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			step("Wrong ID", `(?s)Invalid import ID.*account ID "Wrong ID"`),
+			step(strings.ToUpper(u.AccountID), `(?s)No JSM account has this ID.*case-sensitive.*or by email`),
+		},
+	})
+}
