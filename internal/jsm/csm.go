@@ -174,7 +174,7 @@ func (c *Client) TenantCloudID(ctx context.Context) (string, error) {
 // or 403 usually means the feature is off or not in the plan. basic: the
 // client sends basic auth (an email and an API token).
 func (e *Endpoint) csmHint(status int, generic string, basic bool) string {
-	needs := fmt.Sprintf("%s needs the %s and the scopes %s", e.Name(), e.Permission, e.Scopes())
+	needs := fmt.Sprintf("%s needs: %s; and the scopes %s", e.Name(), e.Permission, e.Scopes())
 	switch status {
 	case http.StatusUnauthorized:
 		sent := "The provider sent an OAuth 2.0 access token: it may have expired, or it lacks the scopes below. "

@@ -106,11 +106,17 @@ func accountsHint(ep *Endpoint, err error) error {
 	}
 	switch e.StatusCode {
 	case http.StatusNotFound:
+		if ep == epRenameOrgCSM {
+			e.Hint = "Either the organization is not there, or the site does not offer the experimental organization " +
+				"operations of the Customer Service Management API (Atlassian documents them for Customer Service Management " +
+				"sites), or the cloud ID is not this site's"
+			break
+		}
 		e.Hint = "Either the object is not there, or the site does not offer the " + FeatureAccounts + " (experimental; " +
 			"Atlassian documents it for Customer Service Management sites and for customer accounts of the site's customer " +
 			"directory only, never Atlassian accounts), or the cloud ID is not this site's"
 	case http.StatusForbidden:
-		e.Hint = fmt.Sprintf("Refused: the token lacks a scope, or the account lacks the permission: %s needs the %s and the scopes %s",
+		e.Hint = fmt.Sprintf("Refused: the token lacks a scope, or the account lacks the permission: %s needs: %s; and the scopes %s",
 			ep.Name(), ep.Permission, ep.Scopes())
 	case http.StatusPreconditionFailed:
 		e.Hint = "The " + FeatureAccounts + " is experimental and answers 412 without the header X-ExperimentalApi: opt-in; " +

@@ -133,7 +133,13 @@ func TestAccounts_refusals(t *testing.T) {
 			t.Errorf("%d: %v (want %q)", status, err, want)
 		}
 	}
-	c := newAccountClient(t, &accountServer{status: http.StatusInternalServerError, body: `{"errorMessage":"boom"}`})
+	// An organization's 404 speaks of organizations, not of customer accounts.
+	c := newAccountClient(t, &accountServer{status: http.StatusNotFound, body: `{"errorMessage":"nope"}`})
+	if err := c.RenameOrganization(ctx, "7", "A"); !IsAccountAPIUnavailable(err) ||
+		!strings.Contains(err.Error(), "organization is not there") || strings.Contains(err.Error(), "customer account") {
+		t.Errorf("organization rename 404: %v", err)
+	}
+	c = newAccountClient(t, &accountServer{status: http.StatusInternalServerError, body: `{"errorMessage":"boom"}`})
 	if err := c.RenameOrganization(ctx, "7", "A"); IsAccountAPIUnavailable(err) || err == nil {
 		t.Errorf("500 counted as unavailable: %v", err)
 	}

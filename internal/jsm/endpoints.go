@@ -314,7 +314,7 @@ func IsClientCall(method string) bool { return len(EndpointsOf(nil, method)) > 0
 // authHint names what the failed call needs: a 401 or 403 otherwise leaves
 // the user guessing which of the provider's calls lacked which grant.
 func (e *Endpoint) authHint(status int, generic string) string {
-	needs := fmt.Sprintf("%s needs the %s and, with OAuth or a scoped token, the scope %s", e.Name(), e.Permission, e.Scopes())
+	needs := fmt.Sprintf("%s needs: %s; with OAuth or a scoped token, also the scope %s", e.Name(), e.Permission, e.Scopes())
 	switch status {
 	case http.StatusUnauthorized:
 		return generic + ". " + needs

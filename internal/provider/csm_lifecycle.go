@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -80,6 +81,9 @@ func csmRefusalDetail(err error, without string, calls ...string) string {
 	switch jsm.StatusCode(err) {
 	case http.StatusNotFound:
 		cause = "The site answered 404: it has no such operation, or the account is not a customer account of its customer directory."
+		if slices.Contains(calls, "RenameOrganization") {
+			cause = "The site answered 404: it has no such operation, or the organization is not there."
+		}
 	case http.StatusForbidden:
 		cause = "The site answered 403: the credentials lack a scope or the permission."
 	case http.StatusPreconditionFailed:
