@@ -4,7 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -160,5 +162,24 @@ func TestSettingsValidateStableOrder(t *testing.T) {
 		} else if !slices.Equal(got, first) {
 			t.Fatalf("order changed: %q, then %q", first, got)
 		}
+	}
+}
+
+// A bad duration from the environment names the variable and reads as
+// one sentence.
+func TestResolveDurationFromTheEnvironment(t *testing.T) {
+	var d time.Duration
+	var diags diag.Diagnostics
+	resolveDuration(&d, "max_retry_wait", types.StringNull(), envMaxRetryWait, maxRetryWaitBounds,
+		func(string) string { return "abc" }, &diags)
+	want := `The JSM_MAX_RETRY_WAIT environment variable: "abc" is not a duration: write a number with a unit`
+	if len(diags) != 1 || !strings.HasPrefix(diags[0].Detail(), want) {
+		t.Errorf("diagnostics %v, want one starting %q", diags, want)
+	}
+	diags = nil
+	resolveDuration(&d, "max_retry_wait", types.StringNull(), envMaxRetryWait, maxRetryWaitBounds,
+		func(string) string { return "90s" }, &diags)
+	if diags.HasError() || d != 90*time.Second {
+		t.Errorf("90s from the environment: %v, %v", d, diags)
 	}
 }

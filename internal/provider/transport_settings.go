@@ -127,7 +127,7 @@ func resolveDuration(dst *time.Duration, attr string, v types.String, env string
 	}
 	d, msg := b.parse(src)
 	if msg != "" {
-		diags.AddAttributeError(path.Root(attr), "Invalid "+attr, from+" is "+msg)
+		diags.AddAttributeError(path.Root(attr), "Invalid "+attr, from+": "+msg)
 		return
 	}
 	*dst = d

@@ -135,15 +135,16 @@ const segmentRule = "must not be `.` or `..`, contain `/` or `\\`, or contain co
 
 // segmentWhy explains, in a diagnostic, why such a value is refused.
 const segmentWhy = "such values cannot travel safely in a URL path: a server or proxy that decodes and normalizes " +
-	"paths reads `..` as a step up, so that a request for the property `../../2` of one organization reaches organization 2, " +
+	"paths reads `..` as a step up, so that a request meant for one object reaches another, " +
 	"and Atlassian's edge commonly refuses an encoded slash"
 
 // segmentValidator refuses at plan time what the client's path builder
 // refuses at apply time (check is one of jsm's Check functions), naming the
-// attribute.
+// attribute. An empty value is left to the length validator each of these
+// attributes carries, so that it is reported once.
 func segmentValidator(summary string, check func(string) string) stringCheck {
 	return stringCheck{segmentRule, func(p path.Path, v string) (string, string) {
-		if msg := check(v); msg != "" {
+		if msg := check(v); msg != "" && v != "" {
 			return summary, p.String() + ": " + msg + ". Choose a value that is not `.` or `..` and holds no `/`, `\\` " +
 				"or control characters: " + segmentWhy + "."
 		}

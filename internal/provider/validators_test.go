@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -47,5 +48,18 @@ func TestTrimmedNames(t *testing.T) {
 		if trimmedRegexp.MatchString(name) != ok || trimmedName.MatchString(name) != ok {
 			t.Errorf("%q: matched %v, want %v", name, !ok, ok)
 		}
+	}
+}
+
+// An empty product ID gets the length validator's one error, not also a
+// lesson on path segments about organization properties.
+func TestSegmentValidatorLeavesEmptyToTheLength(t *testing.T) {
+	p := path.Root("product_id")
+	if summary, _ := productIDValidator.check(p, ""); summary != "" {
+		t.Errorf("empty: %q", summary)
+	}
+	summary, detail := productIDValidator.check(p, "../x")
+	if summary != "Invalid product ID" || !strings.Contains(detail, "product_id") || strings.Contains(detail, "property") {
+		t.Errorf("../x: %q: %q", summary, detail)
 	}
 }
