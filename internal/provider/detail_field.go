@@ -212,11 +212,17 @@ func findField(fields []jsm.DetailField, name string) *jsm.DetailField {
 		}
 	}
 	for i := range fields {
-		if strings.EqualFold(strings.TrimSpace(fields[i].Name), strings.TrimSpace(name)) {
+		if sameFieldName(fields[i].Name, name) {
 			return &fields[i]
 		}
 	}
 	return nil
+}
+
+// sameFieldName reports whether two names address the same field, as the
+// API compares them: ignoring letter case and surrounding spaces.
+func sameFieldName(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
 
 func (m *detailFieldModel) field(ctx context.Context) (jsm.DetailField, error) {

@@ -154,6 +154,7 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				ElementType: types.SetType{ElemType: types.StringType},
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator),
+					distinctFieldKeys{},
 				},
 			},
 		},
@@ -373,8 +374,18 @@ func (r *detailsResource) write(ctx context.Context, id string, plan, before map
 			return warnings, fmt.Errorf("setting %q: %w", name, err)
 		}
 	}
+	// A dropped key naming the field of a kept one (its letter case
+	// changed, or the field was renamed so) must not clear what was just
+	// written: keys are compared as the site resolves them.
+	written := map[string]bool{}
+	for name := range plan {
+		if f := findField(fields, name); f != nil {
+			written[f.Name] = true
+		}
+	}
 	for _, name := range sortedMapKeys(before) {
-		if _, kept := plan[name]; kept || len(before[name]) == 0 || findField(fields, name) == nil {
+		f := findField(fields, name)
+		if _, kept := plan[name]; kept || len(before[name]) == 0 || f == nil || written[f.Name] {
 			continue
 		}
 		if err := r.client.SetDetail(ctx, r.api.details, id, name, nil); err != nil {
@@ -468,7 +479,7 @@ func mergeDetails(managed map[string][]string, vals []jsm.DetailValue) map[strin
 	for name, old := range managed {
 		got := []string{}
 		for _, v := range vals {
-			if strings.EqualFold(v.Name, name) {
+			if sameFieldName(v.Name, name) {
 				got = v.Values
 			}
 		}

@@ -101,3 +101,50 @@ resource "jsm_organization_details" "acme" {
 		},
 	})
 }
+
+// A key that changes only its letter case (or surrounding spaces) names the same field: the apply
+// keeps the value (it once set the new key, then cleared the old one, which
+// the site resolves to the same field). Two keys naming one field fail the
+// plan, naming both; a case-only rename of the field, with the details keyed
+// by its name, keeps the value too.
+func TestAccCustomerDetails_keyCaseChange(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("since")
+	cfg := func(fieldName, details string) string {
+		return s.csmProvider(t, "") + fieldConfig("customer", "since", fieldName, "DATE", "") + fmt.Sprintf(`resource "jsm_customer" "fred" {
+  email        = %q
+  display_name = "Fred"
+}
+resource "jsm_customer_details" "fred" {
+  customer_id = jsm_customer.fred.id
+  details     = %s
+}
+`, email, details)
+	}
+	values := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			a, _ := site.AccountByEmail(email)
+			if got := fmt.Sprint(site.DetailValues(jsmsite.KindCustomer, a.AccountID)); got != want {
+				return fmt.Errorf("site holds %s, want %s", got, want)
+			}
+			return nil
+		}
+	}
+	byRef := `{ (jsm_customer_detail_field.since.name) = ["2024-01-02"] }`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg("Since", byRef), Check: values("map[Since:[2024-01-02]]")},
+			{Config: cfg("Since", `{ "since" = ["2024-01-02"] }`), ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: values("map[Since:[2024-01-02]]")},
+			// Surrounding spaces too: the refresh reads the field back.
+			{Config: cfg("Since", `{ " since " = ["2024-01-02"] }`), ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: values("map[Since:[2024-01-02]]")},
+			{Config: cfg("Since", `{ "since" = ["2024-01-02"], "SINCE" = ["2024-01-02"] }`), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)"SINCE".*"since".*name the same detail field`)},
+			// The field renamed in case only, the details keyed by its name.
+			{Config: cfg("SINCE", byRef), ConfigPlanChecks: emptyPlanAfterApply(), Check: values("map[SINCE:[2024-01-02]]")},
+		},
+	})
+}

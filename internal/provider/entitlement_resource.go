@@ -91,7 +91,7 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"Field names must not be `.` or `..`, contain `/` or `\\`, or contain control characters.",
 				Optional:    true,
 				ElementType: types.SetType{ElemType: types.StringType},
-				Validators:  []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator)},
+				Validators:  []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator), distinctFieldKeys{}},
 			},
 		},
 	}

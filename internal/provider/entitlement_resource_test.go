@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -75,6 +76,50 @@ resource "jsm_entitlement" "o" {
 				plancheck.ExpectResourceAction("jsm_entitlement.c", plancheck.ResourceActionUpdate)}}},
 			{ResourceName: "jsm_entitlement.c", ImportState: true, ImportStateVerify: true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return custImport, nil }, ImportStateVerifyIgnore: []string{"details"}},
+		},
+	})
+}
+
+// An entitlement's details key that changes only its letter case keeps the
+// value (the clear of the old key once hit the field just written); two
+// keys naming one field fail the plan.
+func TestAccEntitlement_detailsKeyCaseChange(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("entcase")
+	cfg := func(details string) string {
+		return s.csmProvider(t, "") + fieldConfig("entitlement", "since", "Since", "DATE", "") + fmt.Sprintf(`
+resource "jsm_product" "w" {
+  name = "Widget"
+}
+resource "jsm_customer" "c" {
+  email        = %q
+  display_name = "Ent"
+}
+resource "jsm_entitlement" "c" {
+  product_id  = jsm_product.w.id
+  customer_id = jsm_customer.c.id
+  details     = %s
+}
+`, email, details)
+	}
+	held := func(st *terraform.State) error {
+		ents := site.Entitlements()
+		if len(ents) != 1 {
+			return fmt.Errorf("entitlements %+v", ents)
+		}
+		if v := fmt.Sprint(site.DetailValues(jsmsite.KindEntitlement, ents[0].ID)); v != "map[Since:[2024-01-02]]" {
+			return fmt.Errorf("details %s", v)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg(`{ (jsm_entitlement_detail_field.since.name) = ["2024-01-02"] }`), Check: held},
+			{Config: cfg(`{ "since" = ["2024-01-02"], "SINCE" = ["2024-01-02"] }`), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)"SINCE".*"since".*name the same detail field`)},
+			{Config: cfg(`{ "since" = ["2024-01-02"] }`), ConfigPlanChecks: emptyPlanAfterApply(), Check: held},
 		},
 	})
 }
