@@ -182,11 +182,16 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !plan.Name.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
 	}
-	if r.client != nil && !plan.Name.IsUnknown() && !plan.Type.IsUnknown() {
-		// The details planned after this field check their values
-		// against what it will be (field_plans.go).
-		f, err := plan.field(ctx)
-		plannedFields.record(r.client, r.api.kind, plannedField{field: f, optionsUnknown: plan.Options.IsUnknown() || err != nil})
+	if r.client != nil {
+		// The details planned after this field check their keys and
+		// values against what it will be (field_plans.go).
+		if plan.Name.IsUnknown() {
+			plannedFields.recordUnnamed(r.client, r.api.kind)
+		} else {
+			f, err := plan.field(ctx)
+			plannedFields.record(r.client, r.api.kind, plannedField{field: f,
+				optionsUnknown: plan.Type.IsUnknown() || plan.Options.IsUnknown() || err != nil})
+		}
 	}
 	if !req.State.Raw.IsNull() || r.client == nil || plan.Name.IsUnknown() {
 		return

@@ -188,40 +188,60 @@ func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 }
 
-// predictValues checks the values of details that are created or change
-// against the fields as they will be after the apply: a field this plan
-// creates or changes as planned (field_plans.go), any other as the site has
-// it now (one field listing per kind and plan, shared by all details
-// resources; none for details that do not change). A value
-// outside the options fails the plan, naming the field, the value and the
-// options. A field the site does not have and this plan does not create is
-// left to the apply, which says so.
+// predictValues checks the details of a plan that creates or changes them
+// (checkPlannedDetails).
 func (r *detailsResource) predictValues(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	plan, d := r.load(ctx, req.Plan.GetAttribute)
-	if d.HasError() || plan.Details == nil {
+	plan, d := loadDetails(ctx, req.Plan.GetAttribute)
+	if d.HasError() || plan == nil {
 		return
 	}
+	var state map[string][]string
 	if !req.State.Raw.IsNull() {
-		state, d := r.load(ctx, req.State.GetAttribute)
-		if !d.HasError() && state.Details != nil && sameDetails(state.Details, plan.Details) {
-			return
+		if state, d = loadDetails(ctx, req.State.GetAttribute); d.HasError() || state == nil {
+			state = nil
 		}
 	}
-	if probs := r.valueProblems(ctx, plan.Details); len(probs) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("details"), "Detail values the fields do not take",
+	r.checkPlannedDetails(ctx, plan, state, &resp.Diagnostics)
+}
+
+// checkPlannedDetails checks details that are created or change (state
+// nil: created) against the fields as they will be after the apply: a
+// field this plan creates or changes as planned (field_plans.go), any other
+// as the site has it now (one field listing per kind and plan, shared by
+// all details resources; none for details that do not change). A key that
+// names no field of either fails the plan, as does a value outside the
+// options, naming the field, the value and the options.
+func (r *detailsResource) checkPlannedDetails(ctx context.Context, plan, state map[string][]string, diags *diag.Diagnostics) {
+	if state != nil && sameDetails(state, plan) {
+		return
+	}
+	missing, probs := r.valueProblems(ctx, plan)
+	ref := fmt.Sprintf("(jsm_%s_detail_field.<name>.name)", r.api.kind)
+	if len(missing) > 0 {
+		diags.AddAttributeError(path.Root("details"), "Unknown detail field",
+			fmt.Sprintf("The apply would fail: %s.\n\nFix the key. If this configuration creates the field, key the details "+
+				"by the field resource's name, e.g. %s, so that Terraform plans and creates the field first.",
+				strings.Join(missing, "; "), ref))
+	}
+	if len(probs) > 0 {
+		diags.AddAttributeError(path.Root("details"), "Detail values the fields do not take",
 			fmt.Sprintf("The apply would fail: %s.\n\nFix the value, or add it to the field's options. If this configuration "+
 				"adds the option in the same apply, key the details by the field resource's name (e.g. "+
-				"(jsm_%s_detail_field.<name>.name)), so that the plan sees the field's new options.",
-				strings.Join(probs, "; "), r.api.kind))
+				"%s), so that the plan sees the field's new options.",
+				strings.Join(probs, "; "), ref))
 	}
 }
 
 // valueProblems is what checkDetails finds in details against the fields
 // as they will be: planned ones as planned, others as the site has them
 // (nothing when the site's fields cannot be listed: the refresh or the
-// apply says why). Fields neither planned nor on the site, and planned
-// fields whose options are known only at apply, are left out.
-func (r *detailsResource) valueProblems(ctx context.Context, details map[string][]string) []string {
+// apply says why). missing names the keys that are neither planned nor on
+// the site: a field is planned before the details whose keys reference it,
+// so a key that is not planned by then is not created by this apply before
+// the details are written. Planned fields whose options are known only at
+// apply are left out, and missing keys are not judged while a field whose
+// name is known only at apply is planned.
+func (r *detailsResource) valueProblems(ctx context.Context, details map[string][]string) (missing, probs []string) {
 	var site []jsm.DetailField
 	listed := false
 	var fields []jsm.DetailField
@@ -237,16 +257,23 @@ func (r *detailsResource) valueProblems(ctx context.Context, details map[string]
 		if !listed {
 			var err error
 			if site, err = plannedFields.siteFields(ctx, r.client, r.api.kind, r.api.details); err != nil {
-				return nil
+				return nil, nil
 			}
 			listed = true
 		}
 		if f := findField(site, name); f != nil {
 			fields = append(fields, *f)
 			known[name] = details[name]
+		} else if !plannedFields.unnamed(r.client, r.api.kind) {
+			missing = append(missing, fmt.Sprintf("%q is not %s %s detail field of the site (its fields: %s), and this "+
+				"configuration creates none of that name", name, article(r.api.kind), r.api.kind, fieldNames(site)))
 		}
 	}
-	return checkDetails(r.api.kind, fields, known)
+	// The site's field names and options are the site's text.
+	for i := range missing {
+		missing[i] = r.client.Clean(missing[i], detailProblemsLimit)
+	}
+	return missing, checkDetails(r.api.kind, fields, known)
 }
 
 // sameDetails compares two detail maps, values without regard to order.
@@ -266,16 +293,27 @@ func sameDetails(a, b map[string][]string) bool {
 // load reads the model from a plan or state.
 func (r *detailsResource) load(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics) (detailsModel, diag.Diagnostics) {
 	var m detailsModel
-	var details types.Map
 	var diags diag.Diagnostics
 	diags.Append(get(ctx, path.Root("id"), &m.ID)...)
 	diags.Append(get(ctx, path.Root(r.api.idAttr), &m.OwnerID)...)
-	diags.Append(get(ctx, path.Root("details"), &details)...)
-	if diags.HasError() || details.IsUnknown() || details.IsNull() {
-		return m, diags
+	if !diags.HasError() {
+		var d diag.Diagnostics
+		m.Details, d = loadDetails(ctx, get)
+		diags.Append(d...)
 	}
-	m.Details = map[string][]string{}
-	diags.Append(details.ElementsAs(ctx, &m.Details, false)...)
+	return m, diags
+}
+
+// loadDetails reads the details attribute of a plan or state: nil when it
+// is unknown or null.
+func loadDetails(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics) (map[string][]string, diag.Diagnostics) {
+	var details types.Map
+	diags := get(ctx, path.Root("details"), &details)
+	if diags.HasError() || details.IsUnknown() || details.IsNull() {
+		return nil, diags
+	}
+	m := map[string][]string{}
+	diags.Append(details.ElementsAs(ctx, &m, false)...)
 	return m, diags
 }
 
@@ -317,7 +355,7 @@ func checkDetails(kind string, fields []jsm.DetailField, details map[string][]st
 		f := findField(fields, name)
 		switch {
 		case f == nil:
-			probs = append(probs, fmt.Sprintf("%q is not a %s detail field of the site (its fields: %s)", name, kind, fieldNames(fields)))
+			probs = append(probs, fmt.Sprintf("%q is not %s %s detail field of the site (its fields: %s)", name, article(kind), kind, fieldNames(fields)))
 			continue
 		case len(vals) > 1 && f.Type != "MULTISELECT":
 			probs = append(probs, fmt.Sprintf("the field %q is of type %s and takes one value, not %d", name, f.Type, len(vals)))

@@ -101,11 +101,29 @@ func (r *entitlementResource) Configure(_ context.Context, req resource.Configur
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses, at plan time, an entitlement of an account the CSM
-// API will refuse (inactive, deleted, not a customer), when customer_id is
-// known and the entitlement is to be created: one read, only then.
+// ModifyPlan checks details that are created or change as the details
+// resources do (checkPlannedDetails), so that a value the apply would
+// refuse does not leave a new entitlement tainted; and it refuses, at plan
+// time, an entitlement of an account the CSM API will refuse (inactive,
+// deleted, not a customer), when customer_id is known and the entitlement
+// is to be created: one read, only then.
 func (r *entitlementResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	if plan, d := loadDetails(ctx, req.Plan.GetAttribute); !d.HasError() && plan != nil {
+		var state map[string][]string
+		if !req.State.Raw.IsNull() {
+			if state, d = loadDetails(ctx, req.State.GetAttribute); d.HasError() {
+				state = nil
+			} else if state == nil {
+				state = map[string][]string{} // null details: none set
+			}
+		}
+		dr := &detailsResource{api: entitlementDetailsAPI, client: r.client}
+		dr.checkPlannedDetails(ctx, plan, state, &resp.Diagnostics)
+	}
+	if !req.State.Raw.IsNull() {
 		return
 	}
 	var id types.String

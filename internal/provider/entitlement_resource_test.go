@@ -123,3 +123,48 @@ resource "jsm_entitlement" "c" {
 		},
 	})
 }
+
+// An entitlement's details are checked at plan time as a details
+// resource's are: a value outside a SELECT's options, or a key naming no
+// field, fails the plan (the apply once created the entitlement, then
+// failed on its details, leaving it tainted); a field of this configuration
+// counts as planned.
+func TestAccEntitlement_planChecksDetails(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("entplan")
+	cfg := func(details string) string {
+		return s.csmProvider(t, "") + fieldConfig("entitlement", "level", "Level", "SELECT", `["basic", "24x7"]`) + fmt.Sprintf(`
+resource "jsm_product" "w" {
+  name = "Widget"
+}
+resource "jsm_customer" "c" {
+  email        = %q
+  display_name = "Ent"
+}
+resource "jsm_entitlement" "c" {
+  product_id  = jsm_product.w.id
+  customer_id = jsm_customer.c.id
+  details     = %s
+}
+`, email, details)
+	}
+	gold := `"gold" is not an option of the SELECT field "Level" (options: basic, 24x7)`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg(`{ (jsm_entitlement_detail_field.level.name) = ["gold"] }`), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)The apply would fail.*` + wrapped(gold))},
+			{Config: cfg(`{ (jsm_entitlement_detail_field.level.name) = ["basic"] }`), ConfigPlanChecks: emptyPlanAfterApply()},
+			{Config: cfg(`{ Level = ["gold"] }`), PlanOnly: true, ExpectError: regexp.MustCompile(wrapped(gold))},
+			{Config: cfg(`{ Nope = ["x"] }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Unknown detail field.*` +
+				wrapped(`"Nope" is not an entitlement detail field of the site (its fields: Level)`))},
+			{Config: cfg(`{ Level = ["basic"] }`), PlanOnly: true, Check: func(*terraform.State) error {
+				if e := site.Entitlements(); len(e) != 1 {
+					return fmt.Errorf("entitlements %+v", e)
+				}
+				return nil
+			}},
+		},
+	})
+}
