@@ -228,6 +228,9 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError("Could not read entitlement "+state.ID.ValueString(), errorDetail(err))
 		return
 	}
+	if r.otherOwner(state, e, &resp.Diagnostics) {
+		return
+	}
 	if e.ProductID != "" {
 		state.ProductID = types.StringValue(e.ProductID)
 	}
@@ -235,6 +238,31 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 		state.Details = mergeDetails(state.Details, e.Details)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// otherOwner reports, as an error, an entitlement whose answer names
+// another owner than the state (an import under the wrong owner): recording
+// it would let a later change of owner replace, so delete, an entitlement
+// this configuration does not own. Only an owner the answer names is
+// compared (its shape is assumed: csm_entitlements.go).
+func (r *entitlementResource) otherOwner(state entitlementModel, e *jsm.Entitlement, diags *diag.Diagnostics) bool {
+	kind, owner := state.owner()
+	realKind, realOwner := kind, owner
+	if e.OwnerType != "" {
+		realKind = e.OwnerType
+	}
+	if e.OwnerID != "" {
+		realOwner = e.OwnerID
+	}
+	if realKind == kind && realOwner == owner {
+		return false
+	}
+	id := state.ID.ValueString()
+	diags.AddError("Entitlement of another owner", fmt.Sprintf("Entitlement %s belongs to %s %s, not to %s %s as the import ID "+
+		"(or the state) says. Import it as %s/%s/%s, with %s_id = %q in its configuration. If it is already in the state, "+
+		"run `terraform state rm` on this jsm_entitlement first; nothing was changed on the site.",
+		id, lower(realKind), realOwner, lower(kind), owner, lower(realKind), realOwner, id, lower(realKind), realOwner))
+	return true
 }
 
 // confirm404 decides an entitlement that answered 404 (err): it leaves the

@@ -168,3 +168,45 @@ resource "jsm_entitlement" "c" {
 		},
 	})
 }
+
+// An import under another owner than the entitlement's fails, naming the
+// real owner and the import ID to use, instead of recording an owner the
+// site does not have.
+func TestAccEntitlement_importWrongOwner(t *testing.T) {
+	s := newTestSite(t)
+	email, org := randomEmail("entown"), randomName("EntOwn")
+	cfg := s.csmProvider(t, "") + fmt.Sprintf(`
+resource "jsm_product" "w" {
+  name = "Widget"
+}
+resource "jsm_customer" "c" {
+  email        = %q
+  display_name = "Ent"
+}
+resource "jsm_organization" "o" {
+  name = %q
+}
+resource "jsm_entitlement" "o" {
+  product_id      = jsm_product.w.id
+  organization_id = jsm_organization.o.id
+}
+`, email, org)
+	var wrong, want string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: func(st *terraform.State) error {
+				e := st.RootModule().Resources["jsm_entitlement.o"].Primary.Attributes
+				c := st.RootModule().Resources["jsm_customer.c"].Primary.Attributes
+				wrong = "customer/" + c["id"] + "/" + e["id"]
+				want = "organization/" + e["organization_id"] + "/" + e["id"]
+				return nil
+			}},
+			{Config: cfg, ResourceName: "jsm_entitlement.o", ImportState: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return wrong, nil },
+				ExpectError:       regexp.MustCompile(`(?s)Entitlement of another owner.*belongs to\s+organization\s+\d+,\s+not\s+to\s+customer.*Import\s+it\s+as\s+organization/\d+/[0-9a-f-]{36},`)},
+			{Config: cfg, ResourceName: "jsm_entitlement.o", ImportState: true, ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return want, nil }},
+		},
+	})
+}
