@@ -46,8 +46,10 @@ type detailsAPI struct {
 	// why the CSM API refuses it.
 	owner404 func(ctx context.Context, c *jsm.Client, id string) (gone bool, why string, err error)
 	// refused says at plan time why the CSM API will refuse the object,
-	// or "" (nil: nothing is known before the apply).
-	refused func(ctx context.Context, c *jsm.Client, id string) string
+	// and what to do, or "" (nil: nothing is known before the apply);
+	// refusedSummary is the error's summary.
+	refused        func(ctx context.Context, c *jsm.Client, id string) string
+	refusedSummary string
 }
 
 var (
@@ -70,8 +72,12 @@ var customerDetailsAPI = detailsAPI{
 	},
 	refused: func(ctx context.Context, c *jsm.Client, id string) string {
 		u, err := c.GetUser(ctx, id)
-		return refusedAccount(id, u, err)
+		if why := refusedAccount(id, u, err); why != "" {
+			return why + " Use an eligible account's ID."
+		}
+		return ""
 	},
+	refusedSummary: "Not a Customer Service Management customer",
 }
 
 var organizationDetailsAPI = detailsAPI{
@@ -89,6 +95,18 @@ var organizationDetailsAPI = detailsAPI{
 		}
 		return false, fmt.Sprintf("The organization %s exists in JSM, but the Customer Service Management API answers 404 for it.", id), nil
 	},
+	// Details of a missing organization would be "created" without a
+	// request when there is nothing to write, then leave the state at
+	// each refresh: one JSM read says so first. A failed read is left to
+	// the apply.
+	refused: func(ctx context.Context, c *jsm.Client, id string) string {
+		if _, err := c.GetOrganization(ctx, id); jsm.IsNotFound(err) {
+			return fmt.Sprintf("The organization %s does not exist in JSM. Use an existing organization's ID, e.g. "+
+				"jsm_organization.<name>.id.", id)
+		}
+		return ""
+	},
+	refusedSummary: "Organization not found",
 }
 
 // NewCustomerDetailsResource returns the jsm_customer_details resource.
@@ -166,14 +184,16 @@ func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // ModifyPlan refuses, at plan time, details for an object the CSM API will
-// refuse (an account that is inactive, deleted or not a customer), when
-// the object's ID is known and the details are to be created: one read,
-// only then.
+// refuse (an account that is inactive, deleted or not a customer; an
+// organization that does not exist), when the object's ID is known and the
+// details are to be created or change owner: one read, only then.
 func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
 	r.predictValues(ctx, req, resp)
+	// A change of owner replaces, and Terraform plans a replacement's
+	// create half as a create: without state.
 	if !req.State.Raw.IsNull() || r.api.refused == nil {
 		return
 	}
@@ -183,8 +203,7 @@ func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	if why := r.api.refused(ctx, r.client, id.ValueString()); why != "" {
-		resp.Diagnostics.AddAttributeError(path.Root(r.api.idAttr), "Not a Customer Service Management customer",
-			why+" Use an eligible account's ID.")
+		resp.Diagnostics.AddAttributeError(path.Root(r.api.idAttr), r.api.refusedSummary, why)
 	}
 }
 
@@ -441,13 +460,19 @@ func (r *detailsResource) apply(ctx context.Context, m detailsModel, before map[
 	for _, w := range warnings {
 		diags.AddWarning("Detail value not cleared", w)
 	}
+	if err == nil && before == nil && len(m.Details) == 0 {
+		// Nothing was written, so nothing proved that the object exists:
+		// a missing one would leave the state at the next refresh, and
+		// each apply would create it again.
+		_, err = r.client.Details(ctx, r.api.details, m.OwnerID.ValueString())
+	}
 	if err != nil {
 		msg := errorDetail(err)
 		if jsm.IsCSMNotFound(err) {
 			// The field listing answered, so the feature is on: say
 			// whether the object is gone or refused.
 			if gone, why, oerr := r.api.owner404(ctx, r.client, m.OwnerID.ValueString()); oerr == nil && gone {
-				msg = fmt.Sprintf("The %s %s no longer exists. %s", r.api.kind, m.OwnerID.ValueString(), msg)
+				msg = fmt.Sprintf("The %s %s does not exist. %s", r.api.kind, m.OwnerID.ValueString(), msg)
 			} else if why != "" {
 				msg = why + "\n\n" + msg
 			}
