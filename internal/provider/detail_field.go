@@ -277,7 +277,15 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 	if err != nil {
 		msg := errorDetail(err)
 		if jsm.StatusCode(err) == 400 && strings.Contains(msg, "exists") {
-			msg = strings.TrimRight(msg, ".") + fmt.Sprintf(". To manage the existing field, import it: terraform import jsm_%s_detail_field.<name> %q", r.api.kind, f.Name)
+			// The site's field may differ in letter case or spaces: the
+			// import takes its name as the site spells it.
+			name := f.Name
+			if fields, lerr := r.client.ListDetailFields(ctx, r.api.details); lerr == nil {
+				if existing := findField(fields, f.Name); existing != nil {
+					name = existing.Name
+				}
+			}
+			msg = strings.TrimRight(msg, ".") + fmt.Sprintf(". To manage the existing field, import it: terraform import jsm_%s_detail_field.<name> %q", r.api.kind, name)
 		}
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not create the %s detail field %q", r.api.kind, f.Name), msg)
 		return
