@@ -244,11 +244,12 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 // another owner than the state (an import under the wrong owner): recording
 // it would let a later change of owner replace, so delete, an entitlement
 // this configuration does not own. Only an owner the answer names is
-// compared (its shape is assumed: csm_entitlements.go).
+// compared, and its kind only when it is one the provider knows (the
+// answer's shape is assumed: csm_entitlements.go).
 func (r *entitlementResource) otherOwner(state entitlementModel, e *jsm.Entitlement, diags *diag.Diagnostics) bool {
 	kind, owner := state.owner()
 	realKind, realOwner := kind, owner
-	if e.OwnerType != "" {
+	if e.OwnerType == jsm.EntitlementOfCustomer || e.OwnerType == jsm.EntitlementOfOrganization {
 		realKind = e.OwnerType
 	}
 	if e.OwnerID != "" {
