@@ -7,10 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
@@ -209,4 +212,27 @@ resource "jsm_entitlement" "o" {
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return want, nil }},
 		},
 	})
+}
+
+// The owner an entitlement's answer names is compared only where the
+// answer carries it, in a kind the provider knows.
+func TestEntitlementOtherOwner(t *testing.T) {
+	state := entitlementModel{ID: types.StringValue("e1"), CustomerID: types.StringValue("acc"), OrganizationID: types.StringNull()}
+	r := &entitlementResource{}
+	for _, tc := range []struct {
+		e     jsm.Entitlement
+		other bool
+	}{
+		{jsm.Entitlement{}, false},
+		{jsm.Entitlement{OwnerType: jsm.EntitlementOfCustomer, OwnerID: "acc"}, false},
+		{jsm.Entitlement{OwnerType: "CUSTOMER_ACCOUNT", OwnerID: "acc"}, false},
+		{jsm.Entitlement{OwnerID: "acc"}, false},
+		{jsm.Entitlement{OwnerType: jsm.EntitlementOfOrganization, OwnerID: "7"}, true},
+		{jsm.Entitlement{OwnerType: jsm.EntitlementOfCustomer, OwnerID: "other"}, true},
+	} {
+		var diags diag.Diagnostics
+		if got := r.otherOwner(state, &tc.e, &diags); got != tc.other || diags.HasError() != tc.other {
+			t.Errorf("%+v: other owner %v (%v), want %v", tc.e, got, diags, tc.other)
+		}
+	}
 }
