@@ -127,8 +127,9 @@ func featureOffCases() map[string]featureOffCase {
 				o := s.site.AddOrganization(randomName("Dee"))
 				return fmt.Sprintf("resource \"jsm_organization_details\" \"d\" {\n  organization_id = \"%d\"\n  details = { Tier = [\"Gold\"] }\n}\n", o.ID)
 			},
-			count:   func(*jsmsite.Site) int { return 1 },
-			confirm: csmRoute("GET", "/organization/details"),
+			count:         func(*jsmsite.Site) int { return 1 },
+			confirm:       csmRoute("GET", "/organization/details"),
+			recreateError: "does not exist in JSM. Use an existing organization's ID",
 			remove: func(t *testing.T, s *testSite, _ *jsm.Client, st *terraform.State) {
 				if !s.site.DeleteOrganization(st.RootModule().Resources["jsm_organization_details.d"].Primary.ID) {
 					t.Fatal("no organization to delete")

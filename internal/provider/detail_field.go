@@ -182,11 +182,16 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !plan.Name.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
 	}
-	if r.client != nil && !plan.Name.IsUnknown() && !plan.Type.IsUnknown() {
-		// The details planned after this field check their values
-		// against what it will be (field_plans.go).
-		f, err := plan.field(ctx)
-		plannedFields.record(r.client, r.api.kind, plannedField{field: f, optionsUnknown: plan.Options.IsUnknown() || err != nil})
+	if r.client != nil {
+		// The details planned after this field check their keys and
+		// values against what it will be (field_plans.go).
+		if plan.Name.IsUnknown() {
+			plannedFields.recordUnnamed(r.client, r.api.kind)
+		} else {
+			f, err := plan.field(ctx)
+			plannedFields.record(r.client, r.api.kind, plannedField{field: f,
+				optionsUnknown: plan.Type.IsUnknown() || plan.Options.IsUnknown() || err != nil})
+		}
 	}
 	if !req.State.Raw.IsNull() || r.client == nil || plan.Name.IsUnknown() {
 		return
@@ -212,11 +217,17 @@ func findField(fields []jsm.DetailField, name string) *jsm.DetailField {
 		}
 	}
 	for i := range fields {
-		if strings.EqualFold(strings.TrimSpace(fields[i].Name), strings.TrimSpace(name)) {
+		if sameFieldName(fields[i].Name, name) {
 			return &fields[i]
 		}
 	}
 	return nil
+}
+
+// sameFieldName reports whether two names address the same field, as the
+// API compares them: ignoring letter case and surrounding spaces.
+func sameFieldName(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
 
 func (m *detailFieldModel) field(ctx context.Context) (jsm.DetailField, error) {
@@ -266,7 +277,15 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 	if err != nil {
 		msg := errorDetail(err)
 		if jsm.StatusCode(err) == 400 && strings.Contains(msg, "exists") {
-			msg = strings.TrimRight(msg, ".") + fmt.Sprintf(". To manage the existing field, import it: terraform import jsm_%s_detail_field.<name> %q", r.api.kind, f.Name)
+			// The site's field may differ in letter case or spaces: the
+			// import takes its name as the site spells it.
+			name := f.Name
+			if fields, lerr := r.client.ListDetailFields(ctx, r.api.details); lerr == nil {
+				if existing := findField(fields, f.Name); existing != nil {
+					name = existing.Name
+				}
+			}
+			msg = strings.TrimRight(msg, ".") + fmt.Sprintf(". To manage the existing field, import it: terraform import jsm_%s_detail_field.<name> %q", r.api.kind, name)
 		}
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not create the %s detail field %q", r.api.kind, f.Name), msg)
 		return

@@ -119,7 +119,8 @@ func TestAccDetailField_basic(t *testing.T) {
 	}
 }
 
-// The limits: 51 options fail at plan time, and so does a 51st field.
+// The limits: 51 options fail at plan time, and so does a 51st field; a
+// name the site has already fails the create, with a hint to import it.
 func TestAccDetailField_limits(t *testing.T) {
 	s := newTestSite(t)
 	opts := make([]string, 51)
@@ -142,8 +143,10 @@ func TestAccDetailField_limits(t *testing.T) {
 				ExpectError: regexp.MustCompile(`Only SELECT and MULTISELECT fields take options`)},
 			{Config: cfg + fieldConfig("customer", "more", "More", "TEXT", ""), PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?s)already has 50 customer detail fields`)},
+			// A name the site holds in another letter case: the hint
+			// imports the field as the site spells it.
 			{Config: cfg + fieldConfig("customer", "f0", "f0", "TEXT", ""),
-				ExpectError: regexp.MustCompile(wrapped(`already exists. To manage the existing field, import it: terraform import jsm_customer_detail_field.<name> "f0"`))},
+				ExpectError: regexp.MustCompile(wrapped(`already exists. To manage the existing field, import it: terraform import jsm_customer_detail_field.<name> "F0"`))},
 		},
 	})
 }

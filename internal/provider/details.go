@@ -46,8 +46,10 @@ type detailsAPI struct {
 	// why the CSM API refuses it.
 	owner404 func(ctx context.Context, c *jsm.Client, id string) (gone bool, why string, err error)
 	// refused says at plan time why the CSM API will refuse the object,
-	// or "" (nil: nothing is known before the apply).
-	refused func(ctx context.Context, c *jsm.Client, id string) string
+	// and what to do, or "" (nil: nothing is known before the apply);
+	// refusedSummary is the error's summary.
+	refused        func(ctx context.Context, c *jsm.Client, id string) string
+	refusedSummary string
 }
 
 var (
@@ -70,8 +72,12 @@ var customerDetailsAPI = detailsAPI{
 	},
 	refused: func(ctx context.Context, c *jsm.Client, id string) string {
 		u, err := c.GetUser(ctx, id)
-		return refusedAccount(id, u, err)
+		if why := refusedAccount(id, u, err); why != "" {
+			return why + " Use an eligible account's ID."
+		}
+		return ""
 	},
+	refusedSummary: "Not a Customer Service Management customer",
 }
 
 var organizationDetailsAPI = detailsAPI{
@@ -89,6 +95,18 @@ var organizationDetailsAPI = detailsAPI{
 		}
 		return false, fmt.Sprintf("The organization %s exists in JSM, but the Customer Service Management API answers 404 for it.", id), nil
 	},
+	// Details of a missing organization would be "created" without a
+	// request when there is nothing to write, then leave the state at
+	// each refresh: one JSM read says so first. A failed read is left to
+	// the apply.
+	refused: func(ctx context.Context, c *jsm.Client, id string) string {
+		if _, err := c.GetOrganization(ctx, id); jsm.IsNotFound(err) {
+			return fmt.Sprintf("The organization %s does not exist in JSM. Use an existing organization's ID, e.g. "+
+				"jsm_organization.<name>.id.", id)
+		}
+		return ""
+	},
+	refusedSummary: "Organization not found",
 }
 
 // NewCustomerDetailsResource returns the jsm_customer_details resource.
@@ -154,6 +172,7 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				ElementType: types.SetType{ElemType: types.StringType},
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator),
+					distinctFieldKeys{},
 				},
 			},
 		},
@@ -165,14 +184,16 @@ func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // ModifyPlan refuses, at plan time, details for an object the CSM API will
-// refuse (an account that is inactive, deleted or not a customer), when
-// the object's ID is known and the details are to be created: one read,
-// only then.
+// refuse (an account that is inactive, deleted or not a customer; an
+// organization that does not exist), when the object's ID is known and the
+// details are to be created or change owner: one read, only then.
 func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
 	r.predictValues(ctx, req, resp)
+	// A change of owner replaces, and Terraform plans a replacement's
+	// create half as a create: without state.
 	if !req.State.Raw.IsNull() || r.api.refused == nil {
 		return
 	}
@@ -182,45 +203,64 @@ func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	if why := r.api.refused(ctx, r.client, id.ValueString()); why != "" {
-		resp.Diagnostics.AddAttributeError(path.Root(r.api.idAttr), "Not a Customer Service Management customer",
-			why+" Use an eligible account's ID.")
+		resp.Diagnostics.AddAttributeError(path.Root(r.api.idAttr), r.api.refusedSummary, why)
 	}
 }
 
-// predictValues checks the values of details that are created or change
-// against the fields as they will be after the apply: a field this plan
-// creates or changes as planned (field_plans.go), any other as the site has
-// it now (one field listing per kind and plan, shared by all details
-// resources; none for details that do not change). A value
-// outside the options fails the plan, naming the field, the value and the
-// options. A field the site does not have and this plan does not create is
-// left to the apply, which says so.
+// predictValues checks the details of a plan that creates or changes them
+// (checkPlannedDetails).
 func (r *detailsResource) predictValues(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	plan, d := r.load(ctx, req.Plan.GetAttribute)
-	if d.HasError() || plan.Details == nil {
+	plan, d := loadDetails(ctx, req.Plan.GetAttribute)
+	if d.HasError() || plan == nil {
 		return
 	}
+	var state map[string][]string
 	if !req.State.Raw.IsNull() {
-		state, d := r.load(ctx, req.State.GetAttribute)
-		if !d.HasError() && state.Details != nil && sameDetails(state.Details, plan.Details) {
-			return
+		if state, d = loadDetails(ctx, req.State.GetAttribute); d.HasError() || state == nil {
+			state = nil
 		}
 	}
-	if probs := r.valueProblems(ctx, plan.Details); len(probs) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("details"), "Detail values the fields do not take",
+	r.checkPlannedDetails(ctx, plan, state, &resp.Diagnostics)
+}
+
+// checkPlannedDetails checks details that are created or change (state
+// nil: created) against the fields as they will be after the apply: a
+// field this plan creates or changes as planned (field_plans.go), any other
+// as the site has it now (one field listing per kind and plan, shared by
+// all details resources; none for details that do not change). A key that
+// names no field of either fails the plan, as does a value outside the
+// options, naming the field, the value and the options.
+func (r *detailsResource) checkPlannedDetails(ctx context.Context, plan, state map[string][]string, diags *diag.Diagnostics) {
+	if state != nil && sameDetails(state, plan) {
+		return
+	}
+	missing, probs := r.valueProblems(ctx, plan)
+	ref := fmt.Sprintf("(jsm_%s_detail_field.<name>.name)", r.api.kind)
+	if len(missing) > 0 {
+		diags.AddAttributeError(path.Root("details"), "Unknown detail field",
+			fmt.Sprintf("The apply would fail: %s.\n\nFix the key. If this configuration creates the field, key the details "+
+				"by the field resource's name, e.g. %s, so that Terraform plans and creates the field first.",
+				strings.Join(missing, "; "), ref))
+	}
+	if len(probs) > 0 {
+		diags.AddAttributeError(path.Root("details"), "Detail values the fields do not take",
 			fmt.Sprintf("The apply would fail: %s.\n\nFix the value, or add it to the field's options. If this configuration "+
 				"adds the option in the same apply, key the details by the field resource's name (e.g. "+
-				"(jsm_%s_detail_field.<name>.name)), so that the plan sees the field's new options.",
-				strings.Join(probs, "; "), r.api.kind))
+				"%s), so that the plan sees the field's new options.",
+				strings.Join(probs, "; "), ref))
 	}
 }
 
 // valueProblems is what checkDetails finds in details against the fields
 // as they will be: planned ones as planned, others as the site has them
 // (nothing when the site's fields cannot be listed: the refresh or the
-// apply says why). Fields neither planned nor on the site, and planned
-// fields whose options are known only at apply, are left out.
-func (r *detailsResource) valueProblems(ctx context.Context, details map[string][]string) []string {
+// apply says why). missing names the keys that are neither planned nor on
+// the site: a field is planned before the details whose keys reference it,
+// so a key that is not planned by then is not created by this apply before
+// the details are written. Planned fields whose options are known only at
+// apply are left out, and missing keys are not judged while a field whose
+// name is known only at apply is planned.
+func (r *detailsResource) valueProblems(ctx context.Context, details map[string][]string) (missing, probs []string) {
 	var site []jsm.DetailField
 	listed := false
 	var fields []jsm.DetailField
@@ -236,16 +276,23 @@ func (r *detailsResource) valueProblems(ctx context.Context, details map[string]
 		if !listed {
 			var err error
 			if site, err = plannedFields.siteFields(ctx, r.client, r.api.kind, r.api.details); err != nil {
-				return nil
+				return nil, nil
 			}
 			listed = true
 		}
 		if f := findField(site, name); f != nil {
 			fields = append(fields, *f)
 			known[name] = details[name]
+		} else if !plannedFields.unnamed(r.client, r.api.kind) {
+			missing = append(missing, fmt.Sprintf("%q is not %s %s detail field of the site (its fields: %s), and this "+
+				"configuration creates none of that name", name, article(r.api.kind), r.api.kind, fieldNames(site)))
 		}
 	}
-	return checkDetails(r.api.kind, fields, known)
+	// The site's field names and options are the site's text.
+	for i := range missing {
+		missing[i] = r.client.Clean(missing[i], detailProblemsLimit)
+	}
+	return missing, checkDetails(r.api.kind, fields, known)
 }
 
 // sameDetails compares two detail maps, values without regard to order.
@@ -265,16 +312,27 @@ func sameDetails(a, b map[string][]string) bool {
 // load reads the model from a plan or state.
 func (r *detailsResource) load(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics) (detailsModel, diag.Diagnostics) {
 	var m detailsModel
-	var details types.Map
 	var diags diag.Diagnostics
 	diags.Append(get(ctx, path.Root("id"), &m.ID)...)
 	diags.Append(get(ctx, path.Root(r.api.idAttr), &m.OwnerID)...)
-	diags.Append(get(ctx, path.Root("details"), &details)...)
-	if diags.HasError() || details.IsUnknown() || details.IsNull() {
-		return m, diags
+	if !diags.HasError() {
+		var d diag.Diagnostics
+		m.Details, d = loadDetails(ctx, get)
+		diags.Append(d...)
 	}
-	m.Details = map[string][]string{}
-	diags.Append(details.ElementsAs(ctx, &m.Details, false)...)
+	return m, diags
+}
+
+// loadDetails reads the details attribute of a plan or state: nil when it
+// is unknown or null.
+func loadDetails(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics) (map[string][]string, diag.Diagnostics) {
+	var details types.Map
+	diags := get(ctx, path.Root("details"), &details)
+	if diags.HasError() || details.IsUnknown() || details.IsNull() {
+		return nil, diags
+	}
+	m := map[string][]string{}
+	diags.Append(details.ElementsAs(ctx, &m, false)...)
 	return m, diags
 }
 
@@ -316,7 +374,7 @@ func checkDetails(kind string, fields []jsm.DetailField, details map[string][]st
 		f := findField(fields, name)
 		switch {
 		case f == nil:
-			probs = append(probs, fmt.Sprintf("%q is not a %s detail field of the site (its fields: %s)", name, kind, fieldNames(fields)))
+			probs = append(probs, fmt.Sprintf("%q is not %s %s detail field of the site (its fields: %s)", name, article(kind), kind, fieldNames(fields)))
 			continue
 		case len(vals) > 1 && f.Type != "MULTISELECT":
 			probs = append(probs, fmt.Sprintf("the field %q is of type %s and takes one value, not %d", name, f.Type, len(vals)))
@@ -373,8 +431,18 @@ func (r *detailsResource) write(ctx context.Context, id string, plan, before map
 			return warnings, fmt.Errorf("setting %q: %w", name, err)
 		}
 	}
+	// A dropped key naming the field of a kept one (its letter case
+	// changed, or the field was renamed so) must not clear what was just
+	// written: keys are compared as the site resolves them.
+	written := map[string]bool{}
+	for name := range plan {
+		if f := findField(fields, name); f != nil {
+			written[f.Name] = true
+		}
+	}
 	for _, name := range sortedMapKeys(before) {
-		if _, kept := plan[name]; kept || len(before[name]) == 0 || findField(fields, name) == nil {
+		f := findField(fields, name)
+		if _, kept := plan[name]; kept || len(before[name]) == 0 || f == nil || written[f.Name] {
 			continue
 		}
 		if err := r.client.SetDetail(ctx, r.api.details, id, name, nil); err != nil {
@@ -392,13 +460,19 @@ func (r *detailsResource) apply(ctx context.Context, m detailsModel, before map[
 	for _, w := range warnings {
 		diags.AddWarning("Detail value not cleared", w)
 	}
+	if err == nil && before == nil && len(m.Details) == 0 {
+		// Nothing was written, so nothing proved that the object exists:
+		// a missing one would leave the state at the next refresh, and
+		// each apply would create it again.
+		_, err = r.client.Details(ctx, r.api.details, m.OwnerID.ValueString())
+	}
 	if err != nil {
 		msg := errorDetail(err)
 		if jsm.IsCSMNotFound(err) {
 			// The field listing answered, so the feature is on: say
 			// whether the object is gone or refused.
 			if gone, why, oerr := r.api.owner404(ctx, r.client, m.OwnerID.ValueString()); oerr == nil && gone {
-				msg = fmt.Sprintf("The %s %s no longer exists. %s", r.api.kind, m.OwnerID.ValueString(), msg)
+				msg = fmt.Sprintf("The %s %s does not exist. %s", r.api.kind, m.OwnerID.ValueString(), msg)
 			} else if why != "" {
 				msg = why + "\n\n" + msg
 			}
@@ -468,7 +542,7 @@ func mergeDetails(managed map[string][]string, vals []jsm.DetailValue) map[strin
 	for name, old := range managed {
 		got := []string{}
 		for _, v := range vals {
-			if strings.EqualFold(v.Name, name) {
+			if sameFieldName(v.Name, name) {
 				got = v.Values
 			}
 		}

@@ -9,14 +9,17 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
 // The plan checks values against the fields the site has now: a value
 // outside an existing field's options is named with the field and its
-// options; a field the site does not have yet is left to the apply (this
-// run may create it); a right value raises nothing.
+// options; a field neither on the site nor planned by this run is missing,
+// unless a field of this run has a name known only at apply; a right value
+// raises nothing.
 func TestDetailsValueProblems(t *testing.T) {
 	s := newTestSite(t)
 	s.csm = true
@@ -27,23 +30,31 @@ func TestDetailsValueProblems(t *testing.T) {
 	}
 	r := &detailsResource{api: customerDetailsAPI, client: c}
 
-	probs := r.valueProblems(ctx, map[string][]string{"Region": {"LATAM"}, "Created Later": {"x"}})
+	missing, probs := r.valueProblems(ctx, map[string][]string{"Region": {"LATAM"}, "Created Later": {"x"}})
 	if len(probs) != 1 || !strings.Contains(probs[0], `"LATAM"`) || !strings.Contains(probs[0], `"Region"`) ||
 		!strings.Contains(probs[0], "EMEA, AMER") {
 		t.Errorf("problems: %q", probs)
 	}
-	if probs := r.valueProblems(ctx, map[string][]string{"Region": {"EMEA"}}); len(probs) != 0 {
-		t.Errorf("a right value: %q", probs)
+	if len(missing) != 1 || !strings.Contains(missing[0], `"Created Later" is not a customer detail field of the site (its fields: Region)`) {
+		t.Errorf("missing: %q", missing)
+	}
+	if missing, probs := r.valueProblems(ctx, map[string][]string{"Region": {"EMEA"}}); len(missing)+len(probs) != 0 {
+		t.Errorf("a right value: %q %q", missing, probs)
 	}
 	// Planned in this run with the new option: its planned options decide.
 	plannedFields.record(c, "customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT",
 		Options: []string{"EMEA", "AMER", "LATAM"}}})
-	if probs := r.valueProblems(ctx, map[string][]string{"region ": {"LATAM"}}); len(probs) != 0 {
-		t.Errorf("an option this run adds: %q", probs)
+	if missing, probs := r.valueProblems(ctx, map[string][]string{"region ": {"LATAM"}}); len(missing)+len(probs) != 0 {
+		t.Errorf("an option this run adds: %q %q", missing, probs)
 	}
 	plannedFields.record(c, "customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT"}, optionsUnknown: true})
-	if probs := r.valueProblems(ctx, map[string][]string{"Region": {"anything"}}); len(probs) != 0 {
-		t.Errorf("options known only at apply: %q", probs)
+	if missing, probs := r.valueProblems(ctx, map[string][]string{"Region": {"anything"}}); len(missing)+len(probs) != 0 {
+		t.Errorf("options known only at apply: %q %q", missing, probs)
+	}
+	// A field of this run named only at apply may be any key.
+	plannedFields.recordUnnamed(c, "customer")
+	if missing, _ := r.valueProblems(ctx, map[string][]string{"Created Later": {"x"}}); len(missing) != 0 {
+		t.Errorf("a field named at apply: %q", missing)
 	}
 }
 
@@ -64,9 +75,10 @@ func TestSameDetails(t *testing.T) {
 	}
 }
 
-// The plan checks detail values against the fields as the apply leaves
-// them: a field created in the same run as planned, a field the run adds an
-// option to with that option, any other as the site has it. A plan that
+// The plan checks detail keys and values against the fields as the apply
+// leaves them: a field created in the same run as planned, a field the run
+// adds an option to with that option, any other as the site has it; a key
+// naming no field of either fails. A plan that
 // fails here would have failed the apply; one that passes, applies.
 func TestAccCustomerDetails_planChecksValues(t *testing.T) {
 	s := newTestSite(t)
@@ -103,6 +115,12 @@ resource "jsm_customer_details" "fred" {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(wrapped(`"Pluto" is not an option of the SELECT field "Region" (options: AU, EU, Mars)`)),
 			},
+			{ // a key naming no field of the site nor of this configuration
+				Config:   withRegions(`["AU", "EU", "Mars"]`, `{ Nope = ["x"] }`),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Unknown detail field.*` +
+					wrapped(`"Nope" is not a customer detail field of the site (its fields: Region), and this configuration creates none`)),
+			},
 		},
 	})
 }
@@ -136,4 +154,47 @@ func TestArticle(t *testing.T) {
 			t.Errorf("article(%q) = %q, want %q", word, got, want)
 		}
 	}
+}
+
+// Fields of this configuration whose type or name is known only at apply
+// are planned all the same: the keys that name them do not fail the plan as
+// unknown fields.
+func TestAccCustomerDetails_planFieldsKnownAtApply(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("later")
+	cfg := s.csmProvider(t, "") + fmt.Sprintf(`resource "terraform_data" "type" {
+  input = "TEXT"
+}
+resource "terraform_data" "name" {
+  input = "Other"
+}
+resource "jsm_customer_detail_field" "later" {
+  name = "Later"
+  type = terraform_data.type.output
+}
+resource "jsm_customer_detail_field" "other" {
+  name = terraform_data.name.output
+  type = "TEXT"
+}
+resource "jsm_customer" "fred" {
+  email        = %q
+  display_name = "Fred"
+}
+resource "jsm_customer_details" "fred" {
+  customer_id = jsm_customer.fred.id
+  details     = { (jsm_customer_detail_field.later.name) = ["x"], Other = ["y"] }
+  depends_on  = [jsm_customer_detail_field.other]
+}
+`, email)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{Config: cfg, ConfigPlanChecks: emptyPlanAfterApply(), Check: func(*terraform.State) error {
+			a, _ := site.AccountByEmail(email)
+			if got := fmt.Sprint(site.DetailValues(jsmsite.KindCustomer, a.AccountID)); got != "map[Later:[x] Other:[y]]" {
+				return fmt.Errorf("site holds %s", got)
+			}
+			return nil
+		}}},
+	})
 }

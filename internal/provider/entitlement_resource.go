@@ -91,7 +91,7 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"Field names must not be `.` or `..`, contain `/` or `\\`, or contain control characters.",
 				Optional:    true,
 				ElementType: types.SetType{ElemType: types.StringType},
-				Validators:  []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator)},
+				Validators:  []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), detailFieldNameValidator), distinctFieldKeys{}},
 			},
 		},
 	}
@@ -101,11 +101,29 @@ func (r *entitlementResource) Configure(_ context.Context, req resource.Configur
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses, at plan time, an entitlement of an account the CSM
-// API will refuse (inactive, deleted, not a customer), when customer_id is
-// known and the entitlement is to be created: one read, only then.
+// ModifyPlan checks details that are created or change as the details
+// resources do (checkPlannedDetails), so that a value the apply would
+// refuse does not leave a new entitlement tainted; and it refuses, at plan
+// time, an entitlement of an account the CSM API will refuse (inactive,
+// deleted, not a customer), when customer_id is known and the entitlement
+// is to be created: one read, only then.
 func (r *entitlementResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	if plan, d := loadDetails(ctx, req.Plan.GetAttribute); !d.HasError() && plan != nil {
+		var state map[string][]string
+		if !req.State.Raw.IsNull() {
+			if state, d = loadDetails(ctx, req.State.GetAttribute); d.HasError() {
+				state = nil
+			} else if state == nil {
+				state = map[string][]string{} // null details: none set
+			}
+		}
+		dr := &detailsResource{api: entitlementDetailsAPI, client: r.client}
+		dr.checkPlannedDetails(ctx, plan, state, &resp.Diagnostics)
+	}
+	if !req.State.Raw.IsNull() {
 		return
 	}
 	var id types.String
@@ -210,6 +228,9 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError("Could not read entitlement "+state.ID.ValueString(), errorDetail(err))
 		return
 	}
+	if r.otherOwner(state, e, &resp.Diagnostics) {
+		return
+	}
 	if e.ProductID != "" {
 		state.ProductID = types.StringValue(e.ProductID)
 	}
@@ -217,6 +238,32 @@ func (r *entitlementResource) Read(ctx context.Context, req resource.ReadRequest
 		state.Details = mergeDetails(state.Details, e.Details)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// otherOwner reports, as an error, an entitlement whose answer names
+// another owner than the state (an import under the wrong owner): recording
+// it would let a later change of owner replace, so delete, an entitlement
+// this configuration does not own. Only an owner the answer names is
+// compared, and its kind only when it is one the provider knows (the
+// answer's shape is assumed: csm_entitlements.go).
+func (r *entitlementResource) otherOwner(state entitlementModel, e *jsm.Entitlement, diags *diag.Diagnostics) bool {
+	kind, owner := state.owner()
+	realKind, realOwner := kind, owner
+	if e.OwnerType == jsm.EntitlementOfCustomer || e.OwnerType == jsm.EntitlementOfOrganization {
+		realKind = e.OwnerType
+	}
+	if e.OwnerID != "" {
+		realOwner = e.OwnerID
+	}
+	if realKind == kind && realOwner == owner {
+		return false
+	}
+	id := state.ID.ValueString()
+	diags.AddError("Entitlement of another owner", fmt.Sprintf("Entitlement %s belongs to %s %s, not to %s %s as the import ID "+
+		"(or the state) says. Import it as %s/%s/%s, with %s_id = %q in its configuration. If it is already in the state, "+
+		"run `terraform state rm` on this jsm_entitlement first; nothing was changed on the site.",
+		id, lower(realKind), realOwner, lower(kind), owner, lower(realKind), realOwner, id, lower(realKind), realOwner))
+	return true
 }
 
 // confirm404 decides an entitlement that answered 404 (err): it leaves the

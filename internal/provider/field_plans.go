@@ -51,6 +51,26 @@ func (p *fieldPlans) record(c *jsm.Client, kind string, f plannedField) {
 	p.m[fieldKey(c, kind, f.field.Name)] = f
 }
 
+// recordUnnamed notes a field of kind planned with a name known only at
+// apply: any key may name it, so none is judged missing.
+func (p *fieldPlans) recordUnnamed(c *jsm.Client, kind string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.m[fieldPlanKey{client: c, kind: kind, name: unnamedField}] = plannedField{optionsUnknown: true}
+}
+
+// unnamed reports whether a field of kind is planned with an unknown name.
+func (p *fieldPlans) unnamed(c *jsm.Client, kind string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, ok := p.m[fieldPlanKey{client: c, kind: kind, name: unnamedField}]
+	return ok
+}
+
+// unnamedField keys recordUnnamed: no field name holds a control
+// character (jsm.CheckDetailFieldName).
+const unnamedField = "\x00unnamed"
+
 func (p *fieldPlans) lookup(c *jsm.Client, kind, name string) (plannedField, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -161,6 +161,33 @@ var propertyKeyValidator = segmentValidator("Invalid organization property key",
 // safely in a URL path (the field is edited and deleted by name).
 var detailFieldNameValidator = segmentValidator("Invalid detail field name", jsm.CheckDetailFieldName)
 
+// distinctFieldKeys refuses details whose keys name the same detail field:
+// the site compares field names ignoring letter case and surrounding
+// spaces, so such keys would write one field twice and diff forever.
+type distinctFieldKeys struct{}
+
+func (distinctFieldKeys) Description(context.Context) string {
+	return "keys must name distinct detail fields (ignoring letter case and surrounding spaces)"
+}
+
+func (v distinctFieldKeys) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (distinctFieldKeys) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	keys := sortedMapKeys(req.ConfigValue.Elements())
+	for i, a := range keys {
+		for _, b := range keys[i+1:] {
+			if sameFieldName(a, b) {
+				resp.Diagnostics.AddAttributeError(req.Path, "Two keys name the same detail field",
+					fmt.Sprintf("The keys %q and %q name the same detail field: the site compares field names ignoring "+
+						"letter case and surrounding spaces. Keep one of them.", a, b))
+			}
+		}
+	}
+}
+
 // productIDValidator refuses product IDs that cannot travel safely in a
 // URL path.
 var productIDValidator = segmentValidator("Invalid product ID", jsm.CheckProductID)
