@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -240,7 +241,7 @@ func describeList(named []string, total int, noun string) string {
 // predictCreate looks the name up, as the create does first, and says what
 // the apply will do with a taken name: adopt the organization (a warning
 // naming it) or fail (now, before anything is written). A failed listing is
-// a warning: the apply lists again.
+// a warning, as the apply lists again, except refused credentials (401).
 func (r *organizationResource) predictCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -249,6 +250,12 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 	}
 	name := plan.Name.ValueString()
 	existing, err := r.client.ListOrganizations(ctx)
+	if jsm.StatusCode(err) == http.StatusUnauthorized {
+		// Refused credentials are certain to fail the apply too: say so now.
+		resp.Diagnostics.AddError("The credentials were refused",
+			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nFix the provider's credentials and plan again.", name, errorDetail(err)))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddWarning("The plan cannot tell whether the organization name is taken",
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply lists them again before creating.", name, errorDetail(err)))

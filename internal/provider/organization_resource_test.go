@@ -468,3 +468,25 @@ func TestAccOrganizationResource_readsPropertiesAtOnce(t *testing.T) {
 		},
 	})
 }
+
+// Refused credentials (401) fail the plan of a new organization: the apply
+// could only fail the same way. Nothing is created.
+func TestAccOrganizationResource_refusedCredentialsFailThePlan(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	cfg := fmt.Sprintf("provider \"jsm\" {\n  url       = %q\n  email     = %q\n  api_token = \"revoked-token\"\n}\n", s.url, testEmail) +
+		"resource \"jsm_organization\" \"test\" {\n  name = \"Refused Ltd\"\n}\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg, PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Error: The credentials were refused.*"Refused Ltd".*HTTP 401`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(site.Organizations()); n != 0 {
+				return fmt.Errorf("%d organizations on the site, want none", n)
+			}
+			return nil
+		},
+	})
+}
