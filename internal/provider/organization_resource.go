@@ -167,8 +167,12 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() && !plan.CSMLifecycle.ValueBool() {
-		r.warnRename(ctx, state, plan.Name.ValueString(), &resp.Diagnostics)
+	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() {
+		if plan.CSMLifecycle.ValueBool() {
+			r.checkRenameFree(ctx, state.ID.ValueString(), plan.Name.ValueString(), &resp.Diagnostics)
+		} else {
+			r.warnRename(ctx, state, plan.Name.ValueString(), &resp.Diagnostics)
+		}
 	}
 	if plan.Properties.IsUnknown() {
 		return
@@ -225,6 +229,32 @@ func (r *organizationResource) warnRename(ctx context.Context, state organizatio
 			"{ prevent_destroy = true }.\n\nTo rename it in place instead, keeping its ID, members and service desks, set %s = true: "+
 			"it renames through Atlassian's experimental Customer Service Management API (see the resource's documentation "+
 			"for what it needs).", old, id, name, memberText, deskText, old, attrCSMLifecycle))
+}
+
+// checkRenameFree fails the plan of an in-place rename (csm_lifecycle =
+// true) to a name another organization has, letter case aside, as the
+// apply would; the organization's own name in other letter case is no
+// conflict. A failed listing is a warning: the rename itself then decides.
+func (r *organizationResource) checkRenameFree(ctx context.Context, id, name string, diags *diag.Diagnostics) {
+	if r.client == nil {
+		return
+	}
+	existing, err := r.client.ListOrganizations(ctx)
+	if err != nil {
+		diags.AddWarning("The plan cannot tell whether the organization name is taken",
+			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply renames organization %s regardless, "+
+				"and fails if another organization has the name.", name, errorDetail(err), id))
+		return
+	}
+	for _, o := range existing {
+		if o.ID != id && strings.EqualFold(o.Name, name) {
+			diags.AddAttributeError(path.Root("name"), "JSM organization already exists",
+				fmt.Sprintf("Organization %s cannot be renamed to %q: an organization named %s already exists (ID %s), and JSM "+
+					"allows a name once, letter case aside. Choose another name, or rename or delete the other organization "+
+					"first.", id, name, r.client.Quote(o.Name), r.client.Clean(o.ID, 100)))
+			return
+		}
+	}
 }
 
 // describeList is "none", or the named items and how many more there are.
