@@ -296,6 +296,10 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 		if !strings.EqualFold(o.Name, name) {
 			continue
 		}
+		if stateOf(r.client).createdThisRun(o.ID) {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
+			return
+		}
 		if d := r.adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 			return
@@ -330,6 +334,10 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	name := plan.Name.ValueString()
+	if !stateOf(r.client).claimOrgName(name) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
+		return
+	}
 
 	// Look first, once, before the POST (a retried POST after a lost answer
 	// must find the organization this call created, not fail on it): in
@@ -372,6 +380,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 		return
 	}
+	stateOf(r.client).claimedOrg(name, org.ID)
 	plan.setFromOrg(org)
 	plan.Name = types.StringValue(name)
 
@@ -395,13 +404,24 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 }
 
+// twinDetail says that another resource of the configuration took the
+// organization name in this apply.
+func twinDetail(name string) string {
+	return fmt.Sprintf("Another jsm_organization of this configuration creates or adopts an organization named %q in this "+
+		"apply (JSM matches names without regard to letter case). JSM allows a name once and answers a create of a taken "+
+		"name with the existing organization, so both resources would manage the same one, and destroying either would "+
+		"delete it. The provider stops here: declare each organization once, removing the duplicate resource or giving it "+
+		"another name.", name)
+}
+
 // organizationExistsDetail says that an organization of the name exists and
 // how to import it; name and id are the site's text, cleaned by the caller
 // (jsm.Client.Clean).
 func organizationExistsDetail(name, id string) string {
 	return fmt.Sprintf("An organization named %q already exists (ID %s). JSM would answer the create with it, and Terraform "+
 		"would then manage (and on destroy, delete) an organization it did not create, so the provider stops here.\n\n"+
-		"To manage the existing organization, import it (replace <NAME> with this resource's name):\n"+
+		"To manage the existing organization, set adopt_existing = true on this resource (destroying the resource then "+
+		"deletes the organization), or import it (replace <NAME> with this resource's name):\n"+
 		"  terraform import jsm_organization.<NAME> %s\n"+
 		"or add to the configuration:\n"+
 		"  import {\n    to = jsm_organization.<NAME>\n    id = %q\n  }\n"+

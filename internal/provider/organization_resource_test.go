@@ -184,7 +184,10 @@ func TestAccOrganizationResource_existingName(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			// At plan time, before anything is written.
-			{Config: organizationConfig(s, name, ""), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
+			{
+				Config: organizationConfig(s, name, ""), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)already exists.*` + wrapped("set adopt_existing = true") + `.*` + want),
+			},
 			// JSM matches names without regard to case.
 			{Config: organizationConfig(s, strings.ToUpper(name), ""), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
 			// The apply checks again (the name may be taken after the plan).
@@ -485,6 +488,94 @@ func TestAccOrganizationResource_refusedCredentialsFailThePlan(t *testing.T) {
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(site.Organizations()); n != 0 {
 				return fmt.Errorf("%d organizations on the site, want none", n)
+			}
+			return nil
+		},
+	})
+}
+
+// Two resources declaring the same name do not both
+// get the one organization JSM answers for it: the second create fails,
+// naming the cause, so destroying one never deletes the other's
+// organization. The site holds the first create until the second arrives
+// (or a while), so that both look the name up before either creates it.
+func TestAccOrganizationResource_twinNames(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Twin Org")
+	cfg := s.provider() + fmt.Sprintf(`
+resource "jsm_organization" "o1" {
+  name = %q
+}
+
+resource "jsm_organization" "o2" {
+  name = %q
+}
+`, name, name)
+	var (
+		mu      sync.Mutex
+		creates int
+		both    = make(chan struct{})
+	)
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != orgCreateRoute {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			if creates++; creates == 2 {
+				close(both)
+			}
+			mu.Unlock()
+			select {
+			case <-both:
+			case <-time.After(2 * time.Second):
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Another jsm_organization of this configuration.*` + wrapped("declare each organization once")),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(site.Organizations()); n != 0 {
+				return fmt.Errorf("%d organizations on the site after destroy, want none", n)
+			}
+			return nil
+		},
+	})
+}
+
+// When the second of two resources declaring one name plans its create
+// again while applying, after the first created the organization, the plan
+// says the same, rather than offer to import the other's organization.
+func TestAccOrganizationResource_twinNamesInTurn(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Twin Org")
+	cfg := s.provider() + fmt.Sprintf(`
+resource "jsm_organization" "o1" {
+  name = %q
+}
+
+resource "jsm_organization" "o2" {
+  name       = %q
+  depends_on = [jsm_organization.o1]
+}
+`, name, name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: regexp.MustCompile(`(?s)jsm_organization.o2.*Another jsm_organization of this configuration.*` +
+				wrapped("declare each organization once")),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(site.Organizations()); n != 0 {
+				return fmt.Errorf("%d organizations on the site after destroy, want none", n)
 			}
 			return nil
 		},
