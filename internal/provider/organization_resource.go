@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -22,6 +23,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// Private-state keys of the organization.
+const (
+	// privateReplaces is the organization ID a plan with a prior state
+	// sets. Terraform plans the create half of a replacement (a rename, a
+	// -replace) next, with a null prior state but this private state: the
+	// organization it names is deleted before the create, so its name is
+	// not taken.
+	privateReplaces = "replaces_id"
+	// privateFailedCreate marks an organization a create made before a
+	// later step failed; Terraform taints it, and plans its replacement
+	// with neither a prior state nor this mark, which only the refresh
+	// before that plan sees.
+	privateFailedCreate = "failed_create"
 )
 
 // Limits of organization names and properties, as on JSM Cloud.
@@ -167,6 +183,9 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplaces, []byte(strconv.Quote(state.ID.ValueString())))...)
+	// A prior state is never a tainted object's: this one was untainted.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateFailedCreate, nil)...)
 	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() {
 		if plan.CSMLifecycle.ValueBool() {
 			r.checkRenameFree(ctx, state.ID.ValueString(), plan.Name.ValueString(), &resp.Diagnostics)
@@ -291,16 +310,34 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply lists them again before creating.", name, errorDetail(err)))
 		return
 	}
-	stateOf(r.client).rememberOrgs(existing)
+	st := stateOf(r.client)
+	st.rememberOrgs(existing)
+	var replaces string
+	if raw, _ := req.Private.GetKey(ctx, privateReplaces); len(raw) > 0 {
+		_ = json.Unmarshal(raw, &replaces) // a mark this provider wrote; unreadable, it names nothing
+	}
 	for _, o := range existing {
 		if !strings.EqualFold(o.Name, name) {
 			continue
 		}
-		if stateOf(r.client).createdThisRun(o.ID) {
+		refreshed, leftover := st.inState(o.ID)
+		if o.ID == replaces || leftover {
+			// The one this create replaces, deleted first; unless the
+			// configuration creates first, which the plan cannot see.
+			resp.Diagnostics.AddAttributeWarning(path.Root("name"), "The organization replaced has this name",
+				fmt.Sprintf("The plan replaces organization %s, named %s: the apply deletes it before creating %q. JSM allows "+
+					"a name once, so lifecycle { create_before_destroy = true }, which creates first, cannot work here: leave it "+
+					"out for this replacement.", r.client.Clean(o.ID, 100), r.client.Quote(o.Name), name))
+			continue
+		}
+		if st.createdThisRun(o.ID) {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
 			return
 		}
 		if d := r.adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
+			if refreshed {
+				d += "\n\n" + taintedHint(r.client.Clean(o.ID, 100))
+			}
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 			return
 		}
@@ -309,6 +346,17 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 				"(adopt_existing = true), and destroying the resource will delete it.", r.client.Quote(o.Name), r.client.Clean(o.ID, 100)))
 		return
 	}
+}
+
+// taintedHint explains a taken name whose organization, id, is in this
+// configuration's state: Terraform plans a tainted object's replacement
+// without saying which object it replaces, so the plan cannot tell this
+// resource's own organization, tainted (terraform taint), from another
+// resource's.
+func taintedHint(id string) string {
+	return fmt.Sprintf("Organization %s is in this configuration's state. If another resource manages it, declare each "+
+		"organization once. If it is this resource's own, marked tainted with terraform taint, the plan cannot tell: run "+
+		"terraform untaint <ADDRESS>, then terraform apply -replace=<ADDRESS>, whose plan names the organization it replaces.", id)
 }
 
 // adoptionRefusal says why the organization o, found for the configured
@@ -389,11 +437,18 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	written := map[string]jsontypes.Normalized{}
 	for _, k := range sortedPropertyKeys(props) {
 		if err := r.client.SetOrganizationProperty(ctx, org.ID, k, json.RawMessage(props[k].ValueString())); err != nil {
+			done, lost := "created", "it"
+			if before[org.ID] {
+				done, lost = "adopted", "the organization you adopted, with its members and service desk access,"
+			}
 			resp.Diagnostics.AddAttributeError(path.Root("properties").AtMapKey(k), "Could not set the organization property",
-				fmt.Sprintf("Organization %s (%q) was created, but setting its property %q failed: %s", org.ID, name, k, err))
+				fmt.Sprintf("Organization %s (%q) was %s, but setting its property %q failed: %s\n\nTerraform marks the "+
+					"resource tainted: the next apply deletes %s and creates another. To keep it instead, run "+
+					"terraform untaint <ADDRESS>: the next apply then writes the properties missing.", org.ID, name, done, k, err, lost))
 			if len(written) > 0 || !plan.Properties.IsNull() {
 				plan.Properties = propertiesValue(written, &resp.Diagnostics)
 			}
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateFailedCreate, []byte("true"))...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 			return
@@ -450,6 +505,11 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	state.setFromOrg(org)
+	if !importing {
+		// For the plan that follows: a taken name may be this organization's.
+		leftover, _ := req.Private.GetKey(ctx, privateFailedCreate)
+		stateOf(r.client).refreshedOrg(id, len(leftover) > 0)
+	}
 
 	var keys []string
 	if importing {

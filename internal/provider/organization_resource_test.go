@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
 func TestAccOrganizationResource_basic(t *testing.T) {
@@ -578,6 +579,133 @@ resource "jsm_organization" "o2" {
 				return fmt.Errorf("%d organizations on the site after destroy, want none", n)
 			}
 			return nil
+		},
+	})
+}
+
+// A create whose property write fails leaves the organization it created
+// in the state, tainted (Terraform taints whatever a failed create leaves),
+// with the properties written: the next plan replaces it rather than fail
+// on its own name, and the apply deletes it and creates it again whole.
+func TestAccOrganizationResource_taintedAfterFailedProperty(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Faulty Props")
+	cfg := organizationConfig(s, name, "    a = \"1\"\n    b = \"2\"")
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					setProxyFaults(t, site, jsmsite.ProxyFaults{HTMLStatus: http.StatusInternalServerError, Routes: []string{orgPropPutRoute}})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Could not set the organization property.*` + wrapped("terraform untaint")),
+			},
+			{
+				PreConfig: func() {
+					setProxyFaults(t, site, jsmsite.ProxyFaults{})
+					if o := site.Organizations(); len(o) == 1 {
+						first = fmt.Sprint(o[0].ID)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(st *terraform.State) error {
+					orgs := site.Organizations()
+					if first == "" || len(orgs) != 1 || fmt.Sprint(orgs[0].ID) == first || orgID(st) != fmt.Sprint(orgs[0].ID) {
+						return fmt.Errorf("want organization %s replaced by one other, the site holds %+v", first, orgs)
+					}
+					if a, b := orgs[0].Properties["a"], orgs[0].Properties["b"]; string(a) != "1" || string(b) != "2" {
+						return fmt.Errorf("properties %s", orgs[0].Properties)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A rename that only changes letter case replaces the organization
+// (without csm_lifecycle): the plan of its create does not take the
+// organization it replaces for a taken name.
+func TestAccOrganizationResource_caseOnlyRenameReplaces(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Globex")
+	ids := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: organizationConfig(s, name, ""), ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))}},
+			{
+				Config: organizationConfig(s, strings.ToUpper(name), ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))},
+				Check: func(*terraform.State) error {
+					if o := site.Organizations(); len(o) != 1 || o[0].Name != strings.ToUpper(name) {
+						return fmt.Errorf("the site holds %+v", o)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A replacement Terraform decides (replace_triggered_by, -replace) plans
+// its create knowing which organization it replaces, as a rename does; a
+// taint by hand cannot be told from another resource's organization, and
+// the error says how to replace it instead.
+func TestAccOrganizationResource_replacedOrTainted(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Replaced")
+	cfg := func(trigger string) string {
+		return s.provider() + fmt.Sprintf(`
+resource "terraform_data" "trigger" {
+  input = %q
+}
+
+resource "jsm_organization" "test" {
+  name = %q
+  lifecycle {
+    replace_triggered_by = [terraform_data.trigger]
+  }
+}
+`, trigger, name)
+	}
+	ids := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg("1"), ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))}},
+			{
+				Config: cfg("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))},
+				Check: func(*terraform.State) error {
+					if o := site.Organizations(); len(o) != 1 {
+						return fmt.Errorf("the site holds %+v", o)
+					}
+					return nil
+				},
+			},
+			{
+				Taint:  []string{orgAddr},
+				Config: cfg("2"),
+				ExpectError: regexp.MustCompile(`(?s)already exists.*` + wrapped("is in this configuration's state") + `.*` +
+					wrapped("terraform untaint <ADDRESS>, then terraform apply -replace=<ADDRESS>")),
+			},
 		},
 	})
 }

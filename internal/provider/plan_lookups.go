@@ -25,6 +25,10 @@ type runState struct {
 	// orgNames: the organization names, lower-cased, that creates of this
 	// run took, each with the ID it got ("" until then).
 	orgNames map[string]string
+	// stateOrgs: the organizations this run refreshed (of this
+	// configuration's state); true for one a create that failed half-way
+	// left, which Terraform has tainted.
+	stateOrgs map[string]bool
 }
 
 var runStates sync.Map // *jsm.Client → *runState
@@ -145,4 +149,24 @@ func (s *runState) createdThisRun(id string) bool {
 		}
 	}
 	return false
+}
+
+// refreshedOrg records that the state holds the organization id; leftover:
+// a create that failed half-way left it.
+func (s *runState) refreshedOrg(id string, leftover bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stateOrgs == nil {
+		s.stateOrgs = map[string]bool{}
+	}
+	s.stateOrgs[id] = leftover
+}
+
+// inState reports whether this run refreshed the organization id, and
+// whether a create that failed half-way left it.
+func (s *runState) inState(id string) (refreshed, leftover bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	leftover, refreshed = s.stateOrgs[id]
+	return refreshed, leftover
 }
