@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -290,7 +291,8 @@ func describeList(named []string, total int, noun string) string {
 // predictCreate looks the name up, as the create does first, and says what
 // the apply will do with a taken name: adopt the organization (a warning
 // naming it) or fail (now, before anything is written). A failed listing is
-// a warning, as the apply lists again, except refused credentials (401).
+// a warning, as the apply lists again, except refused credentials (a 401,
+// or a service account's token refused).
 func (r *organizationResource) predictCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -299,7 +301,7 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 	}
 	name := plan.Name.ValueString()
 	existing, err := r.client.ListOrganizations(ctx)
-	if jsm.StatusCode(err) == http.StatusUnauthorized {
+	if jsm.StatusCode(err) == http.StatusUnauthorized || errors.Is(err, jsm.ErrTokenRefused) {
 		// Refused credentials are certain to fail the apply too: say so now.
 		resp.Diagnostics.AddError("The credentials were refused",
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nFix the provider's credentials and plan again.", name, errorDetail(err)))

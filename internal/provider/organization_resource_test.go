@@ -473,18 +473,31 @@ func TestAccOrganizationResource_readsPropertiesAtOnce(t *testing.T) {
 	})
 }
 
-// Refused credentials (401) fail the plan of a new organization: the apply
-// could only fail the same way. Nothing is created.
+// Refused credentials (a 401, or a service account's secret the token
+// endpoint refuses) fail the plan of a new organization: the apply could
+// only fail the same way. Nothing is created.
 func TestAccOrganizationResource_refusedCredentialsFailThePlan(t *testing.T) {
-	s := newTestSite(t)
-	site := s.local(t)
-	cfg := fmt.Sprintf("provider \"jsm\" {\n  url       = %q\n  email     = %q\n  api_token = \"revoked-token\"\n}\n", s.url, testEmail) +
-		"resource \"jsm_organization\" \"test\" {\n  name = \"Refused Ltd\"\n}\n"
+	org := "resource \"jsm_organization\" \"test\" {\n  name = \"Refused Ltd\"\n}\n"
+	t.Run("revoked token", func(t *testing.T) {
+		s := newTestSite(t)
+		site := s.local(t)
+		cfg := fmt.Sprintf("provider \"jsm\" {\n  url       = %q\n  email     = %q\n  api_token = \"revoked-token\"\n}\n", s.url, testEmail)
+		refusedPlan(t, site, cfg+org, `HTTP 401`)
+	})
+	t.Run("wrong secret", func(t *testing.T) {
+		site, srv := serviceAccountSite(t, time.Hour)
+		cfg := fmt.Sprintf("provider \"jsm\" {\n  url             = %q\n  client_id       = %q\n  client_secret   = \"not-the-secret\"\n"+
+			"  oauth_token_url = %q\n}\n", srv.URL+"/ex/jira/"+site.CloudID(), saClientID, srv.URL+"/oauth/token")
+		refusedPlan(t, site, cfg+org, `invalid_client`)
+	})
+}
+
+func refusedPlan(t *testing.T, site *jsmsite.Site, cfg, cause string) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: cfg, PlanOnly: true,
-			ExpectError: regexp.MustCompile(`(?s)Error: The credentials were refused.*"Refused Ltd".*HTTP 401`),
+			ExpectError: regexp.MustCompile(`(?s)Error: The credentials were refused.*"Refused Ltd".*` + cause),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(site.Organizations()); n != 0 {
