@@ -425,8 +425,9 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		}
 	}
 	// JSM answers the create with an existing organization when the name
-	// is taken, letter case aside: adopted only as the plan said.
-	if d := r.adoptionRefusal(*org, name, plan.AdoptExisting.ValueBool()); before[org.ID] && d != "" {
+	// is taken, letter case aside: adopted only as the plan said. One named
+	// otherwise was never this create's, whenever it appeared.
+	if d := r.adoptionRefusal(*org, name, plan.AdoptExisting.ValueBool()); (before[org.ID] || org.Name != name) && d != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 		return
 	}

@@ -722,3 +722,35 @@ resource "jsm_organization" "test" {
 		},
 	})
 }
+
+// An organization named otherwise in letter case, made after the create
+// listed the organizations (by someone else), answers the create: it is not
+// taken for this create's own.
+func TestAccOrganizationResource_caseVariantMadeMeanwhile(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Meanwhile")
+	var once sync.Once
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != orgCreateRoute {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			once.Do(func() { site.AddOrganization(strings.ToUpper(name)) })
+			next.ServeHTTP(w, r)
+		})
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      organizationConfig(s, name, ""),
+			ExpectError: regexp.MustCompile(`(?s)already exists.*` + regexp.QuoteMeta(strings.ToUpper(name)) + `.*` + wrapped("the names differ")),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if o := site.Organizations(); len(o) != 1 || o[0].Name != strings.ToUpper(name) {
+				return fmt.Errorf("the site holds %+v, want only the other's organization", o)
+			}
+			return nil
+		},
+	})
+}
