@@ -326,6 +326,8 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 		if o.ID == replaces || leftover {
 			// The one this create replaces, deleted first; unless the
 			// configuration creates first, which the plan cannot see.
+			// (Terraform shows this for a tainted object, and drops the
+			// warnings of a replacement's second plan.)
 			resp.Diagnostics.AddAttributeWarning(path.Root("name"), "The organization replaced has this name",
 				fmt.Sprintf("The plan replaces organization %s, named %s: the apply deletes it before creating %q. JSM allows "+
 					"a name once, so lifecycle { create_before_destroy = true }, which creates first, cannot work here: leave it "+
