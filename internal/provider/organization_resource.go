@@ -359,7 +359,7 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 // resource's.
 func taintedHint(id string) string {
 	return fmt.Sprintf("Organization %s is in this configuration's state. If another resource manages it, declare each "+
-		"organization once. If it is this resource's own, marked tainted with terraform taint, the plan cannot tell: run "+
+		"organization once (a resource renamed in the configuration needs a moved block). If it is this resource's own, marked tainted with terraform taint, the plan cannot tell: run "+
 		"terraform untaint <ADDRESS>, then terraform apply -replace=<ADDRESS>, whose plan names the organization it replaces.", id)
 }
 
