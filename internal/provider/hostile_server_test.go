@@ -23,6 +23,7 @@ const (
 	orgCreateRoute        = "POST /rest/servicedeskapi/organization"
 	orgListRoute          = "GET /rest/servicedeskapi/organization"
 	orgGetRoute           = "GET /rest/servicedeskapi/organization/{organizationId}"
+	orgPropPutRoute       = "PUT /rest/servicedeskapi/organization/{organizationId}/property/{propertyKey}"
 )
 
 // A destroy of an organization's members answered by a redirect must fail:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -130,6 +131,45 @@ func TestAccOrganizationResource_csmRenameUnavailable(t *testing.T) {
 				},
 				Config:   cfg(name),
 				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// An in-place rename to a name another organization has, letter case
+// aside, fails at plan time, as the apply would; nothing is renamed. A
+// case-only rename of the organization itself is no conflict.
+func TestAccOrganizationResource_csmRenameToTakenName(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Mine")
+	other := site.AddOrganization(randomName("Theirs"))
+	cfg := func(n string) string {
+		return s.csmProvider(t, "") + fmt.Sprintf("resource \"jsm_organization\" \"test\" {\n  name = %q\n  csm_lifecycle = true\n}\n", n)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg(name)},
+			{
+				Config: cfg(strings.ToUpper(other.Name)), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)already exists.*` + regexp.QuoteMeta(fmt.Sprintf("(ID %d)", other.ID)) +
+					`.*Choose another name`),
+			},
+			{
+				Config: cfg(strings.ToUpper(name)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := countRequests(site, routeRenameOrg); n != 1 {
+						return fmt.Errorf("%d renames sent, want only the case-only one", n)
+					}
+					if o, _ := site.Organization(fmt.Sprint(other.ID)); o.Name != other.Name {
+						return fmt.Errorf("the other organization became %q", o.Name)
+					}
+					return nil
+				},
 			},
 		},
 	})

@@ -3,7 +3,10 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -21,6 +24,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+)
+
+// Private-state keys of the organization.
+const (
+	// privateReplaces is the organization ID a plan with a prior state
+	// sets. Terraform plans the create half of a replacement (a rename, a
+	// -replace) next, with a null prior state but this private state: the
+	// organization it names is deleted before the create, so its name is
+	// not taken.
+	privateReplaces = "replaces_id"
+	// privateFailedCreate marks an organization a create made before a
+	// later step failed; Terraform taints it, and plans its replacement
+	// with neither a prior state nor this mark, which only the refresh
+	// before that plan sees.
+	privateFailedCreate = "failed_create"
 )
 
 // Limits of organization names and properties, as on JSM Cloud.
@@ -166,8 +184,15 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() && !plan.CSMLifecycle.ValueBool() {
-		r.warnRename(ctx, state, plan.Name.ValueString(), &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplaces, []byte(strconv.Quote(state.ID.ValueString())))...)
+	// A prior state is never a tainted object's: this one was untainted.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateFailedCreate, nil)...)
+	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) && !state.Name.IsNull() {
+		if plan.CSMLifecycle.ValueBool() {
+			r.checkRenameFree(ctx, state.ID.ValueString(), plan.Name.ValueString(), &resp.Diagnostics)
+		} else {
+			r.warnRename(ctx, state, plan.Name.ValueString(), &resp.Diagnostics)
+		}
 	}
 	if plan.Properties.IsUnknown() {
 		return
@@ -226,6 +251,32 @@ func (r *organizationResource) warnRename(ctx context.Context, state organizatio
 			"for what it needs).", old, id, name, memberText, deskText, old, attrCSMLifecycle))
 }
 
+// checkRenameFree fails the plan of an in-place rename (csm_lifecycle =
+// true) to a name another organization has, letter case aside, as the
+// apply would; the organization's own name in other letter case is no
+// conflict. A failed listing is a warning: the rename itself then decides.
+func (r *organizationResource) checkRenameFree(ctx context.Context, id, name string, diags *diag.Diagnostics) {
+	if r.client == nil {
+		return
+	}
+	existing, err := r.client.ListOrganizations(ctx)
+	if err != nil {
+		diags.AddWarning("The plan cannot tell whether the organization name is taken",
+			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply renames organization %s regardless, "+
+				"and fails if another organization has the name.", name, errorDetail(err), id))
+		return
+	}
+	for _, o := range existing {
+		if o.ID != id && strings.EqualFold(o.Name, name) {
+			diags.AddAttributeError(path.Root("name"), "JSM organization already exists",
+				fmt.Sprintf("Organization %s cannot be renamed to %q: an organization named %s already exists (ID %s), and JSM "+
+					"allows a name once, letter case aside. Choose another name, or rename or delete the other organization "+
+					"first.", id, name, r.client.Quote(o.Name), r.client.Clean(o.ID, 100)))
+			return
+		}
+	}
+}
+
 // describeList is "none", or the named items and how many more there are.
 func describeList(named []string, total int, noun string) string {
 	switch {
@@ -240,7 +291,8 @@ func describeList(named []string, total int, noun string) string {
 // predictCreate looks the name up, as the create does first, and says what
 // the apply will do with a taken name: adopt the organization (a warning
 // naming it) or fail (now, before anything is written). A failed listing is
-// a warning: the apply lists again.
+// a warning, as the apply lists again, except refused credentials (a 401,
+// or a service account's token refused).
 func (r *organizationResource) predictCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -249,17 +301,47 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 	}
 	name := plan.Name.ValueString()
 	existing, err := r.client.ListOrganizations(ctx)
+	if jsm.StatusCode(err) == http.StatusUnauthorized || errors.Is(err, jsm.ErrTokenRefused) {
+		// Refused credentials are certain to fail the apply too: say so now.
+		resp.Diagnostics.AddError("The credentials were refused",
+			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nFix the provider's credentials and plan again.", name, errorDetail(err)))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddWarning("The plan cannot tell whether the organization name is taken",
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply lists them again before creating.", name, errorDetail(err)))
 		return
 	}
-	stateOf(r.client).rememberOrgs(existing)
+	st := stateOf(r.client)
+	st.rememberOrgs(existing)
+	var replaces string
+	if raw, _ := req.Private.GetKey(ctx, privateReplaces); len(raw) > 0 {
+		_ = json.Unmarshal(raw, &replaces) // a mark this provider wrote; unreadable, it names nothing
+	}
 	for _, o := range existing {
 		if !strings.EqualFold(o.Name, name) {
 			continue
 		}
+		refreshed, leftover := st.inState(o.ID)
+		if o.ID == replaces || leftover {
+			// The one this create replaces, deleted first; unless the
+			// configuration creates first, which the plan cannot see.
+			// (Terraform shows this for a tainted object, and drops the
+			// warnings of a replacement's second plan.)
+			resp.Diagnostics.AddAttributeWarning(path.Root("name"), "The organization replaced has this name",
+				fmt.Sprintf("The plan replaces organization %s, named %s: the apply deletes it before creating %q. JSM allows "+
+					"a name once, so lifecycle { create_before_destroy = true }, which creates first, cannot work here: leave it "+
+					"out for this replacement.", r.client.Clean(o.ID, 100), r.client.Quote(o.Name), name))
+			continue
+		}
+		if st.createdThisRun(o.ID) {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
+			return
+		}
 		if d := r.adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
+			if refreshed {
+				d += "\n\n" + taintedHint(r.client.Clean(o.ID, 100))
+			}
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 			return
 		}
@@ -268,6 +350,17 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 				"(adopt_existing = true), and destroying the resource will delete it.", r.client.Quote(o.Name), r.client.Clean(o.ID, 100)))
 		return
 	}
+}
+
+// taintedHint explains a taken name whose organization, id, is in this
+// configuration's state: Terraform plans a tainted object's replacement
+// without saying which object it replaces, so the plan cannot tell this
+// resource's own organization, tainted (terraform taint), from another
+// resource's.
+func taintedHint(id string) string {
+	return fmt.Sprintf("Organization %s is in this configuration's state. If another resource manages it, declare each "+
+		"organization once (a resource renamed in the configuration needs a moved block). If it is this resource's own, marked tainted with terraform taint, the plan cannot tell: run "+
+		"terraform untaint <ADDRESS>, then terraform apply -replace=<ADDRESS>, whose plan names the organization it replaces.", id)
 }
 
 // adoptionRefusal says why the organization o, found for the configured
@@ -293,6 +386,10 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	name := plan.Name.ValueString()
+	if !stateOf(r.client).claimOrgName(name) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
+		return
+	}
 
 	// Look first, once, before the POST (a retried POST after a lost answer
 	// must find the organization this call created, not fail on it): in
@@ -330,11 +427,13 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		}
 	}
 	// JSM answers the create with an existing organization when the name
-	// is taken, letter case aside: adopted only as the plan said.
-	if d := r.adoptionRefusal(*org, name, plan.AdoptExisting.ValueBool()); before[org.ID] && d != "" {
+	// is taken, letter case aside: adopted only as the plan said. One named
+	// otherwise was never this create's, whenever it appeared.
+	if d := r.adoptionRefusal(*org, name, plan.AdoptExisting.ValueBool()); (before[org.ID] || org.Name != name) && d != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 		return
 	}
+	stateOf(r.client).claimedOrg(name, org.ID)
 	plan.setFromOrg(org)
 	plan.Name = types.StringValue(name)
 
@@ -343,11 +442,18 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	written := map[string]jsontypes.Normalized{}
 	for _, k := range sortedPropertyKeys(props) {
 		if err := r.client.SetOrganizationProperty(ctx, org.ID, k, json.RawMessage(props[k].ValueString())); err != nil {
+			done, lost := "created", "it"
+			if before[org.ID] {
+				done, lost = "adopted", "the organization you adopted, with its members and service desk access,"
+			}
 			resp.Diagnostics.AddAttributeError(path.Root("properties").AtMapKey(k), "Could not set the organization property",
-				fmt.Sprintf("Organization %s (%q) was created, but setting its property %q failed: %s", org.ID, name, k, err))
+				fmt.Sprintf("Organization %s (%q) was %s, but setting its property %q failed: %s\n\nTerraform marks the "+
+					"resource tainted: the next apply deletes %s and creates another. To keep it instead, run "+
+					"terraform untaint <ADDRESS>: the next apply then writes the properties missing.", org.ID, name, done, k, err, lost))
 			if len(written) > 0 || !plan.Properties.IsNull() {
 				plan.Properties = propertiesValue(written, &resp.Diagnostics)
 			}
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateFailedCreate, []byte("true"))...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 			return
@@ -358,13 +464,24 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "id", org.ID)
 }
 
+// twinDetail says that another resource of the configuration took the
+// organization name in this apply.
+func twinDetail(name string) string {
+	return fmt.Sprintf("Another jsm_organization of this configuration creates or adopts an organization named %q in this "+
+		"apply (JSM matches names without regard to letter case). JSM allows a name once and answers a create of a taken "+
+		"name with the existing organization, so both resources would manage the same one, and destroying either would "+
+		"delete it. The provider stops here: declare each organization once, removing the duplicate resource or giving it "+
+		"another name.", name)
+}
+
 // organizationExistsDetail says that an organization of the name exists and
 // how to import it; name and id are the site's text, cleaned by the caller
 // (jsm.Client.Clean).
 func organizationExistsDetail(name, id string) string {
 	return fmt.Sprintf("An organization named %q already exists (ID %s). JSM would answer the create with it, and Terraform "+
 		"would then manage (and on destroy, delete) an organization it did not create, so the provider stops here.\n\n"+
-		"To manage the existing organization, import it (replace <NAME> with this resource's name):\n"+
+		"To manage the existing organization, set adopt_existing = true on this resource (destroying the resource then "+
+		"deletes the organization), or import it (replace <NAME> with this resource's name):\n"+
 		"  terraform import jsm_organization.<NAME> %s\n"+
 		"or add to the configuration:\n"+
 		"  import {\n    to = jsm_organization.<NAME>\n    id = %q\n  }\n"+
@@ -393,6 +510,11 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	state.setFromOrg(org)
+	if !importing {
+		// For the plan that follows: a taken name may be this organization's.
+		leftover, _ := req.Private.GetKey(ctx, privateFailedCreate)
+		stateOf(r.client).refreshedOrg(id, len(leftover) > 0)
+	}
 
 	var keys []string
 	if importing {

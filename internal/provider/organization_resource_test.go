@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
 func TestAccOrganizationResource_basic(t *testing.T) {
@@ -184,7 +185,10 @@ func TestAccOrganizationResource_existingName(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			// At plan time, before anything is written.
-			{Config: organizationConfig(s, name, ""), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
+			{
+				Config: organizationConfig(s, name, ""), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)already exists.*` + wrapped("set adopt_existing = true") + `.*` + want),
+			},
 			// JSM matches names without regard to case.
 			{Config: organizationConfig(s, strings.ToUpper(name), ""), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)already exists.*` + want)},
 			// The apply checks again (the name may be taken after the plan).
@@ -465,6 +469,288 @@ func TestAccOrganizationResource_readsPropertiesAtOnce(t *testing.T) {
 				Config:    cfg, PlanOnly: true,
 				ExpectError: regexp.MustCompile(`Property "c" of organization`),
 			},
+		},
+	})
+}
+
+// Refused credentials (a 401, or a service account's secret the token
+// endpoint refuses) fail the plan of a new organization: the apply could
+// only fail the same way. Nothing is created.
+func TestAccOrganizationResource_refusedCredentialsFailThePlan(t *testing.T) {
+	org := "resource \"jsm_organization\" \"test\" {\n  name = \"Refused Ltd\"\n}\n"
+	t.Run("revoked token", func(t *testing.T) {
+		s := newTestSite(t)
+		site := s.local(t)
+		cfg := fmt.Sprintf("provider \"jsm\" {\n  url       = %q\n  email     = %q\n  api_token = \"revoked-token\"\n}\n", s.url, testEmail)
+		refusedPlan(t, site, cfg+org, `HTTP 401`)
+	})
+	t.Run("wrong secret", func(t *testing.T) {
+		site, srv := serviceAccountSite(t, time.Hour)
+		cfg := fmt.Sprintf("provider \"jsm\" {\n  url             = %q\n  client_id       = %q\n  client_secret   = \"not-the-secret\"\n"+
+			"  oauth_token_url = %q\n}\n", srv.URL+"/ex/jira/"+site.CloudID(), saClientID, srv.URL+"/oauth/token")
+		refusedPlan(t, site, cfg+org, `invalid_client`)
+	})
+}
+
+func refusedPlan(t *testing.T, site *jsmsite.Site, cfg, cause string) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg, PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Error: The credentials were refused.*"Refused Ltd".*` + cause),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(site.Organizations()); n != 0 {
+				return fmt.Errorf("%d organizations on the site, want none", n)
+			}
+			return nil
+		},
+	})
+}
+
+// Two resources declaring the same name do not both
+// get the one organization JSM answers for it: the second create fails,
+// naming the cause, so destroying one never deletes the other's
+// organization. The site holds the first create until the second arrives
+// (or a while), so that both look the name up before either creates it.
+func TestAccOrganizationResource_twinNames(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Twin Org")
+	cfg := s.provider() + fmt.Sprintf(`
+resource "jsm_organization" "o1" {
+  name = %q
+}
+
+resource "jsm_organization" "o2" {
+  name = %q
+}
+`, name, name)
+	var (
+		mu      sync.Mutex
+		creates int
+		both    = make(chan struct{})
+	)
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != orgCreateRoute {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			if creates++; creates == 2 {
+				close(both)
+			}
+			mu.Unlock()
+			select {
+			case <-both:
+			case <-time.After(2 * time.Second):
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Another jsm_organization of this configuration.*` + wrapped("declare each organization once")),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(site.Organizations()); n != 0 {
+				return fmt.Errorf("%d organizations on the site after destroy, want none", n)
+			}
+			return nil
+		},
+	})
+}
+
+// When the second of two resources declaring one name plans its create
+// again while applying, after the first created the organization, the plan
+// says the same, rather than offer to import the other's organization.
+func TestAccOrganizationResource_twinNamesInTurn(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Twin Org")
+	cfg := s.provider() + fmt.Sprintf(`
+resource "jsm_organization" "o1" {
+  name = %q
+}
+
+resource "jsm_organization" "o2" {
+  name       = %q
+  depends_on = [jsm_organization.o1]
+}
+`, name, name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: regexp.MustCompile(`(?s)jsm_organization.o2.*Another jsm_organization of this configuration.*` +
+				wrapped("declare each organization once")),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(site.Organizations()); n != 0 {
+				return fmt.Errorf("%d organizations on the site after destroy, want none", n)
+			}
+			return nil
+		},
+	})
+}
+
+// A create whose property write fails leaves the organization it created
+// in the state, tainted (Terraform taints whatever a failed create leaves),
+// with the properties written: the next plan replaces it rather than fail
+// on its own name, and the apply deletes it and creates it again whole.
+func TestAccOrganizationResource_taintedAfterFailedProperty(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Faulty Props")
+	cfg := organizationConfig(s, name, "    a = \"1\"\n    b = \"2\"")
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					setProxyFaults(t, site, jsmsite.ProxyFaults{HTMLStatus: http.StatusInternalServerError, Routes: []string{orgPropPutRoute}})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Could not set the organization property.*` + wrapped("terraform untaint")),
+			},
+			{
+				PreConfig: func() {
+					setProxyFaults(t, site, jsmsite.ProxyFaults{})
+					if o := site.Organizations(); len(o) == 1 {
+						first = fmt.Sprint(o[0].ID)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(st *terraform.State) error {
+					orgs := site.Organizations()
+					if first == "" || len(orgs) != 1 || fmt.Sprint(orgs[0].ID) == first || orgID(st) != fmt.Sprint(orgs[0].ID) {
+						return fmt.Errorf("want organization %s replaced by one other, the site holds %+v", first, orgs)
+					}
+					if a, b := orgs[0].Properties["a"], orgs[0].Properties["b"]; string(a) != "1" || string(b) != "2" {
+						return fmt.Errorf("properties %s", orgs[0].Properties)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A rename that only changes letter case replaces the organization
+// (without csm_lifecycle): the plan of its create does not take the
+// organization it replaces for a taken name.
+func TestAccOrganizationResource_caseOnlyRenameReplaces(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Globex")
+	ids := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: organizationConfig(s, name, ""), ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))}},
+			{
+				Config: organizationConfig(s, strings.ToUpper(name), ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))},
+				Check: func(*terraform.State) error {
+					if o := site.Organizations(); len(o) != 1 || o[0].Name != strings.ToUpper(name) {
+						return fmt.Errorf("the site holds %+v", o)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A replacement Terraform decides (replace_triggered_by, -replace) plans
+// its create knowing which organization it replaces, as a rename does; a
+// taint by hand cannot be told from another resource's organization, and
+// the error says how to replace it instead.
+func TestAccOrganizationResource_replacedOrTainted(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Replaced")
+	cfg := func(trigger string) string {
+		return s.provider() + fmt.Sprintf(`
+resource "terraform_data" "trigger" {
+  input = %q
+}
+
+resource "jsm_organization" "test" {
+  name = %q
+  lifecycle {
+    replace_triggered_by = [terraform_data.trigger]
+  }
+}
+`, trigger, name)
+	}
+	ids := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg("1"), ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))}},
+			{
+				Config: cfg("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(orgAddr, tfjsonpath.New("id"))},
+				Check: func(*terraform.State) error {
+					if o := site.Organizations(); len(o) != 1 {
+						return fmt.Errorf("the site holds %+v", o)
+					}
+					return nil
+				},
+			},
+			{
+				Taint:  []string{orgAddr},
+				Config: cfg("2"),
+				ExpectError: regexp.MustCompile(`(?s)already exists.*` + wrapped("is in this configuration's state") + `.*` +
+					wrapped("terraform untaint <ADDRESS>, then terraform apply -replace=<ADDRESS>")),
+			},
+		},
+	})
+}
+
+// An organization named otherwise in letter case, made after the create
+// listed the organizations (by someone else), answers the create: it is not
+// taken for this create's own.
+func TestAccOrganizationResource_caseVariantMadeMeanwhile(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	name := randomName("Meanwhile")
+	var once sync.Once
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != orgCreateRoute {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			once.Do(func() { site.AddOrganization(strings.ToUpper(name)) })
+			next.ServeHTTP(w, r)
+		})
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      organizationConfig(s, name, ""),
+			ExpectError: regexp.MustCompile(`(?s)already exists.*` + regexp.QuoteMeta(strings.ToUpper(name)) + `.*` + wrapped("the names differ")),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if o := site.Organizations(); len(o) != 1 || o[0].Name != strings.ToUpper(name) {
+				return fmt.Errorf("the site holds %+v, want only the other's organization", o)
+			}
+			return nil
 		},
 	})
 }

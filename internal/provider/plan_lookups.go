@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,13 @@ type runState struct {
 	// creates holds the objects this run plans to create, by kind and key
 	// (claimCreate).
 	creates map[string]bool
+	// orgNames: the organization names, lower-cased, that creates of this
+	// run took, each with the ID it got ("" until then).
+	orgNames map[string]string
+	// stateOrgs: the organizations this run refreshed (of this
+	// configuration's state); true for one a create that failed half-way
+	// left, which Terraform has tainted.
+	stateOrgs map[string]bool
 }
 
 var runStates sync.Map // *jsm.Client → *runState
@@ -125,3 +133,62 @@ func (s *runState) takeOrgs() ([]jsm.Organization, bool) {
 // forgetOrgs drops the listing: after a create it no longer holds every
 // organization.
 func (s *runState) forgetOrgs() { s.takeOrgs() }
+
+// claimOrgName reports whether a create may take the organization name:
+// no other create of this run took it, letter case aside. JSM answers a
+// create of a taken name with the existing organization, also to a create
+// that listed before the name was taken, so two resources of one
+// configuration declaring one name would both get the same organization
+// (and destroying one would delete the other's).
+func (s *runState) claimOrgName(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := strings.ToLower(name)
+	if _, taken := s.orgNames[key]; taken {
+		return false
+	}
+	if s.orgNames == nil {
+		s.orgNames = map[string]string{}
+	}
+	s.orgNames[key] = ""
+	return true
+}
+
+// claimedOrg records the ID a create of this run got for its name.
+func (s *runState) claimedOrg(name, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgNames[strings.ToLower(name)] = id
+}
+
+// createdThisRun reports whether a create of this run got the organization id.
+func (s *runState) createdThisRun(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, got := range s.orgNames {
+		if got == id {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshedOrg records that the state holds the organization id; leftover:
+// a create that failed half-way left it.
+func (s *runState) refreshedOrg(id string, leftover bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stateOrgs == nil {
+		s.stateOrgs = map[string]bool{}
+	}
+	s.stateOrgs[id] = leftover
+}
+
+// inState reports whether this run refreshed the organization id, and
+// whether a create that failed half-way left it.
+func (s *runState) inState(id string) (refreshed, leftover bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	leftover, refreshed = s.stateOrgs[id]
+	return refreshed, leftover
+}
