@@ -300,6 +300,12 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 		return
 	}
 	name := plan.Name.ValueString()
+	// Each create is planned once a run: a second plan of the name is a
+	// second resource (Create checks again, for a name known only then).
+	if stateOf(r.client).claimCreate("organization", strings.ToLower(name)) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
+		return
+	}
 	existing, err := r.client.ListOrganizations(ctx)
 	if jsm.StatusCode(err) == http.StatusUnauthorized || errors.Is(err, jsm.ErrTokenRefused) {
 		// Refused credentials are certain to fail the apply too: say so now.
@@ -468,7 +474,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 // organization name in this apply.
 func twinDetail(name string) string {
 	return fmt.Sprintf("Another jsm_organization of this configuration creates or adopts an organization named %q in this "+
-		"apply (JSM matches names without regard to letter case). JSM allows a name once and answers a create of a taken "+
+		"run (JSM matches names without regard to letter case). JSM allows a name once and answers a create of a taken "+
 		"name with the existing organization, so both resources would manage the same one, and destroying either would "+
 		"delete it. The provider stops here: declare each organization once, removing the duplicate resource or giving it "+
 		"another name.", name)

@@ -508,11 +508,9 @@ func refusedPlan(t *testing.T, site *jsmsite.Site, cfg, cause string) {
 	})
 }
 
-// Two resources declaring the same name do not both
-// get the one organization JSM answers for it: the second create fails,
-// naming the cause, so destroying one never deletes the other's
-// organization. The site holds the first create until the second arrives
-// (or a while), so that both look the name up before either creates it.
+// Two resources declaring one name (letter case aside) fail the plan,
+// before any create: JSM answers a create of a taken name with the existing
+// organization, so both would manage, and destroy, the one organization.
 func TestAccOrganizationResource_twinNames(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
@@ -525,42 +523,34 @@ resource "jsm_organization" "o1" {
 resource "jsm_organization" "o2" {
   name = %q
 }
-`, name, name)
-	var (
-		mu      sync.Mutex
-		creates int
-		both    = make(chan struct{})
-	)
-	site.Use(func(route string, next http.Handler) http.Handler {
-		if route != orgCreateRoute {
-			return next
-		}
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			if creates++; creates == 2 {
-				close(both)
-			}
-			mu.Unlock()
-			select {
-			case <-both:
-			case <-time.After(2 * time.Second):
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
+`, name, strings.ToUpper(name))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config:      cfg,
-			ExpectError: regexp.MustCompile(`(?s)Another jsm_organization of this configuration.*` + wrapped("declare each organization once")),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)JSM organization name declared twice.*` + wrapped("declare each organization once")),
 		}},
 		CheckDestroy: func(*terraform.State) error {
-			if n := len(site.Organizations()); n != 0 {
-				return fmt.Errorf("%d organizations on the site after destroy, want none", n)
+			if n := site.RequestCount(orgCreateRoute, -1); n != 0 {
+				return fmt.Errorf("%d organization creates sent, want none", n)
 			}
 			return nil
 		},
 	})
+}
+
+// Create checks the name again: the plan-time check misses a name known
+// only at apply, and a second claim of a name in one run is refused.
+func TestRunStateClaimsOrganizationNamesOnce(t *testing.T) {
+	st := &runState{}
+	if !st.claimOrgName("Acme") || st.claimOrgName("ACME") || !st.claimOrgName("Acme 2") {
+		t.Error("a name claimed twice in one run must be refused, another name not")
+	}
+	st.claimedOrg("Acme", "7")
+	if !st.createdThisRun("7") || st.createdThisRun("8") {
+		t.Error("createdThisRun does not know the organization the claim got")
+	}
 }
 
 // When the second of two resources declaring one name plans its create
