@@ -115,7 +115,7 @@ func TestCustomerPredictCreate(t *testing.T) {
 	predict := func(c *jsm.Client, m customerResourceModel) diag.Diagnostics {
 		defer forgetCreates(c) // each call stands for a plan of its own
 		var d diag.Diagnostics
-		(&customerResource{client: c}).predictCreate(context.Background(), m, &d)
+		(&customerResource{client: c}).predictCreate(context.Background(), m, true, &d)
 		return d
 	}
 	text := func(d diag.Diagnostics) string {
@@ -191,7 +191,7 @@ func TestCustomerPredictCreateStopsAtTheLimit(t *testing.T) {
 		r.predictCreate(context.Background(), customerResourceModel{
 			customerAccount: customerAccount{Email: types.StringValue(fmt.Sprintf("p%d@example.com", i)), DisplayName: types.StringValue("P")},
 			AdoptExisting:   types.BoolValue(true), OnNameMismatch: types.StringValue(nameMismatchFail),
-		}, &d)
+		}, true, &d)
 		if d.WarningsCount() > 0 {
 			warnings++
 			if i != planLookupLimit || !strings.Contains(diagText(d), "stopped looking up") {
@@ -227,7 +227,7 @@ func TestCustomerPredictCreate_blindCredential(t *testing.T) {
 		r.predictCreate(context.Background(), customerResourceModel{
 			customerAccount: customerAccount{Email: types.StringValue(email), DisplayName: types.StringValue("Known Person")},
 			AdoptExisting:   types.BoolValue(false), OnNameMismatch: types.StringValue(nameMismatchFail),
-		}, &d)
+		}, true, &d)
 		if d.HasError() {
 			t.Errorf("%s: %s", email, diagText(d))
 		}

@@ -214,7 +214,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if req.State.Raw.IsNull() {
-		r.predictCreate(ctx, plan, &resp.Diagnostics)
+		r.predictCreate(ctx, plan, true, &resp.Diagnostics)
 		return
 	}
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -222,7 +222,9 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !strings.EqualFold(state.Email.ValueString(), plan.Email.ValueString())) {
-		r.predictCreate(ctx, plan, &resp.Diagnostics) // the customer is replaced by a create
+		// The customer is replaced by a create, which Terraform plans
+		// again with no prior state: that plan claims the email.
+		r.predictCreate(ctx, plan, false, &resp.Diagnostics)
 		return
 	}
 	if plan.OnDestroy.ValueString() == onDestroyDelete && notCustomerAccount(state.AccountType) {
@@ -335,8 +337,9 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 // It costs one user search per created customer, at plan time only: no
 // refresh of an unchanged customer searches. A failed look-up, or an
 // answer that privacy settings make unsure, is a warning: the apply
-// decides then.
-func (r *customerResource) predictCreate(ctx context.Context, plan customerResourceModel, diags *diag.Diagnostics) {
+// decides then. claim: this is the create's own plan (no prior state),
+// which Terraform makes once a run, so it records the email (claimCreate).
+func (r *customerResource) predictCreate(ctx context.Context, plan customerResourceModel, claim bool, diags *diag.Diagnostics) {
 	if r.client == nil || plan.Email.IsUnknown() || plan.Email.IsNull() || plan.DisplayName.IsUnknown() ||
 		plan.AdoptExisting.IsUnknown() || plan.OnNameMismatch.IsUnknown() {
 		return // known only at apply: the apply decides
@@ -345,7 +348,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	if checkEmail(email) != "" {
 		return // the attribute's validator says why
 	}
-	if stateOf(r.client).claimCreate("customer", strings.ToLower(email)) {
+	if claim && stateOf(r.client).claimCreate("customer", strings.ToLower(email)) {
 		diags.AddAttributeError(path.Root("email"), "Two jsm_customer resources declare the same email",
 			fmt.Sprintf("Another jsm_customer of this configuration also creates the customer %s (emails are compared without "+
 				"regard to letter case). JSM holds one account per email: the second create would adopt the account the first "+
