@@ -32,23 +32,32 @@ func propertyChanges(want, have map[string]jsontypes.Normalized) (deletes, sets 
 	return deletes, sets
 }
 
-// keepEquivalentText replaces in want each known document's text where the
-// configured one is the same JSON written differently (an imported
-// property, say), so that such a difference plans no update; it reports
-// whether it replaced any.
+// keepEquivalentText reports whether want, as configured, holds the same
+// documents as have (the state) with some written differently (an imported
+// property, say): then the plan keeps the state's map, and plans no update.
+// All or nothing: Terraform takes for an attribute that is not computed
+// either the configured value or the prior one, never a mix, so a map with
+// a real change plans the configured text throughout (the apply writes
+// only the documents that differ as JSON).
 func keepEquivalentText(want, have map[string]jsontypes.Normalized) bool {
-	changed := false
+	if len(want) != len(have) {
+		return false
+	}
+	differ := false
 	for k, v := range want {
 		old, ok := have[k]
-		if !ok || v.IsUnknown() || v.IsNull() || old.ValueString() == v.ValueString() {
+		if !ok || v.IsUnknown() || v.IsNull() {
+			return false
+		}
+		if old.ValueString() == v.ValueString() {
 			continue
 		}
-		if eq, d := old.StringSemanticEquals(context.Background(), v); !d.HasError() && eq {
-			want[k] = old
-			changed = true
+		if eq, d := old.StringSemanticEquals(context.Background(), v); d.HasError() || !eq {
+			return false
 		}
+		differ = true
 	}
-	return changed
+	return differ
 }
 
 func propertiesValue(props map[string]jsontypes.Normalized, diags *diag.Diagnostics) types.Map {

@@ -199,7 +199,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	want, have := plan.properties(ctx, &resp.Diagnostics), state.properties(ctx, &resp.Diagnostics)
 	if keepEquivalentText(want, have) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), propertiesValue(want, &resp.Diagnostics))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), state.Properties)...)
 	}
 }
 

@@ -228,12 +228,34 @@ func TestAccOrganizationResource_importWithProperties(t *testing.T) {
 	if err := s.client.SetOrganizationProperty(ctx, org.ID, "attributes", json.RawMessage(`{"b":2,"a":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	cfg := organizationConfig(s, name, `    attributes = jsonencode({ a = 1, b = 2 })`)
+	if err := s.client.SetOrganizationProperty(ctx, org.ID, "notes", json.RawMessage(`"old"`)); err != nil {
+		t.Fatal(err)
+	}
+	site := s.local(t)
+	cfg := organizationConfig(s, name, "    attributes = jsonencode({ a = 1, b = 2 })\n    notes = jsonencode(\"old\")")
+	// Another property changed beside the one written otherwise: the plan
+	// must not mix the state's text with the configuration's (Terraform
+	// rejects such a plan), and the apply writes only what changed.
+	changed := organizationConfig(s, name, "    attributes = jsonencode({ a = 1, b = 2 })\n    notes = jsonencode(\"new\")")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: cfg, ResourceName: orgAddr, ImportState: true, ImportStateId: name, ImportStatePersist: true},
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				PreConfig:        func() { site.ResetRequests() },
+				Config:           changed,
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: func(*terraform.State) error {
+					if v, ok := site.OrganizationProperty(org.ID, "notes"); !ok || string(v) != `"new"` {
+						return fmt.Errorf("notes = %s", v)
+					}
+					if n := site.RequestCount(orgPropPutRoute, -1); n != 1 {
+						return fmt.Errorf("%d property writes, want 1 (notes)", n)
+					}
+					return nil
+				},
+			},
 		},
 	})
 }
