@@ -106,20 +106,19 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "The customer's email address, a bare address such as `fred@example.com`. " +
-					"Compared without regard to letter case. JSM cannot change a customer's email: " +
-					"changing it creates a new customer (the old account stays on the site).",
+					"Compared without regard to letter case: a change of letter case only updates the state, with no " +
+					"request. JSM cannot change a customer's email: any other change creates a new customer (the old " +
+					"account stays on the site).",
 				Required:      true,
 				Validators:    []validator.String{emailValidator},
 				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfNotEqualFold()},
 			},
 			"display_name": schema.StringAttribute{
-				MarkdownDescription: "The customer's name as shown in the portal. Must not be empty or start or end " +
-					"with spaces. A change renames a customer account in place when `csm_lifecycle = true`; otherwise (and " +
-					"always for an Atlassian account) it is an error at plan time.",
-				Required: true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(trimmedRegexp, "must not be empty and must not start or end with whitespace"),
-				},
+				MarkdownDescription: "The customer's name as shown in the portal. Must not be blank; leading or trailing " +
+					"spaces get a warning. A change renames a customer account in place when `csm_lifecycle = true`; " +
+					"otherwise (and always for an Atlassian account) it is an error at plan time.",
+				Required:   true,
+				Validators: []validator.String{displayNameValidator{}},
 			},
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does: `forget` (default) only removes it from the " +
@@ -616,9 +615,13 @@ func accountNotFoundError(email, name string) error {
 
 // inactiveDetail explains an inactive account and how to restore it.
 func inactiveDetail(id, email string) string {
-	return fmt.Sprintf("The account %s (%s) is inactive: it was deactivated, or its portal access was revoked. It stays "+
+	who := id
+	if email != "" { // unknown yet while importing by account ID
+		who += " (" + email + ")"
+	}
+	return fmt.Sprintf("The account %s is inactive: it was deactivated, or its portal access was revoked. It stays "+
 		"in the state with active = false and cannot use the help center. No API restores access: an admin restores it "+
-		"in Atlassian Administration (Directory > Users, or the service project's Customers page).", id, email)
+		"in Atlassian Administration (Directory > Users, or the service project's Customers page).", who)
 }
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -339,7 +339,7 @@ func TestAccCustomerResource_invalidInputs(t *testing.T) {
 		"no at":                    {"fred.example.com", "Fred", "", `(?s)email.*not a bare email address`},
 		"no dot in domain":         {"fred@localhost", "Fred", "", `no dot in its domain`},
 		"empty name":               {"fred@example.com", "", "", `(?s)display_name.*must not be empty`},
-		"padded name":              {"fred@example.com", " Fred ", "", `(?s)display_name.*start or end with\s+whitespace`},
+		"blank name":               {"fred@example.com", "  ", "", `(?s)display_name.*must not be empty or blank`},
 		"unknown on_destroy":       {"fred@example.com", "Fred", `  on_destroy = "erase"`, `(?s)on_destroy.*forget.*revoke_portal_access.*delete`},
 		"unknown on_name_mismatch": {"fred@example.com", "Fred", `  on_name_mismatch = "adopt"`, `(?s)on_name_mismatch.*fail.*keep_site_name.*rename`},
 	} {

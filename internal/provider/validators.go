@@ -232,3 +232,31 @@ func (v durationBounds) parse(s string) (time.Duration, string) {
 	}
 	return d, ""
 }
+
+// displayNameValidator refuses a blank display name and warns of one that
+// starts or ends with white space. JSM keeps a name as written, and
+// accounts named so exist: refusing them would leave them impossible to
+// import or adopt (a list resource's generated configuration included).
+// In a configuration written by hand such spaces are most likely a slip.
+type displayNameValidator struct{}
+
+func (displayNameValidator) Description(context.Context) string {
+	return "must not be blank; leading or trailing white space gets a warning"
+}
+
+func (v displayNameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (displayNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	switch v := req.ConfigValue.ValueString(); {
+	case strings.TrimSpace(v) == "":
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid display name", fmt.Sprintf("%s must not be empty or blank.", req.Path))
+	case strings.TrimSpace(v) != v:
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Display name starts or ends with white space", fmt.Sprintf(
+			"%s %q starts or ends with white space. JSM keeps a name as written, so the account is named so; if the "+
+				"spaces are a slip, remove them. (Accounts named so on the site can be imported and adopted as they are.)",
+			req.Path, v))
+	}
+}

@@ -63,3 +63,24 @@ func TestSegmentValidatorLeavesEmptyToTheLength(t *testing.T) {
 		t.Errorf("../x: %q: %q", summary, detail)
 	}
 }
+
+// A blank display name is refused; a padded one, which accounts on the site
+// may have, only warned of.
+func TestDisplayNameValidator(t *testing.T) {
+	for v, want := range map[string]string{"Fred": "", "Fred F. User": "", "": "error", "   ": "error", " Fred": "warning", "Fred\t": "warning"} {
+		var resp validator.StringResponse
+		displayNameValidator{}.ValidateString(context.Background(), validator.StringRequest{
+			Path: path.Root("display_name"), ConfigValue: types.StringValue(v),
+		}, &resp)
+		got := ""
+		switch {
+		case resp.Diagnostics.ErrorsCount() > 0:
+			got = "error"
+		case resp.Diagnostics.WarningsCount() > 0:
+			got = "warning"
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q (%v)", v, got, want, resp.Diagnostics)
+		}
+	}
+}
