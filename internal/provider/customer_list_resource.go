@@ -147,7 +147,7 @@ func customerListResult(ctx context.Context, req list.ListRequest, u jsm.User) l
 		res.Diagnostics.AddWarning("Customer email hidden",
 			fmt.Sprintf("The email of %s (%s) is hidden by the person's privacy settings, so its generated configuration "+
 				"has email = null. Write the customer's email there before planning: the import then adopts the account "+
-				"as it is.", u.AccountID, u.DisplayName))
+				"as it is, and the plan shows the email recorded in the state (an update that sends no request).", u.AccountID, u.DisplayName))
 	}
 	return res
 }
