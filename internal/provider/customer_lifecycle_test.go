@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -445,6 +446,38 @@ func TestAccCustomerResource_stableThroughGateway(t *testing.T) {
 				ConfigPlanChecks:  tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{links.AddStateValue(customerAddr, tfjsonpath.New("links"))},
 			},
+		},
+	})
+}
+
+// A revoke that fails on destroy names the customer (a destroy's
+// diagnostics carry no address) and says the customer stays, to retry.
+func TestAccCustomerResource_failedRevokeNamesTheCustomer(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("revokefail")
+	cfg := customerConfig(s, email, "Revoke Fail", `  on_destroy = "revoke_portal_access"`)
+	route := "PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access"
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					setProxyFaults(t, site, jsmsite.ProxyFaults{HTMLStatus: http.StatusInternalServerError, Routes: []string{route}})
+				},
+				Config:  cfg,
+				Destroy: true,
+				ExpectError: regexp.MustCompile(`(?s)Could not revoke the portal access.*` + regexp.QuoteMeta(email) +
+					`.*` + wrapped("The customer stays in the state: destroy again to retry.")),
+			},
+			{PreConfig: func() { setProxyFaults(t, site, jsmsite.ProxyFaults{}) }, Config: cfg},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if a, ok := site.AccountByEmail(email); !ok || !a.PortalAccessRevoked {
+				return fmt.Errorf("the account's portal access was not revoked on the last destroy: %+v", a)
+			}
+			return nil
 		},
 	})
 }

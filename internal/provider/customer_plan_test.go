@@ -284,3 +284,12 @@ func forgetCreates(c *jsm.Client) {
 	defer st.mu.Unlock()
 	st.creates = nil
 }
+
+// A run says each notice once: a destroy of hundreds of customers gives one
+// "forgotten" warning, not hundreds.
+func TestRunStateSaysANoticeOnce(t *testing.T) {
+	st := &runState{}
+	if !st.once("forgotten") || st.once("forgotten") || !st.once("revoked") {
+		t.Error("each notice must be said once, and only once")
+	}
+}

@@ -746,11 +746,16 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	if state.OnDestroy.ValueString() != onDestroyRevoke {
-		resp.Diagnostics.AddWarning("JSM customer forgotten; the account remains",
-			fmt.Sprintf("%s (%s) was removed from the Terraform state only (on_destroy = %q): it still exists and can still use "+
-				"the portal. Delete it in Atlassian Administration if needed, or set on_destroy = %q to revoke its access on "+
-				"destroy, or on_destroy = %q with %s = true to delete a customer account.", id, email, onDestroyForget,
-				onDestroyRevoke, onDestroyDelete, attrCSMLifecycle))
+		// The intended outcome: said once a run, not once per customer (a
+		// destroy of hundreds would bury any real error under them).
+		if stateOf(r.client).once("forgotten") {
+			resp.Diagnostics.AddWarning("JSM customers forgotten; their accounts remain",
+				fmt.Sprintf("%s (%s), and every other customer this run destroys with on_destroy = %q, was removed from the "+
+					"Terraform state only: the accounts still exist and can still use the portal. Delete them in Atlassian "+
+					"Administration if needed. To revoke their access on destroy, set on_destroy = %q (or %q, with %s = true, "+
+					"to delete customer accounts) and apply that before destroying: a destroy follows the on_destroy of the "+
+					"state.", id, email, onDestroyForget, onDestroyRevoke, onDestroyDelete, attrCSMLifecycle))
+		}
 		return
 	}
 	if why := revokeNotApplicable(state); why != "" {
@@ -769,12 +774,19 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 			"most likely because it is not a portal-only customer; it was removed from the state. JSM said: %v", id, email, err))
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Could not revoke the portal access of the JSM customer", "Account "+id+":\n"+errorDetail(err))
+		// A destroy's diagnostics carry no resource address: name the
+		// customer.
+		resp.Diagnostics.AddError("Could not revoke the portal access of the JSM customer",
+			fmt.Sprintf("Account %s (%s):\n%s%s\n\nThe customer stays in the state: destroy again to retry.", id, email,
+				errorDetail(err), writeMaySettle(err, "revoke")))
 		return
 	}
-	resp.Diagnostics.AddWarning("JSM customer's portal access revoked; the account remains",
-		fmt.Sprintf("The portal access of %s (%s) was revoked and it was removed from the state. "+
-			"No API deletes a customer account: an admin can delete it in Atlassian Administration.", id, email))
+	if stateOf(r.client).once("revoked") {
+		resp.Diagnostics.AddWarning("JSM customers' portal access revoked; the accounts remain",
+			fmt.Sprintf("The portal access of %s (%s), and of every other customer this run destroys with on_destroy = %q, "+
+				"was revoked, and they were removed from the state. No API deletes a customer account: an admin can delete "+
+				"them in Atlassian Administration.", id, email, onDestroyRevoke))
+	}
 }
 
 // deleteAccount deletes the customer account through the CSM API

@@ -25,6 +25,8 @@ type runState struct {
 	// creates holds the objects this run plans to create, by kind and key
 	// (claimCreate).
 	creates map[string]bool
+	// said holds the notices given once a run (once).
+	said map[string]bool
 	// orgNames: the organization names, lower-cased, that creates of this
 	// run took, each with the ID it got ("" until then).
 	orgNames map[string]string
@@ -60,6 +62,20 @@ func (s *runState) claimCreate(kind, key string) (taken bool) {
 	taken = s.creates[k]
 	s.creates[k] = true
 	return taken
+}
+
+// once reports whether the notice is said for the first time this run.
+func (s *runState) once(notice string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.said[notice] {
+		return false
+	}
+	if s.said == nil {
+		s.said = map[string]bool{}
+	}
+	s.said[notice] = true
+	return true
 }
 
 // planLookupLimit bounds the user searches one plan sends to predict

@@ -244,7 +244,9 @@ func (displayNameValidator) Description(context.Context) string {
 	return "must not be blank; leading or trailing white space gets a warning"
 }
 
-func (v displayNameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v displayNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (displayNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
