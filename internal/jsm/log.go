@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Logger receives the client's request log: one DEBUG line per attempt
@@ -32,8 +33,15 @@ var rateLimitHeaders = []string{
 	"X-RateLimit-NearLimit", "RateLimit-Reason",
 }
 
-// logBodyLimit bounds a body written to the TRACE log.
-const logBodyLimit = 64 << 10
+// Bounds of the texts of a TRACE record, as JSON-escaped in the log: the
+// record is one line of Terraform's plugin log, and Terraform splits a line
+// of 64 KiB or more into raw pieces that it logs at DEBUG, bodies and all,
+// where a DEBUG log must hold none.
+const (
+	logBodyLimit    = 24 << 10 // the answer's body
+	logRequestLimit = 8 << 10  // the request's body
+	logQueryLimit   = 2 << 10  // the query
+)
 
 // logging reports whether the client has a logger: without one, the
 // request log is not built at all (cleaning the bodies for TRACE costs a
@@ -92,25 +100,46 @@ func (c *Client) logAttempt(ctx context.Context, st *call, resp *http.Response, 
 	// sequences, reaches the log masked and inert.
 	trace := map[string]any{"http_method": st.method, "http_path": st.path, "attempt": st.attempts}
 	if st.query != "" {
-		trace["http_query"] = c.logText([]byte(st.query))
+		trace["http_query"] = c.logText([]byte(st.query), logQueryLimit)
 	}
 	if len(st.reqBody) > 0 {
-		trace["request_body"] = c.logText(st.reqBody)
+		trace["request_body"] = c.logText(st.reqBody, logRequestLimit)
 	}
 	if resp != nil {
 		trace["http_status"] = resp.StatusCode
-		trace["response_body"] = c.logText(body)
+		trace["response_body"] = c.logText(body, logBodyLimit)
 	}
 	c.log.Trace(ctx, "HTTP exchange", trace)
 }
 
-// logText is a body for the TRACE log: the secrets masked in the whole of
-// it first, so that clipping cannot leave part of one, then at most
-// logBodyLimit bytes of it cleaned (masker.clean).
-func (c *Client) logText(b []byte) string {
+// logText is a text for the TRACE log: the secrets masked in the whole of
+// it first, so that clipping cannot leave part of one, then cleaned
+// (masker.clean) and clipped to at most limit bytes once JSON-escaped.
+func (c *Client) logText(b []byte, limit int) string {
 	s := c.secrets.mask(string(b))
-	if len(s) > 2*logBodyLimit {
-		s = s[:2*logBodyLimit]
+	if len(s) > 2*limit {
+		s = s[:2*limit]
 	}
-	return c.secrets.clean(s, logBodyLimit)
+	return clipEscaped(c.secrets.clean(s, limit), limit)
+}
+
+// clipEscaped clips s, at a rune boundary, to at most limit bytes as JSON
+// escapes it (HTML characters included, as encoding/json does by default),
+// ending a clipped text with "…".
+func clipEscaped(s string, limit int) string {
+	n := 0
+	for i, r := range s {
+		w := utf8.RuneLen(r)
+		switch {
+		case r == '"' || r == '\\':
+			w = 2
+		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError:
+			w = 6
+		}
+		if n+w > limit-len("…") {
+			return s[:i] + "…"
+		}
+		n += w
+	}
+	return s
 }

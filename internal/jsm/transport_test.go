@@ -3,6 +3,7 @@ package jsm
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -455,6 +456,44 @@ func TestLogging_traceBodiesCleaned(t *testing.T) {
 	}
 	if len(body) > logBodyLimit+len("…") {
 		t.Errorf("TRACE body of %d bytes, want at most %d", len(body), logBodyLimit)
+	}
+}
+
+// A TRACE record is one line of Terraform's plugin log, which splits a line
+// of 64 KiB or more into raw pieces logged at DEBUG: a record stays under
+// that however its texts escape in JSON.
+func TestLogging_traceRecordFitsOneLogLine(t *testing.T) {
+	worst := strings.Repeat(`<"&>\`, 200<<10/5)
+	s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){
+		func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, worst)
+		}}}
+	log := &recLogger{}
+	c, _ := newRetryClient(t, rtServe(t, s).URL, Config{Logger: log})
+	name := strings.Repeat("<é>", 20<<10)
+	if _, err := c.CreateOrganization(context.Background(), name); err == nil {
+		t.Fatal("no error for a 400")
+	}
+	traced := false
+	for _, l := range log.lines {
+		if l.level != "TRACE" {
+			continue
+		}
+		traced = true
+		line, err := json.Marshal(map[string]any{"@level": "trace", "@message": "HTTP exchange", "@module": "provider", "fields": l.fields})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(line) >= 60<<10 {
+			t.Errorf("a TRACE record of %d bytes in JSON; Terraform splits lines of 64 KiB", len(line))
+		}
+		if b := fmt.Sprint(l.fields["response_body"]); !strings.HasPrefix(b, `<"&>`) || !strings.HasSuffix(b, "…") {
+			t.Errorf("response body not clipped at its end: %.40q … %q", b, b[max(0, len(b)-10):])
+		}
+	}
+	if !traced {
+		t.Error("no TRACE record")
 	}
 }
 
