@@ -239,6 +239,13 @@ func (r *membershipResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(r.kind.parentAttr), req.ID)...)
+	// Nothing tells which accounts a configuration meant to manage: the
+	// import takes them all, which a configuration listing some does not
+	// expect of a resource that "leaves the others alone".
+	resp.Diagnostics.AddWarning("Every current account is imported as managed",
+		fmt.Sprintf("The import takes every account the %s %s holds now as managed by this resource. From now on the "+
+			"next apply removes from it any of them that account_ids does not list: list them all, or review the plan's "+
+			"removals before applying.", r.kind.parentNoun, req.ID))
 }
 
 // IdentitySchema: the set of accounts of one parent is that parent's ID.
