@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -292,4 +293,20 @@ func TestRunStateSaysANoticeOnce(t *testing.T) {
 	if !st.once("forgotten") || st.once("forgotten") || !st.once("revoked") {
 		t.Error("each notice must be said once, and only once")
 	}
+}
+
+// A service account's refused secret fails the plan of a new customer, as a
+// refused token does: the guide's pipelines plan with client credentials.
+func TestAccCustomerResource_refusedSecretFailsThePlan(t *testing.T) {
+	site, srv := serviceAccountSite(t, time.Hour)
+	cfg := fmt.Sprintf("provider \"jsm\" {\n  url             = %q\n  client_id       = %q\n  client_secret   = \"not-the-secret\"\n"+
+		"  oauth_token_url = %q\n}\n", srv.URL+"/ex/jira/"+site.CloudID(), saClientID, srv.URL+"/oauth/token") +
+		"resource \"jsm_customer\" \"x\" {\n  email        = \"refused@example.com\"\n  display_name = \"Refused\"\n}\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg, PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)The site refused the provider's credentials.*invalid_client`),
+		}},
+	})
 }

@@ -81,3 +81,17 @@ func TestAccProduct_featureOffFailsThePlan(t *testing.T) {
 		},
 	})
 }
+
+// Credentials the CSM API refuses (here a classic API token) fail the plan
+// of a new product, as the create would.
+func TestAccProduct_refusedCredentialsFailThePlan(t *testing.T) {
+	s := newTestSite(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      s.classicCSMProvider(t) + "resource \"jsm_product\" \"p\" {\n  name = \"Refused\"\n}\n",
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)The site refused the provider's credentials.*HTTP 401`),
+		}},
+	})
+}
