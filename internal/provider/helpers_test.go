@@ -132,7 +132,8 @@ func setProxyFaults(t *testing.T, site *jsmsite.Site, p jsmsite.ProxyFaults) {
 // clearJSMEnv keeps the developer's JSM_* variables out of tests that
 // configure the provider in HCL alone.
 func clearJSMEnv(t *testing.T) {
-	for _, v := range []string{envURL, envEmail, envAPIToken, envAccessToken, envClientID, envClientSecret, envOAuthTokenURL} {
+	for _, v := range []string{envURL, envEmail, envAPIToken, envAccessToken, envClientID, envClientSecret, envOAuthTokenURL,
+		envCloudID, envCSMURL, envMaxRetries, envMaxRequestsPerSecond, envMaxRetryWait, envMaxCallDuration} {
 		t.Setenv(v, "")
 	}
 }
