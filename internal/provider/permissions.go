@@ -183,12 +183,13 @@ type privilegeProfile struct {
 var privilegeProfiles = []privilegeProfile{
 	{"Customers only", []string{"jsm_customer", "data.jsm_customer"}, false},
 	{"With organizations and service desk access", []string{"jsm_organization", "jsm_organization_customers",
-		"jsm_service_desk_customers", "jsm_service_desk_organization", "data.jsm_organization", "data.jsm_service_desk",
-		"data.jsm_customers"}, false},
+		"jsm_service_desk_customers", "jsm_service_desk_organization", "data.jsm_organization", "data.jsm_organizations",
+		"data.jsm_service_desk", "data.jsm_service_desks", "data.jsm_customers"}, false},
 	{"With customer and organization details", []string{"jsm_customer_detail_field", "jsm_organization_detail_field",
 		"jsm_customer_details", "jsm_organization_details", "data.jsm_customer_detail_fields",
 		"data.jsm_organization_detail_fields", "data.jsm_customer_details", "data.jsm_organization_details"}, false},
-	{"With products and entitlements", []string{"jsm_product", "jsm_entitlement_detail_field", "jsm_entitlement"}, false},
+	{"With products and entitlements", []string{"jsm_product", "jsm_entitlement_detail_field", "jsm_entitlement",
+		"data.jsm_products", "data.jsm_entitlement_detail_fields"}, false},
 	{"With renames and deletes through the CSM API (`csm_lifecycle = true`)", nil, true},
 }
 
