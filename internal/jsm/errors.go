@@ -129,6 +129,14 @@ func StatusCode(err error) int {
 // IsNotFound reports whether err means the object does not exist.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
+// IsCredentialRefused reports whether err says the provider's credentials
+// were refused: a 401 answer, or the token endpoint refusing a service
+// account's client credentials. Unlike a 403 or an outage, that is certain
+// to fail every other call too.
+func IsCredentialRefused(err error) bool {
+	return StatusCode(err) == http.StatusUnauthorized || errors.Is(err, ErrTokenRefused)
+}
+
 // IsConflict reports whether err is a 409 Conflict.
 func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }
 

@@ -107,3 +107,14 @@ func TestNotFoundNeedsTheAPIsAnswer(t *testing.T) {
 		})
 	}
 }
+
+// A 401, or the token endpoint refusing client credentials, is a refused
+// credential; a 403 or a 500 is not.
+func TestIsCredentialRefused(t *testing.T) {
+	if !IsCredentialRefused(&Error{StatusCode: 401}) || !IsCredentialRefused(fmt.Errorf("getting a token: %w", ErrTokenRefused)) {
+		t.Error("a refused credential not recognised")
+	}
+	if IsCredentialRefused(&Error{StatusCode: 403}) || IsCredentialRefused(&Error{StatusCode: 500}) || IsCredentialRefused(nil) {
+		t.Error("a 403, a 500 or no error taken for a refused credential")
+	}
+}

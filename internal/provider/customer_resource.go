@@ -366,7 +366,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 		return
 	}
 	m, err := r.client.SearchByEmail(ctx, email)
-	if jsm.StatusCode(err) == http.StatusUnauthorized || errors.Is(err, jsm.ErrTokenRefused) {
+	if jsm.IsCredentialRefused(err) {
 		// Certain, unlike a 403 or an outage: every call of the apply
 		// would be refused too, so a green plan would be a false one.
 		diags.AddError("The site refused the provider's credentials",

@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -307,7 +305,7 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 		return
 	}
 	existing, err := r.client.ListOrganizations(ctx)
-	if jsm.StatusCode(err) == http.StatusUnauthorized || errors.Is(err, jsm.ErrTokenRefused) {
+	if jsm.IsCredentialRefused(err) {
 		// Refused credentials are certain to fail the apply too: say so now.
 		resp.Diagnostics.AddError("The credentials were refused",
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nFix the provider's credentials and plan again.", name, errorDetail(err)))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -84,7 +83,7 @@ func (r *productResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	switch {
 	case errors.Is(err, jsm.ErrNoCloudID): // the create would not find the API either
 		resp.Diagnostics.AddError("Could not reach the Customer Service Management API", errorDetail(err))
-	case jsm.StatusCode(err) == http.StatusUnauthorized || errors.Is(err, jsm.ErrTokenRefused):
+	case jsm.IsCredentialRefused(err):
 		// Certain, unlike a 403 or an outage: the create would be refused too.
 		resp.Diagnostics.AddError("The site refused the provider's credentials",
 			"Listing the products, before creating one, failed:\n"+errorDetail(err))
