@@ -283,7 +283,7 @@ func forgetCreates(c *jsm.Client) {
 	st := stateOf(c)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.creates = nil
+	st.seen = nil
 }
 
 // A run says each notice once: a destroy of hundreds of customers gives one

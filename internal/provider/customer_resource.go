@@ -347,7 +347,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	if checkEmail(email) != "" {
 		return // the attribute's validator says why
 	}
-	if claim && stateOf(r.client).claimCreate("customer", strings.ToLower(email)) {
+	if claim && stateOf(r.client).claimCreate("customer", email) {
 		diags.AddAttributeError(path.Root("email"), "Two jsm_customer resources declare the same email",
 			fmt.Sprintf("Another jsm_customer of this configuration also creates the customer %s (emails are compared without "+
 				"regard to letter case). JSM holds one account per email: the second create would adopt the account the first "+

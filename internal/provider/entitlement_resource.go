@@ -111,18 +111,8 @@ func (r *entitlementResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
-	if plan, d := loadDetails(ctx, req.Plan.GetAttribute); !d.HasError() && plan != nil {
-		var state map[string][]string
-		if !req.State.Raw.IsNull() {
-			if state, d = loadDetails(ctx, req.State.GetAttribute); d.HasError() {
-				state = nil
-			} else if state == nil {
-				state = map[string][]string{} // null details: none set
-			}
-		}
-		dr := &detailsResource{api: entitlementDetailsAPI, client: r.client}
-		dr.checkPlannedDetails(ctx, plan, state, &resp.Diagnostics)
-	}
+	// Its details attribute is the details resources' own.
+	(&detailsResource{api: entitlementDetailsAPI, client: r.client}).predictValues(ctx, req, resp)
 	if !req.State.Raw.IsNull() {
 		return
 	}

@@ -298,9 +298,9 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 		return
 	}
 	name := plan.Name.ValueString()
-	// Each create is planned once a run: a second plan of the name is a
-	// second resource (Create checks again, for a name known only then).
-	if stateOf(r.client).claimCreate("organization", strings.ToLower(name)) {
+	// Each create is planned once a run, also in the apply's run before
+	// the create: a second plan of the name is a second resource.
+	if stateOf(r.client).claimCreate("organization", name) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
 		return
 	}
@@ -337,10 +337,6 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 					"a name once, so lifecycle { create_before_destroy = true }, which creates first, cannot work here: leave it "+
 					"out for this replacement.", r.client.Clean(o.ID, 100), r.client.Quote(o.Name), name))
 			continue
-		}
-		if st.createdThisRun(o.ID) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
-			return
 		}
 		if d := r.adoptionRefusal(o, name, plan.AdoptExisting.ValueBool()); d != "" {
 			if refreshed {
@@ -390,10 +386,6 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	name := plan.Name.ValueString()
-	if !stateOf(r.client).claimOrgName(name) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
-		return
-	}
 
 	// Look first, once, before the POST (a retried POST after a lost answer
 	// must find the organization this call created, not fail on it): in
@@ -437,7 +429,6 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 		return
 	}
-	stateOf(r.client).claimedOrg(name, org.ID)
 	plan.setFromOrg(org)
 	plan.Name = types.StringValue(name)
 

@@ -562,16 +562,15 @@ resource "jsm_organization" "o2" {
 	})
 }
 
-// Create checks the name again: the plan-time check misses a name known
-// only at apply, and a second claim of a name in one run is refused.
+// A run takes a name once, letter case aside: a second claim is a second
+// resource, another name is not.
 func TestRunStateClaimsOrganizationNamesOnce(t *testing.T) {
 	st := &runState{}
-	if !st.claimOrgName("Acme") || st.claimOrgName("ACME") || !st.claimOrgName("Acme 2") {
+	if st.claimCreate("organization", "Acme") || !st.claimCreate("organization", "ACME") || st.claimCreate("organization", "Acme 2") {
 		t.Error("a name claimed twice in one run must be refused, another name not")
 	}
-	st.claimedOrg("Acme", "7")
-	if !st.createdThisRun("7") || st.createdThisRun("8") {
-		t.Error("createdThisRun does not know the organization the claim got")
+	if st.claimCreate("customer", "acme") {
+		t.Error("a claim of another kind was refused")
 	}
 }
 

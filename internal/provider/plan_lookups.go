@@ -22,14 +22,9 @@ type runState struct {
 	blind, warnedBlind bool
 	orgs               []jsm.Organization // the last plan-time organization listing
 	orgsAt             time.Time          // when it was made; zero when none is held
-	// creates holds the objects this run plans to create, by kind and key
-	// (claimCreate).
-	creates map[string]bool
-	// said holds the notices given once a run (once).
-	said map[string]bool
-	// orgNames: the organization names, lower-cased, that creates of this
-	// run took, each with the ID it got ("" until then).
-	orgNames map[string]string
+	// seen holds the creates this run claimed (claimCreate) and the
+	// notices it gave (once).
+	seen map[string]bool
 	// stateOrgs: the organizations this run refreshed (of this
 	// configuration's state); true for one a create that failed half-way
 	// left, which Terraform has tainted.
@@ -46,35 +41,31 @@ func stateOf(c *jsm.Client) *runState {
 }
 
 // claimCreate records that a resource plans to create the object of this
-// kind and key (a customer's email, lowercased), and reports whether
-// another resource of the run already did: the site holds one such object,
-// so both resources would end up managing it, and destroying one would
-// pull it from under the other. Terraform plans each create once per run
-// (the apply's own plan runs in a run of its own), so a second claim is a
-// second resource.
+// kind and key (a customer's email, an organization's name; letter case
+// aside, as JSM compares them), and reports whether another resource of
+// the run already did: the site holds one such object, so both resources
+// would end up managing it, and destroying one would pull it from under
+// the other. Terraform plans each create once per run, and plans it again
+// in the apply's run before creating it, so a second claim is a second
+// resource, caught before any create.
 func (s *runState) claimCreate(kind, key string) (taken bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.creates == nil {
-		s.creates = map[string]bool{}
-	}
-	k := kind + "\x00" + key
-	taken = s.creates[k]
-	s.creates[k] = true
-	return taken
+	return !s.first("create\x00" + kind + "\x00" + strings.ToLower(key))
 }
 
 // once reports whether the notice is said for the first time this run.
-func (s *runState) once(notice string) bool {
+func (s *runState) once(notice string) bool { return s.first("notice\x00" + notice) }
+
+// first reports whether this run meets key for the first time.
+func (s *runState) first(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.said[notice] {
+	if s.seen[key] {
 		return false
 	}
-	if s.said == nil {
-		s.said = map[string]bool{}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
 	}
-	s.said[notice] = true
+	s.seen[key] = true
 	return true
 }
 
@@ -149,45 +140,6 @@ func (s *runState) takeOrgs() ([]jsm.Organization, bool) {
 // forgetOrgs drops the listing: after a create it no longer holds every
 // organization.
 func (s *runState) forgetOrgs() { s.takeOrgs() }
-
-// claimOrgName reports whether a create may take the organization name:
-// no other create of this run took it, letter case aside. JSM answers a
-// create of a taken name with the existing organization, also to a create
-// that listed before the name was taken, so two resources of one
-// configuration declaring one name would both get the same organization
-// (and destroying one would delete the other's).
-func (s *runState) claimOrgName(name string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key := strings.ToLower(name)
-	if _, taken := s.orgNames[key]; taken {
-		return false
-	}
-	if s.orgNames == nil {
-		s.orgNames = map[string]string{}
-	}
-	s.orgNames[key] = ""
-	return true
-}
-
-// claimedOrg records the ID a create of this run got for its name.
-func (s *runState) claimedOrg(name, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.orgNames[strings.ToLower(name)] = id
-}
-
-// createdThisRun reports whether a create of this run got the organization id.
-func (s *runState) createdThisRun(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, got := range s.orgNames {
-		if got == id {
-			return true
-		}
-	}
-	return false
-}
 
 // refreshedOrg records that the state holds the organization id; leftover:
 // a create that failed half-way left it.
