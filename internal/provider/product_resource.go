@@ -74,9 +74,10 @@ func (r *productResource) Configure(_ context.Context, req resource.ConfigureReq
 // ModifyPlan checks, for a product to create, that the "Products and
 // entitlements" feature answers: when it is off, or the site's plan lacks
 // it, every path of the feature answers 404 and the create would fail at
-// apply. One listing per product to create; none for products that stay.
+// apply. One listing a run, by the first product to create (its answer
+// holds for the others); none for products that stay.
 func (r *productResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.client == nil {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.client == nil || !stateOf(r.client).once("products listed") {
 		return
 	}
 	_, err := r.client.ListProducts(ctx)
