@@ -8,6 +8,9 @@
 #   RUN='^TestAccOrganization' scripts/testacc-cli.sh tofu-1.12.6
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each run's `go test -json` events are summarised by scripts/testsummary
+# and kept under TEST_RESULTS (tmp/test-results).
+mkdir -p bin && go build -o bin/testsummary ./scripts/testsummary
 [ $# -gt 0 ] || { echo "usage: $0 NAME-VERSION... (e.g. terraform-1.5.7 tofu-1.12.6)" >&2; exit 2; }
 
 failed=()
@@ -18,7 +21,8 @@ for cli in "$@"; do
   start=$SECONDS
   if env -u JSM_URL -u JSM_EMAIL -u JSM_API_TOKEN -u JSM_ACCESS_TOKEN -u JSM_CLIENT_ID -u JSM_CLIENT_SECRET -u JSM_OAUTH_TOKEN_URL -u TF_ACC_PROVIDER_HOST \
       -u TF_ACC_PROVIDER_NAMESPACE -u TF_ACC_TERRAFORM_VERSION TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" \
-      go test -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-4}" -run "${RUN:-.}" ./internal/provider/; then
+      go test -json -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-4}" -run "${RUN:-.}" ./internal/provider/ \
+      | ./bin/testsummary -json-out "${TEST_RESULTS:-tmp/test-results}/testacc-$cli.json"; then
     echo "--- ok: $name $version in $((SECONDS - start))s"
   else
     echo "--- FAILED: $name $version" >&2
