@@ -38,7 +38,8 @@ type report struct {
 	routes             map[string]counts // memberships, by step (last run)
 	rows               []row
 	missedTargets      []string
-	scaleReused        bool // scale's largest N is the overhead scenario's apply
+	missedCounts       []string // the missed targets whose counts were off
+	scaleReused        bool     // scale's largest N is the overhead scenario's apply
 }
 
 type row struct {
@@ -102,14 +103,20 @@ func count(v float64) string {
 
 func mib(kib float64) float64 { return kib / 1024 }
 
-// judge records whether a target is met; in -short mode timings are shown
-// but never count as missed.
-func (r *report) judge(ok bool, timing bool, what string) string {
+// judge records whether a target is met, on the medians of the runs.
+// countsMet says whether the request counts in the target are: they
+// depend on how reads and writes arrive, so on the machine's speed, as the
+// walls do. -short (one run, N=50, a shared CI machine) shows both and
+// judges neither; a full run fails when a count is missed (make bench,
+// medians of several runs), and when a wall is missed only with -strict.
+func (r *report) judge(ok, countsMet bool, what string) string {
 	switch {
 	case ok:
 		return "yes"
-	case timing && r.env.short:
-		return "no (short: not checked)"
+	case r.env.short:
+		return "no (short: measured, not judged)"
+	case !countsMet:
+		r.missedCounts = append(r.missedCounts, what)
 	}
 	r.missedTargets = append(r.missedTargets, what)
 	return "**no**"

@@ -73,8 +73,8 @@ func (e *env) runDir(scenario string, n, run int) string {
 // look-up finds no one, the plan asks whether the credential can see
 // accounts at all: once per Terraform command); on plan and
 // on destroy's refresh, account reads only: on plan at most planMax
-// requests (reads that overlap go out together, GET /rest/api/3/user/bulk),
-// on destroy at most N; and no error answers.
+// requests (never more requests than reads: how many fewer is the
+// report's to judge), on destroy at most N; and no error answers.
 func (e *env) expectCustomerRequests(where, step string, c counts, n, planMax int) {
 	total := c.total(nil, -1)
 	if bad := c.failed(); bad > 0 {
@@ -178,8 +178,11 @@ func (e *env) latencyRun(sm samples, latency time.Duration, run int) error {
 			return err
 		}
 		// Terraform reads in waves of -parallelism while answers take a
-		// while: each wave is a batch.
-		e.expectCustomerRequests("latency", step, c, e.n, e.n/targetPlanReqs)
+		// while: each wave is a batch. How many batches depends on how the
+		// reads arrive, so on the machine's speed: the report judges it on
+		// the medians (targetPlanReqs); here only what batching guarantees,
+		// no more requests than accounts.
+		e.expectCustomerRequests("latency", step, c, e.n, e.n)
 		req := float64(c.total(nil, -1))
 		api := req * latency.Seconds() / float64(e.parallelism)
 		ideal := f.wall.Seconds() + api
