@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -375,4 +376,90 @@ func TestCoalescerWaitsForTheReadersItAnswered(t *testing.T) {
 	if reqs := f.requests(); len(reqs) != 2 || len(reqs[1]) != 3 {
 		t.Errorf("requests %v, want [a b c] then [d e f]", reqs)
 	}
+}
+
+// The gather's own clock, in fake time (testing/synctest: time moves only
+// when every goroutine of the test waits), so the windows are exact
+// whatever the machine's speed: reads within window of each other go
+// together; a read later than that starts the next batch, which, while
+// the readers answered are not back, gathers up to gap between reads, and
+// at most maxGather.
+func TestCoalescerWindowInFakeTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeReads(40, nil, nil)
+		f.c.window, f.c.gap, f.c.maxGather = 5*time.Millisecond, 25*time.Millisecond, 100*time.Millisecond
+		f.c.gather = func() time.Duration { return f.c.window }
+		out := make(chan readResult, 10)
+		sent := func() [][]string {
+			synctest.Wait()
+			return f.requests()
+		}
+		at := func(d time.Duration, ids ...string) {
+			time.Sleep(d)
+			for _, id := range ids {
+				f.readAsync(context.Background(), id, out)
+			}
+		}
+		at(0, "a")
+		at(3*time.Millisecond, "b") // 3 ms after a: within the window
+		at(4*time.Millisecond, "c") // 4 ms after b
+		if got := sent(); len(got) != 0 {
+			t.Fatalf("sent %v at 7 ms, within the window of c", got)
+		}
+		at(6 * time.Millisecond) // 13 ms: c's window ended at 12 ms
+		if got := sent(); len(got) != 1 || !slices.Equal(got[0], []string{"a", "b", "c"}) {
+			t.Fatalf("requests %v at 13 ms, want [a b c]", got)
+		}
+		for range 3 {
+			<-out
+		}
+		// Three readers answered, none back: d waits up to gap for them.
+		at(7*time.Millisecond, "d") // 20 ms
+		at(20 * time.Millisecond)   // 40 ms: within 25 ms of d
+		if got := sent(); len(got) != 1 {
+			t.Fatalf("requests %v at 40 ms, want d still gathering", got)
+		}
+		at(2*time.Millisecond, "e") // 42 ms: within 25 ms of d, so e joins
+		at(26 * time.Millisecond)   // 68 ms: e's gap ended at 67 ms
+		if got := sent(); len(got) != 2 || !slices.Equal(got[1], []string{"d", "e"}) {
+			t.Fatalf("requests %v at 68 ms, want [d e] second", got)
+		}
+		for range 2 {
+			<-out
+		}
+		// A gather that ends forgets the readers not back (the third of the
+		// first batch): the two just answered are expected, and the second
+		// of them back sends the batch at once, before f's window ends.
+		at(2*time.Millisecond, "f") // 70 ms
+		if got := sent(); len(got) != 2 {
+			t.Fatalf("requests %v at 70 ms, want f gathering", got)
+		}
+		at(time.Millisecond, "g") // 71 ms
+		if got := sent(); len(got) != 3 || !slices.Equal(got[2], []string{"f", "g"}) {
+			t.Fatalf("requests %v at 71 ms, want [f g] third", got)
+		}
+		for range 2 {
+			<-out
+		}
+		// Readers that keep coming within gap of each other, never all
+		// back: the batch goes at maxGather after its first read.
+		f.c.mu.Lock()
+		f.c.expect = 100
+		f.c.mu.Unlock()
+		at(time.Millisecond, "k0") // 72 ms
+		for i := 1; i < 5; i++ {
+			at(20*time.Millisecond, fmt.Sprint("k", i)) // 92 ... 152 ms
+		}
+		at(19 * time.Millisecond) // 171 ms
+		if got := sent(); len(got) != 3 {
+			t.Fatalf("requests %v at 171 ms, want k0 to k4 gathering", got)
+		}
+		at(time.Millisecond) // 172 ms: 100 ms after k0
+		if got := sent(); len(got) != 4 || len(got[3]) != 5 {
+			t.Fatalf("requests %v at 172 ms, want k0 to k4 fourth", got)
+		}
+		for range 5 {
+			<-out
+		}
+	})
 }
