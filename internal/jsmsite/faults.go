@@ -140,13 +140,16 @@ type faultInjector struct {
 	// requests whose decoded path held a dot segment.
 	routeBuckets map[string]*rate.Limiter
 	dotSegments  int
+	// now is the site's clock (Config.Now), for the buckets and the
+	// quota reset.
+	now func() time.Time
 }
 
 // registerFaults installs the fault and counting middleware (outermost, so
 // it counts what the client really got, auth failures included). Called
 // from registerRoutes.
 func (s *Site) registerFaults() {
-	s.faults = &faultInjector{counts: map[string]map[int]int{}}
+	s.faults = &faultInjector{counts: map[string]map[int]int{}, now: s.now}
 	s.Use(s.faults.middleware)
 }
 
@@ -328,10 +331,11 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string,
 			return
 		}
 	}
-	if f.QuotaExhausted && quotaExhausted(w, r, f.QuotaReset) {
+	now := fi.now()
+	if f.QuotaExhausted && quotaExhausted(w, r, f.QuotaReset, now) {
 		return
 	}
-	if bucket != nil && !admit(w, bucket, f.CostBasedHeaders) || routeBucket != nil && !admit(w, routeBucket, f.CostBasedHeaders) {
+	if bucket != nil && !admit(w, bucket, f.CostBasedHeaders, now) || routeBucket != nil && !admit(w, routeBucket, f.CostBasedHeaders, now) {
 		return
 	}
 
@@ -381,8 +385,8 @@ func (fi *faultInjector) serve(w *countingWriter, r *http.Request, route string,
 
 // admit takes a token from the bucket, or answers 429 as Atlassian does;
 // costBased adds the budget headers of cost-based limiting to every answer.
-func admit(w *countingWriter, bucket *rate.Limiter, costBased bool) bool {
-	now := time.Now()
+// now is the site's clock.
+func admit(w *countingWriter, bucket *rate.Limiter, costBased bool, now time.Time) bool {
 	ok := bucket.AllowN(now, 1)
 	h := w.Header()
 	reason := "jira-burst-based"
@@ -410,9 +414,9 @@ func admit(w *countingWriter, bucket *rate.Limiter, costBased bool) bool {
 }
 
 // quotaExhausted answers 429 as Atlassian does for a spent hourly quota,
-// until reset (zero: the next full hour); it reports whether it answered.
-func quotaExhausted(w *countingWriter, r *http.Request, reset time.Time) bool {
-	now := time.Now()
+// until reset (zero: the next full hour after now, the site's clock); it
+// reports whether it answered.
+func quotaExhausted(w *countingWriter, r *http.Request, reset, now time.Time) bool {
 	if reset.IsZero() {
 		reset = now.UTC().Truncate(time.Hour).Add(time.Hour)
 	}

@@ -141,8 +141,10 @@ func TestFaults_commitThenFail(t *testing.T) {
 func TestFaults_rateLimit(t *testing.T) {
 	for _, costBased := range []bool{false, true} {
 		t.Run(fmt.Sprintf("costBased=%v", costBased), func(t *testing.T) {
-			f := newFixture(t, Config{})
-			// Refills a token in 2 s: the test is done before.
+			// The site's clock stands still until the test moves it: no
+			// token comes back between the requests.
+			f, clock := newClockedFixture(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+			// Refills a token in 2 s.
 			setFaults(t, f.site, Faults{RateLimit: 0.5, Burst: 2, CostBasedHeaders: costBased})
 			get := func() *http.Response {
 				req, _ := http.NewRequest("GET", f.srv.URL+"/rest/api/3/myself", nil)
@@ -175,16 +177,25 @@ func TestFaults_rateLimit(t *testing.T) {
 			if third.StatusCode != 429 {
 				t.Fatalf("over the limit: %d", third.StatusCode)
 			}
-			ra, err := strconv.Atoi(third.Header.Get("Retry-After"))
-			if err != nil || ra < 1 || ra > 2 {
-				t.Errorf("Retry-After %q", third.Header.Get("Retry-After"))
+			// The bucket is empty: one token is back in exactly 2 s.
+			if ra := third.Header.Get("Retry-After"); ra != "2" {
+				t.Errorf("Retry-After %q, want 2", ra)
 			}
-			if _, err := time.Parse(time.RFC3339, third.Header.Get("X-RateLimit-Reset")); err != nil {
-				t.Errorf("X-RateLimit-Reset: %v", err)
+			if reset, want := third.Header.Get("X-RateLimit-Reset"), clock.Now().Add(2*time.Second).Format(time.RFC3339); reset != want {
+				t.Errorf("X-RateLimit-Reset %q, want %q", reset, want)
 			}
 			want := map[bool]string{false: "jira-burst-based", true: "jira-cost-based"}[costBased]
 			if got := third.Header.Get("RateLimit-Reason"); got != want {
 				t.Errorf("RateLimit-Reason %q, want %q", got, want)
+			}
+			// A token is back 2 s later, not before.
+			clock.Advance(2*time.Second - time.Millisecond)
+			if st := get().StatusCode; st != 429 {
+				t.Errorf("before the refill: %d, want 429", st)
+			}
+			clock.Advance(time.Millisecond)
+			if st := get().StatusCode; st != 200 {
+				t.Errorf("after the refill: %d, want 200", st)
 			}
 		})
 	}
@@ -245,21 +256,27 @@ func (f *fixture) get(path string) (*http.Response, string) {
 }
 
 func TestFaults_quotaExhausted(t *testing.T) {
-	f := newFixture(t, Config{})
+	// On the site's clock, 1 min 29.5 s before the next full hour (UTC, as
+	// the site is in another zone): Retry-After rounds up to 90.
+	zone := time.FixedZone("UTC+5:30", 5*3600+1800)
+	f, clock := newClockedFixture(t, time.Date(2026, 3, 2, 15, 28, 30, 5e8, zone))
 	setFaults(t, f.site, Faults{QuotaExhausted: true})
 	resp, body := f.get("/rest/servicedeskapi/organization")
-	now := time.Now()
-	nextHour := now.UTC().Truncate(time.Hour).Add(time.Hour)
-	secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 	if resp.StatusCode != 429 || resp.Header.Get("RateLimit-Reason") != "jira-quota-tenant-based" ||
-		resp.Header.Get("X-RateLimit-Reset") != nextHour.Format(time.RFC3339) ||
-		secs < 1 || time.Duration(secs)*time.Second > time.Until(nextHour)+2*time.Second || !strings.Contains(body, "Rate limit") {
+		resp.Header.Get("X-RateLimit-Reset") != "2026-03-02T10:00:00Z" ||
+		resp.Header.Get("Retry-After") != "90" || !strings.Contains(body, "Rate limit") {
 		t.Fatalf("got %d %v %s", resp.StatusCode, resp.Header, body)
 	}
-	// A reset in the past restores the quota.
-	setFaults(t, f.site, Faults{QuotaExhausted: true, QuotaReset: now.Add(-time.Second)})
+	// Until a QuotaReset, the quota stays spent; from it on, it is back.
+	reset := clock.Now().Add(10 * time.Second)
+	setFaults(t, f.site, Faults{QuotaExhausted: true, QuotaReset: reset})
+	resp, _ = f.get("/rest/servicedeskapi/organization")
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "10" || resp.Header.Get("X-RateLimit-Reset") != reset.UTC().Format(time.RFC3339) {
+		t.Fatalf("before the reset: %d %v", resp.StatusCode, resp.Header)
+	}
+	clock.Advance(10 * time.Second)
 	if resp, _ := f.get("/rest/servicedeskapi/organization"); resp.StatusCode != 200 {
-		t.Fatalf("after the reset: %d", resp.StatusCode)
+		t.Fatalf("at the reset: %d", resp.StatusCode)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"time"
 )
 
 // LoopbackHost reports whether a Host header names a loopback host:
@@ -144,7 +143,7 @@ func (s *Site) authenticated(r *http.Request) bool {
 		return false
 	}
 	token = strings.TrimSpace(token)
-	known := s.tokens.valid(token, time.Now()) ||
+	known := s.tokens.valid(token, s.now()) ||
 		s.cfg.AccessToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AccessToken)) == 1
 	// Atlassian takes bearer tokens (OAuth 2.0 apps, service accounts) only
 	// through its gateway and on the CSM API: sent to the site URL they fail

@@ -114,7 +114,7 @@ func (s *Site) handleToken(w http.ResponseWriter, r *http.Request) {
 	if announced <= 0 {
 		announced = lifetime
 	}
-	tok := s.tokens.issue(lifetime, time.Now())
+	tok := s.tokens.issue(lifetime, s.now())
 	writeJSON(w, http.StatusOK, tokenAnswer{AccessToken: tok, TokenType: "Bearer",
 		ExpiresIn: max(1, int(announced.Round(time.Second)/time.Second)), Scope: strings.Join(s.cfg.ClientScopes, " ")})
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // With NormalizeDotSegments, DELETE .../property/.. reaches the delete of
@@ -68,15 +69,24 @@ func TestPathFaults_wrongIdentity(t *testing.T) {
 
 // RouteRateLimit refuses one route's excess without touching the others.
 func TestPathFaults_routeRateLimit(t *testing.T) {
-	f := newFixture(t, Config{})
+	// The site's clock stands still: the bucket of one request per second
+	// (burst 1) lets the first search through and no other.
+	f, clock := newClockedFixture(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	setFaults(t, f.site, Faults{RouteRateLimit: map[string]float64{"GET /rest/api/3/user/search": 1}})
 	for range 5 {
 		f.do(http.MethodGet, "/rest/api/3/user/search?query=a", nil, nil)
 		f.do(http.MethodGet, "/rest/servicedeskapi/organization", nil, nil)
 	}
 	got := f.site.Requests()
-	if got["GET /rest/api/3/user/search"][429] < 3 || got["GET /rest/servicedeskapi/organization"][429] != 0 {
+	if s := got["GET /rest/api/3/user/search"]; s[200] != 1 || s[429] != 4 || got["GET /rest/servicedeskapi/organization"][200] != 5 {
 		t.Errorf("counts %v", got)
+	}
+	// A second later, the bucket holds one request again.
+	clock.Advance(time.Second)
+	for _, want := range []int{http.StatusOK, http.StatusTooManyRequests} {
+		if st, _ := f.do(http.MethodGet, "/rest/api/3/user/search?query=a", nil, nil); st != want {
+			t.Errorf("a second later: %d, want %d", st, want)
+		}
 	}
 }
 

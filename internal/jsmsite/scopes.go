@@ -3,7 +3,6 @@ package jsmsite
 import (
 	"net/http"
 	"strings"
-	"time"
 )
 
 // RouteScopes are the granular OAuth 2.0 scopes each API route needs, as
@@ -102,7 +101,7 @@ func (s *Site) requireScopes(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.ClientScopes != nil {
 			scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-			if ok && strings.EqualFold(scheme, "Bearer") && s.tokens.valid(strings.TrimSpace(token), time.Now()) {
+			if ok && strings.EqualFold(scheme, "Bearer") && s.tokens.valid(strings.TrimSpace(token), s.now()) {
 				if missing := missingScopes(route, s.cfg.ClientScopes); len(missing) > 0 {
 					writeError(w, r, http.StatusForbidden, "rest.oauth.scope.missing",
 						"The access token lacks the scopes this operation requires: "+strings.Join(missing, ", "))

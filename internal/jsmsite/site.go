@@ -65,6 +65,11 @@ type Config struct {
 	// credentials: a call with an issued token whose route needs a scope
 	// not among them (RouteScopes) is refused with 403. nil: every scope.
 	ClientScopes []string
+	// Now is the site's clock for what depends on time passing: token
+	// expiry, the rate limiters and the quota reset of Faults. nil:
+	// time.Now. Tests set it to a clock they move themselves, so that
+	// those answers do not depend on the machine's speed.
+	Now func() time.Time `json:"-"`
 }
 
 // Account is one account known to the site.
@@ -180,6 +185,14 @@ func New(cfg Config) (*Site, error) {
 	}
 	s.registerRoutes()
 	return s, nil
+}
+
+// now reads the site's clock (Config.Now).
+func (s *Site) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
 }
 
 // adminAccountID derives an Atlassian-style 24-hex-digit account ID from the

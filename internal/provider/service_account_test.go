@@ -1,13 +1,16 @@
 package provider
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -56,23 +59,59 @@ func serviceAccountSiteWith(t *testing.T, cfg jsmsite.Config) (*jsmsite.Site, *h
 // A service account end to end, with TRACE logging: the provider gets its
 // tokens at the site's token endpoint, finds the cloud ID from the site
 // URL, sends every call through the gateway (JSM and CSM calls alike), and
-// its tokens, which die after 1 s, before the 2 s the token answer
-// announces (so that renewal before expiry cannot save them), expire again
-// and again in the middle of an apply of 200 customers: each call refused
-// 401 renews the token once and goes through, and the apply has no
-// failure. (Renewal before expiry is shown by the client's unit tests.)
-// Neither the secret nor any token reaches the log. Not parallel: it sets process environment variables (see
+// its tokens, which die after 1 s on the site's clock, long before the hour
+// the token answer announces (so that renewal before expiry cannot save
+// them), expire again and again in the middle of an apply of 200
+// customers: each call refused 401 renews the token once and goes
+// through, and the apply has no failure. (Renewal before expiry is shown
+// by the client's unit tests.) Neither the secret nor any token reaches
+// the log. Not parallel: it sets process environment variables (see
 // TestAccProvider_logsWithoutSecrets).
 func TestAccServiceAccount_endToEnd(t *testing.T) {
-	site, srv := serviceAccountSiteWith(t, jsmsite.Config{TokenLifetime: time.Second, TokenExpiresIn: 2 * time.Second})
-	// Each answer takes a little while, so the apply spans several tokens;
-	// the 401 answers of expired tokens are counted.
-	var refused atomic.Int32
+	// The site's clock, not the wall clock, times the tokens: every answer
+	// takes 10 ms on it, so a token lives for 100 answers however fast or
+	// loaded the machine is, and the apply's 200 creations outlive the
+	// apply's first token. From a 401 until the refused call has been
+	// answered once more (the same method, URL and body), the clock stands
+	// still: the renewed token is as fresh when the call comes back as an
+	// hour-long token of Atlassian's would be.
+	clock := &siteClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	site, srv := serviceAccountSiteWith(t, jsmsite.Config{TokenLifetime: time.Second, TokenExpiresIn: time.Hour, Now: clock.Now})
+	var (
+		refused atomic.Int32 // the 401 answers of expired tokens
+		mu      sync.Mutex
+		pending = map[string]int{} // calls refused 401 and not yet answered again
+	)
 	site.Use(func(_ string, next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			time.Sleep(40 * time.Millisecond)
-			rec := &statusRecorder{ResponseWriter: w}
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			call := r.Method + " " + r.URL.RequestURI() + "\n" + string(body)
+			mu.Lock()
+			again := pending[call] > 0
+			if len(pending) == 0 {
+				clock.Advance(10 * time.Millisecond)
+			}
+			mu.Unlock()
+			rec := &statusRecorder{ResponseWriter: w, beforeStatus: func(status int) {
+				if status == http.StatusUnauthorized { // before the client can see it
+					mu.Lock()
+					pending[call]++
+					mu.Unlock()
+				}
+			}}
 			next.ServeHTTP(rec, r)
+			if again {
+				mu.Lock()
+				if pending[call]--; pending[call] <= 0 {
+					delete(pending, call)
+				}
+				mu.Unlock()
+			}
 			if rec.status == http.StatusUnauthorized {
 				refused.Add(1)
 			}
@@ -251,13 +290,37 @@ func TestAccServiceAccount_settingsRefused(t *testing.T) {
 	})
 }
 
-// statusRecorder remembers the status an answer was given.
+// statusRecorder remembers the status an answer was given; beforeStatus,
+// when set, learns it before the answer goes out.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status       int
+	beforeStatus func(status int)
 }
 
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
+	if r.beforeStatus != nil {
+		r.beforeStatus(status)
+	}
 	r.ResponseWriter.WriteHeader(status)
+}
+
+// siteClock is a clock for jsmsite.Config.Now that moves only when the
+// test moves it.
+type siteClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *siteClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *siteClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

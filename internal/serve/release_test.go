@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,16 +61,43 @@ func TestReleasingContextPropagatesCancel(t *testing.T) {
 	rc.inner.Store(&ctx)
 	child, stop := context.WithCancel(rc)
 	defer stop()
-	before := runtime.NumGoroutine()
+	// Had package context found neither the caller's context behind rc
+	// (through Value) nor rc's AfterFunc, WithCancel would have started a
+	// goroutine that waits for rc to be done: it would be there now, until
+	// the cancel. Only the goroutines this test started are looked for, so
+	// that other tests running meanwhile do not count.
+	if g := propagationGoroutines(); len(g) > 0 {
+		t.Errorf("deriving a context started a goroutine to watch the request's:\n%s", strings.Join(g, "\n\n"))
+	}
 	cancel()
 	select {
 	case <-child.Done():
 	case <-time.After(5 * time.Second):
 		t.Fatal("the derived context was not cancelled")
 	}
-	if after := runtime.NumGoroutine(); after > before {
-		t.Errorf("%d goroutines after the cancel, %d before", after, before)
+}
+
+// propagationGoroutines are the stacks of the goroutines that package
+// context started, from the calling goroutine, to watch a parent context
+// of a type it does not know.
+func propagationGoroutines() []string {
+	buf := make([]byte, 64<<10)
+	n := runtime.Stack(buf, false)
+	self, _, _ := strings.Cut(strings.TrimPrefix(string(buf[:n]), "goroutine "), " ")
+	for {
+		n = runtime.Stack(buf, true)
+		if n < len(buf) {
+			break
+		}
+		buf = make([]byte, 2*len(buf))
 	}
+	var out []string
+	for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+		if strings.Contains(g, "\ncreated by context.") && strings.Contains(g, " in goroutine "+self+"\n") {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 type emptyProvider struct{}
