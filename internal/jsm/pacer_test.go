@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
@@ -265,50 +266,59 @@ func TestPacing_maximumIsGlobal(t *testing.T) {
 }
 
 // A storm of 429s on user search (its own burst limit, as on Atlassian)
-// does not slow organization reads.
+// does not slow organization reads. In fake time (testing/synctest: the
+// site is served in memory, and time moves only when every goroutine
+// waits), reads that wait for no pacer take no time at all, so the 30
+// reads must take exactly none, whatever the machine's speed; paced at
+// the search endpoint's few requests per second they would take seconds.
 func TestPacing_searchStormDoesNotSlowOrganizationReads(t *testing.T) {
-	site, base := newFaultySite(t, jsmsite.Faults{
-		RouteRateLimit: map[string]float64{"GET /rest/api/3/user/search": 2},
-	})
-	org := site.AddOrganization("Acme")
-	id := fmt.Sprint(org.ID)
-	c, _ := newRetryClient(t, base, Config{MaxRetries: 100,
-		waitFunc: func(time.Duration) time.Duration { return 5 * time.Millisecond }})
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				_, _ = c.FindUserByEmail(ctx, "nobody@example.com")
+	synctest.Test(t, func(t *testing.T) {
+		site := newMemSite(t, jsmsite.Faults{
+			RouteRateLimit: map[string]float64{"GET /rest/api/3/user/search": 2},
+		})
+		org := site.AddOrganization("Acme")
+		id := fmt.Sprint(org.ID)
+		c, _ := newMemClient(t, site, Config{MaxRetries: 100,
+			waitFunc: func(time.Duration) time.Duration { return 5 * time.Millisecond }})
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					_, _ = c.FindUserByEmail(ctx, "nobody@example.com")
+				}
+			})
+		}
+		defer func() { cancel(); wg.Wait() }()
+		search := c.Pacing().Endpoint(epSearchUser.Name())
+		deadline := time.Now().Add(5 * time.Second)
+		// A few cuts in a row bring user search down to the site's pace.
+		for l := search.Limit(); site.RequestCount("GET /rest/api/3/user/search", 429) < 5 || l == 0 || l > 10; l = search.Limit() {
+			if time.Now().After(deadline) {
+				t.Fatalf("no 429 storm on user search: %v, limit %v", site.Requests(), search.Limit())
 			}
-		}()
-	}
-	defer func() { cancel(); wg.Wait() }()
-	deadline := time.Now().Add(5 * time.Second)
-	// A few cuts in a row bring user search down to the site's pace.
-	for l := c.Pacing().Endpoint(epSearchUser.Name()).Limit(); site.RequestCount("GET /rest/api/3/user/search", 429) < 5 || l == 0 || l > 10; l = c.Pacing().Endpoint(epSearchUser.Name()).Limit() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no 429 storm on user search: %v, limit %v", site.Requests(), c.Pacing().Endpoint(epSearchUser.Name()).Limit())
+			time.Sleep(10 * time.Millisecond)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	start := time.Now()
-	for range 30 {
-		if _, err := c.GetOrganization(ctx, id); err != nil {
-			t.Fatal(err)
+		start := time.Now()
+		for range 30 {
+			if d := c.Pacing().Delay(epGetOrg.Name()); d != 0 {
+				t.Fatalf("an organization read would wait %v for its turn during a search storm", d)
+			}
+			if _, err := c.GetOrganization(ctx, id); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	// Unpaced, 30 loopback reads take milliseconds; paced at the search
-	// endpoint's few requests per second they would take many seconds.
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("30 organization reads took %v during a search storm", el)
-	}
-	if l := c.Pacing().Endpoint(epGetOrg.Name()).Limit(); l != 0 {
-		t.Errorf("organization reads are paced at %v/s", l)
-	}
-	if l := c.Pacing().Endpoint(epSearchUser.Name()).Limit(); l == 0 || l > 10 {
-		t.Errorf("user search is paced at %v/s", l)
-	}
+		if el := time.Since(start); el != 0 {
+			t.Errorf("30 organization reads waited %v during a search storm, want no wait", el)
+		}
+		if n := site.RequestCount(epGetOrg.Name(), -1); n != 30 {
+			t.Errorf("%d organization reads reached the site, want 30", n)
+		}
+		if l := c.Pacing().Endpoint(epGetOrg.Name()).Limit(); l != 0 {
+			t.Errorf("organization reads are paced at %v/s", l)
+		}
+		if l := search.Limit(); l == 0 || l > 10 {
+			t.Errorf("user search is paced at %v/s", l)
+		}
+	})
 }

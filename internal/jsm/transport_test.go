@@ -113,23 +113,38 @@ func TestRetry_429ThenCreated(t *testing.T) {
 }
 
 func TestRetry_serverWaits(t *testing.T) {
-	now := time.Now()
 	for name, tc := range map[string]struct {
 		status   int
 		headers  []string
 		min, max time.Duration
+		// dated names a header that carries the time in from now, built
+		// in the subtest and written in layout (which keeps whole
+		// seconds); then the wait is the time left when the answer is
+		// read, plus up to 20 %, and min and max come from the times
+		// taken around the call.
+		dated, layout string
+		in            time.Duration
 	}{
-		"Retry-After seconds on 503": {503, []string{"Retry-After", "3"}, 3 * time.Second, 3600 * time.Millisecond},
-		"Retry-After HTTP date":      {429, []string{"Retry-After", now.Add(20 * time.Second).UTC().Format(http.TimeFormat)}, 15 * time.Second, 24 * time.Second},
-		"X-RateLimit-Reset":          {429, []string{"X-RateLimit-Reset", now.Add(10 * time.Second).UTC().Format(time.RFC3339)}, 8 * time.Second, 12 * time.Second},
-		"jitter within the cap":      {429, []string{"Retry-After", "299"}, 299 * time.Second, DefaultMaxRetryWait},
-		"no header: backoff":         {502, nil, 700 * time.Millisecond, 1300 * time.Millisecond},
+		"Retry-After seconds on 503": {status: 503, headers: []string{"Retry-After", "3"}, min: 3 * time.Second, max: 3600 * time.Millisecond},
+		"Retry-After HTTP date":      {status: 429, dated: "Retry-After", layout: http.TimeFormat, in: 20 * time.Second},
+		"X-RateLimit-Reset":          {status: 429, dated: "X-RateLimit-Reset", layout: time.RFC3339, in: 10 * time.Second},
+		"jitter within the cap":      {status: 429, headers: []string{"Retry-After", "299"}, min: 299 * time.Second, max: DefaultMaxRetryWait},
+		"no header: backoff":         {status: 502, min: 700 * time.Millisecond, max: 1300 * time.Millisecond},
 	} {
 		t.Run(name, func(t *testing.T) {
+			before := time.Now()
+			at := before.Add(tc.in).Truncate(time.Second) // what the header's layout keeps
+			if tc.dated != "" {
+				tc.headers = []string{tc.dated, at.UTC().Format(tc.layout)}
+			}
 			s := &rtScript{answers: []func(http.ResponseWriter, *http.Request){rtAnswer(tc.status, tc.headers...), rtAnswer(200)}}
 			c, w := newRetryClient(t, rtServe(t, s).URL, Config{})
 			if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
 				t.Fatal(err)
+			}
+			if tc.dated != "" {
+				// The answer was read between before and now.
+				tc.min, tc.max = time.Until(at), at.Sub(before)*6/5
 			}
 			if ws := w.all(); len(ws) != 1 || ws[0] < tc.min || ws[0] > tc.max {
 				t.Errorf("rtWaits = %v, want one in [%v, %v]", ws, tc.min, tc.max)

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -23,6 +25,7 @@ import (
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/serve"
 )
 
 func TestAccOrganizationResource_basic(t *testing.T) {
@@ -364,14 +367,17 @@ func TestOrganizationWarnRename(t *testing.T) {
 // Creating an organization lists the organizations in the plan (to say
 // whether the name is taken) and, in the apply, once more when Terraform
 // plans the create again; the create itself uses that listing rather than
-// list a third time (on a large site, many pages).
+// list a third time (on a large site, many pages). The create reuses a
+// listing made within orgListingReuse (TestOrgListingCache); the provider
+// here keeps its runs' time still, so that however slow the machine the
+// create follows the plan at once.
 func TestAccOrganizationResource_createListsOnce(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
 	const listRoute = "GET /rest/servicedeskapi/organization"
 	var before int
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
+		ProtoV6ProviderFactories: stillTimeProviders(),
 		Steps: []resource.TestStep{
 			{Config: s.provider(), Check: func(*terraform.State) error { before = site.RequestCount(listRoute, -1); return nil }},
 			{
@@ -385,6 +391,26 @@ func TestAccOrganizationResource_createListsOnce(t *testing.T) {
 			},
 		},
 	})
+}
+
+// stillTimeProviders are testAccProviders whose runs keep time still
+// (runState.now): each run's clock stands at the moment the provider was
+// configured.
+func stillTimeProviders() map[string]func() (tfprotov6.ProviderServer, error) {
+	p := stillTimeProvider{New("test", WithRetryWait(10*time.Millisecond, 200*time.Millisecond))().(*jsmProvider)}
+	return map[string]func() (tfprotov6.ProviderServer, error){"jsm": serve.Protocol6(p)}
+}
+
+type stillTimeProvider struct{ *jsmProvider }
+
+func (p stillTimeProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	p.jsmProvider.Configure(ctx, req, resp)
+	if c, ok := resp.ResourceData.(*jsm.Client); ok {
+		st, at := stateOf(c), time.Now()
+		st.mu.Lock()
+		st.now = func() time.Time { return at }
+		st.mu.Unlock()
+	}
 }
 
 func TestOrgListingCache(t *testing.T) {
@@ -412,6 +438,20 @@ func TestOrgListingCache(t *testing.T) {
 	a.orgsAt = time.Now().Add(-orgListingReuse - time.Second)
 	if _, ok := a.takeOrgs(); ok {
 		t.Error("a stale listing was handed out")
+	}
+	// On the run's own clock, a listing serves for orgListingReuse, to the
+	// nanosecond.
+	clk := time.Unix(1_700_000_000, 0)
+	a.now = func() time.Time { return clk }
+	a.rememberOrgs(orgs)
+	clk = clk.Add(orgListingReuse)
+	if _, ok := a.takeOrgs(); !ok {
+		t.Error("a listing orgListingReuse old was not handed out")
+	}
+	a.rememberOrgs(orgs)
+	clk = clk.Add(orgListingReuse + 1)
+	if _, ok := a.takeOrgs(); ok {
+		t.Error("a listing older than orgListingReuse was handed out")
 	}
 }
 
@@ -447,7 +487,7 @@ func TestAccOrganizationResource_readsPropertiesAtOnce(t *testing.T) {
 			mu.Lock()
 			inFlight++
 			most = max(most, inFlight)
-			if inFlight == 4 && !released {
+			if inFlight == propertiesAtOnce && !released {
 				released = true
 				close(all)
 			}
@@ -456,7 +496,13 @@ func TestAccOrganizationResource_readsPropertiesAtOnce(t *testing.T) {
 			defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
 			select { // until four are asked for together, or fewer ever are
 			case <-all:
-			case <-time.After(2 * time.Second):
+			case <-time.After(30 * time.Second): // long: requests sent together may arrive far apart on a loaded machine
+				mu.Lock()
+				if !released { // once: the check below fails without waiting out every read
+					released = true
+					close(all)
+				}
+				mu.Unlock()
 			}
 			if fail { // as JSM refuses a property the credential may not read
 				w.Header().Set("Content-Type", "application/json")

@@ -22,6 +22,10 @@ type runState struct {
 	blind, warnedBlind bool
 	orgs               []jsm.Organization // the last plan-time organization listing
 	orgsAt             time.Time          // when it was made; zero when none is held
+	// now is the run's clock, for orgsAt; nil: time.Now. Tests keep it
+	// still, so that whether a create reuses the plan's listing does not
+	// depend on the machine's speed.
+	now func() time.Time
 	// seen holds the creates this run claimed (claimCreate) and the
 	// notices it gave (once).
 	seen map[string]bool
@@ -124,7 +128,7 @@ const orgListingReuse = 5 * time.Second
 func (s *runState) rememberOrgs(orgs []jsm.Organization) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orgs, s.orgsAt = orgs, time.Now()
+	s.orgs, s.orgsAt = orgs, s.clock()
 }
 
 // takeOrgs hands out the listing if it is recent, and forgets it: a
@@ -132,9 +136,17 @@ func (s *runState) rememberOrgs(orgs []jsm.Organization) {
 func (s *runState) takeOrgs() ([]jsm.Organization, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	orgs, fresh := s.orgs, !s.orgsAt.IsZero() && time.Since(s.orgsAt) <= orgListingReuse
+	orgs, fresh := s.orgs, !s.orgsAt.IsZero() && s.clock().Sub(s.orgsAt) <= orgListingReuse
 	s.orgs, s.orgsAt = nil, time.Time{}
 	return orgs, fresh
+}
+
+// clock is the run's time now; the caller holds s.mu.
+func (s *runState) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
 }
 
 // forgetOrgs drops the listing: after a create it no longer holds every
