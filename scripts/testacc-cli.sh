@@ -21,7 +21,7 @@ for cli in "$@"; do
   start=$SECONDS
   if env -u JSM_URL -u JSM_EMAIL -u JSM_API_TOKEN -u JSM_ACCESS_TOKEN -u JSM_CLIENT_ID -u JSM_CLIENT_SECRET -u JSM_OAUTH_TOKEN_URL -u TF_ACC_PROVIDER_HOST \
       -u TF_ACC_PROVIDER_NAMESPACE -u TF_ACC_TERRAFORM_VERSION TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" \
-      go test -json -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-4}" -run "${RUN:-.}" ./internal/provider/ \
+      go test -json -count=1 -timeout "${TEST_TIMEOUT:-60m}" -parallel "${TEST_PARALLEL:-4}" -run "${RUN:-.}" ./internal/provider/ \
       | ./bin/testsummary -json-out "${TEST_RESULTS:-tmp/test-results}/testacc-$cli.json"; then
     echo "--- ok: $name $version in $((SECONDS - start))s"
   else
