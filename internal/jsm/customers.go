@@ -149,6 +149,14 @@ func (c *Client) CreateCustomer(ctx context.Context, displayName, email string) 
 		return nil, fmt.Errorf("%s: the answer holds no valid accountId (%s %s); nothing was recorded. "+
 			"The account may have been created: look it up by its email, then import it", epCreateCustomer.Name(), c.secrets.quote(u.AccountID), msg)
 	}
+	// An answer naming an account of another email (a broken server or
+	// proxy, a cached answer) is not this create's: taking it would put
+	// someone else's account in the state, for a destroy to revoke or delete.
+	if u.Email != "" && !strings.EqualFold(strings.TrimSpace(u.Email), strings.TrimSpace(email)) {
+		return nil, fmt.Errorf("%s: the answer names the account %s of another email, %s, not %s; nothing was recorded. "+
+			"The customer may have been created even so: the next plan looks the email up and adopts the account it finds, "+
+			"or import it by its email", epCreateCustomer.Name(), c.secrets.quote(u.AccountID), c.secrets.quote(u.Email), c.secrets.quote(email))
+	}
 	return u, nil
 }
 

@@ -237,3 +237,33 @@ func TestCanBrowseUsers(t *testing.T) {
 		t.Errorf("asked for %q", got)
 	}
 }
+
+// A create answered with an account of another email (a broken server or
+// proxy) is an error that says the customer may have been created: the
+// account is not this create's, and is returned to no one. Letter case and
+// a hidden email (no emailAddress) are no difference.
+func TestCreateCustomerAnsweredWithAnotherAccount(t *testing.T) {
+	for email, wantErr := range map[string]bool{"fred@example.com": false, "Fred@Example.COM": false, "wilma@example.com": true} {
+		f := &fakeAPI{status: 201, body: userDTOJSON}
+		c := newTestClient(t, f, Config{})
+		u, err := c.CreateCustomer(context.Background(), "Fred F. User", email)
+		if !wantErr {
+			if err != nil || u == nil {
+				t.Errorf("%s: %+v, %v", email, u, err)
+			}
+			continue
+		}
+		if u != nil || err == nil || !strings.Contains(err.Error(), `of another email, "fred@example.com", not "wilma@example.com"; nothing was recorded`) ||
+			!strings.Contains(err.Error(), "may have been created") {
+			t.Errorf("%s: %+v, %v", email, u, err)
+		}
+	}
+	hidden := strings.Replace(userDTOJSON, `"emailAddress":"fred@example.com",`, "", 1)
+	if hidden == userDTOJSON {
+		t.Fatal("userDTOJSON has no emailAddress to hide")
+	}
+	c := newTestClient(t, &fakeAPI{status: 201, body: hidden}, Config{})
+	if u, err := c.CreateCustomer(context.Background(), "Fred F. User", "wilma@example.com"); err != nil || u == nil {
+		t.Errorf("hidden email: %+v, %v", u, err)
+	}
+}

@@ -446,6 +446,27 @@ func (s *Site) RenameAccount(id, displayName string) bool {
 	return s.mutate(id, func(r *record) { r.DisplayName = displayName })
 }
 
+// ChangeEmail changes an account's email out of band, as a site admin does
+// for a customer in Atlassian Administration; the account ID stays. It
+// reports whether the account exists and the email is free.
+func (s *Site) ChangeEmail(id, email string) bool {
+	email = strings.ToLower(strings.TrimSpace(email))
+	s.mu.Lock()
+	if len(s.byEmail[email]) > 0 {
+		s.mu.Unlock()
+		return false
+	}
+	s.mu.Unlock()
+	return s.mutate(id, func(r *record) {
+		s.byEmail[r.Email] = without(s.byEmail[r.Email], id)
+		if len(s.byEmail[r.Email]) == 0 {
+			delete(s.byEmail, r.Email)
+		}
+		r.Email = email
+		s.byEmail[email] = append(s.byEmail[email], id)
+	})
+}
+
 // SetEmailHidden sets the customer's "hide email" privacy setting.
 func (s *Site) SetEmailHidden(id string, hidden bool) bool {
 	return s.mutate(id, func(r *record) { r.EmailHidden = hidden })

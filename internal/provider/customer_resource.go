@@ -40,6 +40,11 @@ const (
 	// is the configured one: refresh still needs the site's name to tell a
 	// deleted account ("Former user") from a live one.
 	privateSiteName = "site_display_name"
+	// privateEmailBeforeSite is the private-state key of the email the
+	// state held before a refresh found the account under another one (an
+	// admin corrected it on the site): a plan that would replace the
+	// customer to get that email back fails instead (emailChangedOnSite).
+	privateEmailBeforeSite = "email_before_site_change"
 )
 
 var (
@@ -218,6 +223,11 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if before := privateString(ctx, req.Private, privateEmailBeforeSite); emailChangedOnSite(plan.Email, state.Email, before) {
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "The customer's email was changed on the site",
+			emailChangedOnSiteDetail(state, before))
 		return
 	}
 	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !strings.EqualFold(state.Email.ValueString(), plan.Email.ValueString())) {
@@ -660,6 +670,9 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	prior := state.customerAccount
 	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
+	if !prior.Email.IsNull() && !equalFoldString(prior.Email, state.Email.ValueString()) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateEmailBeforeSite, siteNameJSON(prior.Email.ValueString()))...)
+	}
 	if state.keepsSiteName() {
 		// The site's name wins and is not compared: the state keeps the
 		// configured one, the private state the site's.
@@ -688,6 +701,44 @@ func siteName(ctx context.Context, p privateState, fallback string) string {
 		return fallback
 	}
 	return name
+}
+
+// privateString is a string the private state holds under key, or "".
+func privateString(ctx context.Context, p privateState, key string) string {
+	if p == nil {
+		return ""
+	}
+	raw, _ := p.GetKey(ctx, key)
+	var s string
+	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// emailChangedOnSite decides whether a plan would replace a customer only
+// because the site changed its email: the configuration still says the
+// email the state held before (emailBefore, recorded by the refresh that
+// found the change), and the state now holds the site's. Replacing it would
+// destroy the real account and create another at the old email; the plan
+// fails instead. A configuration that moved to another email replaces the
+// customer as before.
+func emailChangedOnSite(config, state types.String, emailBefore string) bool {
+	return emailBefore != "" && !config.IsUnknown() && !config.IsNull() && !state.IsNull() &&
+		strings.EqualFold(config.ValueString(), emailBefore) && !strings.EqualFold(config.ValueString(), state.ValueString())
+}
+
+// emailChangedOnSiteDetail says what changed and the two ways forward.
+func emailChangedOnSiteDetail(state customerResourceModel, emailBefore string) string {
+	id, now := state.AccountID.ValueString(), state.Email.ValueString()
+	return fmt.Sprintf("The account %s had the email %s, and the site now has it as %s (an admin corrected it?). The "+
+		"configuration still says %s: replacing the customer would destroy this account (on_destroy = %q) and create "+
+		"another at %s. Nothing was changed. Either:\n"+
+		"  - take the site's email into the configuration: email = %q, or\n"+
+		"  - restore %s on the site (Atlassian Administration), then plan again.\n"+
+		"To create a new customer at %s anyway, first drop this one from the state with a removed block "+
+		"(lifecycle { destroy = false }).", id, emailBefore, now, emailBefore, state.OnDestroy.ValueString(), emailBefore,
+		now, emailBefore, emailBefore)
 }
 
 func siteNameJSON(name string) []byte {
