@@ -141,6 +141,9 @@ type Client struct {
 
 	// accounts batches account reads (bulk.go).
 	accounts *accountReads
+	// site remembers whether the base URL showed it is a JSM site, which
+	// a 404 needs before it counts as "not found" (site_check.go).
+	site siteCheck
 }
 
 // ValidateBaseURL checks that raw is an absolute https URL, or http on a
@@ -364,6 +367,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		default:
 			err.Hint = r.ep.authHint(err.StatusCode, err.Hint)
 		}
+		c.unconfirmed(ctx, r, base, err)
 		return err
 	}
 	return nil

@@ -105,7 +105,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func newTestClient(t *testing.T, f *fakeAPI, cfg Config) *Client {
 	t.Helper()
-	srv := httptest.NewServer(f)
+	srv := httptest.NewServer(asSite(f))
 	t.Cleanup(srv.Close)
 	cfg.BaseURL = srv.URL + "/" // the trailing slash must not double in paths
 	if cfg.AccessToken == "" {

@@ -114,7 +114,8 @@ func MayHaveApplied(err error) bool {
 // the API's JSON (a proxy's page) does not count: a refresh would drop every
 // object from the state on its word.
 func (e *Error) Is(target error) bool {
-	return (target == ErrNotFound && e.StatusCode == http.StatusNotFound && e.Excerpt == "") || (e.Kind != nil && target == e.Kind)
+	return (target == ErrNotFound && e.StatusCode == http.StatusNotFound && e.Excerpt == "" && e.Kind != ErrSiteUnconfirmed) ||
+		(e.Kind != nil && target == e.Kind)
 }
 
 // StatusCode returns the HTTP status of an *Error in err's chain, or 0.

@@ -88,7 +88,7 @@ func rtAnswer(code int, headers ...string) func(http.ResponseWriter, *http.Reque
 }
 
 func rtServe(t *testing.T, h http.Handler) *httptest.Server {
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(asSite(h))
 	t.Cleanup(srv.Close)
 	return srv
 }

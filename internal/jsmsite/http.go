@@ -233,11 +233,19 @@ func baseURL(r *http.Request) string {
 // Gateway serves the site under the path of Atlassian's API gateway,
 // /ex/jira/<cloudID> (what OAuth and scoped tokens use), as well as at the
 // root. Links in answers then carry the prefix of the request's URL.
+//
+// Another cloud ID names no site of this gateway: every request under it is
+// answered 404 in the gateway's JSON ({"code", "message"}) without reaching
+// the site, as for a cloud ID mistyped in a provider's url.
 func (s *Site) Gateway(cloudID string) http.Handler {
 	prefix := "/ex/jira/" + cloudID
 	strip := http.StripPrefix(prefix, s)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, prefix+"/") {
+			if strings.HasPrefix(r.URL.Path, "/ex/jira/") && LoopbackHost(r.Host) {
+				writeJSON(w, http.StatusNotFound, map[string]any{"code": http.StatusNotFound, "message": "Not Found"})
+				return
+			}
 			s.ServeHTTP(w, r)
 			return
 		}
