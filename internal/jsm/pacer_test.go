@@ -11,25 +11,8 @@ import (
 	"time"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
+	"github.com/jsmtf/terraform-provider-jsm/internal/testclock"
 )
-
-// fakeClock drives a pacer's notion of now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 func answer(code int, headers ...string) *http.Response {
 	h := http.Header{}
@@ -39,19 +22,19 @@ func answer(code int, headers ...string) *http.Response {
 	return &http.Response{StatusCode: code, Header: h}
 }
 
-func newTestPacer() (*Pacer, *fakeClock) {
-	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+func newTestPacer() (*Pacer, *testclock.Clock) {
+	clk := testclock.New(time.Unix(1_700_000_000, 0))
 	p := newPacer()
-	p.now = clk.now
+	p.now = clk.Now
 	return p, clk
 }
 
 // feed observes n answers of code spread over d, each sent just before
 // its answer.
-func feed(p *Pacer, clk *fakeClock, n, code int, d time.Duration) {
+func feed(p *Pacer, clk *testclock.Clock, n, code int, d time.Duration) {
 	for range n {
-		clk.add(d / time.Duration(n))
-		p.Observe(answer(code), clk.now().Add(-time.Millisecond))
+		clk.Advance(d / time.Duration(n))
+		p.Observe(answer(code), clk.Now().Add(-time.Millisecond))
 	}
 }
 
@@ -66,7 +49,7 @@ func TestPacer_AIMD(t *testing.T) {
 	if p.Limit() != 0 {
 		t.Fatalf("limited at %v before any 429", p.Limit())
 	}
-	sentBefore := clk.now()
+	sentBefore := clk.Now()
 	feed(p, clk, 1, 429, time.Millisecond)
 	// The 30 answers and the refusal, from the first answer (at 1/30 s) to
 	// the refusal (at 1.001 s).
@@ -76,7 +59,7 @@ func TestPacer_AIMD(t *testing.T) {
 		t.Fatalf("after the first 429: %v, want %v", p.Limit(), want)
 	}
 	for range 9 { // the other workers' requests, sent before the cut
-		clk.add(time.Millisecond)
+		clk.Advance(time.Millisecond)
 		p.Observe(answer(429), sentBefore)
 	}
 	if !near(p.Limit(), want) || p.Throttled() != 10 {
@@ -98,18 +81,18 @@ func TestPacer_AIMD(t *testing.T) {
 func TestPacer_cutHoldsForTheRetryAfter(t *testing.T) {
 	p, clk := newTestPacer()
 	feed(p, clk, 30, 200, time.Second)
-	clk.add(time.Millisecond)
-	p.Observe(answer(429, "Retry-After", "1"), clk.now())
+	clk.Advance(time.Millisecond)
+	p.Observe(answer(429, "Retry-After", "1"), clk.Now())
 	cut := p.Limit()
 	for range 5 {
-		clk.add(100 * time.Millisecond)
-		p.Observe(answer(429, "Retry-After", "1"), clk.now())
+		clk.Advance(100 * time.Millisecond)
+		p.Observe(answer(429, "Retry-After", "1"), clk.Now())
 	}
 	if p.Limit() != cut {
 		t.Fatalf("429s during the first one's Retry-After cut again: %v, want %v", p.Limit(), cut)
 	}
-	clk.add(time.Second)
-	p.Observe(answer(429, "Retry-After", "1"), clk.now())
+	clk.Advance(time.Second)
+	p.Observe(answer(429, "Retry-After", "1"), clk.Now())
 	if !near(p.Limit(), cut*paceCut) {
 		t.Errorf("a 429 after the wait: %v, want %v", p.Limit(), cut*paceCut)
 	}
@@ -125,8 +108,8 @@ func TestPacer_ignoresWhatSaysNothingOfTheRate(t *testing.T) {
 	if p.Limit() != 0 {
 		t.Errorf("cut to %v after 4 answers", p.Limit())
 	}
-	p.Observe(nil, clk.now())
-	p.Observe(answer(503), clk.now())
+	p.Observe(nil, clk.Now())
+	p.Observe(answer(503), clk.Now())
 	feed(p, clk, 30, 200, time.Second)
 	for range 20 {
 		feed(p, clk, 1, 429, time.Millisecond)
@@ -226,9 +209,9 @@ func TestPacer_underServerLimit(t *testing.T) {
 // One endpoint's 429s cut that endpoint's rate only.
 func TestPacing_slowDownIsPerEndpoint(t *testing.T) {
 	pg := newPacing(0)
-	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	clk := testclock.New(time.Unix(1_700_000_000, 0))
 	search := pg.Endpoint(epSearchUser.Name())
-	search.now = clk.now
+	search.now = clk.Now
 	feed(search, clk, 2, 200, time.Second)
 	feed(search, clk, 20, 429, time.Second)
 	if search.Limit() == 0 {

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/testclock"
 )
 
 func TestTokenEndpoint(t *testing.T) {
 	// The site's clock moves only when the test moves it: the token's
 	// expiry is checked exactly, on either side of it.
-	clock := newTestClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	site, err := New(Config{Email: "admin@example.com", APIToken: "tok", ClientID: "cid", ClientSecret: "csecret",
 		TokenLifetime: 300 * time.Millisecond, Now: clock.Now})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
+	"github.com/jsmtf/terraform-provider-jsm/internal/testclock"
 )
 
 const (
@@ -75,7 +76,7 @@ func TestAccServiceAccount_endToEnd(t *testing.T) {
 	// answered once more (the same method, URL and body), the clock stands
 	// still: the renewed token is as fresh when the call comes back as an
 	// hour-long token of Atlassian's would be.
-	clock := &siteClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	site, srv := serviceAccountSiteWith(t, jsmsite.Config{TokenLifetime: time.Second, TokenExpiresIn: time.Hour, Now: clock.Now})
 	var (
 		refused atomic.Int32 // the 401 answers of expired tokens
@@ -304,23 +305,4 @@ func (r *statusRecorder) WriteHeader(status int) {
 		r.beforeStatus(status)
 	}
 	r.ResponseWriter.WriteHeader(status)
-}
-
-// siteClock is a clock for jsmsite.Config.Now that moves only when the
-// test moves it.
-type siteClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *siteClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *siteClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
