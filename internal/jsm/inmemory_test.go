@@ -61,8 +61,9 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// newMemSite is newFaultySite served in memory (handlerClient): a local
-// JSM site with the given faults, for tests in a synctest bubble.
+// newMemSite is a local JSM site with the given faults, held to Atlassian's
+// documents: served in memory (handlerClient) for tests in a synctest
+// bubble, or through a socket (newFaultySite).
 func newMemSite(t *testing.T, f jsmsite.Faults) *jsmsite.Site {
 	t.Helper()
 	site, err := jsmsite.New(jsmsite.Config{Email: tEmail, APIToken: tToken})

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
-	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite/contract"
 )
 
 const (
@@ -263,14 +262,7 @@ func TestRetry_transportErrorIsAnError(t *testing.T) {
 // newFaultySite is a local JSM site with the given faults.
 func newFaultySite(t *testing.T, f jsmsite.Faults) (*jsmsite.Site, string) {
 	t.Helper()
-	site, err := jsmsite.New(jsmsite.Config{Email: tEmail, APIToken: tToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	contract.Enable(t, site)
-	if err := site.SetFaults(f); err != nil {
-		t.Fatal(err)
-	}
+	site := newMemSite(t, f)
 	return site, rtServe(t, site).URL
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -421,11 +420,7 @@ func TestAccCustomersDataSource_prefixQuery(t *testing.T) {
 // Through the gateway form of the URL, create and refresh store the same
 // links, which keep the gateway's path.
 func TestAccCustomerResource_stableThroughGateway(t *testing.T) {
-	s := newTestSite(t)
-	site := s.local(t)
-	srv := httptest.NewServer(site.Gateway("cloud-1"))
-	t.Cleanup(srv.Close)
-	gw := &testSite{site: site, url: srv.URL + "/ex/jira/cloud-1", client: s.client}
+	gw := gatewaySite(t, newTestSite(t), "cloud-1", "cloud-1")
 	email := randomEmail("gateway")
 	cfg := customerConfig(gw, email, "Gateway Person", "")
 	links := statecheck.CompareValue(compare.ValuesSame())

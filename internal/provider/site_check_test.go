@@ -15,11 +15,7 @@ import (
 // lost and the plan is empty.
 func TestAccProvider_wrongSiteEmptiesNoState(t *testing.T) {
 	s := newTestSite(t)
-	site := s.local(t)
-	srv := httptest.NewServer(site.Gateway("cloud-1"))
-	t.Cleanup(srv.Close)
-	right := &testSite{site: site, url: srv.URL + "/ex/jira/cloud-1", client: s.client}
-	wrong := &testSite{site: site, url: srv.URL + "/ex/jira/cloud-2", client: s.client}
+	right, wrong := gatewaySite(t, s, "cloud-1", "cloud-1"), gatewaySite(t, s, "cloud-1", "cloud-2")
 	email := randomEmail("wrongsite")
 	cfg := func(s *testSite) string {
 		return customerConfig(s, email, "Wrong Site", "") + `
@@ -40,4 +36,15 @@ resource "jsm_organization" "test" {
 			{Config: cfg(right), ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
+}
+
+// gatewaySite is s's local site behind a gateway of the cloud ID served,
+// addressed through the gateway URL of the cloud ID asked (another one names
+// no site of that gateway).
+func gatewaySite(t *testing.T, s *testSite, served, asked string) *testSite {
+	t.Helper()
+	site := s.local(t)
+	srv := httptest.NewServer(site.Gateway(served))
+	t.Cleanup(srv.Close)
+	return &testSite{site: site, url: srv.URL + "/ex/jira/" + asked, client: s.client}
 }
