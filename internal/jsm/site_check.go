@@ -29,9 +29,10 @@ type siteCheck struct {
 // confirmSite asks, once per client, for the first organization of the
 // site: an answer only a JSM site gives, to any credential that manages
 // customers. A 2xx confirms the site; any other answer to it is returned,
-// and a definite one (4xx, or an answer that is not the API's) remembered.
-// Transport failures and 5xx are not remembered: the next 404 asks again.
-func (c *Client) confirmSite(ctx context.Context, base *url.URL) error {
+// and a definite one (a 4xx other than 408 and 429, or a 2xx that is not
+// the API's) remembered. Transport failures, 5xx and rate limits are not:
+// the next 404 asks again.
+func (c *Client) confirmSite(ctx context.Context) error {
 	c.site.mu.Lock()
 	defer c.site.mu.Unlock()
 	switch {
@@ -50,7 +51,9 @@ func (c *Client) confirmSite(ctx context.Context, base *url.URL) error {
 		c.site.confirmed = true
 		return nil
 	}
-	if s := StatusCode(err); s >= 400 && s < 500 || s >= 200 && s < 300 {
+	switch s := StatusCode(err); {
+	case s == http.StatusRequestTimeout || s == http.StatusTooManyRequests:
+	case s >= 400 && s < 500, s >= 200 && s < 300:
 		c.site.wrong = err
 	}
 	return err
@@ -75,7 +78,7 @@ func (c *Client) unconfirmed(ctx context.Context, r request, base *url.URL, e *E
 	if e.StatusCode != http.StatusNotFound || e.Excerpt != "" || r.ep.CSM() || r.ep == epTenantInfo || r.ep == epListOrgs {
 		return
 	}
-	cerr := c.confirmSite(ctx, base)
+	cerr := c.confirmSite(ctx)
 	if cerr == nil {
 		return
 	}

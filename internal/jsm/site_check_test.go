@@ -16,6 +16,10 @@ import (
 // siteCheckFixture is a local site behind its gateway, and a client of the
 // gateway URL with cloudID.
 func siteCheckFixture(t *testing.T, cloudID string) (*jsmsite.Site, *Client) {
+	return siteCheckFixtureWith(t, cloudID, Config{})
+}
+
+func siteCheckFixtureWith(t *testing.T, cloudID string, cfg Config) (*jsmsite.Site, *Client) {
 	t.Helper()
 	site, err := jsmsite.New(jsmsite.Config{Email: "admin@example.com", APIToken: "token-123"})
 	if err != nil {
@@ -23,8 +27,9 @@ func siteCheckFixture(t *testing.T, cloudID string) (*jsmsite.Site, *Client) {
 	}
 	srv := httptest.NewServer(site.Gateway("cloud-1"))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL + "/ex/jira/" + cloudID, Email: "admin@example.com", APIToken: "token-123",
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	cfg.BaseURL, cfg.Email, cfg.APIToken = srv.URL+"/ex/jira/"+cloudID, "admin@example.com", "token-123"
+	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 5*time.Millisecond
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,23 +79,26 @@ func TestSiteCheck_wrongCloudIDIsNotGone(t *testing.T) {
 	}
 }
 
-// A check that meets an outage (5xx) is not remembered: the next 404 asks
-// again, and once the site answers, 404s count as "not found" again.
+// A check that meets an outage (5xx) or a rate limit is not remembered:
+// the next 404 asks again, and once the site answers, 404s count as "not
+// found" again.
 func TestSiteCheck_outageIsAskedAgain(t *testing.T) {
-	site, c := siteCheckFixture(t, "cloud-1")
-	if err := site.SetFaults(jsmsite.Faults{FailNext: 10, FailNextStatus: http.StatusServiceUnavailable,
-		FailNextRoute: "GET /rest/servicedeskapi/organization"}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := c.GetOrganization(context.Background(), "404")
-	if IsNotFound(err) || !errors.Is(err, ErrSiteUnconfirmed) {
-		t.Fatalf("during the outage: %v, want unconfirmed", err)
-	}
-	if err := site.SetFaults(jsmsite.Faults{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetOrganization(context.Background(), "404"); !IsNotFound(err) {
-		t.Fatalf("after the outage: %v, want not found", err)
+	for _, status := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests} {
+		site, c := siteCheckFixtureWith(t, "cloud-1", Config{NoRetries: true})
+		if err := site.SetFaults(jsmsite.Faults{FailNext: 10, FailNextStatus: status,
+			FailNextRoute: "GET /rest/servicedeskapi/organization"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := c.GetOrganization(context.Background(), "404")
+		if IsNotFound(err) || !errors.Is(err, ErrSiteUnconfirmed) {
+			t.Fatalf("%d to the check: %v, want unconfirmed", status, err)
+		}
+		if err := site.SetFaults(jsmsite.Faults{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetOrganization(context.Background(), "404"); !IsNotFound(err) {
+			t.Fatalf("after the %d: %v, want not found", status, err)
+		}
 	}
 }
 
