@@ -152,3 +152,79 @@ func TestAccCustomerResource_emailChangedOnSite(t *testing.T) {
 		},
 	})
 }
+
+// A resource renamed without a moved block (as a for_each key renamed, or a
+// person moved to another module instance) plans the destroy of the old
+// address, which revokes the account, and the create of the new one, which
+// would adopt it: the plan fails, naming the email and the moved block,
+// whichever side Terraform plans second. With the moved block the plan is
+// empty and the account stays active.
+func TestAccCustomerResource_renamedWithoutMoved(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("renamed")
+	cfg := func(name, moved string) string {
+		return s.provider() + fmt.Sprintf(`
+resource "jsm_customer" %q {
+  email        = %q
+  display_name = "Renamed Person"
+  on_destroy   = "revoke_portal_access"
+}
+%s`, name, email, moved)
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{Config: cfg("alice", "")},
+			{
+				Config: cfg("alice_smith", ""),
+				ExpectError: regexp.MustCompile(`(?s)A destroyed customer's email is declared again.*` + regexp.QuoteMeta(email) +
+					`.*moved\s+\{`),
+			},
+			{
+				Config:           cfg("alice_smith", "moved {\n  from = jsm_customer.alice\n  to   = jsm_customer.alice_smith\n}\n"),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if a, ok := site.AccountByEmail(email); !ok || !a.Active || a.PortalAccessRevoked {
+						return fmt.Errorf("the account was touched: %+v", a)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// create_before_destroy with a replacement (here a taint): the new object
+// adopts the account first, and the deposed object's destroy, which would
+// revoke it, leaves the account to its replacement.
+func TestAccCustomerResource_createBeforeDestroyKeepsTheAccount(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("cbd")
+	cfg := customerConfig(s, email, "Before Destroy", `  on_destroy = "revoke_portal_access"
+  lifecycle {
+    create_before_destroy = true
+  }`)
+	var id string
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{Config: cfg, Check: func(st *terraform.State) error {
+				id = st.RootModule().Resources[customerAddr].Primary.ID
+				return nil
+			}},
+			{
+				Config: cfg,
+				Taint:  []string{customerAddr},
+				Check: func(st *terraform.State) error {
+					a, ok := site.Account(id)
+					if got := st.RootModule().Resources[customerAddr].Primary.ID; !ok || !a.Active || a.PortalAccessRevoked || got != id {
+						return fmt.Errorf("after the replacement the state holds %s and the account is %+v", got, a)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -328,16 +328,54 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 	}
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() != onDestroyDelete {
+	onDestroy := state.OnDestroy.ValueString()
+	if resp.Diagnostics.HasError() || onDestroy == onDestroyForget || onDestroy == "" {
 		return
 	}
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
+	// The apply plans a create_before_destroy replacement's deposed object
+	// again after its replacement was created: the account is held then,
+	// and Delete leaves it to the replacement.
+	if r.client != nil && email != "" && !stateOf(r.client).holds(id) && stateOf(r.client).planDestroy(email) {
+		resp.Diagnostics.AddError("A destroyed customer's email is declared again", declaredElsewhereDetail(id, email, onDestroy))
+		return
+	}
+	if onDestroy != onDestroyDelete {
+		return
+	}
 	if notCustomerAccount(state.AccountType) {
 		atlassianNotDeletable(&resp.Diagnostics, id, email, state.AccountType.ValueString())
 		return
 	}
 	r.probeAccountAPI(ctx, id, path.Root("on_destroy"), "delete the customer account "+id+" ("+email+")",
 		fmt.Sprintf("apply on_destroy = %q first, and destroying only forgets the account", onDestroyForget), &resp.Diagnostics)
+}
+
+// declaredElsewhereDetail explains the plan that destroys a customer whose
+// email another resource of the run creates or adopts (a for_each key
+// renamed, a person moved to another module instance), where the destroy
+// would revoke or delete the account the other takes over. id and
+// onDestroy are the destroyed resource's, when known on this side.
+func declaredElsewhereDetail(id, email, onDestroy string) string {
+	what := "revokes the portal access of, or deletes,"
+	switch onDestroy {
+	case onDestroyRevoke:
+		what = "revokes the portal access of"
+	case onDestroyDelete:
+		what = "deletes"
+	}
+	account := "its account"
+	if id != "" {
+		account = "the account " + id
+	}
+	return fmt.Sprintf("This plan destroys a jsm_customer whose destroy %s %s (%s), and creates another jsm_customer with the "+
+		"same email (letter case aside), which would adopt that account. Run together, the destroy takes the account from "+
+		"under the new resource: revoked or deleted, or the new resource left holding a deleted account. Nothing was "+
+		"changed. If the customer moved (a renamed for_each key, another module instance), say so with a moved block, "+
+		"which keeps the account:\n\n  moved {\n    from = <the address this plan destroys>\n    to   = <the address it "+
+		"creates>\n  }\n\nIf the old resource should only be forgotten, drop it with a removed block instead:\n\n"+
+		"  removed {\n    from = <the address this plan destroys>\n    lifecycle {\n      destroy = false\n    }\n  }",
+		what, account, email)
 }
 
 // predictCreate looks the email up, as the create will if JSM answers that
@@ -363,6 +401,11 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 				"regard to letter case). JSM holds one account per email: the second create would adopt the account the first "+
 				"made, both resources would manage it, and destroying one would revoke or delete it under the other. Declare "+
 				"each email once (with for_each, over a set of lowercased emails).", email))
+		return
+	}
+	if claim && stateOf(r.client).createDestroyed(email) {
+		diags.AddAttributeError(path.Root("email"), "A destroyed customer's email is declared again",
+			declaredElsewhereDetail("", email, ""))
 		return
 	}
 	if ok, first := stateOf(r.client).takeLookup(); !ok {
@@ -514,6 +557,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 	}
 
+	stateOf(r.client).hold(user.AccountID)
 	resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
 	plan.DisplayName = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -792,6 +836,15 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
+	if onDestroy := state.OnDestroy.ValueString(); (onDestroy == onDestroyDelete || onDestroy == onDestroyRevoke) &&
+		stateOf(r.client).holds(id) {
+		// The deposed object of a create_before_destroy replacement: its
+		// replacement, created first in this apply, adopted this account.
+		resp.Diagnostics.AddWarning("JSM customer forgotten: its replacement holds the account",
+			fmt.Sprintf("The account %s (%s) was not touched (on_destroy = %q): another jsm_customer of this apply, the "+
+				"replacement of this one, created or adopted it and holds it now.", id, email, onDestroy))
+		return
+	}
 	if state.OnDestroy.ValueString() == onDestroyDelete {
 		r.deleteAccount(ctx, state, &resp.Diagnostics)
 		return

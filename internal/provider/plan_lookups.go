@@ -29,6 +29,10 @@ type runState struct {
 	// seen holds the creates this run claimed (claimCreate) and the
 	// notices it gave (once).
 	seen map[string]bool
+	// destroying: the emails (lowercased) whose accounts a destroy of this
+	// run plans to revoke or delete (planDestroy); held: the accounts the
+	// creates of this run hold (hold).
+	destroying, held map[string]bool
 	// stateOrgs: the organizations this run refreshed (of this
 	// configuration's state); true for one a create that failed half-way
 	// left, which Terraform has tainted.
@@ -54,6 +58,49 @@ func stateOf(c *jsm.Client) *runState {
 // resource, caught before any create.
 func (s *runState) claimCreate(kind, key string) (taken bool) {
 	return !s.first("create\x00" + kind + "\x00" + strings.ToLower(key))
+}
+
+// planDestroy records that a resource plans to revoke or delete the
+// account of this email on destroy, and reports whether another resource of
+// the run plans to create (or adopt) that email: the destroy would pull the
+// account from under it. claimCreate's twin, checked whichever of the two
+// Terraform plans second (createDestroyed is the create's side).
+func (s *runState) planDestroy(email string) (declaredElsewhere bool) {
+	key := strings.ToLower(email)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.destroying == nil {
+		s.destroying = map[string]bool{}
+	}
+	s.destroying[key] = true
+	return s.seen["create\x00customer\x00"+key]
+}
+
+// createDestroyed reports whether a resource of the run plans to revoke or
+// delete the account of this email on destroy (planDestroy).
+func (s *runState) createDestroyed(email string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.destroying[strings.ToLower(email)]
+}
+
+// hold records that a create of this run holds the account (created or
+// adopted it), and holds reports it: a destroy in the same apply (the
+// deposed object of a create_before_destroy replacement) never revokes or
+// deletes the account its replacement holds.
+func (s *runState) hold(accountID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held == nil {
+		s.held = map[string]bool{}
+	}
+	s.held[accountID] = true
+}
+
+func (s *runState) holds(accountID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held[accountID]
 }
 
 // once reports whether the notice is said for the first time this run.
