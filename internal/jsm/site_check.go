@@ -75,7 +75,10 @@ func init() {
 // unconfirmed turns a 404 of the site's API into one that does not count
 // as "not found" when the site cannot be confirmed (confirmSite).
 func (c *Client) unconfirmed(ctx context.Context, r request, base *url.URL, e *Error) {
-	if e.StatusCode != http.StatusNotFound || e.Excerpt != "" || r.ep.CSM() || r.ep == epTenantInfo || r.ep == epListOrgs {
+	// A bulk read's 404 is never "gone" (a proxy without the route: its IDs
+	// settle alone, whose 404s are checked), and the check's own is its answer.
+	if e.StatusCode != http.StatusNotFound || e.Excerpt != "" || r.ep.CSM() || r.ep == epTenantInfo || r.ep == epListOrgs ||
+		r.ep == epBulkUsers {
 		return
 	}
 	cerr := c.confirmSite(ctx)

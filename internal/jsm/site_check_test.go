@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,4 +115,32 @@ func asSite(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// A bulk read answered 404 (a proxy without the route) says nothing of its
+// accounts, which settle alone: it asks the site nothing.
+func TestSiteCheck_bulk404AsksNothing(t *testing.T) {
+	site, c := siteCheckFixture(t, "cloud-1")
+	a, err := site.AddCustomer("Bulk One", "bulk.one@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Use(func(route string, next http.Handler) http.Handler {
+		if route != "GET /rest/api/3/user/bulk" {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"errorMessages":["No route"],"errors":{}}`)
+		})
+	})
+	var notFound atomic.Int32
+	out := c.bulkUsers(context.Background(), []string{a.AccountID, "qm:2b3c4d"}, &notFound)
+	if o := out[a.AccountID]; len(out) != 0 && !o.settle {
+		t.Errorf("a bulk 404 answered %+v, want every ID to settle alone", out)
+	}
+	if n := site.RequestCount("GET /rest/servicedeskapi/organization", -1); n != 0 {
+		t.Errorf("a bulk read's 404 checked the site %d times: %v", n, site.Requests())
+	}
 }
