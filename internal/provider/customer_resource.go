@@ -522,7 +522,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 			resp.Diagnostics.AddWarning("Adopted JSM account keeps its own name",
 				fmt.Sprintf("The email %s already had an account (%s) named %s; it was adopted under that name rather than %q "+
 					"(on_name_mismatch = %q).", email, user.AccountID, r.client.Quote(user.DisplayName), name, nameMismatchKeep))
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, siteNameJSON(user.DisplayName))...)
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, jsonString(user.DisplayName))...)
 		} else if err == nil && user.DisplayName != name {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
 				fmt.Sprintf("The email %s already has an account (%s) named %s, and the configuration says %q. "+
@@ -715,13 +715,13 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	prior := state.customerAccount
 	resp.Diagnostics.Append(state.setFromUser(ctx, user)...)
 	if !prior.Email.IsNull() && !equalFoldString(prior.Email, state.Email.ValueString()) {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateEmailBeforeSite, siteNameJSON(prior.Email.ValueString()))...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateEmailBeforeSite, jsonString(prior.Email.ValueString()))...)
 	}
 	if state.keepsSiteName() {
 		// The site's name wins and is not compared: the state keeps the
 		// configured one, the private state the site's.
 		state.DisplayName = prior.DisplayName
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, siteNameJSON(user.DisplayName))...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, jsonString(user.DisplayName))...)
 	}
 	if state.equal(prior) {
 		// The response already holds the prior state; writing it back
@@ -739,12 +739,10 @@ type privateState interface {
 // siteName is the site's name of an account kept under its own name, from
 // the private state, or fallback when none was recorded.
 func siteName(ctx context.Context, p privateState, fallback string) string {
-	raw, _ := p.GetKey(ctx, privateSiteName)
-	var name string
-	if len(raw) == 0 || json.Unmarshal(raw, &name) != nil || name == "" {
-		return fallback
+	if name := privateString(ctx, p, privateSiteName); name != "" {
+		return name
 	}
-	return name
+	return fallback
 }
 
 // privateString is a string the private state holds under key, or "".
@@ -785,8 +783,9 @@ func emailChangedOnSiteDetail(state customerResourceModel, emailBefore string) s
 		now, emailBefore, emailBefore)
 }
 
-func siteNameJSON(name string) []byte {
-	b, _ := json.Marshal(name) // a string always marshals
+// jsonString is s as a JSON string, as the private state keeps values.
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s) // a string always marshals
 	return b
 }
 

@@ -57,8 +57,11 @@ func stateOf(c *jsm.Client) *runState {
 // in the apply's run before creating it, so a second claim is a second
 // resource, caught before any create.
 func (s *runState) claimCreate(kind, key string) (taken bool) {
-	return !s.first("create\x00" + kind + "\x00" + strings.ToLower(key))
+	return !s.first(createKey(kind, key))
 }
+
+// createKey is the seen key of a create claimed (claimCreate).
+func createKey(kind, key string) string { return "create\x00" + kind + "\x00" + strings.ToLower(key) }
 
 // planDestroy records that a resource plans to revoke or delete the
 // account of this email on destroy, and reports whether another resource of
@@ -73,7 +76,7 @@ func (s *runState) planDestroy(email string) (declaredElsewhere bool) {
 		s.destroying = map[string]bool{}
 	}
 	s.destroying[key] = true
-	return s.seen["create\x00customer\x00"+key]
+	return s.seen[createKey("customer", key)]
 }
 
 // createDestroyed reports whether a resource of the run plans to revoke or
