@@ -28,7 +28,7 @@ import (
 func readCustomer(t *testing.T, s *testSite, a jsmsite.Account) (removed bool, diags diag.Diagnostics) {
 	t.Helper()
 	ctx := context.Background()
-	r := &customerResource{client: s.client}
+	r := &customerResource{client: s.client, run: &runState{}}
 	var sch resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sch)
 	m := customerResourceModel{OnDestroy: types.StringValue(onDestroyForget), AdoptExisting: types.BoolValue(true)}

@@ -13,7 +13,7 @@ import (
 )
 
 // linksAttrTypes is the object type of the links attribute.
-var linksAttrTypes = map[string]attr.Type{
+var linksAttrTypes = map[string]attr.Type{ //nolint:gochecknoglobals // a read-only table
 	"self":        types.StringType,
 	"jira_rest":   types.StringType,
 	"avatar_urls": types.MapType{ElemType: types.StringType},

@@ -113,10 +113,15 @@ func TestCustomerPredictCreate(t *testing.T) {
 			AdoptExisting:   types.BoolValue(true), OnNameMismatch: types.StringValue(nameMismatchFail),
 		}
 	}
+	run := &runState{} // one run, whose permission check is asked once
 	predict := func(c *jsm.Client, m customerResourceModel) diag.Diagnostics {
-		defer forgetCreates(c) // each call stands for a plan of its own
+		defer func() { // each call stands for a plan of its own: it claims its create anew
+			run.mu.Lock()
+			defer run.mu.Unlock()
+			run.seen = nil
+		}()
 		var d diag.Diagnostics
-		(&customerResource{client: c}).predictCreate(context.Background(), m, true, &d)
+		(&customerResource{client: c, run: run}).predictCreate(context.Background(), m, true, &d)
 		return d
 	}
 	text := func(d diag.Diagnostics) string {
@@ -184,7 +189,7 @@ func TestCustomerPredictCreateStopsAtTheLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &customerResource{client: c}
+	r := &customerResource{client: c, run: &runState{}}
 	site.ResetRequests()
 	warnings := 0
 	for i := range planLookupLimit + 5 {
@@ -221,7 +226,7 @@ func TestCustomerPredictCreate_blindCredential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &customerResource{client: c}
+	r := &customerResource{client: c, run: &runState{}}
 	var warnings []string
 	for _, email := range []string{"known@example.com", "new@example.com", "other@example.com"} {
 		var d diag.Diagnostics
@@ -275,15 +280,6 @@ resource "jsm_customer" "b" {
 			return nil
 		},
 	})
-}
-
-// forgetCreates drops the creates a run has claimed (claimCreate), for
-// tests that plan one resource several times on one client.
-func forgetCreates(c *jsm.Client) {
-	st := stateOf(c)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.seen = nil
 }
 
 // A run says each notice once: a destroy of hundreds of customers gives one

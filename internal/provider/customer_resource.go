@@ -61,6 +61,7 @@ func NewCustomerResource() resource.Resource { return &customerResource{} }
 
 type customerResource struct {
 	client *jsm.Client
+	run    *runState // this configuration\'s record of the run
 }
 
 type customerResourceModel struct {
@@ -190,7 +191,7 @@ func linksResourceAttribute() schema.SingleNestedAttribute {
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client, r.run = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan tells at plan time what the apply will meet: for a create,
@@ -336,7 +337,7 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 	// The apply plans a create_before_destroy replacement's deposed object
 	// again after its replacement was created: the account is held then,
 	// and Delete leaves it to the replacement.
-	if r.client != nil && email != "" && !stateOf(r.client).holds(id) && stateOf(r.client).planDestroy(email) {
+	if r.client != nil && email != "" && !r.run.holds(id) && r.run.planDestroy(email) {
 		resp.Diagnostics.AddError("A destroyed customer's email is declared again", declaredElsewhereDetail(id, email, onDestroy))
 		return
 	}
@@ -395,7 +396,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	if checkEmail(email) != "" {
 		return // the attribute's validator says why
 	}
-	if claim && stateOf(r.client).claimCreate("customer", email) {
+	if claim && r.run.claimCreate("customer", email) {
 		diags.AddAttributeError(path.Root("email"), "Two jsm_customer resources declare the same email",
 			fmt.Sprintf("Another jsm_customer of this configuration also creates the customer %s (emails are compared without "+
 				"regard to letter case). JSM holds one account per email: the second create would adopt the account the first "+
@@ -403,12 +404,12 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 				"each email once (with for_each, over a set of lowercased emails).", email))
 		return
 	}
-	if claim && stateOf(r.client).createDestroyed(email) {
+	if claim && r.run.createDestroyed(email) {
 		diags.AddAttributeError(path.Root("email"), "A destroyed customer's email is declared again",
 			declaredElsewhereDetail("", email, ""))
 		return
 	}
-	if ok, first := stateOf(r.client).takeLookup(); !ok {
+	if ok, first := r.run.takeLookup(); !ok {
 		if first {
 			diags.AddWarning("The plan stopped looking up new customers",
 				fmt.Sprintf("This plan creates more than %d customers. It looked up the first %d emails to say what the apply "+
@@ -448,7 +449,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	case err != nil:
 		// No visible account: the apply creates one, unless the credential
 		// sees no account at all.
-		if stateOf(r.client).firstBlind(ctx, func() (bool, error) { return r.client.CanBrowseUsers(ctx) }) {
+		if r.run.firstBlind(ctx, func() (bool, error) { return r.client.CanBrowseUsers(ctx) }) {
 			diags.AddWarning("The plan cannot see whether new customers already have JSM accounts",
 				"The credential lacks Jira's Browse users and groups global permission (the site says so), so user search answers "+
 					"nothing: the plan looked "+email+" up and saw no account, which proves nothing, and so for every new customer "+
@@ -557,7 +558,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 	}
 
-	stateOf(r.client).hold(user.AccountID)
+	r.run.hold(user.AccountID)
 	resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
 	plan.DisplayName = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -836,7 +837,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
 	if onDestroy := state.OnDestroy.ValueString(); (onDestroy == onDestroyDelete || onDestroy == onDestroyRevoke) &&
-		stateOf(r.client).holds(id) {
+		r.run.holds(id) {
 		// The deposed object of a create_before_destroy replacement: its
 		// replacement, created first in this apply, adopted this account.
 		resp.Diagnostics.AddWarning("JSM customer forgotten: its replacement holds the account",
@@ -851,7 +852,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	if state.OnDestroy.ValueString() != onDestroyRevoke {
 		// The intended outcome: said once a run, not once per customer (a
 		// destroy of hundreds would bury any real error under them).
-		if stateOf(r.client).once("forgotten") {
+		if r.run.once("forgotten") {
 			resp.Diagnostics.AddWarning("JSM customers forgotten; their accounts remain",
 				fmt.Sprintf("%s (%s), and every other customer this run destroys with on_destroy = %q, was removed from the "+
 					"Terraform state only: the accounts still exist and can still use the portal. Delete them in Atlassian "+
@@ -884,7 +885,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 				errorDetail(err), writeMaySettle(err, "revoke")))
 		return
 	}
-	if stateOf(r.client).once("revoked") {
+	if r.run.once("revoked") {
 		resp.Diagnostics.AddWarning("JSM customers' portal access revoked; the accounts remain",
 			fmt.Sprintf("The portal access of %s (%s), and of every other customer this run destroys with on_destroy = %q, "+
 				"was revoked, and they were removed from the state. No API deletes a customer account: an admin can delete "+

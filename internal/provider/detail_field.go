@@ -31,11 +31,11 @@ type fieldAPI struct {
 }
 
 var (
-	customerFieldAPI = fieldAPI{kind: "customer", details: jsm.CustomerDetails,
+	customerFieldAPI = fieldAPI{kind: "customer", details: jsm.CustomerDetails, //nolint:gochecknoglobals // a read-only table
 		feature: "Customer and organization profiles", valuesVia: "`jsm_customer_details`"}
-	organizationFieldAPI = fieldAPI{kind: "organization", details: jsm.OrganizationDetails,
+	organizationFieldAPI = fieldAPI{kind: "organization", details: jsm.OrganizationDetails, //nolint:gochecknoglobals // a read-only table
 		feature: "Customer and organization profiles", valuesVia: "`jsm_organization_details`"}
-	entitlementFieldAPI = fieldAPI{kind: "entitlement", details: jsm.EntitlementDetails,
+	entitlementFieldAPI = fieldAPI{kind: "entitlement", details: jsm.EntitlementDetails, //nolint:gochecknoglobals // a read-only table
 		feature: "Products and entitlements", valuesVia: "`jsm_entitlement`'s `details`"}
 )
 
@@ -65,6 +65,7 @@ var (
 type detailFieldResource struct {
 	api    fieldAPI
 	client *jsm.Client
+	run    *runState // this configuration\'s record of the run
 }
 
 type detailFieldModel struct {
@@ -143,7 +144,7 @@ func (r *detailFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 }
 
 func (r *detailFieldResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client, r.run = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *detailFieldResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -186,10 +187,10 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 		// The details planned after this field check their keys and
 		// values against what it will be (field_plans.go).
 		if plan.Name.IsUnknown() {
-			plannedFields.recordUnnamed(r.client, r.api.kind)
+			r.run.fields.recordUnnamed(r.api.kind)
 		} else {
 			f, err := plan.field(ctx)
-			plannedFields.record(r.client, r.api.kind, plannedField{field: f,
+			r.run.fields.record(r.api.kind, plannedField{field: f,
 				optionsUnknown: plan.Type.IsUnknown() || plan.Options.IsUnknown() || err != nil})
 		}
 	}

@@ -53,15 +53,15 @@ type detailsAPI struct {
 }
 
 var (
-	customerOwner = detailOwner{kind: "customer", details: jsm.CustomerDetails, idAttr: "customer_id",
+	customerOwner = detailOwner{kind: "customer", details: jsm.CustomerDetails, idAttr: "customer_id", //nolint:gochecknoglobals // a read-only table
 		idDoc: "The customer's account ID, e.g. `jsm_customer.fred.id`.", idNoun: "customer's account ID",
 		idValid: []validator.String{accountIDValidator}}
-	organizationOwner = detailOwner{kind: "organization", details: jsm.OrganizationDetails, idAttr: "organization_id",
+	organizationOwner = detailOwner{kind: "organization", details: jsm.OrganizationDetails, idAttr: "organization_id", //nolint:gochecknoglobals // a read-only table
 		idDoc: "The organization's ID, e.g. `jsm_organization.acme.id`.", idNoun: "organization ID, an integer such as \"12\"",
 		idValid: organizationIDValidators()}
 )
 
-var customerDetailsAPI = detailsAPI{
+var customerDetailsAPI = detailsAPI{ //nolint:gochecknoglobals // a read-only table
 	detailOwner: customerOwner,
 	noObject:    "no longer exists (or was deleted)",
 	ownerCalls:  []string{"GetUser"},
@@ -80,7 +80,7 @@ var customerDetailsAPI = detailsAPI{
 	refusedSummary: "Not a Customer Service Management customer",
 }
 
-var organizationDetailsAPI = detailsAPI{
+var organizationDetailsAPI = detailsAPI{ //nolint:gochecknoglobals // a read-only table
 	detailOwner: organizationOwner,
 	noObject:    "no longer exists in JSM",
 	ownerCalls:  []string{"GetOrganization"},
@@ -129,6 +129,7 @@ var (
 type detailsResource struct {
 	api    detailsAPI
 	client *jsm.Client
+	run    *runState // this configuration\'s record of the run
 }
 
 // detailsModel is the same for both kinds; its attributes are read by path,
@@ -180,7 +181,7 @@ func (r *detailsResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 }
 
 func (r *detailsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client, r.run = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan refuses, at plan time, details for an object the CSM API will
@@ -266,7 +267,7 @@ func (r *detailsResource) valueProblems(ctx context.Context, details map[string]
 	var fields []jsm.DetailField
 	known := map[string][]string{}
 	for _, name := range sortedMapKeys(details) {
-		if p, ok := plannedFields.lookup(r.client, r.api.kind, name); ok {
+		if p, ok := r.run.fields.lookup(r.api.kind, name); ok {
 			if !p.optionsUnknown {
 				fields = append(fields, p.field)
 				known[name] = details[name]
@@ -275,7 +276,7 @@ func (r *detailsResource) valueProblems(ctx context.Context, details map[string]
 		}
 		if !listed {
 			var err error
-			if site, err = plannedFields.siteFields(ctx, r.client, r.api.kind, r.api.details); err != nil {
+			if site, err = r.run.fields.siteFields(ctx, r.client, r.api.kind, r.api.details); err != nil {
 				return nil, nil
 			}
 			listed = true
@@ -283,7 +284,7 @@ func (r *detailsResource) valueProblems(ctx context.Context, details map[string]
 		if f := findField(site, name); f != nil {
 			fields = append(fields, *f)
 			known[name] = details[name]
-		} else if !plannedFields.unnamed(r.client, r.api.kind) {
+		} else if !r.run.fields.unnamed(r.api.kind) {
 			missing = append(missing, fmt.Sprintf("%q is not %s %s detail field of the site (its fields: %s), and this "+
 				"configuration creates none of that name", name, article(r.api.kind), r.api.kind, fieldNames(site)))
 		}

@@ -51,7 +51,7 @@ type detailFieldsDataSource struct {
 	client *jsm.Client
 }
 
-var detailFieldAttrTypes = map[string]attr.Type{
+var detailFieldAttrTypes = map[string]attr.Type{ //nolint:gochecknoglobals // a read-only table
 	"name": types.StringType, "type": types.StringType,
 	"options": types.ListType{ElemType: types.StringType}, "position": types.Int64Type,
 }

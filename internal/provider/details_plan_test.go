@@ -28,7 +28,7 @@ func TestDetailsValueProblems(t *testing.T) {
 	if _, err := c.CreateDetailField(ctx, jsm.CustomerDetails, jsm.DetailField{Name: "Region", Type: "SELECT", Options: []string{"EMEA", "AMER"}}); err != nil {
 		t.Fatal(err)
 	}
-	r := &detailsResource{api: customerDetailsAPI, client: c}
+	r := &detailsResource{api: customerDetailsAPI, client: c, run: &runState{}}
 
 	missing, probs := r.valueProblems(ctx, map[string][]string{"Region": {"LATAM"}, "Created Later": {"x"}})
 	if len(probs) != 1 || !strings.Contains(probs[0], `"LATAM"`) || !strings.Contains(probs[0], `"Region"`) ||
@@ -42,17 +42,17 @@ func TestDetailsValueProblems(t *testing.T) {
 		t.Errorf("a right value: %q %q", missing, probs)
 	}
 	// Planned in this run with the new option: its planned options decide.
-	plannedFields.record(c, "customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT",
+	r.run.fields.record("customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT",
 		Options: []string{"EMEA", "AMER", "LATAM"}}})
 	if missing, probs := r.valueProblems(ctx, map[string][]string{"region ": {"LATAM"}}); len(missing)+len(probs) != 0 {
 		t.Errorf("an option this run adds: %q %q", missing, probs)
 	}
-	plannedFields.record(c, "customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT"}, optionsUnknown: true})
+	r.run.fields.record("customer", plannedField{field: jsm.DetailField{Name: "Region", Type: "SELECT"}, optionsUnknown: true})
 	if missing, probs := r.valueProblems(ctx, map[string][]string{"Region": {"anything"}}); len(missing)+len(probs) != 0 {
 		t.Errorf("options known only at apply: %q %q", missing, probs)
 	}
 	// A field of this run named only at apply may be any key.
-	plannedFields.recordUnnamed(c, "customer")
+	r.run.fields.recordUnnamed("customer")
 	if missing, _ := r.valueProblems(ctx, map[string][]string{"Created Later": {"x"}}); len(missing) != 0 {
 		t.Errorf("a field named at apply: %q", missing)
 	}

@@ -44,7 +44,7 @@ type entitlementModel struct {
 
 // entitlementDetailsAPI lets the entitlement reuse the details resource's
 // checked, non-authoritative writes.
-var entitlementDetailsAPI = detailsAPI{detailOwner: detailOwner{kind: "entitlement", details: jsm.EntitlementDetails}}
+var entitlementDetailsAPI = detailsAPI{detailOwner: detailOwner{kind: "entitlement", details: jsm.EntitlementDetails}} //nolint:gochecknoglobals // a read-only table
 
 func (r *entitlementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_entitlement"

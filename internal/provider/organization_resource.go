@@ -58,6 +58,7 @@ func NewOrganizationResource() resource.Resource { return &organizationResource{
 
 type organizationResource struct {
 	client *jsm.Client
+	run    *runState // this configuration\'s record of the run
 }
 
 type organizationResourceModel struct {
@@ -145,7 +146,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client, r.run = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (m *organizationResourceModel) setFromOrg(o *jsm.Organization) {
@@ -300,7 +301,7 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 	name := plan.Name.ValueString()
 	// Each create is planned once a run, also in the apply's run before
 	// the create: a second plan of the name is a second resource.
-	if stateOf(r.client).claimCreate("organization", name) {
+	if r.run.claimCreate("organization", name) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
 		return
 	}
@@ -316,7 +317,7 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 			fmt.Sprintf("Listing the organizations to look %q up failed:\n%s\n\nThe apply lists them again before creating.", name, errorDetail(err)))
 		return
 	}
-	st := stateOf(r.client)
+	st := r.run
 	st.rememberOrgs(existing)
 	var replaces string
 	if raw, _ := req.Private.GetKey(ctx, privateReplaces); len(raw) > 0 {
@@ -391,7 +392,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	// must find the organization this call created, not fail on it): in
 	// the listing of the plan Terraform made of this create a moment ago,
 	// or a new one.
-	existing, fresh := stateOf(r.client).takeOrgs()
+	existing, fresh := r.run.takeOrgs()
 	var err error
 	if !fresh {
 		existing, err = r.client.ListOrganizations(ctx)
@@ -416,7 +417,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	if org == nil {
 		org, err = r.client.CreateOrganization(ctx, name)
-		stateOf(r.client).forgetOrgs() // it no longer holds every organization
+		r.run.forgetOrgs() // it no longer holds every organization
 		if err != nil {
 			resp.Diagnostics.AddError("Could not create the JSM organization", fmt.Sprintf("Organization %q:\n%s", name, errorDetail(err)))
 			return
@@ -508,7 +509,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if !importing {
 		// For the plan that follows: a taken name may be this organization's.
 		leftover, _ := req.Private.GetKey(ctx, privateFailedCreate)
-		stateOf(r.client).refreshedOrg(id, len(leftover) > 0)
+		r.run.refreshedOrg(id, len(leftover) > 0)
 	}
 
 	var keys []string

@@ -342,7 +342,7 @@ func TestOrganizationWarnRename(t *testing.T) {
 	state := organizationResourceModel{ID: types.StringValue(id), Name: types.StringValue("Old Name Ltd")}
 
 	var d diag.Diagnostics
-	(&organizationResource{client: s.client}).warnRename(ctx, state, "New Name Ltd", &d)
+	(&organizationResource{client: s.client, run: &runState{}}).warnRename(ctx, state, "New Name Ltd", &d)
 	text := diagText(d)
 	for _, want := range []string{"replaces it", `"Old Name Ltd" (ID ` + id, `"New Name Ltd"`, "Mona Member", member.AccountID,
 		desk.ProjectKey, "set name back to"} {
@@ -357,7 +357,7 @@ func TestOrganizationWarnRename(t *testing.T) {
 	// Nothing attached: it says so.
 	bare := site.AddOrganization("Bare Ltd")
 	d = nil
-	(&organizationResource{client: s.client}).warnRename(ctx, organizationResourceModel{
+	(&organizationResource{client: s.client, run: &runState{}}).warnRename(ctx, organizationResourceModel{
 		ID: types.StringValue(fmt.Sprint(bare.ID)), Name: types.StringValue("Bare Ltd")}, "Barer Ltd", &d)
 	if text := diagText(d); !strings.Contains(text, "Members: none.") || !strings.Contains(text, "Service desks: none.") {
 		t.Errorf("an organization with nothing attached:\n%s", text)
@@ -405,8 +405,8 @@ type stillTimeProvider struct{ *jsmProvider }
 
 func (p stillTimeProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	p.jsmProvider.Configure(ctx, req, resp)
-	if c, ok := resp.ResourceData.(*jsm.Client); ok {
-		st, at := stateOf(c), time.Now()
+	if pd, ok := resp.ResourceData.(*providerData); ok {
+		st, at := pd.run, time.Now()
 		st.mu.Lock()
 		st.now = func() time.Time { return at }
 		st.mu.Unlock()
@@ -414,14 +414,14 @@ func (p stillTimeProvider) Configure(ctx context.Context, req provider.Configure
 }
 
 func TestOrgListingCache(t *testing.T) {
-	a, b := stateOf(&jsm.Client{}), stateOf(&jsm.Client{})
+	a, b := &runState{}, &runState{}
 	orgs := []jsm.Organization{{ID: "1", Name: "Acme"}}
 	if _, ok := a.takeOrgs(); ok {
 		t.Fatal("a listing out of nothing")
 	}
 	a.rememberOrgs(orgs)
 	if _, ok := b.takeOrgs(); ok {
-		t.Error("another client's listing was handed out")
+		t.Error("another run's listing was handed out")
 	}
 	if got, ok := a.takeOrgs(); !ok || len(got) != 1 {
 		t.Errorf("take = %v, %v; want the listing", got, ok)

@@ -26,7 +26,7 @@ type organizationsDataModel struct {
 	Organizations types.List   `tfsdk:"organizations"`
 }
 
-var organizationAttrTypes = map[string]attr.Type{
+var organizationAttrTypes = map[string]attr.Type{ //nolint:gochecknoglobals // a read-only table
 	"id": types.StringType, "name": types.StringType, "uuid": types.StringType, "scim_managed": types.BoolType,
 }
 

@@ -180,7 +180,7 @@ type privilegeProfile struct {
 }
 
 // privilegeProfiles grow one from the other: each adds to the one before.
-var privilegeProfiles = []privilegeProfile{
+var privilegeProfiles = []privilegeProfile{ //nolint:gochecknoglobals // a read-only table
 	{"Customers only", []string{"jsm_customer", "data.jsm_customer"}, false},
 	{"With organizations and service desk access", []string{"jsm_organization", "jsm_organization_customers",
 		"jsm_service_desk_customers", "jsm_service_desk_organization", "data.jsm_organization", "data.jsm_organizations",

@@ -29,6 +29,7 @@ func NewProductResource() resource.Resource { return &productResource{} }
 
 type productResource struct {
 	client *jsm.Client
+	run    *runState // this configuration\'s record of the run
 }
 
 type productModel struct {
@@ -68,7 +69,7 @@ func (r *productResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 }
 
 func (r *productResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client, r.run = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks, for a product to create, that the "Products and
@@ -77,7 +78,7 @@ func (r *productResource) Configure(_ context.Context, req resource.ConfigureReq
 // apply. One listing a run, by the first product to create (its answer
 // holds for the others); none for products that stay.
 func (r *productResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.client == nil || !stateOf(r.client).once("products listed") {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.client == nil || !r.run.once("products listed") {
 		return
 	}
 	_, err := r.client.ListProducts(ctx)

@@ -25,7 +25,7 @@ type productsDataModel struct {
 	Products types.List   `tfsdk:"products"`
 }
 
-var productAttrTypes = map[string]attr.Type{"id": types.StringType, "name": types.StringType}
+var productAttrTypes = map[string]attr.Type{"id": types.StringType, "name": types.StringType} //nolint:gochecknoglobals // a read-only table
 
 func (d *productsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_products"

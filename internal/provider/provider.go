@@ -240,9 +240,10 @@ func (p *jsmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
 	}
-	resp.DataSourceData = client
-	resp.ResourceData = client
-	resp.ListResourceData = client
+	data := &providerData{client: client, run: &runState{}}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *jsmProvider) Resources(_ context.Context) []func() resource.Resource {

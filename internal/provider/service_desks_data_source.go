@@ -19,7 +19,7 @@ func NewServiceDesksDataSource() datasource.DataSource { return &serviceDesksDat
 
 type serviceDesksDataSource struct{ client *jsm.Client }
 
-var serviceDeskAttrTypes = map[string]attr.Type{
+var serviceDeskAttrTypes = map[string]attr.Type{ //nolint:gochecknoglobals // a read-only table
 	"id": types.StringType, "project_id": types.StringType, "project_key": types.StringType, "project_name": types.StringType,
 }
 

@@ -29,8 +29,8 @@ const (
 // Bounds of the duration settings: below a second nothing could succeed
 // against a real site; a day is already far beyond any CI job.
 var (
-	maxRetryWaitBounds    = durationBounds{min: time.Second, max: 24 * time.Hour}
-	maxCallDurationBounds = durationBounds{min: time.Second, max: 24 * time.Hour}
+	maxRetryWaitBounds    = durationBounds{min: time.Second, max: 24 * time.Hour} //nolint:gochecknoglobals // a read-only table
+	maxCallDurationBounds = durationBounds{min: time.Second, max: 24 * time.Hour} //nolint:gochecknoglobals // a read-only table
 )
 
 // transportAttributes are the provider attributes on retries and pacing.

@@ -83,7 +83,7 @@ func numericIDValidator(desc string) stringCheck {
 
 // accountIDValidator checks an account ID with the client's own rule
 // (jsm.CheckAccountID).
-var accountIDValidator = stringCheck{
+var accountIDValidator = stringCheck{ //nolint:gochecknoglobals // a read-only table
 	"must be an account ID: not empty, without whitespace or the characters / \\ ? # %",
 	func(p path.Path, v string) (string, string) {
 		if msg := jsm.CheckAccountID(v); msg != "" {
@@ -95,7 +95,7 @@ var accountIDValidator = stringCheck{
 }
 
 // baseURLValidator checks a known url at plan time, with the client's rules.
-var baseURLValidator = stringCheck{
+var baseURLValidator = stringCheck{ //nolint:gochecknoglobals // a read-only table
 	"must be an https URL (http only for loopback hosts)",
 	func(_ path.Path, v string) (string, string) {
 		if _, err := jsm.ValidateSiteURL(v); err != nil {
@@ -107,7 +107,7 @@ var baseURLValidator = stringCheck{
 
 // emailValidator accepts a bare address (fred@example.com), not a display
 // form ("Fred <fred@example.com>"): JSM rejects anything else at apply time.
-var emailValidator = stringCheck{
+var emailValidator = stringCheck{ //nolint:gochecknoglobals // a read-only table
 	"must be a bare email address such as fred@example.com",
 	func(_ path.Path, v string) (string, string) {
 		if msg := checkEmail(v); msg != "" {
@@ -155,11 +155,11 @@ func segmentValidator(summary string, check func(string) string) stringCheck {
 // propertyKeyValidator refuses organization property keys that cannot
 // travel safely in a URL path: ".", "..", keys holding "/" or "\", and
 // keys with control characters.
-var propertyKeyValidator = segmentValidator("Invalid organization property key", jsm.CheckPropertyKey)
+var propertyKeyValidator = segmentValidator("Invalid organization property key", jsm.CheckPropertyKey) //nolint:gochecknoglobals // a read-only table
 
 // detailFieldNameValidator refuses detail field names that cannot travel
 // safely in a URL path (the field is edited and deleted by name).
-var detailFieldNameValidator = segmentValidator("Invalid detail field name", jsm.CheckDetailFieldName)
+var detailFieldNameValidator = segmentValidator("Invalid detail field name", jsm.CheckDetailFieldName) //nolint:gochecknoglobals // a read-only table
 
 // distinctFieldKeys refuses details whose keys name the same detail field:
 // the site compares field names ignoring letter case and surrounding
@@ -190,11 +190,11 @@ func (distinctFieldKeys) ValidateMap(_ context.Context, req validator.MapRequest
 
 // productIDValidator refuses product IDs that cannot travel safely in a
 // URL path.
-var productIDValidator = segmentValidator("Invalid product ID", jsm.CheckProductID)
+var productIDValidator = segmentValidator("Invalid product ID", jsm.CheckProductID) //nolint:gochecknoglobals // a read-only table
 
 // jsonDocumentValidator checks that a string is a JSON document; the
 // framework does not run jsontypes' own check on map elements.
-var jsonDocumentValidator = stringCheck{
+var jsonDocumentValidator = stringCheck{ //nolint:gochecknoglobals // a read-only table
 	"must be a JSON document, e.g. from jsonencode()",
 	func(_ path.Path, v string) (string, string) {
 		if !json.Valid([]byte(v)) {

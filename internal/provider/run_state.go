@@ -11,8 +11,18 @@ import (
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
 )
 
-// runState is what one provider configuration (one client, one per
-// Terraform command) remembers across the requests of its run.
+// providerData is what Configure hands every resource, data source and list
+// resource of one provider configuration: its client, and the record of its
+// run. Terraform starts the provider anew for each command, so a
+// configuration's record lives as long as one plan or one apply.
+type providerData struct {
+	client *jsm.Client
+	run    *runState
+}
+
+// runState is what one provider configuration remembers across the
+// requests of its run: what its plans create, destroy and hold, the
+// notices it gave, the look-ups it made.
 type runState struct {
 	mu sync.Mutex
 	// lookups counts the customer look-ups of the plan (planLookupLimit).
@@ -37,15 +47,8 @@ type runState struct {
 	// configuration's state); true for one a create that failed half-way
 	// left, which Terraform has tainted.
 	stateOrgs map[string]bool
-}
-
-var runStates sync.Map // *jsm.Client → *runState
-
-// stateOf is the run state of the configuration whose client is c.
-func stateOf(c *jsm.Client) *runState {
-	v, _ := runStates.LoadOrStore(c, &runState{})
-	st, _ := v.(*runState) // only *runState is stored
-	return st
+	// fields: the detail fields this run plans (fieldPlans).
+	fields fieldPlans
 }
 
 // claimCreate records that a resource plans to create the object of this
