@@ -61,15 +61,16 @@ func NewCustomerResource() resource.Resource { return &customerResource{} }
 
 type customerResource struct {
 	client *jsm.Client
-	run    *runState // this configuration\'s record of the run
+	run    *runState // this configuration's record of the run
 }
 
 type customerResourceModel struct {
 	customerAccount
-	OnDestroy      types.String `tfsdk:"on_destroy"`
-	AdoptExisting  types.Bool   `tfsdk:"adopt_existing"`
-	OnNameMismatch types.String `tfsdk:"on_name_mismatch"`
-	CSMLifecycle   types.Bool   `tfsdk:"csm_lifecycle"`
+	OnDestroy        types.String `tfsdk:"on_destroy"`
+	AdoptedOnDestroy types.String `tfsdk:"adopted_on_destroy"`
+	AdoptExisting    types.Bool   `tfsdk:"adopt_existing"`
+	OnNameMismatch   types.String `tfsdk:"on_name_mismatch"`
+	CSMLifecycle     types.Bool   `tfsdk:"csm_lifecycle"`
 }
 
 // renames reports whether a change of display_name renames the account
@@ -127,12 +128,21 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators: []validator.String{displayNameValidator{}},
 			},
 			"on_destroy": schema.StringAttribute{
-				MarkdownDescription: "What destroying the resource does: `forget` (default) only removes it from the " +
-					"state; `revoke_portal_access` first revokes the customer's portal access; `delete` deletes the customer " +
-					"account, **for good** (needs `csm_lifecycle = true`; never an Atlassian account).",
+				MarkdownDescription: "What destroying the resource does to an account **it created**: `forget` (default) only " +
+					"removes it from the state; `revoke_portal_access` first revokes the customer's portal access; `delete` " +
+					"deletes the customer account, **for good** (needs `csm_lifecycle = true`; never an Atlassian account). " +
+					"An account the resource adopted or imported follows `adopted_on_destroy` instead.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(onDestroyForget),
+				Validators: []validator.String{stringvalidator.OneOf(onDestroyForget, onDestroyRevoke, onDestroyDelete)},
+			},
+			"adopted_on_destroy": schema.StringAttribute{
+				MarkdownDescription: "What destroying the resource does to an account it **adopted or imported** rather than " +
+					"created: the values of `on_destroy`, never more than `on_destroy`. Unset (the default), such an account is " +
+					"only forgotten, whatever `on_destroy` says: it may be another state's, and revoking or deleting it takes a " +
+					"value you write. See \"Created, adopted, imported\" below.",
+				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(onDestroyForget, onDestroyRevoke, onDestroyDelete)},
 			},
 			"adopt_existing": schema.BoolAttribute{
@@ -203,6 +213,10 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		r.predictDelete(ctx, req, resp)
 		return
 	}
+	if !req.State.Raw.IsNull() {
+		r.warnOriginUnrecorded(ctx, req, resp)
+		r.keepAccount(ctx, req, resp)
+	}
 	// Nothing changes (most of a large plan): only a standing
 	// on_destroy = "delete" needs the checks below. Skipping the models
 	// saves the framework's reflection, a few percent of a plan's CPU.
@@ -219,6 +233,28 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if req.State.Raw.IsNull() {
+		if !plan.Email.IsUnknown() && r.run != nil {
+			// Another resource keeps this email's account. The same
+			// configuration is this resource's own replacement (a taint,
+			// -replace), which Terraform plans right after its prior state.
+			k, ok := r.run.keeper("customer", plan.Email.ValueString())
+			if ok && k.config != req.Config.Raw.String() {
+				resp.Diagnostics.AddAttributeError(path.Root("email"), "Another jsm_customer manages this email's account",
+					heldElsewhereDetail(k.id, plan.Email.ValueString()))
+				return
+			}
+			if ok && k.undoes {
+				// Terraform does not tell the provider which order a
+				// replacement takes: destroy first (the default) revokes
+				// or deletes the account the create then looks for.
+				resp.Diagnostics.AddAttributeWarning(path.Root("email"), "A replacement that destroys first loses the account",
+					fmt.Sprintf("This plan replaces the customer %s (%s), whose destroy revokes or deletes its account. Unless the "+
+						"resource has lifecycle { create_before_destroy = true }, Terraform destroys first: the account is revoked "+
+						"(and the create then fails, finding no active account) or deleted (and the create makes a new one). With "+
+						"create_before_destroy the replacement adopts the account first and the destroy leaves it alone; or apply "+
+						"on_destroy = %q before replacing.", k.id, plan.Email.ValueString(), onDestroyForget))
+			}
+		}
 		r.predictCreate(ctx, plan, true, &resp.Diagnostics)
 		return
 	}
@@ -278,15 +314,31 @@ func notCustomerAccount(t types.String) bool {
 // ValidateConfig refuses the settings that need the CSM API without the
 // opt-in.
 func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	// Three attributes, not the model: Terraform validates every instance's
+	// Four attributes, not the model: Terraform validates every instance's
 	// configuration in every plan, and the framework's reflection into a
 	// struct costs more than the checks.
 	var csmLifecycle types.Bool
-	var onDestroy, onNameMismatch types.String
+	var onDestroy, adoptedOnDestroy, onNameMismatch types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrCSMLifecycle), &csmLifecycle)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("on_destroy"), &onDestroy)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("adopted_on_destroy"), &adoptedOnDestroy)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("on_name_mismatch"), &onNameMismatch)...)
-	if resp.Diagnostics.HasError() || csmLifecycle.IsUnknown() || csmLifecycle.ValueBool() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !onDestroy.IsUnknown() && !adoptedOnDestroy.IsNull() && !adoptedOnDestroy.IsUnknown() {
+		configured := onDestroy.ValueString()
+		if configured == "" {
+			configured = onDestroyForget
+		}
+		if destroyRank[adoptedOnDestroy.ValueString()] > destroyRank[configured] {
+			resp.Diagnostics.AddAttributeError(path.Root("adopted_on_destroy"), "adopted_on_destroy does more than on_destroy",
+				fmt.Sprintf("adopted_on_destroy = %q, and on_destroy = %q: an account the resource found on the site is never "+
+					"treated harder than one it created. Set on_destroy to %q too, or adopted_on_destroy to %q or less.",
+					adoptedOnDestroy.ValueString(), configured, adoptedOnDestroy.ValueString(), configured))
+		}
+	}
+	if csmLifecycle.IsUnknown() || csmLifecycle.ValueBool() {
 		return
 	}
 	if onDestroy.ValueString() == onDestroyDelete {
@@ -329,17 +381,32 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 	}
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	onDestroy := state.OnDestroy.ValueString()
-	if resp.Diagnostics.HasError() || onDestroy == onDestroyForget || onDestroy == "" {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
+	origin := privateString(ctx, req.Private, privateOrigin)
+	onDestroy, demoted := destroyAction(state.OnDestroy.ValueString(), state.AdoptedOnDestroy.ValueString(), origin)
+	if demoted && r.run != nil && r.run.once("demoted") {
+		resp.Diagnostics.AddWarning("JSM customer accounts this configuration did not create are only forgotten",
+			demotedDetail(id, email, state.OnDestroy.ValueString(), onDestroy, origin))
+	}
+	if onDestroy == onDestroyForget {
+		return
+	}
 	// The apply plans a create_before_destroy replacement's deposed object
 	// again after its replacement was created: the account is held then,
 	// and Delete leaves it to the replacement.
-	if r.client != nil && email != "" && !r.run.holds(id) && r.run.planDestroy(email) {
-		resp.Diagnostics.AddError("A destroyed customer's email is declared again", declaredElsewhereDetail(id, email, onDestroy))
-		return
+	if r.client != nil && email != "" && !r.run.holds("customer", id) {
+		created, kept := r.run.planDestroy("customer", email)
+		if created {
+			resp.Diagnostics.AddError("A destroyed customer's email is declared again", declaredElsewhereDetail(id, email, onDestroy))
+			return
+		}
+		if kept {
+			resp.Diagnostics.AddError("A destroyed customer's account is kept by another resource", keptElsewhereDetail(id, email, onDestroy))
+			return
+		}
 	}
 	if onDestroy != onDestroyDelete {
 		return
@@ -350,33 +417,6 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 	}
 	r.probeAccountAPI(ctx, id, path.Root("on_destroy"), "delete the customer account "+id+" ("+email+")",
 		fmt.Sprintf("apply on_destroy = %q first, and destroying only forgets the account", onDestroyForget), &resp.Diagnostics)
-}
-
-// declaredElsewhereDetail explains the plan that destroys a customer whose
-// email another resource of the run creates or adopts (a for_each key
-// renamed, a person moved to another module instance), where the destroy
-// would revoke or delete the account the other takes over. id and
-// onDestroy are the destroyed resource's, when known on this side.
-func declaredElsewhereDetail(id, email, onDestroy string) string {
-	what := "revokes the portal access of, or deletes,"
-	switch onDestroy {
-	case onDestroyRevoke:
-		what = "revokes the portal access of"
-	case onDestroyDelete:
-		what = "deletes"
-	}
-	account := "its account"
-	if id != "" {
-		account = "the account " + id
-	}
-	return fmt.Sprintf("This plan destroys a jsm_customer whose destroy %s %s (%s), and creates another jsm_customer with the "+
-		"same email (letter case aside), which would adopt that account. Run together, the destroy takes the account from "+
-		"under the new resource: revoked or deleted, or the new resource left holding a deleted account. Nothing was "+
-		"changed. If the customer moved (a renamed for_each key, another module instance), say so with a moved block, "+
-		"which keeps the account:\n\n  moved {\n    from = <the address this plan destroys>\n    to   = <the address it "+
-		"creates>\n  }\n\nIf the old resource should only be forgotten, drop it with a removed block instead:\n\n"+
-		"  removed {\n    from = <the address this plan destroys>\n    lifecycle {\n      destroy = false\n    }\n  }",
-		what, account, email)
 }
 
 // predictCreate looks the email up, as the create will if JSM answers that
@@ -404,7 +444,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 				"each email once (with for_each, over a set of lowercased emails).", email))
 		return
 	}
-	if claim && r.run.createDestroyed(email) {
+	if claim && r.run.createDestroyed("customer", email) {
 		diags.AddAttributeError(path.Root("email"), "A destroyed customer's email is declared again",
 			declaredElsewhereDetail("", email, ""))
 		return
@@ -460,44 +500,23 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 		}
 		return
 	}
-	what := fmt.Sprintf("The email %s already has the account %s (account type %s) named %s", email, user.AccountID,
-		r.client.Clean(user.AccountType, 100), r.client.Quote(user.DisplayName))
-	renames := plan.OnNameMismatch.ValueString() == nameMismatchRename
-	atlassian := user.AccountType != accountTypeCustomer
-	switch {
-	case plan.AdoptExisting.ValueBool() && atlassian && plan.OnDestroy.ValueString() == onDestroyDelete:
-		diags.AddAttributeError(path.Root("on_destroy"), "The apply would adopt an account no API deletes",
-			fmt.Sprintf("%s, which the apply would adopt; it is not a customer account, and no API deletes it, so on_destroy = %q "+
-				"cannot apply to it. Set on_destroy to %q or %q.", what, onDestroyDelete, onDestroyForget, onDestroyRevoke))
-	case plan.AdoptExisting.ValueBool() && user.DisplayName != name && renames && atlassian:
-		diags.AddAttributeError(path.Root("on_name_mismatch"), "The apply would adopt an account no API renames",
-			fmt.Sprintf("%s, and the configuration says %q. It is not a customer account, and no API renames it (the CSM API "+
-				"renames customer accounts only). Set display_name = %s to adopt it, or on_name_mismatch = %q to adopt it under "+
-				"the site's name.", what, name, r.client.Quote(user.DisplayName), nameMismatchKeep))
-	case plan.AdoptExisting.ValueBool() && user.DisplayName != name && renames:
+	what := r.foundAccount(email, user)
+	switch choice, why := decideAdoption(user.DisplayName, user.AccountType, plan.adoptionSettings()); choice {
+	case refuseAdoption:
+		r.addRefusal(why, email, name, user, diags)
+	case adoptAndRename:
 		diags.AddWarning("The apply adopts an existing JSM account and renames it",
 			fmt.Sprintf("%s: the apply adopts it instead of creating a customer, and renames it to %q through the Customer "+
-				"Service Management API (on_name_mismatch = %q).", what, name, nameMismatchRename))
+				"Service Management API (on_name_mismatch = %q).", what, name, nameMismatchRename)+adoptedDestroyNote(plan))
 		r.probeAccountAPI(ctx, user.AccountID, path.Root("on_name_mismatch"), fmt.Sprintf("adopt %s and rename it to %q", user.AccountID, name),
 			fmt.Sprintf("set display_name = %s, or on_name_mismatch = %q", r.client.Quote(user.DisplayName), nameMismatchKeep), diags)
-	case !plan.AdoptExisting.ValueBool():
-		diags.AddAttributeError(path.Root("adopt_existing"), "The email already has a JSM account",
-			fmt.Sprintf("%s, and adopt_existing is false, so the apply would fail. To manage that account, import it "+
-				"(replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\nor set adopt_existing = true.",
-				what, user.AccountID))
-	case user.DisplayName != name && !plan.keepsSiteName():
-		diags.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
-			fmt.Sprintf("%s, and the configuration says %q, so the apply would fail. Either set display_name = %s to adopt it, "+
-				"set on_name_mismatch = %q to adopt it under the site's name, set on_name_mismatch = %q (with %s = true) to adopt "+
-				"a customer account and rename it through the CSM API, or rename it in Atlassian Administration first.",
-				what, name, r.client.Quote(user.DisplayName), nameMismatchKeep, nameMismatchRename, attrCSMLifecycle))
-	case user.DisplayName != name:
+	case adoptKeepingSiteName:
 		diags.AddWarning("The apply adopts an existing JSM account under its own name",
 			fmt.Sprintf("%s: the apply adopts it instead of creating a customer, and keeps the site's name rather than %q "+
-				"(on_name_mismatch = %q).", what, name, nameMismatchKeep))
+				"(on_name_mismatch = %q).", what, name, nameMismatchKeep)+adoptedDestroyNote(plan))
 	default:
 		diags.AddWarning("The apply adopts an existing JSM account",
-			what+": the apply adopts it instead of creating a customer (adopt_existing).")
+			what+": the apply adopts it instead of creating a customer (adopt_existing)."+adoptedDestroyNote(plan))
 	}
 }
 
@@ -510,28 +529,25 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	email, name := plan.Email.ValueString(), plan.DisplayName.ValueString()
 
 	user, err := r.client.CreateCustomer(ctx, name, email)
+	origin := originCreated
 	if jsm.IsConflict(err) {
-		user, err = r.existingAccount(ctx, email, name, plan.AdoptExisting.ValueBool(), &resp.Diagnostics)
-		if err == nil && !r.adoptable(user, plan, &resp.Diagnostics) {
-			return
-		}
-		if err == nil && user.DisplayName != name && plan.OnNameMismatch.ValueString() == nameMismatchRename {
-			if !r.renameAdopted(ctx, user, name, &resp.Diagnostics) {
+		origin = originAdopted
+		user, err = r.existingAccount(ctx, email, name, &resp.Diagnostics)
+		if err == nil {
+			switch choice, why := decideAdoption(user.DisplayName, user.AccountType, plan.adoptionSettings()); choice {
+			case refuseAdoption:
+				r.addRefusal(why, email, name, user, &resp.Diagnostics)
 				return
+			case adoptAndRename:
+				if !r.renameAdopted(ctx, user, name, &resp.Diagnostics) {
+					return
+				}
+			case adoptKeepingSiteName:
+				resp.Diagnostics.AddWarning("Adopted JSM account keeps its own name",
+					fmt.Sprintf("The email %s already had an account (%s) named %s; it was adopted under that name rather than %q "+
+						"(on_name_mismatch = %q).", email, user.AccountID, r.client.Quote(user.DisplayName), name, nameMismatchKeep))
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, jsonString(user.DisplayName))...)
 			}
-		} else if err == nil && user.DisplayName != name && plan.keepsSiteName() {
-			resp.Diagnostics.AddWarning("Adopted JSM account keeps its own name",
-				fmt.Sprintf("The email %s already had an account (%s) named %s; it was adopted under that name rather than %q "+
-					"(on_name_mismatch = %q).", email, user.AccountID, r.client.Quote(user.DisplayName), name, nameMismatchKeep))
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSiteName, jsonString(user.DisplayName))...)
-		} else if err == nil && user.DisplayName != name {
-			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Existing account has another display name",
-				fmt.Sprintf("The email %s already has an account (%s) named %s, and the configuration says %q. "+
-					"Set display_name = %s to adopt it, set on_name_mismatch = %q to adopt it under the site's name, set "+
-					"on_name_mismatch = %q (with %s = true) to adopt a customer account and rename it, or rename it in "+
-					"Atlassian Administration first.", email, user.AccountID, r.client.Quote(user.DisplayName), name,
-					r.client.Quote(user.DisplayName), nameMismatchKeep, nameMismatchRename, attrCSMLifecycle))
-			return
 		}
 		if err == nil && !user.Active {
 			resp.Diagnostics.AddWarning("Adopted JSM account is inactive", inactiveDetail(user.AccountID, email))
@@ -558,24 +574,12 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 	}
 
-	r.run.hold(user.AccountID)
+	r.run.hold("customer", user.AccountID)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateOrigin, jsonString(origin))...)
 	resp.Diagnostics.Append(plan.setFromUser(ctx, user)...)
 	plan.DisplayName = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", user.AccountID)
-}
-
-// adoptable refuses to adopt an account the plan's settings cannot apply
-// to: on_destroy = "delete" on an Atlassian account, which no API deletes.
-// Nothing is recorded: the account stays as it is on the site.
-func (r *customerResource) adoptable(user *jsm.User, plan customerResourceModel, diags *diag.Diagnostics) bool {
-	if plan.OnDestroy.ValueString() != onDestroyDelete || user.AccountType == accountTypeCustomer {
-		return true
-	}
-	diags.AddAttributeError(path.Root("on_destroy"), "An account no API deletes cannot be adopted with on_destroy = \"delete\"",
-		fmt.Sprintf("The email %s already has the account %s, of type %s: no API deletes it. Nothing was recorded. Set on_destroy "+
-			"to %q or %q.", plan.Email.ValueString(), user.AccountID, r.client.Clean(user.AccountType, 100), onDestroyForget, onDestroyRevoke))
-	return false
 }
 
 // renameAdopted renames an adopted customer account to the configured
@@ -583,13 +587,6 @@ func (r *customerResource) adoptable(user *jsm.User, plan customerResourceModel,
 // next apply adopts the account again and renames it then, so no account
 // is made twice and none is lost.
 func (r *customerResource) renameAdopted(ctx context.Context, user *jsm.User, name string, diags *diag.Diagnostics) bool {
-	if user.AccountType != accountTypeCustomer {
-		diags.AddAttributeError(path.Root("on_name_mismatch"), "An Atlassian account cannot be renamed",
-			fmt.Sprintf("The email's account %s is named %s and is not a customer account (type %s): no API renames it. Nothing "+
-				"was recorded. Set display_name = %s, or on_name_mismatch = %q.", user.AccountID, r.client.Quote(user.DisplayName),
-				r.client.Clean(user.AccountType, 100), r.client.Quote(user.DisplayName), nameMismatchKeep))
-		return false
-	}
 	if _, err := r.client.RenameCustomerAccount(ctx, user.AccountID, name); err != nil {
 		detail := csmRefusalDetail(err, fmt.Sprintf("set display_name = %s, or on_name_mismatch = %q",
 			r.client.Quote(user.DisplayName), nameMismatchKeep), "RenameCustomerAccount")
@@ -611,7 +608,7 @@ func (r *customerResource) renameAdopted(ctx context.Context, user *jsm.User, na
 // only; among several holding the email the portal-only customer is
 // preferred; and an account whose email is hidden is taken only when it is
 // the one such account named name (with a warning).
-func (r *customerResource) existingAccount(ctx context.Context, email, name string, adopt bool, diags *diag.Diagnostics) (*jsm.User, error) {
+func (r *customerResource) existingAccount(ctx context.Context, email, name string, diags *diag.Diagnostics) (*jsm.User, error) {
 	m, err := r.client.SearchByEmail(ctx, email)
 	if err != nil {
 		return nil, fmt.Errorf("%s already has an account, and looking it up failed: %w", email, err)
@@ -637,11 +634,6 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 	if msg := jsm.CheckAccountID(user.AccountID); msg != "" {
 		return nil, fmt.Errorf("JSM answered that %s already has an account, but the search answered the account ID %s, which %s; "+
 			"nothing was recorded", email, r.client.Quote(user.AccountID), msg)
-	}
-	if !adopt {
-		return nil, fmt.Errorf("%s already has an account, %s, and adopt_existing is false. To manage that account, "+
-			"import it (replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\n"+
-			"or set adopt_existing = true", email, user.AccountID, user.AccountID)
 	}
 	if byName {
 		diags.AddWarning("JSM account matched by name",
@@ -836,8 +828,13 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	id, email := state.AccountID.ValueString(), state.Email.ValueString()
-	if onDestroy := state.OnDestroy.ValueString(); (onDestroy == onDestroyDelete || onDestroy == onDestroyRevoke) &&
-		r.run.holds(id) {
+	onDestroy, demoted := destroyAction(state.OnDestroy.ValueString(), state.AdoptedOnDestroy.ValueString(),
+		privateString(ctx, req.Private, privateOrigin))
+	if demoted && r.run.once("demoted") {
+		resp.Diagnostics.AddWarning("JSM customer accounts this configuration did not create are only forgotten",
+			demotedDetail(id, email, state.OnDestroy.ValueString(), onDestroy, privateString(ctx, req.Private, privateOrigin)))
+	}
+	if (onDestroy == onDestroyDelete || onDestroy == onDestroyRevoke) && r.run.holds("customer", id) {
 		// The deposed object of a create_before_destroy replacement: its
 		// replacement, created first in this apply, adopted this account.
 		resp.Diagnostics.AddWarning("JSM customer forgotten: its replacement holds the account",
@@ -845,14 +842,14 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 				"replacement of this one, created or adopted it and holds it now.", id, email, onDestroy))
 		return
 	}
-	if state.OnDestroy.ValueString() == onDestroyDelete {
+	if onDestroy == onDestroyDelete {
 		r.deleteAccount(ctx, state, &resp.Diagnostics)
 		return
 	}
-	if state.OnDestroy.ValueString() != onDestroyRevoke {
+	if onDestroy != onDestroyRevoke {
 		// The intended outcome: said once a run, not once per customer (a
 		// destroy of hundreds would bury any real error under them).
-		if r.run.once("forgotten") {
+		if !demoted && r.run.once("forgotten") {
 			resp.Diagnostics.AddWarning("JSM customers forgotten; their accounts remain",
 				fmt.Sprintf("%s (%s), and every other customer this run destroys with on_destroy = %q, was removed from the "+
 					"Terraform state only: the accounts still exist and can still use the portal. Delete them in Atlassian "+
@@ -974,6 +971,8 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), id)...)
+	// Found, not created: a destroy follows adopted_on_destroy.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateOrigin, jsonString(originImported))...)
 	// The defaults, so the plan after an import shows no change.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyForget)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), true)...)

@@ -171,6 +171,7 @@ func (m *organizationResourceModel) properties(ctx context.Context, diags *diag.
 // such a difference plans no update.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		r.predictDelete(ctx, req, resp)
 		return
 	}
 	if req.State.Raw.IsNull() {
@@ -200,6 +201,41 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if keepEquivalentText(want, have) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("properties"), state.Properties)...)
 	}
+}
+
+// predictDelete refuses, at plan time, to delete an organization whose name
+// another resource of the run creates or adopts (a renamed resource or
+// for_each key, without a moved block): run together, the delete takes the
+// organization from under the other, or the other creates an empty one.
+// Checked whichever of the two Terraform plans second.
+func (r *organizationResource) predictDelete(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || r.run == nil {
+		return
+	}
+	var id, name types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
+	if resp.Diagnostics.HasError() || name.ValueString() == "" || r.run.holds("organization", id.ValueString()) {
+		return
+	}
+	if created, _ := r.run.planDestroy("organization", name.ValueString()); created {
+		resp.Diagnostics.AddError("A destroyed organization's name is declared again",
+			organizationDeclaredElsewhereDetail(id.ValueString(), name.ValueString()))
+	}
+}
+
+// organizationDeclaredElsewhereDetail explains the plan that deletes an
+// organization whose name another resource of the run creates or adopts.
+func organizationDeclaredElsewhereDetail(id, name string) string {
+	org := "an organization"
+	if id != "" {
+		org = "the organization " + id
+	}
+	return fmt.Sprintf("This plan destroys a jsm_organization, which deletes %s (%q), and creates another jsm_organization "+
+		"of the same name (letter case aside), which would adopt it or create an empty one. Run together, the delete "+
+		"takes the organization, its members and its service desk access from under the new resource. Nothing was "+
+		"changed. If the organization moved (a renamed resource or for_each key, another module instance), say so with "+
+		"a moved block, which keeps it:%s", org, name, movedOrRemoved)
 }
 
 // maxNamed bounds the members and desks a rename's warning names; the
@@ -303,6 +339,11 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 	// the create: a second plan of the name is a second resource.
 	if r.run.claimCreate("organization", name) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization name declared twice", twinDetail(name))
+		return
+	}
+	if r.run.createDestroyed("organization", name) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "A destroyed organization's name is declared again",
+			organizationDeclaredElsewhereDetail("", name))
 		return
 	}
 	existing, err := r.client.ListOrganizations(ctx)
@@ -430,6 +471,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "JSM organization already exists", d)
 		return
 	}
+	r.run.hold("organization", org.ID)
 	plan.setFromOrg(org)
 	plan.Name = types.StringValue(name)
 
@@ -594,6 +636,14 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.run.holds("organization", state.ID.ValueString()) {
+		// The deposed object of a create_before_destroy replacement: its
+		// replacement, created first in this apply, adopted it.
+		resp.Diagnostics.AddWarning("JSM organization forgotten: its replacement holds it",
+			fmt.Sprintf("The organization %s (%q) was not deleted: another jsm_organization of this apply, the replacement "+
+				"of this one, adopted it and holds it now.", state.ID.ValueString(), state.Name.ValueString()))
 		return
 	}
 	if err := r.client.DeleteOrganization(ctx, state.ID.ValueString()); err != nil && !jsm.IsNotFound(err) {

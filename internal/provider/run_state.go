@@ -36,13 +36,13 @@ type runState struct {
 	// still, so that whether a create reuses the plan's listing does not
 	// depend on the machine's speed.
 	now func() time.Time
-	// seen holds the creates this run claimed (claimCreate) and the
-	// notices it gave (once).
+	// seen holds, by key: the creates this run claimed (claimCreate), the
+	// destroys it plans that undo something (planDestroy), the objects its
+	// creates hold (hold), and the notices it gave (once).
 	seen map[string]bool
-	// destroying: the emails (lowercased) whose accounts a destroy of this
-	// run plans to revoke or delete (planDestroy); held: the accounts the
-	// creates of this run hold (hold).
-	destroying, held map[string]bool
+	// holders: the objects that resources of this run keep (planHold), by
+	// kind and key, with the first keeper's ID and configuration.
+	holders map[string]holder
 	// stateOrgs: the organizations this run refreshed (of this
 	// configuration's state); true for one a create that failed half-way
 	// left, which Terraform has tainted.
@@ -66,47 +66,91 @@ func (s *runState) claimCreate(kind, key string) (taken bool) {
 // createKey is the seen key of a create claimed (claimCreate).
 func createKey(kind, key string) string { return "create\x00" + kind + "\x00" + strings.ToLower(key) }
 
-// planDestroy records that a resource plans to revoke or delete the
-// account of this email on destroy, and reports whether another resource of
-// the run plans to create (or adopt) that email: the destroy would pull the
-// account from under it. claimCreate's twin, checked whichever of the two
-// Terraform plans second (createDestroyed is the create's side).
-func (s *runState) planDestroy(email string) (declaredElsewhere bool) {
-	key := strings.ToLower(email)
+// planDestroy records that a resource plans to destroy the object of this
+// kind and key (a customer's email whose account it revokes or deletes, an
+// organization's name, letter case aside), and reports whether another
+// resource of the run plans to create (or adopt) that key: the destroy would
+// pull the object from under it. claimCreate's twin, checked whichever of
+// the two Terraform plans second (createDestroyed is the create's side).
+func (s *runState) planDestroy(kind, key string) (created, kept bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.destroying == nil {
-		s.destroying = map[string]bool{}
+	s.mark(destroyKey(kind, key))
+	_, kept = s.holders[objectKey(kind, key)]
+	return s.seen[createKey(kind, key)], kept
+}
+
+// holder is a resource that keeps an object in this run: the object's ID,
+// the resource's configuration as text (tftypes.Value.String), and whether
+// its destroy would revoke or delete the object.
+type holder struct {
+	id, config string
+	undoes     bool
+}
+
+// planHold records that a resource keeps the object of this kind and key in
+// this run (its plan neither destroys nor replaces it), and reports whether
+// another resource of the run plans to create or adopt that key, or to
+// destroy it, and the first other resource that keeps it too, if any.
+func (s *runState) planHold(kind, key string, h holder) (created, destroyed bool, other *holder) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := objectKey(kind, key)
+	if prev, ok := s.holders[k]; ok {
+		other = &prev
+	} else {
+		if s.holders == nil {
+			s.holders = map[string]holder{}
+		}
+		s.holders[k] = h
 	}
-	s.destroying[key] = true
-	return s.seen[createKey("customer", key)]
+	return s.seen[createKey(kind, key)], s.seen[destroyKey(kind, key)], other
 }
 
-// createDestroyed reports whether a resource of the run plans to revoke or
-// delete the account of this email on destroy (planDestroy).
-func (s *runState) createDestroyed(email string) bool {
+// keeper is the resource of the run that keeps the object of this kind and
+// key (planHold), if any.
+func (s *runState) keeper(kind, key string) (holder, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.destroying[strings.ToLower(email)]
+	h, ok := s.holders[objectKey(kind, key)]
+	return h, ok
 }
 
-// hold records that a create of this run holds the account (created or
-// adopted it), and holds reports it: a destroy in the same apply (the
-// deposed object of a create_before_destroy replacement) never revokes or
-// deletes the account its replacement holds.
-func (s *runState) hold(accountID string) {
+// createDestroyed reports whether a resource of the run plans to destroy
+// the object of this kind and key (planDestroy).
+func (s *runState) createDestroyed(kind, key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.held == nil {
-		s.held = map[string]bool{}
+	return s.seen[destroyKey(kind, key)]
+}
+
+func destroyKey(kind, key string) string { return "destroy\x00" + objectKey(kind, key) }
+
+// objectKey names an object of the site by kind and key, letter case aside.
+func objectKey(kind, key string) string { return kind + "\x00" + strings.ToLower(key) }
+
+// hold records that a create of this run holds the object of this kind and
+// ID (created or adopted it), and holds reports it: a destroy in the same
+// apply (the deposed object of a create_before_destroy replacement) never
+// revokes or deletes what its replacement holds.
+func (s *runState) hold(kind, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mark("held\x00" + kind + "\x00" + id)
+}
+
+func (s *runState) holds(kind, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seen["held\x00"+kind+"\x00"+id]
+}
+
+// mark records key as seen; the caller holds s.mu.
+func (s *runState) mark(key string) {
+	if s.seen == nil {
+		s.seen = map[string]bool{}
 	}
-	s.held[accountID] = true
-}
-
-func (s *runState) holds(accountID string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.held[accountID]
+	s.seen[key] = true
 }
 
 // once reports whether the notice is said for the first time this run.
@@ -119,10 +163,7 @@ func (s *runState) first(key string) bool {
 	if s.seen[key] {
 		return false
 	}
-	if s.seen == nil {
-		s.seen = map[string]bool{}
-	}
-	s.seen[key] = true
+	s.mark(key)
 	return true
 }
 
