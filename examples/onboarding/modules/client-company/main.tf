@@ -1,12 +1,15 @@
-# One client company: its organization, its people, their portal access and,
-# when csm is set, its details and entitlement.
+# One client company: its organization, its members, their portal access and,
+# when csm is set, its details and entitlement. The people themselves (their
+# jsm_customer resources) are declared once, by the caller, keyed by a stable
+# id: a person moving to another company then changes memberships here, never
+# their customer.
 #
-# Offboarding: remove a person's row and the apply revokes their portal access
-# (on_destroy) and removes them from the organization and the HR desk. An
-# empty people map is fine: the organization stays, with no managed members.
-# The organization itself is guarded by prevent_destroy, because destroying it
-# deletes it on the site with every link to it: deleting a company is a
-# deliberate, reviewed change to this module.
+# Offboarding: a person who leaves the members map is removed from the
+# organization and the HR desk. An empty members map is fine: the organization
+# stays, with no managed members. The organization itself is guarded by
+# prevent_destroy, because destroying it deletes it on the site with every
+# link to it: deleting a company is a deliberate, reviewed change to this
+# module.
 terraform {
   required_providers {
     jsm = {
@@ -20,13 +23,11 @@ variable "name" {
   type        = string
 }
 
-variable "people" {
-  description = "The company's people by stable id: email, display_name, hr_access (\"yes\" or \"no\") and region."
+variable "members" {
+  description = "The company's people by stable id: each one's account_id (a jsm_customer's) and hr_access."
   type = map(object({
-    email        = string
-    display_name = string
-    hr_access    = string
-    region       = string
+    account_id = string
+    hr_access  = bool
   }))
 }
 
@@ -41,31 +42,35 @@ variable "it_desk_id" {
 }
 
 variable "hr_desk_id" {
-  description = "The service desk only people with hr_access = \"yes\" can raise requests on."
+  description = "The service desk only people with hr_access can raise requests on."
   type        = string
 }
 
+variable "adopt_existing" {
+  description = "Adopt an organization of this name that already exists, instead of failing the plan. An adopted organization is still deleted on destroy: adopt only what this configuration owns."
+  type        = bool
+  default     = false
+}
+
+variable "csm_lifecycle" {
+  description = "Rename the organization in place through the CSM API when the company is renamed (with a moved block), instead of replacing it."
+  type        = bool
+  default     = false
+}
+
 variable "csm" {
-  description = "The site-wide detail fields and product for details and entitlements; null leaves them out (JSM Standard)."
+  description = "The site-wide detail field and product for details and entitlements; null leaves them out (JSM Standard)."
   type = object({
-    region_field       = string
     tier_field         = string
     support_product_id = string
   })
   default = null
 }
 
-resource "jsm_customer" "person" {
-  for_each     = var.people
-  email        = each.value.email
-  display_name = each.value.display_name
-  # Offboarding takes the portal away; the account stays (deleting it needs
-  # csm_lifecycle = true and on_destroy = "delete", and cannot be undone).
-  on_destroy = "revoke_portal_access"
-}
-
 resource "jsm_organization" "this" {
-  name = var.name
+  name           = var.name
+  adopt_existing = var.adopt_existing
+  csm_lifecycle  = var.csm_lifecycle
   properties = {
     onboarding = jsonencode({ source = "customers file", managed_by = "terraform" })
   }
@@ -76,7 +81,7 @@ resource "jsm_organization" "this" {
 
 resource "jsm_organization_customers" "this" {
   organization_id = jsm_organization.this.id
-  account_ids     = [for id, c in jsm_customer.person : c.account_id]
+  account_ids     = [for id, m in var.members : m.account_id]
 }
 
 # Every member of the organization can raise IT requests.
@@ -85,16 +90,10 @@ resource "jsm_service_desk_organization" "it" {
   organization_id = jsm_organization.this.id
 }
 
-# Only the people marked hr_access = "yes" can raise HR requests (maybe none).
+# Only the people marked hr_access can raise HR requests (maybe none).
 resource "jsm_service_desk_customers" "hr" {
   service_desk_id = var.hr_desk_id
-  account_ids     = [for id, p in var.people : jsm_customer.person[id].account_id if p.hr_access == "yes"]
-}
-
-resource "jsm_customer_details" "person" {
-  for_each    = var.csm == null ? {} : var.people
-  customer_id = jsm_customer.person[each.key].account_id
-  details     = { (var.csm.region_field) = [each.value.region] }
+  account_ids     = [for id, m in var.members : m.account_id if m.hr_access]
 }
 
 resource "jsm_organization_details" "this" {
