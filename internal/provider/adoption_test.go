@@ -37,3 +37,21 @@ func TestDecideAdoption(t *testing.T) {
 		}
 	}
 }
+
+// The grid of decideOrganizationAdoption.
+func TestDecideOrganizationAdoption(t *testing.T) {
+	for _, tc := range []struct {
+		site, name string
+		adopt      bool
+		want       organizationRefusal
+	}{
+		{"Acme", "Acme", true, orgAdoptable},
+		{"Acme", "Acme", false, orgRefusedNotAllowed},
+		{"ACME", "Acme", true, orgRefusedOtherCase},
+		{"ACME", "Acme", false, orgRefusedOtherCase},
+	} {
+		if got := decideOrganizationAdoption(tc.site, tc.name, tc.adopt); got != tc.want {
+			t.Errorf("decideOrganizationAdoption(%q, %q, %v) = %v, want %v", tc.site, tc.name, tc.adopt, got, tc.want)
+		}
+	}
+}

@@ -405,17 +405,40 @@ func taintedHint(id string) string {
 		"terraform untaint <ADDRESS>, then terraform apply -replace=<ADDRESS>, whose plan names the organization it replaces.", id)
 }
 
+// organizationRefusal says why an organization found for a configured
+// name cannot be adopted.
+type organizationRefusal int
+
+const (
+	orgAdoptable         organizationRefusal = iota
+	orgRefusedOtherCase                      // the names differ in letter case: the next plan would replace it
+	orgRefusedNotAllowed                     // adopt_existing = false
+)
+
+// decideOrganizationAdoption is the one decision on an organization found
+// for the configured name (JSM matches names without regard to letter
+// case): the plan and the apply both call it, through adoptionRefusal.
+func decideOrganizationAdoption(siteName, name string, adopt bool) organizationRefusal {
+	switch {
+	case siteName != name:
+		return orgRefusedOtherCase
+	case !adopt:
+		return orgRefusedNotAllowed
+	}
+	return orgAdoptable
+}
+
 // adoptionRefusal says why the organization o, found for the configured
 // name, cannot be adopted, or "" when it can.
 func (r *organizationResource) adoptionRefusal(o jsm.Organization, name string, adopt bool) string {
 	site, id := r.client.Quote(o.Name), r.client.Clean(o.ID, 100)
-	switch {
-	case o.Name != name:
+	switch decideOrganizationAdoption(o.Name, name, adopt) {
+	case orgRefusedOtherCase:
 		return fmt.Sprintf("An organization named %s (ID %s) already exists, and JSM matches names without regard to letter "+
 			"case, so creating %q would answer that one. It is not adopted: the names differ, so the next plan would replace "+
 			"it. Set name = %s (and adopt_existing = true, or import it: terraform import jsm_organization.<NAME> %s), or "+
 			"choose another name.", site, id, name, site, id)
-	case !adopt:
+	case orgRefusedNotAllowed:
 		return organizationExistsDetail(r.client.Clean(o.Name, 300), id)
 	}
 	return ""
