@@ -32,6 +32,7 @@ func NewEntitlementResource() resource.Resource { return &entitlementResource{} 
 
 type entitlementResource struct {
 	client *jsm.Client
+	run    *runState // this configuration's record of the run
 }
 
 type entitlementModel struct {
@@ -98,7 +99,7 @@ func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest
 }
 
 func (r *entitlementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client, r.run = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks details that are created or change as the details
@@ -112,7 +113,7 @@ func (r *entitlementResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	// Its details attribute is the details resources' own.
-	(&detailsResource{api: entitlementDetailsAPI, client: r.client}).predictValues(ctx, req, resp)
+	(&detailsResource{api: entitlementDetailsAPI, client: r.client, run: r.run}).predictValues(ctx, req, resp)
 	if !req.State.Raw.IsNull() {
 		return
 	}
@@ -147,7 +148,7 @@ func (r *entitlementResource) writeDetails(ctx context.Context, id string, plan,
 	if len(plan) == 0 && len(before) == 0 {
 		return true
 	}
-	d := &detailsResource{api: entitlementDetailsAPI, client: r.client}
+	d := &detailsResource{api: entitlementDetailsAPI, client: r.client, run: r.run}
 	warnings, err := d.write(ctx, id, nonNilMap(plan), before)
 	for _, w := range warnings {
 		diags.AddWarning("Detail value not cleared", w)
@@ -251,7 +252,8 @@ func (r *entitlementResource) otherOwner(state entitlementModel, e *jsm.Entitlem
 	id := state.ID.ValueString()
 	diags.AddError("Entitlement of another owner", fmt.Sprintf("Entitlement %s belongs to %s %s, not to %s %s as the import ID "+
 		"(or the state) says. Import it as %s/%s/%s, with %s_id = %q in its configuration. If it is already in the state, "+
-		"run `terraform state rm` on this jsm_entitlement first; nothing was changed on the site.",
+		"drop this jsm_entitlement from it first (a removed block with lifecycle { destroy = false }); nothing was changed "+
+		"on the site.",
 		id, lower(realKind), realOwner, lower(kind), owner, lower(realKind), realOwner, id, lower(realKind), realOwner))
 	return true
 }
@@ -315,7 +317,7 @@ func (r *entitlementResource) confirm404(ctx context.Context, state entitlementM
 		default:
 			why = fmt.Sprintf("The organization %s exists in JSM, but the Customer Service Management API answers 404 for it "+
 				"and for its entitlements (%s), while the products feature answers: the entitlement cannot be confirmed "+
-				"gone. If it was deleted, run `terraform state rm` on it.", owner, listing)
+				"gone. If it was deleted, drop it from the state with a removed block (lifecycle { destroy = false }).", owner, listing)
 		}
 	}
 	if gone {
