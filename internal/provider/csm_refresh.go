@@ -36,8 +36,9 @@ func addFeatureOffDoing(diags *diag.Diagnostics, doing, feature, what, listing s
 			"plan lacks it, so this does not prove that %[1]s was deleted: it stays in the state, so that nothing is created "+
 			"twice, or left behind untracked, once the feature is back.\n\n"+
 			"To go on, turn %[3]q on again in the Jira Service Management settings (a project admin: Project settings → "+
-			"Features; the plan must be Premium or Enterprise), or check cloud_id. If the feature is gone for good, remove the "+
-			"resource from the configuration and run `terraform state rm` on its address.\n\nLast answer: %[4]v",
+			"Features; the plan must be Premium or Enterprise), or check cloud_id. If the feature is gone for good, replace the "+
+			"resource in the configuration with a removed block (lifecycle { destroy = false }), which drops it from the "+
+			"state and leaves the site alone.\n\nLast answer: %[4]v",
 		what, listing, feature, err, doing))
 }
 
@@ -95,8 +96,8 @@ func ineligibleAccount(id string, u *jsm.User, lead string) string {
 // fail the same way (or loop).
 func addIneligible(diags *diag.Diagnostics, summary, why, address string) {
 	diags.AddError(summary, why+"\n\nIt stays in the state: this 404 does not prove that it is gone, and creating it "+
-		"again would fail the same way. Use an eligible account, or remove "+address+
-		" from the configuration and run `terraform state rm` on it.")
+		"again would fail the same way. Use an eligible account, or replace "+address+
+		" in the configuration with a removed block (lifecycle { destroy = false }), which drops it from the state.")
 }
 
 // lower is kind in lower case, for messages ("customer", "organization").

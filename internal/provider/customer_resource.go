@@ -441,7 +441,8 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 			fmt.Sprintf("Another jsm_customer of this configuration also creates the customer %s (emails are compared without "+
 				"regard to letter case). JSM holds one account per email: the second create would adopt the account the first "+
 				"made, both resources would manage it, and destroying one would revoke or delete it under the other. Declare "+
-				"each email once (with for_each, over a set of lowercased emails).", email))
+				"each email once: key people by a stable ID, never by email, and check that emails are unique, letter case "+
+				"aside (examples/onboarding's modules/people does both).", email))
 		return
 	}
 	if claim && r.run.createDestroyed("customer", email) {
@@ -640,7 +641,8 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 			fmt.Sprintf("JSM answered that %s already has an account. The account %s (account type %s) was adopted because it is "+
 				"the only active account the search for this email returned whose email is hidden by the person's privacy settings "+
 				"and whose display name is %q: it was matched by name, as its email is hidden. If it is not the right "+
-				"account, remove it from the state (terraform state rm) and import the right one by account ID.",
+				"account, drop it from the state (a removed block with lifecycle { destroy = false }) and import the right one "+
+				"by account ID (an import block).",
 				email, user.AccountID, r.client.Clean(user.AccountType, 100), name))
 	}
 	return user, nil
@@ -885,8 +887,9 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	if r.run.once("revoked") {
 		resp.Diagnostics.AddWarning("JSM customers' portal access revoked; the accounts remain",
 			fmt.Sprintf("The portal access of %s (%s), and of every other customer this run destroys with on_destroy = %q, "+
-				"was revoked, and they were removed from the state. No API deletes a customer account: an admin can delete "+
-				"them in Atlassian Administration.", id, email, onDestroyRevoke))
+				"was revoked, and they were removed from the state. The accounts themselves remain: JSM's own API deletes no "+
+				"customer account. An admin can delete them in Atlassian Administration; or, with %s = true, on_destroy = %q "+
+				"deletes customer accounts on destroy.", id, email, onDestroyRevoke, attrCSMLifecycle, onDestroyDelete))
 	}
 }
 

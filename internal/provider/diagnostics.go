@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -17,14 +18,19 @@ func errorDetail(err error) string {
 	var unreliable *jsm.UnreliableError
 	switch {
 	case errors.As(err, &unreliable):
-		detail += ": if it was deleted, remove it from the state with terraform state rm"
+		detail += ": if it was deleted, drop the resource from the state with a removed block:" + removedBlock
 	case errors.Is(err, jsm.ErrNoCloudID):
 		detail += ". Set the provider's cloud_id (or " + envCloudID + ") to the site's cloud ID."
 	case errors.Is(err, jsm.ErrDeskOpen):
-		detail += " To stop managing these customers instead, `terraform state rm` the resource."
+		detail = strings.TrimSuffix(detail, ".") + ". To stop managing these customers instead, drop the resource from the state with a removed block, " +
+			"which leaves the site as it is:" + removedBlock
 	}
 	return detail
 }
+
+// removedBlock is the block that drops a resource from the state and leaves
+// its object alone, for teams that change state only through CI.
+const removedBlock = "\n\n  removed {\n    from = <the resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }"
 
 // removeGone drops from the state a resource whose object is gone from the
 // site, with the one warning every resource gives: what is gone (thing, as

@@ -17,14 +17,14 @@ func TestErrorDetail(t *testing.T) {
 		want string
 	}{
 		"unreliable": {&jsm.UnreliableError{AccountID: "qm:1", Reason: "accountId unknown", Attempts: 3},
-			"remove it from the state with terraform state rm"},
+			"drop the resource from the state with a removed block:\n\n  removed {"},
 		"desk open": {fmt.Errorf("removing: %w", &jsm.Error{StatusCode: 400, Kind: jsm.ErrDeskOpen}),
-			"`terraform state rm` the resource"},
+			". To stop managing these customers instead, drop the resource from the state with a removed block"},
 		"no cloud ID": {fmt.Errorf("%w: HTTP 404", jsm.ErrNoCloudID), "Set the provider's cloud_id (or JSM_CLOUD_ID)"},
 		"other":       {errors.New("GET /x: HTTP 500"), ""},
 	} {
 		got := errorDetail(tc.err)
-		if !strings.HasPrefix(got, tc.err.Error()) || (tc.want == "") != (got == tc.err.Error()) ||
+		if !strings.HasPrefix(got, strings.TrimSuffix(tc.err.Error(), ".")) || (tc.want == "") != (got == tc.err.Error()) ||
 			!strings.Contains(got, tc.want) {
 			t.Errorf("%s: %q", name, got)
 		}
