@@ -155,18 +155,19 @@ func known(t tftypes.Type) tftypes.Value {
 type customer struct{}
 
 type customerModel struct {
-	ID             types.String `tfsdk:"id"`
-	AccountID      types.String `tfsdk:"account_id"`
-	AccountType    types.String `tfsdk:"account_type"`
-	Email          types.String `tfsdk:"email"`
-	DisplayName    types.String `tfsdk:"display_name"`
-	Active         types.Bool   `tfsdk:"active"`
-	TimeZone       types.String `tfsdk:"time_zone"`
-	Links          types.Object `tfsdk:"links"`
-	OnDestroy      types.String `tfsdk:"on_destroy"`
-	AdoptExisting  types.Bool   `tfsdk:"adopt_existing"`
-	OnNameMismatch types.String `tfsdk:"on_name_mismatch"`
-	CSMLifecycle   types.Bool   `tfsdk:"csm_lifecycle"`
+	ID               types.String `tfsdk:"id"`
+	AccountID        types.String `tfsdk:"account_id"`
+	AccountType      types.String `tfsdk:"account_type"`
+	Email            types.String `tfsdk:"email"`
+	DisplayName      types.String `tfsdk:"display_name"`
+	Active           types.Bool   `tfsdk:"active"`
+	TimeZone         types.String `tfsdk:"time_zone"`
+	Links            types.Object `tfsdk:"links"`
+	OnDestroy        types.String `tfsdk:"on_destroy"`
+	AdoptedOnDestroy types.String `tfsdk:"adopted_on_destroy"`
+	AdoptExisting    types.Bool   `tfsdk:"adopt_existing"`
+	OnNameMismatch   types.String `tfsdk:"on_name_mismatch"`
+	CSMLifecycle     types.Bool   `tfsdk:"csm_lifecycle"`
 }
 
 var linksTypes = map[string]attr.Type{
