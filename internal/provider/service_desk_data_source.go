@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -35,20 +36,22 @@ func (d *serviceDeskDataSource) Metadata(_ context.Context, req datasource.Metad
 
 // apiCalls declares the client calls it makes (permissions.go).
 func (*serviceDeskDataSource) apiCalls() apiCalls {
-	return calls("GetServiceDesk")
+	return calls("GetServiceDesk", "ServiceDesks")
 }
 
 func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("project_key"))
+	oneKey := stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("project_key"), path.MatchRoot("project_name"))
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Looks up a service desk by its ID or by its project key, typically to get the `id` that " +
-			"`jsm_service_desk_customers` and `jsm_service_desk_organization` take.",
+		MarkdownDescription: "Looks up a service desk by its ID, its project key or its project name, typically to get the " +
+			"`id` that `jsm_service_desk_customers` and `jsm_service_desk_organization` take. A desk not found is an error " +
+			"that lists the desks the site has.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The service desk ID to look up, or the one found. Exactly one of `id` and `project_key` must be set.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          append(serviceDeskIDValidators(), oneKey),
+				MarkdownDescription: "The service desk ID to look up, or the one found. Exactly one of `id`, `project_key` and " +
+					"`project_name` must be set.",
+				Optional:   true,
+				Computed:   true,
+				Validators: append(serviceDeskIDValidators(), oneKey),
 			},
 			"project_key": schema.StringAttribute{
 				MarkdownDescription: "The key of the service desk's Jira project to look up (e.g. `IT`), or the one found.",
@@ -57,8 +60,14 @@ func (d *serviceDeskDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Validators: []validator.String{oneKey, stringvalidator.RegexMatches(projectKeyRegexp,
 					"must be a Jira project key: an uppercase letter followed by uppercase letters, digits or underscores")},
 			},
-			"project_id":   schema.StringAttribute{MarkdownDescription: "The ID of the service desk's Jira project.", Computed: true},
-			"project_name": schema.StringAttribute{MarkdownDescription: "The name of the service desk's Jira project.", Computed: true},
+			"project_id": schema.StringAttribute{MarkdownDescription: "The ID of the service desk's Jira project.", Computed: true},
+			"project_name": schema.StringAttribute{
+				MarkdownDescription: "The name of the service desk's Jira project to look up (e.g. `IT Support`, letter case " +
+					"aside), or the one found.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{oneKey, stringvalidator.LengthAtLeast(1)},
+			},
 		},
 	}
 }
@@ -73,13 +82,25 @@ func (d *serviceDeskDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var desk *jsm.ServiceDesk
+	var err error
 	key := m.ID.ValueString()
-	if m.ID.IsNull() {
+	switch {
+	case !m.ProjectName.IsNull():
+		key = fmt.Sprintf("named %q", m.ProjectName.ValueString())
+		desk, err = d.deskNamed(ctx, m.ProjectName.ValueString())
+	case m.ID.IsNull():
 		key = m.ProjectKey.ValueString()
+		fallthrough
+	default:
+		desk, err = d.client.GetServiceDesk(ctx, key)
 	}
-	desk, err := d.client.GetServiceDesk(ctx, key)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not find the service desk", "Service desk "+key+":\n"+errorDetail(err))
+		detail := errorDetail(err)
+		if jsm.IsNotFound(err) || errors.Is(err, errNoSuchDesk) {
+			detail += d.knownDesks(ctx)
+		}
+		resp.Diagnostics.AddError("Could not find the service desk", "Service desk "+key+":\n"+detail)
 		return
 	}
 	if !m.ProjectKey.IsNull() && !strings.EqualFold(desk.ProjectKey, m.ProjectKey.ValueString()) {
@@ -92,4 +113,56 @@ func (d *serviceDeskDataSource) Read(ctx context.Context, req datasource.ReadReq
 		ProjectKey: types.StringValue(desk.ProjectKey), ProjectName: types.StringValue(desk.ProjectName),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// errNoSuchDesk: no desk's project has the name looked up.
+var errNoSuchDesk = errors.New("no service desk's project has this name")
+
+// deskNamed finds the one desk whose project is named name, letter case
+// aside, in the site's listing.
+func (d *serviceDeskDataSource) deskNamed(ctx context.Context, name string) (*jsm.ServiceDesk, error) {
+	desks, err := d.client.ServiceDesks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found []jsm.ServiceDesk
+	for _, desk := range desks {
+		if strings.EqualFold(desk.ProjectName, name) {
+			found = append(found, desk)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, errNoSuchDesk
+	case 1:
+		return &found[0], nil
+	}
+	return nil, fmt.Errorf("%d service desks' projects are named %q (%s): look the desk up by project_key or id",
+		len(found), name, deskList(found))
+}
+
+// knownDesks names the site's desks, for an error that found none; ""
+// when they cannot be listed.
+func (d *serviceDeskDataSource) knownDesks(ctx context.Context) string {
+	desks, err := d.client.ServiceDesks(ctx)
+	if err != nil || len(desks) == 0 {
+		return ""
+	}
+	return "\n\nThe site's service desks (project key, name, desk ID): " + deskList(desks) + "."
+}
+
+// maxListedDesks bounds the desks an error lists; the rest are counted.
+const maxListedDesks = 30
+
+// deskList names desks as "IT \"IT Support\" (1)", comma-separated.
+func deskList(desks []jsm.ServiceDesk) string {
+	var parts []string
+	for i, desk := range desks {
+		if i == maxListedDesks {
+			parts = append(parts, fmt.Sprintf("and %d more", len(desks)-i))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %q (%s)", desk.ProjectKey, desk.ProjectName, desk.ID))
+	}
+	return strings.Join(parts, ", ")
 }
