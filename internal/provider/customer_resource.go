@@ -233,27 +233,8 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if req.State.Raw.IsNull() {
-		if !plan.Email.IsUnknown() && r.run != nil {
-			// Another resource keeps this email's account. The same
-			// configuration is this resource's own replacement (a taint,
-			// -replace), which Terraform plans right after its prior state.
-			k, ok := r.run.keeper("customer", plan.Email.ValueString())
-			if ok && k.config != req.Config.Raw.String() {
-				resp.Diagnostics.AddAttributeError(path.Root("email"), "Another jsm_customer manages this email's account",
-					heldElsewhereDetail(k.id, plan.Email.ValueString()))
-				return
-			}
-			if ok && k.undoes {
-				// Terraform does not tell the provider which order a
-				// replacement takes: destroy first (the default) revokes
-				// or deletes the account the create then looks for.
-				resp.Diagnostics.AddAttributeWarning(path.Root("email"), "A replacement that destroys first loses the account",
-					fmt.Sprintf("This plan replaces the customer %s (%s), whose destroy revokes or deletes its account. Unless the "+
-						"resource has lifecycle { create_before_destroy = true }, Terraform destroys first: the account is revoked "+
-						"(and the create then fails, finding no active account) or deleted (and the create makes a new one). With "+
-						"create_before_destroy the replacement adopts the account first and the destroy leaves it alone; or apply "+
-						"on_destroy = %q before replacing.", k.id, plan.Email.ValueString(), onDestroyForget))
-			}
+		if !plan.Email.IsUnknown() && r.run != nil && r.checkKeeper(req, plan.Email.ValueString(), &resp.Diagnostics) {
+			return
 		}
 		r.predictCreate(ctx, plan, true, &resp.Diagnostics)
 		return

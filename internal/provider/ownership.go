@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -83,7 +84,7 @@ func (r *customerResource) keepAccount(ctx context.Context, req resource.ModifyP
 	}
 	action, _ := destroyAction(onDestroy.ValueString(), adopted.ValueString(), privateString(ctx, req.Private, privateOrigin))
 	created, destroyed, other := r.run.planHold("customer", email.ValueString(),
-		holder{id: id.ValueString(), config: req.Config.Raw.String(), undoes: action != onDestroyForget})
+		holder{id: id.ValueString(), config: req.Config.Raw, undoes: action != onDestroyForget})
 	switch {
 	case created:
 		resp.Diagnostics.AddAttributeError(path.Root("email"), "Another jsm_customer declares this email",
@@ -99,6 +100,30 @@ func (r *customerResource) keepAccount(ctx context.Context, req resource.ModifyP
 				"block (lifecycle { destroy = false }), which forgets it and leaves the account alone.",
 				id.ValueString(), email.ValueString()))
 	}
+}
+
+// checkKeeper refuses the create of an email whose account another resource
+// of the run keeps (keepAccount's other side). The same configuration is this
+// resource's own replacement (a taint, -replace), which Terraform plans right
+// after its prior state: allowed, with a warning when its destroy would undo
+// the account, as Terraform does not tell the provider which order a
+// replacement takes.
+func (r *customerResource) checkKeeper(req resource.ModifyPlanRequest, email string, diags *diag.Diagnostics) (refused bool) {
+	k, ok := r.run.keeper("customer", email)
+	switch {
+	case !ok:
+	case !k.config.Equal(req.Config.Raw):
+		diags.AddAttributeError(path.Root("email"), "Another jsm_customer manages this email's account", heldElsewhereDetail(k.id, email))
+		return true
+	case k.undoes:
+		diags.AddAttributeWarning(path.Root("email"), "A replacement that destroys first loses the account",
+			fmt.Sprintf("This plan replaces the customer %s (%s), whose destroy revokes or deletes its account. Unless the "+
+				"resource has lifecycle { create_before_destroy = true }, Terraform destroys first: the account is revoked "+
+				"(and the create then fails, finding no active account) or deleted (and the create makes a new one). With "+
+				"create_before_destroy the replacement adopts the account first and the destroy leaves it alone; or apply "+
+				"on_destroy = %q before replacing.", k.id, email, onDestroyForget))
+	}
+	return false
 }
 
 // heldElsewhereDetail explains a create or adoption of an email whose

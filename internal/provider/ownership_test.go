@@ -1,6 +1,13 @@
 package provider
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
 
 // The grid of destroyAction: on_destroy applies to a created account, and
 // adopted_on_destroy, never more than on_destroy and forget when unset, to
@@ -32,5 +39,32 @@ func TestDestroyAction(t *testing.T) {
 		if got != tc.want || demoted != tc.demoted {
 			t.Errorf("destroyAction(%q, %q, %q) = %q, %v; want %q, %v", tc.onDestroy, tc.adopted, tc.origin, got, demoted, tc.want, tc.demoted)
 		}
+	}
+}
+
+// The create of an email another resource keeps is refused, unless it
+// has that resource's own configuration: its replacement (a taint,
+// -replace), which Terraform plans right after the prior state.
+func TestCheckKeeperTellsAReplacementFromAnotherResource(t *testing.T) {
+	cfg := func(name string) tftypes.Value {
+		return tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"display_name": tftypes.String}},
+			map[string]tftypes.Value{"display_name": tftypes.NewValue(tftypes.String, name)})
+	}
+	run := &runState{}
+	r := &customerResource{run: run}
+	run.planHold("customer", "Fred@example.com", holder{id: "qm:1", config: cfg("Fred")})
+	for _, tc := range []struct {
+		name    string
+		refused bool
+	}{{"Fred", false}, {"Fred Again", true}} {
+		var d diag.Diagnostics
+		req := resource.ModifyPlanRequest{Config: tfsdk.Config{Raw: cfg(tc.name)}}
+		if got := r.checkKeeper(req, "fred@EXAMPLE.com", &d); got != tc.refused || d.HasError() != tc.refused {
+			t.Errorf("%s: refused = %v, diagnostics %v; want refused = %v", tc.name, got, d, tc.refused)
+		}
+	}
+	var d diag.Diagnostics
+	if r.checkKeeper(resource.ModifyPlanRequest{Config: tfsdk.Config{Raw: cfg("Other")}}, "other@example.com", &d) || len(d) != 0 {
+		t.Errorf("an email no one keeps: %v", d)
 	}
 }

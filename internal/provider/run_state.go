@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/jsmtf/terraform-provider-jsm/internal/jsm"
@@ -64,7 +65,7 @@ func (s *runState) claimCreate(kind, key string) (taken bool) {
 }
 
 // createKey is the seen key of a create claimed (claimCreate).
-func createKey(kind, key string) string { return "create\x00" + kind + "\x00" + strings.ToLower(key) }
+func createKey(kind, key string) string { return "create\x00" + objectKey(kind, key) }
 
 // planDestroy records that a resource plans to destroy the object of this
 // kind and key (a customer's email whose account it revokes or deletes, an
@@ -81,11 +82,12 @@ func (s *runState) planDestroy(kind, key string) (created, kept bool) {
 }
 
 // holder is a resource that keeps an object in this run: the object's ID,
-// the resource's configuration as text (tftypes.Value.String), and whether
-// its destroy would revoke or delete the object.
+// the resource's configuration, and whether its destroy would revoke or
+// delete the object.
 type holder struct {
-	id, config string
-	undoes     bool
+	id     string
+	config tftypes.Value
+	undoes bool
 }
 
 // planHold records that a resource keeps the object of this kind and key in
@@ -136,14 +138,18 @@ func objectKey(kind, key string) string { return kind + "\x00" + strings.ToLower
 func (s *runState) hold(kind, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mark("held\x00" + kind + "\x00" + id)
+	s.mark(heldKey(kind, id))
 }
 
 func (s *runState) holds(kind, id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.seen["held\x00"+kind+"\x00"+id]
+	return s.seen[heldKey(kind, id)]
 }
+
+// heldKey is the seen key of an object a create holds (hold); IDs are
+// compared exactly.
+func heldKey(kind, id string) string { return "held\x00" + kind + "\x00" + id }
 
 // mark records key as seen; the caller holds s.mu.
 func (s *runState) mark(key string) {
