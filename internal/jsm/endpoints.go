@@ -130,6 +130,16 @@ var (
 		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira").
 		by("FindUserByEmail", "SearchByEmail", "SearchUsers", "CreateCustomer")
 
+	// User search lists active accounts only: a plan that meets an email
+	// with no active account reads every account once, to tell an
+	// inactive one (revoked, or deactivated) that a create would collide
+	// with. Atlassian's reference ("Get all users"), outside the user
+	// operations vendored here: a plain array of User; the scopes are
+	// assumed to be user search's.
+	epAllUsers = ep(http.MethodGet, "/rest/api/3/users/search", permBrowseUsers+" (without it, the listing answers nothing rather than an error)",
+		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira").
+		by("EachAccount")
+
 	epListOrgs = ep(http.MethodGet, pOrg, permAny, scopeCustomers, "read:organization:jira-service-management").
 			by("ListOrganizations", "FindOrganizationByName", "EachOrganization")
 	epCreateOrg = ep(http.MethodPost, pOrg, permAgent, scopeCustomers,

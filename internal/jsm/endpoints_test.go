@@ -51,6 +51,7 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 		},
 		"FindUserByEmail":            func(c *Client) { _, _ = c.FindUserByEmail(ctx, "a@example.com") },
 		"SearchByEmail":              func(c *Client) { _, _ = c.SearchByEmail(ctx, "a@example.com") },
+		"EachAccount":                func(c *Client) { _, _ = c.EachAccount(ctx, 1, func(User) bool { return true }) },
 		"RevokePortalAccess":         func(c *Client) { _ = c.RevokePortalAccess(ctx, "qm:1") },
 		"ListOrganizations":          func(c *Client) { _, _ = c.ListOrganizations(ctx) },
 		"FindOrganizationByName":     func(c *Client) { _, _ = c.FindOrganizationByName(ctx, "x") },

@@ -87,3 +87,46 @@ func (c *Client) searchUsers(ctx context.Context, query string, maxPages int, vi
 	}
 	return true, nil
 }
+
+// allUsersPageSize is what "Get all users" is asked for per page: the most
+// Jira hands out. Its pages may come back shorter while more follow (Jira
+// drops from a page the accounts the caller may not see), so only an empty
+// page ends the listing.
+const allUsersPageSize = 1000
+
+// EachAccount visits every account of the site, active or not, as Jira's
+// "Get all users" answers them (GET /rest/api/3/users/search, which takes
+// no filter): user search lists active accounts only, so this is the one
+// way to find an inactive account by its email. It reads at most maxPages
+// pages; more reports that it stopped there while more may follow. It
+// advances by what each page held, so a server that lowers maxResults
+// skips no one.
+func (c *Client) EachAccount(ctx context.Context, maxPages int, visit func(User) bool) (more bool, err error) {
+	budget := c.newListBudget("GET " + epAllUsers.Pattern)
+	var prev []string
+	for n, start := 0, 0; n < maxPages; n++ {
+		r := epAllUsers.at().withQuery(url.Values{"startAt": {fmt.Sprint(start)}, "maxResults": {fmt.Sprint(allUsersPageSize)}})
+		var page []platformUser
+		if err := c.readPage(ctx, r, budget, &page); err != nil {
+			return false, err
+		}
+		if len(page) == 0 {
+			return false, nil
+		}
+		ids := make([]string, len(page))
+		for i, p := range page {
+			ids[i] = p.AccountID
+		}
+		if slices.Equal(ids, prev) {
+			return false, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
+				"the listing stopped because it would not advance (a proxy or server that ignores startAt)", epAllUsers.Pattern, start)
+		}
+		for _, p := range page {
+			if !visit(*p.user()) {
+				return false, nil
+			}
+		}
+		prev, start = ids, start+len(page)
+	}
+	return true, nil
+}

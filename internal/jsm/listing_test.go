@@ -37,6 +37,7 @@ func TestEachOrganization_stopsReadingPages(t *testing.T) {
 type userSearch struct {
 	n     int
 	stuck bool
+	limit int // the most a page holds, whatever maxResults asks; 0: no limit
 	mu    sync.Mutex
 	asked []string
 }
@@ -50,6 +51,9 @@ func (u *userSearch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	size, _ := strconv.Atoi(q.Get("maxResults"))
 	if u.stuck {
 		start = 0
+	}
+	if u.limit > 0 {
+		size = min(size, u.limit)
 	}
 	var out []string
 	for i := start; i < min(start+size, u.n); i++ {
@@ -109,5 +113,41 @@ func TestSearchUsers_boundedByTheItemCap(t *testing.T) {
 	err = c.SearchUsers(context.Background(), "fred", func(User) bool { n++; return true })
 	if err == nil || !strings.Contains(err.Error(), "more than 100 items") || n != 100 {
 		t.Fatalf("visited %d, err = %v", n, err)
+	}
+}
+
+// "Get all users" may answer pages shorter than asked while more follow:
+// the listing advances by what each page held and ends at an empty page.
+func TestEachAccount_advancesByWhatEachPageHeld(t *testing.T) {
+	s := &userSearch{n: 650, limit: 300}
+	c := newPagedClient(t, s)
+	var got []User
+	more, err := c.EachAccount(context.Background(), 10, func(u User) bool { got = append(got, u); return true })
+	if err != nil || more {
+		t.Fatalf("more = %v, err = %v", more, err)
+	}
+	if len(got) != 650 || got[649].AccountID != "acc649" {
+		t.Fatalf("got %d accounts", len(got))
+	}
+	if strings.Join(s.asked, " ") != "@0 @300 @600 @650" {
+		t.Fatalf("asked %v", s.asked)
+	}
+}
+
+func TestEachAccount_stopsAtMaxPages(t *testing.T) {
+	s := &userSearch{n: 5000}
+	c := newPagedClient(t, s)
+	n := 0
+	more, err := c.EachAccount(context.Background(), 2, func(User) bool { n++; return true })
+	if err != nil || !more || n != 2000 || len(s.asked) != 2 {
+		t.Fatalf("visited %d, asked %v, more = %v, err = %v", n, s.asked, more, err)
+	}
+}
+
+func TestEachAccount_refusesAPageThatDoesNotAdvance(t *testing.T) {
+	c := newPagedClient(t, &userSearch{n: 5000, stuck: true})
+	_, err := c.EachAccount(context.Background(), 10, func(User) bool { return true })
+	if err == nil || !strings.Contains(err.Error(), "repeats the previous page") {
+		t.Fatalf("err = %v", err)
 	}
 }

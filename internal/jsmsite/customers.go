@@ -439,6 +439,38 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// GET /rest/api/3/users/search ("Get all users")
+//
+// Every account, active or not (revoked customers, deactivated and deleted
+// accounts too), in a stable order, a plain array paged by startAt and
+// maxResults, with no filter: the one listing that shows inactive
+// accounts. Without Browse users and groups it answers nothing.
+func (s *Site) handleAllUsers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	startAt, ok := intParam(w, q, "startAt", 0)
+	if !ok {
+		return
+	}
+	maxResults, ok := intParam(w, q, "maxResults", defaultMaxResults)
+	if !ok {
+		return
+	}
+	maxResults = min(maxResults, maxMaxResults)
+	if stuckPaging(r) != "" {
+		startAt = 0
+	}
+	out := []platformUser{} // never null: the answer is a plain array
+	base, ans := baseURL(r), s.accountAnswers()
+	if !ans.NoBrowseUsers {
+		all := append([]Account{s.admin}, s.Accounts()...)
+		for i := startAt; i < len(all) && len(out) < maxResults; i++ {
+			out = append(out, ans.toPlatformUser(base, "3", all[i], ""))
+		}
+	}
+	markDeparting(r, out...)
+	writeJSON(w, http.StatusOK, out)
+}
+
 func matchesQuery(a Account, lq string) bool {
 	return strings.HasPrefix(a.Email, lq) || strings.HasPrefix(strings.ToLower(a.DisplayName), lq)
 }

@@ -23,6 +23,7 @@ func (s *Site) registerRoutes() {
 	s.route("GET /rest/api/3/user", s.handleGetUser)
 	s.route("GET /rest/api/2/user", s.handleGetUser) // what UserDTO._links point at
 	s.route("GET /rest/api/3/user/search", s.handleSearchUsers)
+	s.route("GET /rest/api/3/users/search", s.handleAllUsers)
 	s.route("GET /rest/api/3/user/bulk", s.handleBulkUsers) // bulk.go
 	s.route("GET /rest/api/3/myself", s.handleMyself)
 	s.route("GET /rest/api/3/mypermissions", s.handleMyPermissions)

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -78,9 +80,8 @@ func (r *customerResource) addRefusal(why refusal, email, name string, user *jsm
 	switch why {
 	case refusedNotAllowed:
 		diags.AddAttributeError(path.Root("adopt_existing"), "The email already has a JSM account",
-			fmt.Sprintf("%s, and adopt_existing is false, so the provider does not adopt it. To manage that account, import it "+
-				"(replace <NAME> with this resource's name):\n  terraform import jsm_customer.<NAME> %s\nor set adopt_existing = true.",
-				what, user.AccountID))
+			fmt.Sprintf("%s, and adopt_existing is false, so the provider does not adopt it. Set adopt_existing = true, or import "+
+				"the account:%s", what, importBlock(user.AccountID)))
 	case refusedDeleteAtlassian:
 		diags.AddAttributeError(path.Root("adopted_on_destroy"), "An account no API deletes cannot be adopted with adopted_on_destroy = \"delete\"",
 			fmt.Sprintf("%s. It is not a customer account, and no API deletes it, so adopted_on_destroy = %q cannot apply to it. "+
@@ -97,4 +98,36 @@ func (r *customerResource) addRefusal(why refusal, email, name string, user *jsm
 				"rename it through the CSM API, or rename it in Atlassian Administration first.",
 				what, name, site, nameMismatchKeep, nameMismatchRename, attrCSMLifecycle))
 	}
+}
+
+// inactiveHolders are the inactive accounts that hold email, as far as the
+// run's one listing of every account tells (runState.inactiveAccounts).
+func (r *customerResource) inactiveHolders(ctx context.Context, email string) []jsm.User {
+	idx := r.run.inactiveAccounts(ctx, func(maxPages int, visit func(jsm.User) bool) (bool, error) {
+		return r.client.EachAccount(ctx, maxPages, visit)
+	})
+	return idx.byEmail[strings.ToLower(email)]
+}
+
+// inactiveEmailDetail says why a create of email fails when only inactive
+// accounts hold it, and the ways out: the same words at plan time and at
+// apply.
+func (r *customerResource) inactiveEmailDetail(email string, users []jsm.User) string {
+	held := make([]string, len(users))
+	for i, u := range users {
+		held[i] = fmt.Sprintf("%s (account type %s) named %s", u.AccountID, r.client.Clean(u.AccountType, 100), r.client.Quote(u.DisplayName))
+	}
+	user, err := r.client.PreferCustomer(email, users)
+	if err != nil {
+		user = &users[0]
+	}
+	return fmt.Sprintf("The email %s belongs to the inactive account %s: its portal access was revoked (for example by an "+
+		"earlier on_destroy = %q, when the person was offboarded) or it was deactivated. JSM answers a create of that email "+
+		"with \"already taken\", and user search does not show inactive accounts, so the apply could neither create nor "+
+		"adopt the customer. No API restores access. Either:\n"+
+		"  - restore the account in Atlassian Administration (Directory > Users, or the service project's Customers page); "+
+		"the next plan then finds it, and adopts it (adopt_existing = true);\n"+
+		"  - or manage it as it is, inactive, with an import block:%s\n"+
+		"  - or take the person out of the configuration.",
+		email, strings.Join(held, " and "), onDestroyRevoke, strings.ReplaceAll(importBlock(user.AccountID), "\n", "\n  "))
 }

@@ -181,8 +181,9 @@ func TestAccCustomerResource_unreliableAnswersKeepState(t *testing.T) {
 	})
 }
 
-// A customer whose access on_destroy revoked is re-declared: the 409 names
-// the likely causes in order; once an admin restores access it is adopted.
+// A customer whose access on_destroy revoked is re-declared (re-onboarding):
+// the plan, not the apply, fails, naming the inactive account and the
+// import block; once an admin restores access the plan adopts it.
 func TestAccCustomerResource_redeclareRevoked(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
@@ -203,10 +204,13 @@ func TestAccCustomerResource_redeclareRevoked(t *testing.T) {
 				return nil
 			}},
 			{
-				Config: cfg,
-				ExpectError: regexp.MustCompile(`(?s)no\s+active\s+account.*1\.\s+the\s+account\s+is\s+inactive.*revoked.*` +
-					`2\.\s+the\s+person's\s+privacy\s+settings.*3\.\s+the\s+credentials\s+lack\s+the\s+Browse\s+users\s+and\s+groups.*` +
-					`terraform\s+import\s+jsm_customer`),
+				Config: cfg, PlanOnly: true,
+				// (first is known only once the steps run: the account ID is
+				// matched by its shape, which the unit test below pins.)
+				ExpectError: regexp.MustCompile(`(?s)The email belongs to an inactive JSM account.*` +
+					wrapped(fmt.Sprintf("The email %s belongs to the inactive account qm:", email)) + `.*` +
+					wrapped("restore the account in Atlassian Administration") + `.*` +
+					strings.TrimSuffix(importBlockRE("qm:"), `"\s+\}`)),
 			},
 			{
 				PreConfig: func() { site.SetActive(first, true) }, // an admin restores access
@@ -306,7 +310,7 @@ func TestAccCustomerResource_hiddenEmailAmbiguous(t *testing.T) {
 		Steps: []tfresource.TestStep{{
 			Config: customerConfig(s, email, "Twin Person", ""),
 			ExpectError: regexp.MustCompile(`(?s)2\s+accounts\s+fit.*` + regexp.QuoteMeta(a.AccountID) + `\s+\(account\s+type\s+atlassian.*` +
-				regexp.QuoteMeta(b.AccountID) + `\s+\(account\s+type\s+atlassian.*terraform\s+import`),
+				regexp.QuoteMeta(b.AccountID) + `\s+\(account\s+type\s+atlassian.*` + importBlockRE("<account ID>")),
 		}},
 	})
 }
@@ -475,4 +479,33 @@ func TestAccCustomerResource_failedRevokeNamesTheCustomer(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// The apply meets the same inactive account when the plan could not tell
+// (it changed in between, or the plan stopped looking up): the create's
+// "email taken" names it and the fix, not a list of possible causes.
+func TestCustomerExistingAccount_namesTheInactiveAccount(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("inactive")
+	a, err := site.AddCustomer("Gone Person", email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &customerResource{client: s.client, run: &runState{}}
+	var diags diag.Diagnostics
+	if _, err := r.existingAccount(context.Background(), email, "Gone Person", &diags); err != nil {
+		t.Fatalf("an active account: %v", err)
+	}
+	site.RevokePortalAccess(a.AccountID)
+	_, err = (&customerResource{client: s.client, run: &runState{}}).existingAccount(context.Background(), email, "Gone Person", &diags)
+	if err == nil || !strings.Contains(err.Error(), "belongs to the inactive account "+a.AccountID) ||
+		!regexp.MustCompile(importBlockRE(a.AccountID)).MatchString(err.Error()) {
+		t.Fatalf("err = %v", err)
+	}
+	// Not inactive, not visible: the causes, most likely first.
+	_, err = (&customerResource{client: s.client, run: &runState{}}).existingAccount(context.Background(), randomEmail("nobody"), "X", &diags)
+	if err == nil || !strings.Contains(err.Error(), "1. the account is inactive") {
+		t.Fatalf("err = %v", err)
+	}
 }

@@ -90,7 +90,7 @@ func TestAccCustomerResource_planPredictsRefusals(t *testing.T) {
 			{
 				Config:      customerConfig(s, email, "Taken Person", "  adopt_existing = false"),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)adopt_existing.*already has the account.*terraform import jsm_customer.<NAME>`),
+				ExpectError: regexp.MustCompile(`(?s)adopt_existing.*already has the account.*import\s+\{\s+to\s+=`),
 			},
 		},
 	})
@@ -137,10 +137,11 @@ func TestCustomerPredictCreate(t *testing.T) {
 		t.Errorf("a new email: %s", text(d))
 	}
 	// The first empty answer also asks, once, whether the credential may
-	// see accounts at all.
+	// see accounts at all, and lists every account once, for inactive ones
+	// (one page and the empty page that ends the list).
 	if n := site.RequestCount("GET /rest/api/3/user/search", 200); n != 1 || site.RequestCount("GET /rest/api/3/mypermissions", 200) != 1 ||
-		site.RequestCount("", -1) != 2 {
-		t.Errorf("a new email cost %v, want one search and one permission check", site.Requests())
+		site.RequestCount("GET /rest/api/3/users/search", 200) != 2 || site.RequestCount("", -1) != 4 {
+		t.Errorf("a new email cost %v, want one search, one permission check and one listing of two pages", site.Requests())
 	}
 	site.ResetRequests()
 	if d := predict(s.client, plan("new2@example.com", "New Person")); len(d) != 0 || site.RequestCount("", -1) != 1 {

@@ -89,7 +89,7 @@ func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 // apiCalls declares the client calls it makes (permissions.go).
 func (*customerResource) apiCalls() apiCalls {
-	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "RevokePortalAccess", "CanBrowseUsers").
+	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "EachAccount", "RevokePortalAccess", "CanBrowseUsers").
 		withOptIn("CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")
 }
 
@@ -460,7 +460,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	switch {
 	case errors.As(err, &ambiguous):
 		diags.AddAttributeError(path.Root("email"), "Several JSM accounts hold this email",
-			fmt.Sprintf("The apply would fail: %v\nTo manage one of them, import it: terraform import jsm_customer.<NAME> <account ID>", err))
+			fmt.Sprintf("The apply would fail: %v\nTo manage one of them, import it by its account ID:%s", err, importBlock("<account ID>")))
 		return
 	case err != nil && len(m.HiddenNamed(name)) > 0:
 		diags.AddWarning("The plan cannot tell whether "+email+" already has a JSM account",
@@ -479,6 +479,11 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 					"taken and the apply cannot find the account to adopt, so that customer fails. Reading an account fails "+
 					"with 403 as well. Grant Browse users and groups to the credential's account (Jira settings → System → "+
 					"Global permissions), or to a group it belongs to.")
+			return
+		}
+		if inactive := r.inactiveHolders(ctx, email); len(inactive) > 0 {
+			diags.AddAttributeError(path.Root("email"), "The email belongs to an inactive JSM account",
+				r.inactiveEmailDetail(email, inactive))
 		}
 		return
 	}
@@ -541,8 +546,8 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 			// The client already looked the account up by email and found
 			// nothing usable, but the lookup may lag or have failed too.
 			detail += "\n\nAn answer from the site was lost, so the account may exist even so. If the next apply " +
-				"reports that " + email + " already has an account, it is adopted (adopt_existing = true), or import it: " +
-				"terraform import jsm_customer.<NAME> " + email
+				"reports that " + email + " already has an account, it is adopted (adopt_existing = true), or import it:" +
+				importBlock(email)
 		}
 		resp.Diagnostics.AddError("Could not create the JSM customer", "Email "+email+":\n"+detail)
 		return
@@ -604,9 +609,12 @@ func (r *customerResource) existingAccount(ctx context.Context, email, name stri
 	var ambiguous *jsm.AmbiguousError
 	switch {
 	case errors.As(err, &ambiguous):
-		return nil, fmt.Errorf("JSM answered that %s already has an account. %w\nTo manage it, import it: "+
-			"terraform import jsm_customer.<NAME> <account ID>", email, err)
+		return nil, fmt.Errorf("JSM answered that %s already has an account. %w\nTo manage it, import it by its account ID:%s",
+			email, err, importBlock("<account ID>"))
 	case jsm.IsNotFound(err):
+		if inactive := r.inactiveHolders(ctx, email); len(inactive) > 0 {
+			return nil, errors.New(r.inactiveEmailDetail(email, inactive))
+		}
 		return nil, accountNotFoundError(email, name)
 	case err != nil:
 		return nil, err
@@ -639,8 +647,8 @@ func accountNotFoundError(email, name string) error {
 		"  2. the person's privacy settings hide the email, and no single active account with a hidden email is named %q;\n"+
 		"  3. the credentials lack the Browse users and groups global permission, and user search then answers an empty list.\n"+
 		"Find the account in Atlassian Administration (Directory > Users, or the service project's Customers page): its "+
-		"profile URL ends with the account ID. Restore its access there if it was revoked, then import it:\n"+
-		"  terraform import jsm_customer.<NAME> <account ID>", email, name)
+		"profile URL ends with the account ID. Restore its access there if it was revoked, then import it:%s", email, name,
+		importBlock("<account ID>"))
 }
 
 // inactiveDetail explains an inactive account and how to restore it.
@@ -949,8 +957,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		// what to import by instead.
 		resp.Diagnostics.AddError("No JSM account has this ID", fmt.Sprintf("No account answers to the ID %q. Account IDs are "+
 			"case-sensitive (a customer's looks like qm:…:…); a display name is not one. Import by the account ID as JSM shows "+
-			"it (a jsm_customer's account_id, or Atlassian Administration → Users), or by email: "+
-			"terraform import jsm_customer.<NAME> fred@example.com", req.ID))
+			"it (a jsm_customer's account_id, or Atlassian Administration → Users), or by email (id = \"fred@example.com\").", req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

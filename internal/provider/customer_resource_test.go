@@ -281,7 +281,7 @@ func TestAccCustomerResource_adoptExisting(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      customerConfig(s, email, "Existing Person", "  adopt_existing = false"),
-				ExpectError: regexp.MustCompile(`(?s)adopt_existing\s+is\s+false.*terraform import jsm_customer.<NAME> ` + regexp.QuoteMeta(u.AccountID)),
+				ExpectError: regexp.MustCompile(`(?s)adopt_existing\s+is\s+false.*` + importBlockRE(u.AccountID)),
 			},
 			{
 				Config:      customerConfig(s, email, "Another Name", ""),

@@ -286,7 +286,7 @@ func (r *detailFieldResource) Create(ctx context.Context, req resource.CreateReq
 					name = existing.Name
 				}
 			}
-			msg = strings.TrimRight(msg, ".") + fmt.Sprintf(". To manage the existing field, import it: terraform import jsm_%s_detail_field.<name> %q", r.api.kind, name)
+			msg = strings.TrimRight(msg, ".") + ". To manage the existing field, import it:" + importBlock(name)
 		}
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not create the %s detail field %q", r.api.kind, f.Name), msg)
 		return

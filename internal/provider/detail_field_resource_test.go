@@ -146,7 +146,7 @@ func TestAccDetailField_limits(t *testing.T) {
 			// A name the site holds in another letter case: the hint
 			// imports the field as the site spells it.
 			{Config: cfg + fieldConfig("customer", "f0", "f0", "TEXT", ""),
-				ExpectError: regexp.MustCompile(wrapped(`already exists. To manage the existing field, import it: terraform import jsm_customer_detail_field.<name> "F0"`))},
+				ExpectError: regexp.MustCompile(`(?s)` + wrapped(`already exists. To manage the existing field, import it:`) + `\s+` + importBlockRE("F0"))},
 		},
 	})
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,6 +32,15 @@ func errorDetail(err error) string {
 // removedBlock is the block that drops a resource from the state and leaves
 // its object alone, for teams that change state only through CI.
 const removedBlock = "\n\n  removed {\n    from = <the resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }"
+
+// importBlock is the block that brings the object id under this resource,
+// for teams that change state only through CI. A provider never learns its
+// resource's address, and `terraform import <address>` fails for one inside
+// a module instance that a pipeline cannot reach: the block points at the
+// address Terraform prints with the diagnostic ("with ...").
+func importBlock(id string) string {
+	return fmt.Sprintf("\n\n  import {\n    to = <the address on this message's \"with\" line>\n    id = %q\n  }", id)
+}
 
 // removeGone drops from the state a resource whose object is gone from the
 // site, with the one warning every resource gives: what is gone (thing, as

@@ -297,6 +297,13 @@ func wrapped(text string) string {
 	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
 }
 
+// importBlockRE matches the import block of id (importBlock) as Terraform
+// prints it, wrapped.
+func importBlockRE(id string) string {
+	return `import\s+\{\s+to\s+=\s+` + wrapped(`<the address on this message's "with" line>`) + `\s+id\s+=\s+` +
+		regexp.QuoteMeta(fmt.Sprintf("%q", id)) + `\s+\}`
+}
+
 func setOfIDs(ids ...string) knownvalue.Check {
 	checks := make([]knownvalue.Check, len(ids))
 	for i, id := range ids {

@@ -436,8 +436,8 @@ func (r *organizationResource) adoptionRefusal(o jsm.Organization, name string, 
 	case orgRefusedOtherCase:
 		return fmt.Sprintf("An organization named %s (ID %s) already exists, and JSM matches names without regard to letter "+
 			"case, so creating %q would answer that one. It is not adopted: the names differ, so the next plan would replace "+
-			"it. Set name = %s (and adopt_existing = true, or import it: terraform import jsm_organization.<NAME> %s), or "+
-			"choose another name.", site, id, name, site, id)
+			"it. Set name = %s (and adopt_existing = true, or import it), or choose another name. The import:%s",
+			site, id, name, site, importBlock(id))
 	case orgRefusedNotAllowed:
 		return organizationExistsDetail(r.client.Clean(o.Name, 300), id)
 	}
@@ -542,11 +542,8 @@ func organizationExistsDetail(name, id string) string {
 	return fmt.Sprintf("An organization named %q already exists (ID %s). JSM would answer the create with it, and Terraform "+
 		"would then manage (and on destroy, delete) an organization it did not create, so the provider stops here.\n\n"+
 		"To manage the existing organization, set adopt_existing = true on this resource (destroying the resource then "+
-		"deletes the organization), or import it (replace <NAME> with this resource's name):\n"+
-		"  terraform import jsm_organization.<NAME> %s\n"+
-		"or add to the configuration:\n"+
-		"  import {\n    to = jsm_organization.<NAME>\n    id = %q\n  }\n"+
-		"Otherwise choose another name.", name, id, id, id)
+		"deletes the organization), or import it, adding to the configuration:%s\n\n"+
+		"Otherwise choose another name.", name, id, importBlock(id))
 }
 
 func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -183,7 +183,7 @@ func TestAccOrganizationResource_existingName(t *testing.T) {
 	site := s.local(t)
 	name := randomName("Taken")
 	existing := site.AddOrganization(name)
-	want := regexp.QuoteMeta(fmt.Sprintf("terraform import jsm_organization.<NAME> %d", existing.ID))
+	want := importBlockRE(fmt.Sprint(existing.ID))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{

@@ -50,6 +50,10 @@ type runState struct {
 	stateOrgs map[string]bool
 	// fields: the detail fields this run plans (fieldPlans).
 	fields fieldPlans
+	// inactive: the site's inactive accounts by email, read once a run
+	// (inactiveAccounts).
+	inactiveOnce sync.Once
+	inactive     inactiveIndex
 }
 
 // claimCreate records that a resource plans to create the object of this
@@ -214,6 +218,48 @@ func (s *runState) firstBlind(ctx context.Context, canBrowse func() (bool, error
 	first := s.blind && !s.warnedBlind
 	s.warnedBlind = s.warnedBlind || s.blind
 	return first
+}
+
+// inactiveIndex is the site's inactive accounts whose email shows, by
+// email, letter case aside; ok is false when they could not all be read.
+type inactiveIndex struct {
+	byEmail map[string][]jsm.User
+	ok      bool
+}
+
+// inactiveAccountPages bounds the one listing of every account a run
+// makes: 20 pages of 1,000, the accounts of all but the largest sites. A
+// larger site gets no prediction, as before there was one.
+const inactiveAccountPages = 20
+
+// inactiveAccounts are the site's inactive accounts by email, read once a
+// run, the first time a plan meets an email no active account holds:
+// user search finds active accounts only, so an email whose account was
+// revoked looks free, and its create fails at apply when JSM answers that
+// the email is taken. each lists every account (jsm.Client.EachAccount; the
+// caller makes the call, so that the types declaring their client calls
+// see whose it is). A failed or incomplete listing is logged, and
+// predicts nothing.
+func (s *runState) inactiveAccounts(ctx context.Context, each func(maxPages int, visit func(jsm.User) bool) (bool, error)) inactiveIndex {
+	s.inactiveOnce.Do(func() {
+		byEmail := map[string][]jsm.User{}
+		more, err := each(inactiveAccountPages, func(u jsm.User) bool {
+			if !u.Active && u.Email != "" {
+				k := strings.ToLower(u.Email)
+				byEmail[k] = append(byEmail[k], u)
+			}
+			return true
+		})
+		switch {
+		case err != nil:
+			tflog.Debug(ctx, "could not list the site's accounts; inactive accounts are not predicted", map[string]any{"error": err.Error()})
+		case more:
+			tflog.Debug(ctx, "the site has more accounts than one plan lists; inactive accounts are not predicted", map[string]any{"pages": inactiveAccountPages})
+		default:
+			s.inactive = inactiveIndex{byEmail: byEmail, ok: true}
+		}
+	})
+	return s.inactive
 }
 
 // orgListingReuse: the plan of a create and the create itself follow each

@@ -245,6 +245,9 @@ const (
 	routeBulkUsers      = "GET /rest/api/3/user/bulk"
 	// jsm_customer looks each email to create up at plan time.
 	routeSearchUsers = "GET /rest/api/3/user/search"
+	// ... and, once a run, lists every account when an email has no active
+	// one, to find an inactive account a create would collide with.
+	routeAllUsers = "GET /rest/api/3/users/search"
 	// The plan's check that the credential may see accounts at all.
 	routeMyPermissions = "GET /rest/api/3/mypermissions"
 )
@@ -252,7 +255,7 @@ const (
 // customerRoutes are the routes jsm_customer uses in a run without conflicts;
 // accountRoutes those that read accounts by ID (alone, or coalesced).
 var (
-	customerRoutes = routeIs(routeCreateCustomer, routeGetUser, routeBulkUsers, routeSearchUsers, routeMyPermissions)
+	customerRoutes = routeIs(routeCreateCustomer, routeGetUser, routeBulkUsers, routeSearchUsers, routeAllUsers, routeMyPermissions)
 	accountRoutes  = routeIs(routeGetUser, routeBulkUsers)
 )
 
