@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -152,12 +153,17 @@ func permissionsSection(heading string) string {
 }
 
 func codeList(set map[string]bool) string {
+	return strings.Join(sortedCode(set), ", ")
+}
+
+// sortedCode is the set's items as code, sorted.
+func sortedCode(set map[string]bool) []string {
 	out := make([]string, 0, len(set))
 	for k := range set {
 		out = append(out, "`"+k+"`")
 	}
 	sort.Strings(out)
-	return strings.Join(out, ", ")
+	return out
 }
 
 // codeOrNone shows a scope list as code, or "none" (the CSM API has no
@@ -195,7 +201,8 @@ var privilegeProfiles = []privilegeProfile{ //nolint:gochecknoglobals // a read-
 
 // leastPrivilegeSection renders, per profile, the Jira permissions and the
 // scopes of the token that applies it and of the read-only token that
-// plans it (the GET calls: refresh, and the plan-time look-ups).
+// plans it (the GET calls: refresh, and the plan-time look-ups). Each list
+// has one item a line, to tick off in Atlassian's scope picker.
 func leastPrivilegeSection() string {
 	var b strings.Builder
 	var names []string
@@ -210,16 +217,25 @@ func leastPrivilegeSection() string {
 		}
 		b.WriteString("### " + p.title + "\n\n")
 		b.WriteString("Resources and data sources: `" + strings.Join(names, "`, `") + "`.\n\n")
-		b.WriteString("- Jira permissions of the account: " + permissionList(all) + ".\n")
-		b.WriteString("- Apply (granular scopes): " + codeList(granularOf(all)) + ".\n")
-		b.WriteString("- Plan only, read-only (granular scopes): " + codeList(granularOf(reads)) + ".\n")
-		if classic := classicOf(all); len(classic) > 0 {
-			b.WriteString("- OAuth 2.0 (3LO) apps with classic scopes: " + codeList(classic) +
-				" (classic scopes have no read-only form for these calls).\n")
+		b.WriteString("Jira permissions of the account that applies:\n\n" + bullets(permissionList(all)))
+		b.WriteString("Jira permissions of the account that only plans (read-only):\n\n" + bullets(permissionList(reads)))
+		apply, plan := sortedCode(granularOf(all)), sortedCode(granularOf(reads))
+		b.WriteString(fmt.Sprintf("Granular scopes to apply (%d):\n\n", len(apply)) + bullets(apply))
+		b.WriteString(fmt.Sprintf("Granular scopes to plan only, read-only (%d):\n\n", len(plan)) + bullets(plan))
+		if classic := sortedCode(classicOf(all)); len(classic) > 0 {
+			b.WriteString(fmt.Sprintf("Classic scopes, for OAuth 2.0 (3LO) apps (%d; classic scopes have no read-only form "+
+				"for these calls):\n\n", len(classic)) + bullets(classic))
 		}
-		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// bullets is a Markdown list, one item a line, and the blank line after it.
+func bullets(items []string) string {
+	if len(items) == 0 {
+		return "- none\n\n"
+	}
+	return "- " + strings.Join(items, "\n- ") + "\n\n"
 }
 
 // endpointsOfTypes lists the endpoints the named types call, each once, in
@@ -264,9 +280,16 @@ func classicOf(eps []*jsm.Endpoint) map[string]bool {
 	return set
 }
 
+// permissionAliases are the names the specs give one Jira permission
+// under another name: Atlassian's CSM reference calls the Jira
+// Administrator global permission "Administer Jira". The lists name it once.
+var permissionAliases = map[string]string{ //nolint:gochecknoglobals // a read-only table
+	"Administer Jira global permission": "Jira Administrator global permission",
+}
+
 // permissionList names each distinct Jira permission once, in the
 // endpoints' order, without the remarks the tables carry after it.
-func permissionList(eps []*jsm.Endpoint) string {
+func permissionList(eps []*jsm.Endpoint) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range eps {
@@ -274,11 +297,14 @@ func permissionList(eps []*jsm.Endpoint) string {
 		if i := strings.IndexAny(p, "(;:"); i > 0 {
 			p = strings.TrimSpace(p[:i])
 		}
+		if a, ok := permissionAliases[p]; ok {
+			p = a
+		}
 		if p == "none" || seen[p] {
 			continue // a public call needs nothing
 		}
 		seen[p] = true
 		out = append(out, p)
 	}
-	return strings.Join(out, "; ")
+	return out
 }

@@ -293,3 +293,34 @@ func TestLeastPrivilege_optInCallsApartFromTheRest(t *testing.T) {
 		}
 	}
 }
+
+// The least-privilege guide lists each scope and each Jira permission on a
+// line of its own, to tick off, each permission once under one name, and
+// gives the read-only plan credential its Jira permissions too.
+func TestLeastPrivilege_oneItemALineEachOnce(t *testing.T) {
+	for _, profile := range strings.Split(leastPrivilegeSection(), "### ")[1:] {
+		title, _, _ := strings.Cut(profile, "\n")
+		if !strings.Contains(profile, "Jira permissions of the account that only plans (read-only):\n\n- ") {
+			t.Errorf("%s: no Jira permissions for the read-only plan credential", title)
+		}
+		for _, list := range strings.Split(profile, "\n\n") {
+			seen := map[string]bool{}
+			for _, line := range strings.Split(list, "\n") {
+				item, ok := strings.CutPrefix(line, "- ")
+				if !ok {
+					continue
+				}
+				if strings.Contains(item, "`, `") || strings.Contains(item, "; ") {
+					t.Errorf("%s: more than one item on a line: %s", title, line)
+				}
+				if seen[item] {
+					t.Errorf("%s: %s listed twice", title, item)
+				}
+				seen[item] = true
+				if item == "Administer Jira global permission" {
+					t.Errorf("%s: the Jira Administrator global permission under its other name", title)
+				}
+			}
+		}
+	}
+}
