@@ -97,11 +97,18 @@ func callsOf(name string) apiCalls {
 // permissionsMarkdown is the part of a schema description that lists what
 // each call of the resource or data source needs.
 func permissionsMarkdown(name string) string {
-	return "\n\n" + permissionsIntro + permissionsTable(callsOf(name))
+	return "\n\n**Permissions.** " + permissionsOfPage(name)
+}
+
+// permissionsOfPage is a page's permissions section, under the page's own
+// "## Permissions" heading (which the schema description lacks, hence the
+// bold label there).
+func permissionsOfPage(name string) string {
+	return permissionsIntro + permissionsTable(callsOf(name))
 }
 
 // permissionsIntro heads each page's permissions table.
-const permissionsIntro = "**Permissions.** The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n"
+const permissionsIntro = "The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n"
 
 func permissionsTable(c apiCalls) string {
 	var b strings.Builder

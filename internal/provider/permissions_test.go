@@ -212,7 +212,7 @@ func TestPermissionsDocsAreCurrent(t *testing.T) {
 			}
 			continue
 		}
-		docs = append(docs, struct{ file, section, content string }{file, permissions, strings.TrimPrefix(permissionsMarkdown(typ.name), "\n\n")})
+		docs = append(docs, struct{ file, section, content string }{file, permissions, permissionsOfPage(typ.name)})
 	}
 	for _, doc := range docs {
 		file, begin, end := doc.file, "<!-- "+doc.section+":begin -->\n", "<!-- "+doc.section+":end -->"
