@@ -127,9 +127,10 @@ func permissionsTable(c apiCalls) string {
 	return b.String()
 }
 
-// permissionsSection is the provider docs' permissions
-// section: per resource and data source, then the scopes that cover all.
-func permissionsSection(heading string) string {
+// permissionsSection is the permissions guide's body: per resource, data
+// source and list resource, a heading and its table, then the scopes that
+// cover all.
+func permissionsSection() string {
 	var names []string
 	for _, t := range registeredTypes() {
 		names = append(names, t.name)
@@ -137,12 +138,11 @@ func permissionsSection(heading string) string {
 	sort.Strings(names)
 	classic, granular := map[string]bool{}, map[string]bool{}
 	var b strings.Builder
-	b.WriteString(heading + " Permissions and OAuth scopes\n\n")
 	b.WriteString("What each call needs, from Atlassian's OpenAPI specs. A 401 or 403 error names the call that " +
 		"failed and what it needs. Users of OAuth 2.0 (3LO) apps, service accounts' OAuth 2.0 credentials and scoped API tokens need the scopes; classic API " +
 		"tokens act with the account's permissions.\n\n")
 	for _, n := range names {
-		b.WriteString("`" + n + "`:\n\n")
+		b.WriteString("## `" + n + "`\n\n")
 		eps := callsOf(n).endpoints()
 		b.WriteString(permissionsTable(callsOf(n)) + "\n")
 		for _, e := range eps {
@@ -154,13 +154,10 @@ func permissionsSection(heading string) string {
 			}
 		}
 	}
-	b.WriteString("All of the provider, classic scopes: " + codeList(classic) + ".\n\n")
-	b.WriteString("All of the provider, granular scopes: " + codeList(granular) + ".\n")
+	b.WriteString("## All of the provider\n\n")
+	b.WriteString("Classic scopes:\n\n" + bullets(sortedCode(classic)))
+	b.WriteString("Granular scopes:\n\n" + strings.TrimSuffix(bullets(sortedCode(granular)), "\n"))
 	return b.String()
-}
-
-func codeList(set map[string]bool) string {
-	return strings.Join(sortedCode(set), ", ")
 }
 
 // sortedCode is the set's items as code, sorted.
