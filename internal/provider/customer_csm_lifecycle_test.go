@@ -420,12 +420,13 @@ func TestCustomerCSMRefusalDetail(t *testing.T) {
 }
 
 // The docs list every shape the client assumes, with its confidence: the
-// customer lifecycle guide all of them, the organization page its own.
+// customer lifecycle guide all of them, the organization lifecycle guide
+// its own.
 func TestCSMLifecycleDocsListAssumedShapes(t *testing.T) {
 	docs := map[string]string{}
 	for name, file := range map[string]string{
 		"customer":     "../../templates/guides/customer-lifecycle.md.tmpl",
-		"organization": "../../templates/resources/organization.md.tmpl",
+		"organization": "../../templates/guides/organization-lifecycle.md.tmpl",
 	} {
 		b, err := os.ReadFile(file)
 		if err != nil {
