@@ -39,7 +39,7 @@ const (
 func csmLifecycleAttribute(enables string) schema.BoolAttribute {
 	return schema.BoolAttribute{
 		MarkdownDescription: "Opt in to Atlassian's experimental Customer Service Management API for " + enables +
-			" (default `false`). See the page's *Lifecycle through the CSM API* section for what it needs and its risks.",
+			" (default `false`). The page's notes say what it needs and its risks.",
 		Optional: true,
 		Computed: true,
 		Default:  booldefault.StaticBool(false),

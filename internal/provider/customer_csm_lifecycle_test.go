@@ -419,11 +419,16 @@ func TestCustomerCSMRefusalDetail(t *testing.T) {
 	}
 }
 
-// The docs list every shape the client assumes, with its confidence.
+// The docs list every shape the client assumes, with its confidence: the
+// customer lifecycle guide all of them, the organization lifecycle guide
+// its own.
 func TestCSMLifecycleDocsListAssumedShapes(t *testing.T) {
 	docs := map[string]string{}
-	for _, name := range []string{"customer", "organization"} {
-		b, err := os.ReadFile("../../templates/resources/" + name + ".md.tmpl")
+	for name, file := range map[string]string{
+		"customer":     "../../templates/guides/customer-lifecycle.md.tmpl",
+		"organization": "../../templates/guides/organization-lifecycle.md.tmpl",
+	} {
+		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -141,7 +141,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "What destroying the resource does to an account it **adopted or imported** rather than " +
 					"created: the values of `on_destroy`, never more than `on_destroy`. Unset (the default), such an account is " +
 					"only forgotten, whatever `on_destroy` says: it may be another state's, and revoking or deleting it takes a " +
-					"value you write. See \"Created, adopted, imported\" below.",
+					"value you write. See the page's *Created, adopted, imported* section.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(onDestroyForget, onDestroyRevoke, onDestroyDelete)},
 			},

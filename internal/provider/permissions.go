@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -96,11 +97,18 @@ func callsOf(name string) apiCalls {
 // permissionsMarkdown is the part of a schema description that lists what
 // each call of the resource or data source needs.
 func permissionsMarkdown(name string) string {
-	return "\n\n" + permissionsIntro + permissionsTable(callsOf(name))
+	return "\n\n**Permissions.** " + permissionsOfPage(name)
+}
+
+// permissionsOfPage is a page's permissions section, under the page's own
+// "## Permissions" heading (which the schema description lacks, hence the
+// bold label there).
+func permissionsOfPage(name string) string {
+	return permissionsIntro + permissionsTable(callsOf(name))
 }
 
 // permissionsIntro heads each page's permissions table.
-const permissionsIntro = "**Permissions.** The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n"
+const permissionsIntro = "The account (with OAuth 2.0 or a scoped API token: the token) needs, for each call:\n\n"
 
 func permissionsTable(c apiCalls) string {
 	var b strings.Builder
@@ -119,9 +127,10 @@ func permissionsTable(c apiCalls) string {
 	return b.String()
 }
 
-// permissionsSection is the provider docs' permissions
-// section: per resource and data source, then the scopes that cover all.
-func permissionsSection(heading string) string {
+// permissionsSection is the permissions guide's body: per resource, data
+// source and list resource, a heading and its table, then the scopes that
+// cover all.
+func permissionsSection() string {
 	var names []string
 	for _, t := range registeredTypes() {
 		names = append(names, t.name)
@@ -129,12 +138,11 @@ func permissionsSection(heading string) string {
 	sort.Strings(names)
 	classic, granular := map[string]bool{}, map[string]bool{}
 	var b strings.Builder
-	b.WriteString(heading + " Permissions and OAuth scopes\n\n")
 	b.WriteString("What each call needs, from Atlassian's OpenAPI specs. A 401 or 403 error names the call that " +
 		"failed and what it needs. Users of OAuth 2.0 (3LO) apps, service accounts' OAuth 2.0 credentials and scoped API tokens need the scopes; classic API " +
 		"tokens act with the account's permissions.\n\n")
 	for _, n := range names {
-		b.WriteString("`" + n + "`:\n\n")
+		b.WriteString("## `" + n + "`\n\n")
 		eps := callsOf(n).endpoints()
 		b.WriteString(permissionsTable(callsOf(n)) + "\n")
 		for _, e := range eps {
@@ -146,18 +154,20 @@ func permissionsSection(heading string) string {
 			}
 		}
 	}
-	b.WriteString("All of the provider, classic scopes: " + codeList(classic) + ".\n\n")
-	b.WriteString("All of the provider, granular scopes: " + codeList(granular) + ".\n")
+	b.WriteString("## All of the provider\n\n")
+	b.WriteString("Classic scopes:\n\n" + bullets(sortedCode(classic)))
+	b.WriteString("Granular scopes:\n\n" + strings.TrimSuffix(bullets(sortedCode(granular)), "\n"))
 	return b.String()
 }
 
-func codeList(set map[string]bool) string {
+// sortedCode is the set's items as code, sorted.
+func sortedCode(set map[string]bool) []string {
 	out := make([]string, 0, len(set))
 	for k := range set {
 		out = append(out, "`"+k+"`")
 	}
 	sort.Strings(out)
-	return strings.Join(out, ", ")
+	return out
 }
 
 // codeOrNone shows a scope list as code, or "none" (the CSM API has no
@@ -195,7 +205,8 @@ var privilegeProfiles = []privilegeProfile{ //nolint:gochecknoglobals // a read-
 
 // leastPrivilegeSection renders, per profile, the Jira permissions and the
 // scopes of the token that applies it and of the read-only token that
-// plans it (the GET calls: refresh, and the plan-time look-ups).
+// plans it (the GET calls: refresh, and the plan-time look-ups). Each list
+// has one item a line, to tick off in Atlassian's scope picker.
 func leastPrivilegeSection() string {
 	var b strings.Builder
 	var names []string
@@ -210,16 +221,25 @@ func leastPrivilegeSection() string {
 		}
 		b.WriteString("### " + p.title + "\n\n")
 		b.WriteString("Resources and data sources: `" + strings.Join(names, "`, `") + "`.\n\n")
-		b.WriteString("- Jira permissions of the account: " + permissionList(all) + ".\n")
-		b.WriteString("- Apply (granular scopes): " + codeList(granularOf(all)) + ".\n")
-		b.WriteString("- Plan only, read-only (granular scopes): " + codeList(granularOf(reads)) + ".\n")
-		if classic := classicOf(all); len(classic) > 0 {
-			b.WriteString("- OAuth 2.0 (3LO) apps with classic scopes: " + codeList(classic) +
-				" (classic scopes have no read-only form for these calls).\n")
+		b.WriteString("Jira permissions of the account that applies:\n\n" + bullets(permissionList(all)))
+		b.WriteString("Jira permissions of the account that only plans (read-only):\n\n" + bullets(permissionList(reads)))
+		apply, plan := sortedCode(granularOf(all)), sortedCode(granularOf(reads))
+		b.WriteString(fmt.Sprintf("Granular scopes to apply (%d):\n\n", len(apply)) + bullets(apply))
+		b.WriteString(fmt.Sprintf("Granular scopes to plan only, read-only (%d):\n\n", len(plan)) + bullets(plan))
+		if classic := sortedCode(classicOf(all)); len(classic) > 0 {
+			b.WriteString(fmt.Sprintf("Classic scopes, for OAuth 2.0 (3LO) apps (%d; classic scopes have no read-only form "+
+				"for these calls):\n\n", len(classic)) + bullets(classic))
 		}
-		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// bullets is a Markdown list, one item a line, and the blank line after it.
+func bullets(items []string) string {
+	if len(items) == 0 {
+		return "- none\n\n"
+	}
+	return "- " + strings.Join(items, "\n- ") + "\n\n"
 }
 
 // endpointsOfTypes lists the endpoints the named types call, each once, in
@@ -264,9 +284,16 @@ func classicOf(eps []*jsm.Endpoint) map[string]bool {
 	return set
 }
 
+// permissionAliases are the names the specs give one Jira permission
+// under another name: Atlassian's CSM reference calls the Jira
+// Administrator global permission "Administer Jira". The lists name it once.
+var permissionAliases = map[string]string{ //nolint:gochecknoglobals // a read-only table
+	"Administer Jira global permission": "Jira Administrator global permission",
+}
+
 // permissionList names each distinct Jira permission once, in the
 // endpoints' order, without the remarks the tables carry after it.
-func permissionList(eps []*jsm.Endpoint) string {
+func permissionList(eps []*jsm.Endpoint) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range eps {
@@ -274,11 +301,14 @@ func permissionList(eps []*jsm.Endpoint) string {
 		if i := strings.IndexAny(p, "(;:"); i > 0 {
 			p = strings.TrimSpace(p[:i])
 		}
+		if a, ok := permissionAliases[p]; ok {
+			p = a
+		}
 		if p == "none" || seen[p] {
 			continue // a public call needs nothing
 		}
 		seen[p] = true
 		out = append(out, p)
 	}
-	return strings.Join(out, "; ")
+	return out
 }

@@ -184,13 +184,13 @@ func isClient(x ast.Expr) bool {
 }
 
 // The permission sections of the docs' templates are rendered from the
-// endpoint table and each type's apiCalls: the provider page's and the
+// endpoint table and each type's apiCalls: the permissions guide's and the
 // least-privilege guide's, and each page's table (a type without a template
 // carries it in its schema description). JSM_UPDATE_DOCS=1 rewrites them.
 func TestPermissionsDocsAreCurrent(t *testing.T) {
 	const permissions, leastPrivilege = "permissions", "least-privilege"
 	docs := []struct{ file, section, content string }{
-		{"../../templates/index.md.tmpl", permissions, permissionsSection("##")},
+		{"../../templates/guides/permissions.md.tmpl", permissions, permissionsSection()},
 		{"../../templates/guides/least-privilege.md.tmpl", leastPrivilege, leastPrivilegeSection()},
 	}
 	registered := map[string]bool{}
@@ -212,7 +212,7 @@ func TestPermissionsDocsAreCurrent(t *testing.T) {
 			}
 			continue
 		}
-		docs = append(docs, struct{ file, section, content string }{file, permissions, strings.TrimPrefix(permissionsMarkdown(typ.name), "\n\n")})
+		docs = append(docs, struct{ file, section, content string }{file, permissions, permissionsOfPage(typ.name)})
 	}
 	for _, doc := range docs {
 		file, begin, end := doc.file, "<!-- "+doc.section+":begin -->\n", "<!-- "+doc.section+":end -->"
@@ -290,6 +290,37 @@ func TestLeastPrivilege_optInCallsApartFromTheRest(t *testing.T) {
 		optIn := strings.Contains(line, "only with `csm_lifecycle = true`")
 		if strings.Contains(line, "/customer/account/") != optIn {
 			t.Errorf("row marked wrongly: %s", line)
+		}
+	}
+}
+
+// The least-privilege guide lists each scope and each Jira permission on a
+// line of its own, to tick off, each permission once under one name, and
+// gives the read-only plan credential its Jira permissions too.
+func TestLeastPrivilege_oneItemALineEachOnce(t *testing.T) {
+	for _, profile := range strings.Split(leastPrivilegeSection(), "### ")[1:] {
+		title, _, _ := strings.Cut(profile, "\n")
+		if !strings.Contains(profile, "Jira permissions of the account that only plans (read-only):\n\n- ") {
+			t.Errorf("%s: no Jira permissions for the read-only plan credential", title)
+		}
+		for _, list := range strings.Split(profile, "\n\n") {
+			seen := map[string]bool{}
+			for _, line := range strings.Split(list, "\n") {
+				item, ok := strings.CutPrefix(line, "- ")
+				if !ok {
+					continue
+				}
+				if strings.Contains(item, "`, `") || strings.Contains(item, "; ") {
+					t.Errorf("%s: more than one item on a line: %s", title, line)
+				}
+				if seen[item] {
+					t.Errorf("%s: %s listed twice", title, item)
+				}
+				seen[item] = true
+				if item == "Administer Jira global permission" {
+					t.Errorf("%s: the Jira Administrator global permission under its other name", title)
+				}
+			}
 		}
 	}
 }
