@@ -15,7 +15,7 @@ func NewOrganizationCustomersResource() resource.Resource {
 		parentAttr: "organization_id",
 		parentNoun: "organization",
 		description: "Members of a Jira Service Management organization: the resource manages exactly the accounts in " +
-			"`account_ids` and leaves every other member alone.",
+			"`account_ids` and leaves every other member alone, unless `exclusive` makes it own them all.",
 		accountNoun: "member",
 		parentDesc:  "The ID of the organization, e.g. `jsm_organization.acme.id`. Changing it replaces the resource.",
 		accountDesc: "The account IDs of the members to manage, e.g. `[for c in jsm_customer.acme : c.account_id]`. " +

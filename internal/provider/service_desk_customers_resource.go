@@ -16,7 +16,7 @@ func NewServiceDeskCustomersResource() resource.Resource {
 		parentNoun: "service desk",
 		description: "Customers of a Jira Service Management service desk: the accounts that may raise requests on a " +
 			"desk whose access is restricted to its customers. The resource manages exactly the accounts in " +
-			"`account_ids` and leaves every other customer of the desk alone.",
+			"`account_ids` and leaves every other customer of the desk alone, unless `exclusive` makes it own them all.",
 		accountNoun: "customer",
 		parentDesc:  "The ID of the service desk, e.g. `data.jsm_service_desk.hr.id`. Changing it replaces the resource.",
 		accountDesc: "The account IDs of the customers to manage. An empty set manages no one: offboarding the last customer " +
