@@ -283,3 +283,11 @@ func TestAccOrganizationCustomersResource_emptySet(t *testing.T) {
 		},
 	})
 }
+
+func TestAccOrganizationCustomersResource_exclusive(t *testing.T) {
+	testAccMembershipExclusive(t, orgMembersFixture)
+}
+
+func TestAccOrganizationCustomersResource_exclusiveTurnedOn(t *testing.T) {
+	testAccMembershipExclusiveTurnedOn(t, orgMembersFixture)
+}

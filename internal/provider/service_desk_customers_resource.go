@@ -16,13 +16,14 @@ func NewServiceDeskCustomersResource() resource.Resource {
 		parentNoun: "service desk",
 		description: "Customers of a Jira Service Management service desk: the accounts that may raise requests on a " +
 			"desk whose access is restricted to its customers. The resource manages exactly the accounts in " +
-			"`account_ids` and leaves every other customer of the desk alone.",
-		parentDesc: "The ID of the service desk, e.g. `data.jsm_service_desk.hr.id`. Changing it replaces the resource.",
+			"`account_ids` and leaves every other customer of the desk alone, unless `exclusive` makes it own them all.",
+		accountNoun: "customer",
+		parentDesc:  "The ID of the service desk, e.g. `data.jsm_service_desk.hr.id`. Changing it replaces the resource.",
 		accountDesc: "The account IDs of the customers to manage. An empty set manages no one: offboarding the last customer " +
 			"removes it and keeps the resource. An unknown account ID fails the apply (JSM still adds the valid ones of " +
 			"the same call).",
 		validators: serviceDeskIDValidators,
-		calls:      calls("ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"),
+		calls:      calls("EachServiceDeskCustomer", "ServiceDeskCustomerIDs", "AddServiceDeskCustomers", "RemoveServiceDeskCustomers"),
 		list: func(ctx context.Context, c *jsm.Client, parent string, expect int) ([]string, error) {
 			return c.ServiceDeskCustomerIDs(ctx, parent, expect)
 		},
@@ -31,6 +32,9 @@ func NewServiceDeskCustomersResource() resource.Resource {
 		},
 		remove: func(ctx context.Context, c *jsm.Client, parent string, ids []string) error {
 			return c.RemoveServiceDeskCustomers(ctx, parent, ids)
+		},
+		users: func(ctx context.Context, c *jsm.Client, parent string, visit func(jsm.User) bool) error {
+			return c.EachServiceDeskCustomer(ctx, parent, "", visit)
 		},
 	}}
 }

@@ -110,3 +110,11 @@ func TestAccServiceDeskCustomersResource_emptySetOnMissingDesk(t *testing.T) {
 		},
 	})
 }
+
+func TestAccServiceDeskCustomersResource_exclusive(t *testing.T) {
+	testAccMembershipExclusive(t, deskCustomersFixture)
+}
+
+func TestAccServiceDeskCustomersResource_exclusiveTurnedOn(t *testing.T) {
+	testAccMembershipExclusiveTurnedOn(t, deskCustomersFixture)
+}
