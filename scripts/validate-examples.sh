@@ -35,10 +35,15 @@ identity_ok=$("$tf" version -json | sed -n 's/.*"terraform_version": *"\([0-9]*\
   awk '{ print ($1 > 1 || $2 >= 12) ? 1 : 0 }')
 
 failed=0
+n=0
 validate() { # dir label file-to-leave-out
-  local copy="$work/dirs/$2"
-  mkdir -p "$copy"
-  cp -r "$1"/. "$copy"/
+  # In a copy of the whole examples tree, so that module sources that climb
+  # out of the directory (examples/gitops/companies/* use ../../modules)
+  # resolve as they do in a user's repository.
+  n=$((n + 1))
+  mkdir -p "$work/dirs/$n"
+  cp -r examples "$work/dirs/$n/"
+  local copy="$work/dirs/$n/$1"
   rm -f "$copy/$3"
   # Modules are installed by `get` (init would also ask the registry for the
   # overridden provider, and fail offline).

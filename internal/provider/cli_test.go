@@ -33,7 +33,11 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtProvider.dir != "" { // gitops_test.go's build, shared by its tests
+		_ = os.RemoveAll(builtProvider.dir)
+	}
+	os.Exit(code)
 }
 
 // setUpTestCLI finds the CLI as terraform-plugin-testing does
