@@ -37,7 +37,7 @@ var builtProvider struct {
 func providerBuild(t *testing.T) string {
 	t.Helper()
 	builtProvider.once.Do(func() {
-		dir, err := os.MkdirTemp("", "jsm-provider-build")
+		dir, err := os.MkdirTemp("", "jsm-provider-build") //nolint:usetesting // outlives one test: shared, and removed by TestMain
 		if err != nil {
 			builtProvider.err = err
 			return
