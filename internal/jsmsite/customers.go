@@ -76,6 +76,11 @@ type AccountAnswers struct {
 	// empty list (not an error), reading an account answers 403, and GET
 	// /rest/api/3/mypermissions says USER_PICKER is not held.
 	NoBrowseUsers bool
+	// AllUsersWithoutCustomers: GET /rest/api/3/users/search leaves out
+	// portal-only customers. Atlassian's reference says it lists users
+	// "that have an Atlassian account", which need not include them;
+	// public reports show customers in it. The default lists them.
+	AllUsersWithoutCustomers bool
 }
 
 // Forms of a hidden email in answers.
@@ -463,6 +468,9 @@ func (s *Site) handleAllUsers(w http.ResponseWriter, r *http.Request) {
 	base, ans := baseURL(r), s.accountAnswers()
 	if !ans.NoBrowseUsers {
 		all := append([]Account{s.admin}, s.Accounts()...)
+		if ans.AllUsersWithoutCustomers {
+			all = slices.DeleteFunc(all, func(a Account) bool { return a.AccountType == AccountTypeCustomer })
+		}
 		for i := startAt; i < len(all) && len(out) < maxResults; i++ {
 			out = append(out, ans.toPlatformUser(base, "3", all[i], ""))
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -108,5 +109,34 @@ func TestGatewayPrefix(t *testing.T) {
 	if st, raw := f.do("GET", "/ex/jira/cloud-1/rest/api/3/user?accountId="+url.QueryEscape(id), nil, &u); st != 200 ||
 		u["self"] != gw.URL+"/ex/jira/cloud-1/rest/api/3/user?accountId="+url.QueryEscape(id) {
 		t.Errorf("gateway GET: %d %s", st, raw)
+	}
+}
+
+// "Get all users" lists every account, active or not, paged by startAt;
+// with AllUsersWithoutCustomers it leaves portal-only customers out.
+func TestAllUsers_listsInactiveAccounts(t *testing.T) {
+	f := newFixture(t, Config{})
+	a, err := f.site.AddCustomer("Gone Person", "gone@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.site.AddCustomer("Here Person", "here@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	f.site.RevokePortalAccess(a.AccountID)
+	_, body := f.get("/rest/api/3/users/search?startAt=0&maxResults=1000")
+	if !strings.Contains(body, `"emailAddress":"gone@example.com"`) || !strings.Contains(body, `"active":false`) ||
+		!strings.Contains(body, "here@example.com") {
+		t.Fatalf("all users: %s", body)
+	}
+	if _, body := f.get("/rest/api/3/users/search?startAt=2&maxResults=1000"); !strings.Contains(body, "here@example.com") ||
+		strings.Contains(body, "gone@example.com") {
+		t.Fatalf("startAt=2 (after the admin and the first customer): %s", body)
+	}
+	if err := f.site.SetAccountAnswers(AccountAnswers{AllUsersWithoutCustomers: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := f.get("/rest/api/3/users/search"); strings.Contains(body, `"accountType":"customer"`) {
+		t.Fatalf("without customers: %s", body)
 	}
 }

@@ -228,6 +228,32 @@ func TestAccCustomerResource_redeclareRevoked(t *testing.T) {
 	})
 }
 
+// Where "Get all users" leaves portal-only customers out (Atlassian's
+// reference allows it), the plan cannot tell a revoked customer from a new
+// email: it plans the create, and the apply's "email taken" names the
+// likely causes, the revoked account first, and the import block.
+func TestAccCustomerResource_redeclareRevokedUnseen(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("unseen")
+	a, err := site.AddCustomer("Returning Person", email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.RevokePortalAccess(a.AccountID)
+	if err := site.SetAccountAnswers(jsmsite.AccountAnswers{AllUsersWithoutCustomers: true}); err != nil {
+		t.Fatal(err)
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{{
+			Config: customerConfig(s, email, "Returning Person", ""),
+			ExpectError: regexp.MustCompile(`(?s)Could not create the JSM customer.*no\s+active\s+account.*` +
+				`1\.\s+the\s+account\s+is\s+inactive.*revoked.*` + importBlockRE("<account ID>")),
+		}},
+	})
+}
+
 // A portal-only customer and an Atlassian account share an email: adoption,
 // import by email and the data source all take the customer, whatever the
 // order of search results.
