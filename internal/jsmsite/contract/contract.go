@@ -55,11 +55,6 @@ type UndocumentedOperation struct {
 // Undocumented lists every operation the site serves that the documents do
 // not describe. Nothing else escapes validation.
 var Undocumented = []UndocumentedOperation{
-	{"GET /rest/api/3/user/bulk", "Atlassian's platform REST API v3 reference (\"Bulk get users\"), outside the user operations vendored here, and SDKs generated from the full spec: a page {startAt, maxResults, total, isLast, values: [User]}"},
-	{"GET /rest/api/3/mypermissions", "Atlassian's platform REST API v3 reference (\"Get my permissions\"), outside the user operations vendored here: " +
-		"{permissions: {KEY: {id, key, name, type, description, havePermission}}}, the permissions parameter required"},
-	{"GET /rest/api/3/users/search", "Atlassian's platform REST API v3 reference (\"Get all users\"), outside the user operations vendored here: " +
-		"a plain array of User, active and inactive accounts alike, paged by startAt and maxResults, no filter"},
 	{"GET /rest/api/2/user", "the platform API v2, which UserDTO._links.jiraRest and self point at: the same User as GET /rest/api/3/user"},
 	{"PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", "newer than the published JSM spec; Atlassian's own client libraries document it: 204, no body"},
 	{jsmsite.TokenPath, "Atlassian's OAuth 2.0 token endpoint (https://auth.atlassian.com/oauth/token), which no REST API document covers: " +

@@ -101,6 +101,21 @@ func TestValidator_flagsShapesTheDocumentsForbid(t *testing.T) {
 	}
 }
 
+// The platform operations the client uses beyond reading one account are
+// checked too: bulk reads, permissions, and the listing of all accounts.
+func TestValidator_checksThePlatformUserOperations(t *testing.T) {
+	site, v, srv := newSite(t)
+	answerWith(site, "GET /rest/api/3/user/bulk", `{"isLast": "yes", "values": []}`)
+	answerWith(site, "GET /rest/api/3/mypermissions", `{"permissions": {"USER_PICKER": {"havePermission": "yes"}}}`)
+	answerWith(site, "GET /rest/api/3/users/search", `{"values": []}`)
+	call(t, srv, http.MethodGet, "/rest/api/3/user/bulk?accountId=qm:1", "")
+	call(t, srv, http.MethodGet, "/rest/api/3/mypermissions?permissions=USER_PICKER", "")
+	call(t, srv, http.MethodGet, "/rest/api/3/users/search?startAt=0&maxResults=10", "")
+	wantViolation(t, v, "GET /rest/api/3/user/bulk (bulkGetUsers)", "answer 200", "isLast")
+	wantViolation(t, v, "GET /rest/api/3/mypermissions (getMyPermissions)", "answer 200", "permissions.USER_PICKER.havePermission")
+	wantViolation(t, v, "GET /rest/api/3/users/search (getAllUsers)", "answer 200", "")
+}
+
 // A path no document has, and Undocumented does not list, is a violation;
 // listed ones are not validated.
 func TestValidator_undocumentedPaths(t *testing.T) {
@@ -189,6 +204,9 @@ func TestSite_answersFollowTheDocuments(t *testing.T) {
 		{"GET", "/rest/api/3/user?accountId=qm:none", ""},
 		{"GET", "/rest/api/3/user/search?query=ann&maxResults=10", ""},
 		{"GET", "/rest/api/3/myself", ""},
+		{"GET", "/rest/api/3/user/bulk?accountId=" + a.AccountID + "&accountId=qm:none&maxResults=10", ""},
+		{"GET", "/rest/api/3/mypermissions?permissions=USER_PICKER", ""},
+		{"GET", "/rest/api/3/users/search?startAt=0&maxResults=1000", ""},
 		{"POST", "/rest/servicedeskapi/organization", `{"name":"Acme"}`},
 		{"GET", "/rest/servicedeskapi/organization?start=0&limit=50", ""},
 		{"GET", "/rest/servicedeskapi/organization/1", ""},
