@@ -231,6 +231,7 @@ func (v Violation) String() string {
 type Validator struct {
 	mu         sync.Mutex
 	violations []Violation
+	emailShown func(accountID string) bool // see Attach
 }
 
 // New loads the documents (once per process) and returns a validator.
@@ -295,8 +296,17 @@ func anyStatus(status int) bool {
 // (jsmsite.WithFaultMark) are not validated.
 func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		needs := Needed[route]
 		if undocumented(route) {
-			next.ServeHTTP(w, r)
+			if len(needs) == 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			// No document, but the client's needs still hold.
+			r, faulted := jsmsite.WithFaultMark(r)
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			v.checkNeeds(route, needs, rec, faulted())
 			return
 		}
 		var op *Operation
@@ -352,6 +362,7 @@ func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 		if err := openapi3filter.ValidateResponse(r.Context(), out); err != nil {
 			v.record(violations(op, fmt.Sprintf("answer %d", status), err)...)
 		}
+		v.checkNeeds(op.Name(), needs, rec, false)
 	})
 }
 
@@ -462,6 +473,14 @@ func (w *recorder) Write(b []byte) (int, error) {
 
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Attach validates what site serves from now on (site.Use), and lets the
+// validator ask the site whose email it shows: only those answers need an
+// emailAddress (Needed).
+func (v *Validator) Attach(site *jsmsite.Site) {
+	v.emailShown = emailShownBy(site)
+	site.Use(v.Middleware)
+}
+
 // TB is the part of testing.TB that Enable uses.
 type TB interface {
 	Helper()
@@ -478,7 +497,7 @@ func Enable(t TB, site *jsmsite.Site) *Validator {
 		t.Errorf("contract: %v", err)
 		return nil
 	}
-	site.Use(v.Middleware)
+	v.Attach(site)
 	t.Cleanup(func() {
 		for _, viol := range v.Violations() {
 			t.Errorf("contract: the local site broke Atlassian's documents: %s", viol)
