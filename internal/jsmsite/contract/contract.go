@@ -363,6 +363,7 @@ func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 			v.record(violations(op, fmt.Sprintf("answer %d", status), err)...)
 		}
 		v.checkNeeds(op.Name(), needs, rec, false)
+		v.checkSearchCap(op, r, rec)
 	})
 }
 

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -410,4 +411,21 @@ func TestNeeded_emailOnlyWhereShown(t *testing.T) {
 	})
 	call(t, srv, http.MethodGet, "/rest/api/3/user?accountId="+shown.AccountID, "")
 	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "emailAddress")
+}
+
+// Mutation: a user search answer that reaches past the 1,000th match
+// breaks Atlassian's findUsers ("up to the thousandth user").
+func TestValidator_searchPastTheThousandthUser(t *testing.T) {
+	site, v, srv := newSite(t)
+	var users []string
+	for i := range 10 {
+		users = append(users, fmt.Sprintf(`{"accountId":"qm:%d","accountType":"customer","active":true,"displayName":"U","self":"https://x/u"}`, i))
+	}
+	answerWith(site, "GET /rest/api/3/user/search", "["+strings.Join(users, ",")+"]")
+	call(t, srv, http.MethodGet, "/rest/api/3/user/search?query=u&startAt=990&maxResults=10", "")
+	if got := v.Take(); len(got) != 0 {
+		t.Fatalf("an answer up to the 1,000th user was reported: %v", got)
+	}
+	call(t, srv, http.MethodGet, "/rest/api/3/user/search?query=u&startAt=995&maxResults=10", "")
+	wantViolation(t, v, "GET /rest/api/3/user/search (findUsers)", "answer 200", "(body)")
 }

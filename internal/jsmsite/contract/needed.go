@@ -2,6 +2,8 @@ package contract
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -182,4 +184,26 @@ func (v *Validator) checkNeeds(operation string, needs []string, rec *recorder, 
 		return
 	}
 	v.record(missingNeeds(operation, "answer "+strconv.Itoa(status), needs, rec.body.Bytes(), v.emailShown)...)
+}
+
+// userSearchCap: findUsers "takes the filtered users in the range defined
+// by startAt and maxResults, up to the thousandth user" (Atlassian's
+// description, which no schema keyword carries).
+const userSearchCap = 1000
+
+// checkSearchCap records a findUsers answer that reaches past the
+// thousandth match.
+func (v *Validator) checkSearchCap(op *Operation, r *http.Request, rec *recorder) {
+	if op.ID != "findUsers" || rec.status != 0 && rec.status != http.StatusOK {
+		return
+	}
+	var page []json.RawMessage
+	if json.Unmarshal(rec.body.Bytes(), &page) != nil {
+		return // not an array: the schema check says so
+	}
+	start, _ := strconv.Atoi(r.URL.Query().Get("startAt"))
+	if start+len(page) > userSearchCap {
+		v.record(Violation{Operation: op.Name(), Side: "answer 200", Field: "(body)",
+			Reason: fmt.Sprintf("startAt %d and %d users reach past the thousandth user, where Atlassian's user search stops", start, len(page))})
+	}
 }
