@@ -176,7 +176,10 @@ func TestGetUserBatchPagingAndFallback(t *testing.T) {
 		if route != routeBulk {
 			return next
 		}
-		return http.NotFoundHandler()
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			jsmsite.MarkFault(r) // a 404 the document does not list: a site without the operation
+			http.NotFound(w, r)
+		})
 	})
 	for id, r := range f.readBatch(t, ids...) {
 		if r.err != nil || r.u.AccountID != id {
@@ -245,7 +248,8 @@ func TestGetUserBatchFailures(t *testing.T) {
 		if route != routeBulk {
 			return next
 		}
-		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			jsmsite.MarkFault(r) // a 403 the document does not list
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusForbidden)
 			_, _ = w.Write([]byte(`{"errorMessages":["You do not have the permission to browse users and groups."],"errors":{}}`))

@@ -299,9 +299,9 @@ type EmailMatches struct {
 // search matches prefixes of names and emails and answers active accounts
 // only, so every answer is checked and an inactive account is never found.
 func (c *Client) SearchByEmail(ctx context.Context, email string) (EmailMatches, error) {
-	// A prefix query on a full email matches few accounts; the bound only
-	// guards against a server that never stops paging.
-	const maxPages = 20
+	// A prefix query on a full email matches few accounts. Past user
+	// search's cap the account may be among those it does not list.
+	const maxPages = UserSearchCap / userSearchPageSize
 	var m EmailMatches
 	more, err := c.searchUsers(ctx, email, maxPages, func(p platformUser) bool {
 		switch got := deref(p.EmailAddress); {
@@ -313,8 +313,8 @@ func (c *Client) SearchByEmail(ctx context.Context, email string) (EmailMatches,
 		return true
 	})
 	if err == nil && more {
-		err = fmt.Errorf("GET %s: more than %d accounts match the email %s; "+
-			"stopped there rather than read on", epSearchUser.Pattern, maxPages*userSearchPageSize, email)
+		err = fmt.Errorf("GET %s: %d accounts or more match the email %s (their names or emails start with it), the most user search lists; "+
+			"the account may be among those it leaves out. Use the account ID instead", epSearchUser.Pattern, UserSearchCap, email)
 	}
 	return m, err
 }

@@ -113,15 +113,12 @@ var (
 	// alone is refused.
 	epGetUser = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers,
 		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
-	// Reads that overlap go out together (bulk.go). Not in the vendored
-	// spec: the permission is the one SDKs generated from Atlassian's full
-	// platform spec state; the scopes are assumed to be GET /user's.
+	// Reads that overlap go out together (bulk.go).
 	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permAccessJira, scopeUsers,
 		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
 	// Whether the credential may browse users: without that permission,
 	// user search answers nothing rather than an error, so the plan asks
-	// once before it trusts an empty answer. Atlassian's reference ("Get my
-	// permissions", outside the user operations vendored here).
+	// once before it trusts an empty answer.
 	epMyPermissions = ep(http.MethodGet, "/rest/api/3/mypermissions", permOwn, "read:jira-work", "read:permission:jira").
 			by("CanBrowseUsers")
 	// A create whose answer was lost searches for the account it may have
@@ -133,11 +130,9 @@ var (
 	// User search lists active accounts only: a plan that meets an email
 	// with no active account reads every account once, to tell an
 	// inactive one (revoked, or deactivated) that a create would collide
-	// with. Atlassian's reference ("Get all users"), outside the user
-	// operations vendored here: a plain array of User; the scopes are
-	// assumed to be user search's.
+	// with: "Get all users", a plain array of User.
 	epAllUsers = ep(http.MethodGet, "/rest/api/3/users/search", permBrowseUsers+" (without it, the listing answers nothing rather than an error)",
-		scopeUsers, "read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira").
+		scopeUsers, "read:user:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira").
 		by("EachAccount")
 
 	epListOrgs = ep(http.MethodGet, pOrg, permAny, scopeCustomers, "read:organization:jira-service-management").

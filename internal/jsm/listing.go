@@ -40,13 +40,20 @@ func (c *Client) EachServiceDeskCustomer(ctx context.Context, deskID, query stri
 // with query (letter case ignored; a hidden email matches without being
 // shown), of every account type, as Jira's user search answers them. The
 // search never lists inactive accounts.
+//
+// User search lists no more than UserSearchCap matches, and a page past
+// them is empty: a listing that reaches the cap fails with a
+// *SearchCapError rather than end as if complete.
 func (c *Client) SearchUsers(ctx context.Context, query string, visit func(User) bool) error {
-	maxPages := max(c.maxListItems/userSearchPageSize, 1)
-	more, err := c.searchUsers(ctx, query, maxPages, func(p platformUser) bool { return visit(*p.user()) })
-	if err == nil && more {
-		err = listTooLong(epSearchUser.Pattern, maxPages*userSearchPageSize)
+	maxPages, capPages := max(c.maxListItems/userSearchPageSize, 1), UserSearchCap/userSearchPageSize
+	more, err := c.searchUsers(ctx, query, min(maxPages, capPages), func(p platformUser) bool { return visit(*p.user()) })
+	switch {
+	case err != nil || !more:
+		return err
+	case maxPages < capPages:
+		return listTooLong(epSearchUser.Pattern, maxPages*userSearchPageSize)
 	}
-	return err
+	return &SearchCapError{Query: query}
 }
 
 // userSearchPageSize is what user search is asked for per page.
@@ -129,4 +136,20 @@ func (c *Client) EachAccount(ctx context.Context, maxPages int, visit func(User)
 		prev, start = ids, start+len(page)
 	}
 	return true, nil
+}
+
+// UserSearchCap is the most matches user search lists: Atlassian's
+// findUsers takes them "up to the thousandth user".
+const UserSearchCap = 1000
+
+// SearchCapError: a user search listed UserSearchCap accounts, so more may
+// match than it can show.
+type SearchCapError struct {
+	Query string
+}
+
+func (e *SearchCapError) Error() string {
+	return fmt.Sprintf("GET %s: %d accounts match %q, the most user search lists (Atlassian's cap), so more may match "+
+		"and the listing would be incomplete. Narrow it: list by service_desk_id or organization_id instead, or use a longer query",
+		epSearchUser.Pattern, UserSearchCap, e.Query)
 }

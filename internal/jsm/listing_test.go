@@ -2,6 +2,7 @@ package jsm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/jsmtf/terraform-provider-jsm/internal/jsmsite"
 )
 
 // A listing that its visitor stops reads no further page: a query with a
@@ -148,6 +151,67 @@ func TestEachAccount_refusesAPageThatDoesNotAdvance(t *testing.T) {
 	c := newPagedClient(t, &userSearch{n: 5000, stuck: true})
 	_, err := c.EachAccount(context.Background(), 10, func(User) bool { return true })
 	if err == nil || !strings.Contains(err.Error(), "repeats the previous page") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// cappedSite is a local site holding n customers named "Capped NNNN"
+// (capped NNNN@example.com), more than user search lists.
+func cappedSite(t *testing.T, n int) *Client {
+	t.Helper()
+	site := newMemSite(t, jsmsite.Faults{})
+	for i := range n {
+		if _, err := site.AddCustomer(fmt.Sprintf("Capped %04d", i), fmt.Sprintf("capped%04d@example.com", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _ := newMemClient(t, site, Config{})
+	return c
+}
+
+// User search lists at most 1,000 matches: a listing that reaches them
+// fails, naming the cap and the narrower filters, rather than end short.
+func TestSearchUsers_failsAtTheSearchCap(t *testing.T) {
+	c := cappedSite(t, 1100)
+	n := 0
+	err := c.SearchUsers(context.Background(), "capped", func(User) bool { n++; return true })
+	var capped *SearchCapError
+	if !errors.As(err, &capped) || n != UserSearchCap {
+		t.Fatalf("visited %d, err = %v", n, err)
+	}
+	for _, s := range []string{"1000", "service_desk_id", "organization_id", "longer query"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("the error does not name %q: %v", s, err)
+		}
+	}
+	// A visitor that stops before the cap sees no error.
+	if err := c.SearchUsers(context.Background(), "capped", func(User) bool { return false }); err != nil {
+		t.Errorf("a listing stopped early: %v", err)
+	}
+}
+
+// A plan-time look-up by an exact email is no listing: the search for a
+// whole address matches few accounts, however many share its start.
+func TestSearchByEmail_unaffectedByTheSearchCap(t *testing.T) {
+	c := cappedSite(t, 1100)
+	m, err := c.SearchByEmail(context.Background(), "capped1050@example.com")
+	if err != nil || len(m.Exact) != 1 || m.Exact[0].DisplayName != "Capped 1050" {
+		t.Fatalf("matches %+v, err = %v", m, err)
+	}
+}
+
+// An email that 1,000 accounts or more match (their names start with it)
+// cannot be looked up: the check names the cap.
+func TestSearchByEmail_failsAtTheSearchCap(t *testing.T) {
+	site := newMemSite(t, jsmsite.Faults{})
+	for i := range 1001 {
+		if _, err := site.AddCustomer(fmt.Sprintf("shared@example.com %04d", i), fmt.Sprintf("s%04d@example.com", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _ := newMemClient(t, site, Config{})
+	_, err := c.SearchByEmail(context.Background(), "shared@example.com")
+	if err == nil || !strings.Contains(err.Error(), "1000") || !strings.Contains(err.Error(), "shared@example.com") {
 		t.Fatalf("err = %v", err)
 	}
 }

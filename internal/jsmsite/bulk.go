@@ -70,6 +70,7 @@ func (s *Site) handleBulkUsers(w http.ResponseWriter, r *http.Request) {
 		seen = append(seen, id)
 		a, ok := s.Account(id)
 		if !ok && ans.BulkUnknown404 {
+			MarkFault(r) // Atlassian documents no 404 for this operation
 			writePlatformError(w, http.StatusNotFound, fmt.Sprintf("User with accountId '%s' does not exist.", id))
 			return
 		}

@@ -437,12 +437,17 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 	if ans.SearchNewestFirst {
 		slices.Reverse(matches)
 	}
-	for i := startAt; i < len(matches) && len(out) < maxResults; i++ {
+	for i := startAt; i < min(len(matches), searchCap) && len(out) < maxResults; i++ {
 		out = append(out, ans.toPlatformUser(base, "3", matches[i], ""))
 	}
 	markDeparting(r, out...)
 	writeJSON(w, http.StatusOK, out)
 }
+
+// searchCap: user search "takes the filtered users in the range defined
+// by startAt and maxResults, up to the thousandth user" (Atlassian's
+// findUsers); "Get all users" is the way past it.
+const searchCap = 1000
 
 // GET /rest/api/3/users/search ("Get all users")
 //

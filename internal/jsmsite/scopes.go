@@ -17,7 +17,7 @@ var RouteScopes = map[string][]string{
 	"GET /rest/api/3/user":                                                             {"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira"},
 	"GET /rest/api/3/user/bulk":                                                        {"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira"},
 	"GET /rest/api/3/user/search":                                                      {"read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira"},
-	"GET /rest/api/3/users/search":                                                     {"read:user:jira", "read:user.property:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira"},
+	"GET /rest/api/3/users/search":                                                     {"read:user:jira", "read:application-role:jira", "read:avatar:jira", "read:group:jira"},
 	"GET /rest/servicedeskapi/organization":                                            {"read:organization:jira-service-management"},
 	"POST /rest/servicedeskapi/organization":                                           {"read:organization:jira-service-management", "write:organization:jira-service-management"},
 	"GET /rest/servicedeskapi/organization/{organizationId}":                           {"read:organization:jira-service-management"},

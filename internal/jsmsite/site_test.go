@@ -674,3 +674,19 @@ func TestConcurrentCreates(t *testing.T) {
 		t.Errorf("%d accounts, want %d", got, n+1)
 	}
 }
+
+// User search takes the matches "up to the thousandth user" (Atlassian's
+// findUsers): no page reaches past the 1,000th match.
+func TestSearch_stopsAtTheThousandthMatch(t *testing.T) {
+	f := newFixture(t, Config{})
+	for i := range 1010 {
+		if _, err := f.site.AddCustomer(fmt.Sprintf("Capped %04d", i), fmt.Sprintf("capped%04d@example.com", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for q, want := range map[string]int{"startAt=950&maxResults=100": 50, "startAt=1000&maxResults=50": 0, "startAt=990&maxResults=5": 5} {
+		if got, _ := searchIDs(t, f, "query=capped&"+q); len(got) != want {
+			t.Errorf("%s: %d accounts, want %d", q, len(got), want)
+		}
+	}
+}

@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listresourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -98,9 +100,25 @@ func (r *customerListResource) List(ctx context.Context, req list.ListRequest, r
 			return r.client.EachOrganizationMember(ctx, org, func(u jsm.User) bool { return !matchesCustomerQuery(u, query) || visit(u) })
 		})
 	default:
-		resp.Results = stream(ctx, req, listCustomersFailed, fmt.Sprintf("Customers matching %q", query), result, func(visit func(jsm.User) bool) error {
-			return r.client.SearchUsers(ctx, query, func(u jsm.User) bool { return u.AccountType != "customer" || visit(u) })
+		// User search lists at most 1,000 matches. Without a limit, a list
+		// that reaches them fails (it would be incomplete); with one, the
+		// user asked for a part anyway, so the cap is a warning.
+		var capped *jsm.SearchCapError
+		results := stream(ctx, req, listCustomersFailed, fmt.Sprintf("Customers matching %q", query), result, func(visit func(jsm.User) bool) error {
+			err := r.client.SearchUsers(ctx, query, func(u jsm.User) bool { return u.AccountType != "customer" || visit(u) })
+			if req.Limit > 0 && errors.As(err, &capped) {
+				return nil
+			}
+			return err
 		})
+		resp.Results = func(push func(list.ListResult) bool) {
+			results(push)
+			if capped != nil {
+				var d diag.Diagnostics
+				d.AddWarning("Customer search reached its cap", capped.Error())
+				push(list.ListResult{Diagnostics: d})
+			}
+		}
 	}
 }
 

@@ -162,3 +162,33 @@ func TestMatchesCustomerQuery(t *testing.T) {
 		}
 	}
 }
+
+// User search lists at most 1,000 matches. A list block always has a limit
+// (100 unless set), so a search that reaches the cap lists what it has and
+// warns (the client's failure without a limit is tested in internal/jsm).
+func TestAccCustomerListResource_searchCap(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	for i := range 1010 {
+		if _, err := site.AddCustomer(fmt.Sprintf("Capped %04d", i), randomEmail(fmt.Sprintf("capped%04d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   queryCLIs,
+		Steps: []resource.TestStep{
+			{Config: s.provider()},
+			{
+				Query:             true,
+				Config:            listBlock("jsm_customer", "first", "", "    query = \"capped\"\n"),
+				QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("jsm_customer.first", 100)},
+			},
+			{
+				Query:             true,
+				Config:            listBlock("jsm_customer", "limited", "  limit = 2000\n", "    query = \"capped\"\n"),
+				QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("jsm_customer.limited", 1000)},
+			},
+		},
+	})
+}

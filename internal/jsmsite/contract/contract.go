@@ -55,11 +55,6 @@ type UndocumentedOperation struct {
 // Undocumented lists every operation the site serves that the documents do
 // not describe. Nothing else escapes validation.
 var Undocumented = []UndocumentedOperation{
-	{"GET /rest/api/3/user/bulk", "Atlassian's platform REST API v3 reference (\"Bulk get users\"), outside the user operations vendored here, and SDKs generated from the full spec: a page {startAt, maxResults, total, isLast, values: [User]}"},
-	{"GET /rest/api/3/mypermissions", "Atlassian's platform REST API v3 reference (\"Get my permissions\"), outside the user operations vendored here: " +
-		"{permissions: {KEY: {id, key, name, type, description, havePermission}}}, the permissions parameter required"},
-	{"GET /rest/api/3/users/search", "Atlassian's platform REST API v3 reference (\"Get all users\"), outside the user operations vendored here: " +
-		"a plain array of User, active and inactive accounts alike, paged by startAt and maxResults, no filter"},
 	{"GET /rest/api/2/user", "the platform API v2, which UserDTO._links.jiraRest and self point at: the same User as GET /rest/api/3/user"},
 	{"PUT /rest/servicedeskapi/customer/user/{accountId}/revoke-portal-only-access", "newer than the published JSM spec; Atlassian's own client libraries document it: 204, no body"},
 	{jsmsite.TokenPath, "Atlassian's OAuth 2.0 token endpoint (https://auth.atlassian.com/oauth/token), which no REST API document covers: " +
@@ -236,6 +231,7 @@ func (v Violation) String() string {
 type Validator struct {
 	mu         sync.Mutex
 	violations []Violation
+	emailShown func(accountID string) bool // see Attach
 }
 
 // New loads the documents (once per process) and returns a validator.
@@ -300,8 +296,17 @@ func anyStatus(status int) bool {
 // (jsmsite.WithFaultMark) are not validated.
 func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		needs := Needed[route]
 		if undocumented(route) {
-			next.ServeHTTP(w, r)
+			if len(needs) == 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			// No document, but the client's needs still hold.
+			r, faulted := jsmsite.WithFaultMark(r)
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			v.checkNeeds(route, needs, rec, faulted())
 			return
 		}
 		var op *Operation
@@ -357,6 +362,8 @@ func (v *Validator) Middleware(route string, next http.Handler) http.Handler {
 		if err := openapi3filter.ValidateResponse(r.Context(), out); err != nil {
 			v.record(violations(op, fmt.Sprintf("answer %d", status), err)...)
 		}
+		v.checkNeeds(op.Name(), needs, rec, false)
+		v.checkSearchCap(op, r, rec)
 	})
 }
 
@@ -467,6 +474,14 @@ func (w *recorder) Write(b []byte) (int, error) {
 
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Attach validates what site serves from now on (site.Use), and lets the
+// validator ask the site whose email it shows: only those answers need an
+// emailAddress (Needed).
+func (v *Validator) Attach(site *jsmsite.Site) {
+	v.emailShown = emailShownBy(site)
+	site.Use(v.Middleware)
+}
+
 // TB is the part of testing.TB that Enable uses.
 type TB interface {
 	Helper()
@@ -483,7 +498,7 @@ func Enable(t TB, site *jsmsite.Site) *Validator {
 		t.Errorf("contract: %v", err)
 		return nil
 	}
-	site.Use(v.Middleware)
+	v.Attach(site)
 	t.Cleanup(func() {
 		for _, viol := range v.Violations() {
 			t.Errorf("contract: the local site broke Atlassian's documents: %s", viol)

@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,13 +13,14 @@ import (
 )
 
 const (
-	email = "admin@example.com"
-	token = "token-1"
+	email  = "admin@example.com"
+	token  = "token-1"
+	bearer = "access-1" // the CSM API takes OAuth 2.0 access tokens
 )
 
 func newSite(t *testing.T) (*jsmsite.Site, *Validator, *httptest.Server) {
 	t.Helper()
-	site, err := jsmsite.New(jsmsite.Config{Email: email, APIToken: token})
+	site, err := jsmsite.New(jsmsite.Config{Email: email, APIToken: token, AccessToken: bearer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +28,7 @@ func newSite(t *testing.T) (*jsmsite.Site, *Validator, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site.Use(v.Middleware)
+	v.Attach(site)
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
 	return site, v, srv
@@ -82,7 +85,7 @@ func wantViolation(t *testing.T, v *Validator, operation, side, field string) {
 // sent where none is taken.
 func TestValidator_flagsShapesTheDocumentsForbid(t *testing.T) {
 	site, v, srv := newSite(t)
-	answerWith(site, "GET /rest/api/3/user", `{"accountId": 5, "accountType": "customer", "active": true}`)
+	answerWith(site, "GET /rest/api/3/user", `{"accountId": 5, "accountType": "customer", "active": true, "displayName": "A", "self": "https://x/rest/api/3/user?accountId=5"}`)
 	answerWith(site, "GET /rest/servicedeskapi/organization/{organizationId}", `{"id": "1", "name": "A", "colour": "red"}`)
 	call(t, srv, http.MethodGet, "/rest/api/3/user?accountId=qm:1", "")
 	call(t, srv, http.MethodGet, "/rest/servicedeskapi/organization/1", "")
@@ -99,6 +102,21 @@ func TestValidator_flagsShapesTheDocumentsForbid(t *testing.T) {
 	if n := len(v.Violations()); n != 6 {
 		t.Errorf("want 6 violations, got %d: %v", n, v.Violations())
 	}
+}
+
+// The platform operations the client uses beyond reading one account are
+// checked too: bulk reads, permissions, and the listing of all accounts.
+func TestValidator_checksThePlatformUserOperations(t *testing.T) {
+	site, v, srv := newSite(t)
+	answerWith(site, "GET /rest/api/3/user/bulk", `{"isLast": "yes", "values": []}`)
+	answerWith(site, "GET /rest/api/3/mypermissions", `{"permissions": {"USER_PICKER": {"havePermission": "yes"}}}`)
+	answerWith(site, "GET /rest/api/3/users/search", `{"values": []}`)
+	call(t, srv, http.MethodGet, "/rest/api/3/user/bulk?accountId=qm:1", "")
+	call(t, srv, http.MethodGet, "/rest/api/3/mypermissions?permissions=USER_PICKER", "")
+	call(t, srv, http.MethodGet, "/rest/api/3/users/search?startAt=0&maxResults=10", "")
+	wantViolation(t, v, "GET /rest/api/3/user/bulk (bulkGetUsers)", "answer 200", "isLast")
+	wantViolation(t, v, "GET /rest/api/3/mypermissions (getMyPermissions)", "answer 200", "permissions.USER_PICKER.havePermission")
+	wantViolation(t, v, "GET /rest/api/3/users/search (getAllUsers)", "answer 200", "")
 }
 
 // A path no document has, and Undocumented does not list, is a violation;
@@ -189,6 +207,9 @@ func TestSite_answersFollowTheDocuments(t *testing.T) {
 		{"GET", "/rest/api/3/user?accountId=qm:none", ""},
 		{"GET", "/rest/api/3/user/search?query=ann&maxResults=10", ""},
 		{"GET", "/rest/api/3/myself", ""},
+		{"GET", "/rest/api/3/user/bulk?accountId=" + a.AccountID + "&accountId=qm:none&maxResults=10", ""},
+		{"GET", "/rest/api/3/mypermissions?permissions=USER_PICKER", ""},
+		{"GET", "/rest/api/3/users/search?startAt=0&maxResults=1000", ""},
 		{"POST", "/rest/servicedeskapi/organization", `{"name":"Acme"}`},
 		{"GET", "/rest/servicedeskapi/organization?start=0&limit=50", ""},
 		{"GET", "/rest/servicedeskapi/organization/1", ""},
@@ -261,4 +282,150 @@ func TestValidator_droppedConnectionIsNoAnswer(t *testing.T) {
 	if got := v.Violations(); len(got) != 0 {
 		t.Errorf("a dropped connection was validated: %v", got)
 	}
+}
+
+// mutateAnswers rewrites, inside the validator, the JSON answers of the
+// routes that start with prefix: a test-only way to make the site answer in
+// another shape than it does.
+func mutateAnswers(site *jsmsite.Site, prefix string, mutate func(any)) {
+	site.Use(func(name string, next http.Handler) http.Handler {
+		if !strings.HasPrefix(name, prefix) {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var doc any
+			body := rec.Body.Bytes()
+			if json.Unmarshal(body, &doc) == nil {
+				mutate(doc)
+				body, _ = json.Marshal(doc)
+			}
+			for k, vs := range rec.Header() {
+				w.Header()[k] = vs
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	})
+}
+
+// eachObject calls f on every object in v, however deep.
+func eachObject(v any, f func(map[string]any)) {
+	switch v := v.(type) {
+	case map[string]any:
+		f(v)
+		for _, c := range v {
+			eachObject(c, f)
+		}
+	case []any:
+		for _, c := range v {
+			eachObject(c, f)
+		}
+	}
+}
+
+// Mutation: a site whose user answers drop accountType keeps to Atlassian's
+// schemas (no field is required there), but the client judges accounts by
+// it (unreliable, PreferCustomer): every user answer without it is a
+// violation.
+func TestNeeded_droppedAccountTypeFails(t *testing.T) {
+	site, v, srv := newSite(t)
+	a, err := site.AddCustomer("Ann Example", "ann@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutateAnswers(site, "GET /rest/api/3/user", func(doc any) {
+		eachObject(doc, func(o map[string]any) { delete(o, "accountType") })
+	})
+	call(t, srv, http.MethodGet, "/rest/api/3/user?accountId="+a.AccountID, "")
+	call(t, srv, http.MethodGet, "/rest/api/3/user/bulk?accountId="+a.AccountID+"&accountId=qm:none", "")
+	call(t, srv, http.MethodGet, "/rest/api/3/user/search?query=ann", "")
+	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "accountType")
+	wantViolation(t, v, "GET /rest/api/3/user/bulk (bulkGetUsers)", "answer 200", "values.0.accountType")
+	wantViolation(t, v, "GET /rest/api/3/user/search (findUsers)", "answer 200", "0.accountType")
+}
+
+// Mutation: the CSM API has no published document, so only Needed holds
+// the site's CSM answers to what the client reads: a product whose name
+// comes back as title is a violation.
+func TestNeeded_csmProductNameRenamedFails(t *testing.T) {
+	site, v, srv := newSite(t)
+	mutateAnswers(site, "GET "+jsmsite.CSMPrefix+"/product", func(doc any) {
+		eachObject(doc, func(o map[string]any) {
+			if n, ok := o["name"]; ok {
+				o["title"] = n
+				delete(o, "name")
+			}
+		})
+	})
+	mutateAnswers(site, "POST "+jsmsite.CSMPrefix+"/product", func(doc any) {
+		eachObject(doc, func(o map[string]any) { o["title"] = o["name"]; delete(o, "name") })
+	})
+	csm := strings.Replace(jsmsite.CSMPrefix, "{cloudId}", site.CloudID(), 1)
+	for _, c := range []struct{ method, path, body string }{
+		{http.MethodPost, csm + "/product", `{"name":"Widgets"}`},
+		{http.MethodGet, csm + "/product?limit=10", ""},
+		{http.MethodGet, csm + "/product/", ""}, // the ID is the created product's
+	} {
+		if strings.HasSuffix(c.path, "/") {
+			c.path += site.Products()[0].ID
+		}
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+bearer)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			t.Fatalf("%s %s: status %d", c.method, c.path, resp.StatusCode)
+		}
+	}
+	wantViolation(t, v, "POST "+jsmsite.CSMPrefix+"/product", "answer 200", "name")
+	wantViolation(t, v, "GET "+jsmsite.CSMPrefix+"/product", "answer 200", "results.0.name")
+	wantViolation(t, v, "GET "+jsmsite.CSMPrefix+"/product/{productId}", "answer 200", "name")
+}
+
+// A hidden email is legitimately absent, and the client takes it so; a
+// shown one dropped is a violation.
+func TestNeeded_emailOnlyWhereShown(t *testing.T) {
+	site, v, srv := newSite(t)
+	shown, err := site.AddCustomer("Ann Example", "ann@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden, err := site.AddCustomer("Bob Example", "bob@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.SetEmailHidden(hidden.AccountID, true)
+	call(t, srv, http.MethodGet, "/rest/api/3/user?accountId="+hidden.AccountID, "")
+	if got := v.Violations(); len(got) != 0 {
+		t.Fatalf("a hidden email was reported: %v", got)
+	}
+	mutateAnswers(site, "GET /rest/api/3/user", func(doc any) {
+		eachObject(doc, func(o map[string]any) { delete(o, "emailAddress") })
+	})
+	call(t, srv, http.MethodGet, "/rest/api/3/user?accountId="+shown.AccountID, "")
+	wantViolation(t, v, "GET /rest/api/3/user (getUser)", "answer 200", "emailAddress")
+}
+
+// Mutation: a user search answer that reaches past the 1,000th match
+// breaks Atlassian's findUsers ("up to the thousandth user").
+func TestValidator_searchPastTheThousandthUser(t *testing.T) {
+	site, v, srv := newSite(t)
+	var users []string
+	for i := range 10 {
+		users = append(users, fmt.Sprintf(`{"accountId":"qm:%d","accountType":"customer","active":true,"displayName":"U","self":"https://x/u"}`, i))
+	}
+	answerWith(site, "GET /rest/api/3/user/search", "["+strings.Join(users, ",")+"]")
+	call(t, srv, http.MethodGet, "/rest/api/3/user/search?query=u&startAt=990&maxResults=10", "")
+	if got := v.Take(); len(got) != 0 {
+		t.Fatalf("an answer up to the 1,000th user was reported: %v", got)
+	}
+	call(t, srv, http.MethodGet, "/rest/api/3/user/search?query=u&startAt=995&maxResults=10", "")
+	wantViolation(t, v, "GET /rest/api/3/user/search (findUsers)", "answer 200", "(body)")
 }
