@@ -95,7 +95,7 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 		if !notApplied || attempt >= c.rc.RetryMax {
 			break
 		}
-		if werr := sleepCtx(ctx, c.backoff(c.rc.RetryWaitMin, c.rc.RetryWaitMax, attempt, nil)); werr != nil {
+		if werr := sleepCtx(ctx, c.rc.Backoff(c.rc.RetryWaitMin, c.rc.RetryWaitMax, attempt, nil)); werr != nil {
 			return nil, werr
 		}
 	}
