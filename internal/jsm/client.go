@@ -276,10 +276,10 @@ type request struct {
 	query  url.Values
 	body   any
 	header http.Header
-	// lookFirst: a write that may duplicate its object when sent twice is
-	// not retried once an attempt may have been applied: the caller's
-	// Settle looks for the object instead (doWrite).
-	lookFirst bool
+	// noResendIfMaybeApplied: a write that may duplicate its object when
+	// sent twice is not retried once an attempt may have been applied: the
+	// caller's Settle looks for the object instead (doWrite).
+	noResendIfMaybeApplied bool
 }
 
 // do performs r and decodes a 2xx JSON answer into out (when non-nil).

@@ -83,7 +83,7 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 	var err error
 	for attempt := 0; ; attempt++ {
 		notApplied := false
-		err = c.doWrite(ctx, ep.at(id).withBody(entitlementCreateBody(productID)).lookingFirst(), &raw, func(ctx context.Context, _ *Error) (bool, error) {
+		err = c.doWrite(ctx, ep.at(id).withBody(entitlementCreateBody(productID)).withNoResendIfMaybeApplied(), &raw, func(ctx context.Context, _ *Error) (bool, error) {
 			e, err := c.findEntitlement(ctx, kind, id, productID)
 			if errors.Is(err, errNoEntitlement) {
 				notApplied = true

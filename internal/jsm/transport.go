@@ -65,8 +65,9 @@ type call struct {
 	gaveUp string
 	// tooLarge: the last answer's body went on past maxBody.
 	tooLarge bool
-	// lookFirst: stop retrying once mayHaveApplied (request.lookFirst).
-	lookFirst bool
+	// noResendIfMaybeApplied: stop retrying once mayHaveApplied
+	// (request.noResendIfMaybeApplied).
+	noResendIfMaybeApplied bool
 	// renewed: the service account's token was renewed after a 401, which
 	// happens once a call (authTransport).
 	renewed bool
@@ -153,7 +154,7 @@ func (c *Client) checkRetry(ctx context.Context, st *call, resp *http.Response, 
 		return false, ctx.Err()
 	}
 	switch {
-	case st.lookFirst && st.mayHaveApplied:
+	case st.noResendIfMaybeApplied && st.mayHaveApplied:
 		return false, nil // the caller looks for the object rather than send it twice
 	case st.noToken:
 		return false, nil // the token request had its own retries
@@ -441,7 +442,7 @@ func neverSent(err error) bool {
 // may have been applied and why retrying stopped early, if it did.
 func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
 	st := &call{ep: r.ep, method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
-		started: time.Now(), endpoint: r.ep.Name(), lookFirst: r.lookFirst}
+		started: time.Now(), endpoint: r.ep.Name(), noResendIfMaybeApplied: r.noResendIfMaybeApplied}
 	parent := req.Context()
 	ctx, cancel := c.withBudget(parent, st)
 	defer cancel() // the body is already in memory
