@@ -145,6 +145,41 @@ func (c *Client) retrying(st *call, next http.RoundTripper) *retryablehttp.Clien
 	}
 }
 
+// send performs one logical call with retries and pacing, within the
+// call's time budget. The answer's body is already read into memory. st,
+// the call's record, tells how many attempts were made, whether a write
+// may have been applied and why retrying stopped early, if it did.
+func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
+	st := &call{ep: r.ep, method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
+		started: time.Now(), endpoint: r.ep.Name(), noResendIfMaybeApplied: r.noResendIfMaybeApplied}
+	parent := req.Context()
+	ctx, cancel := c.withBudget(parent, st)
+	defer cancel() // the body is already in memory
+	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
+	if err != nil {
+		return nil, st, err
+	}
+	attempt := &attemptTransport{base: c.inner.Transport, c: c, call: st}
+	resp, err := c.retrying(st, &authTransport{c: c, call: st, next: attempt}).Do(rreq)
+	if err != nil && resp != nil {
+		resp.Body.Close()
+		resp = nil
+	}
+	if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), ErrCallBudget) {
+		err = c.budgetError(st)
+	}
+	return resp, st, err
+}
+
+// withBudget bounds ctx by the call's time budget, if there is one.
+func (c *Client) withBudget(ctx context.Context, st *call) (context.Context, context.CancelFunc) {
+	if c.maxCallDuration <= 0 {
+		return ctx, func() {}
+	}
+	st.budget = true
+	return context.WithTimeoutCause(ctx, c.maxCallDuration, ErrCallBudget)
+}
+
 // checkRetry retries 429, 502, 503, 504, any 5xx that names a wait
 // (Retry-After), and transport failures (connection errors, timeouts), but
 // never once the caller's context is done, nor when the server asks for a
@@ -434,41 +469,6 @@ func neverSent(err error) bool {
 	}
 	var dns *net.DNSError
 	return errors.As(err, &dns)
-}
-
-// send performs one logical call with retries and pacing, within the
-// call's time budget. The answer's body is already read into memory. st,
-// the call's record, tells how many attempts were made, whether a write
-// may have been applied and why retrying stopped early, if it did.
-func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
-	st := &call{ep: r.ep, method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
-		started: time.Now(), endpoint: r.ep.Name(), noResendIfMaybeApplied: r.noResendIfMaybeApplied}
-	parent := req.Context()
-	ctx, cancel := c.withBudget(parent, st)
-	defer cancel() // the body is already in memory
-	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
-	if err != nil {
-		return nil, st, err
-	}
-	attempt := &attemptTransport{base: c.inner.Transport, c: c, call: st}
-	resp, err := c.retrying(st, &authTransport{c: c, call: st, next: attempt}).Do(rreq)
-	if err != nil && resp != nil {
-		resp.Body.Close()
-		resp = nil
-	}
-	if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), ErrCallBudget) {
-		err = c.budgetError(st)
-	}
-	return resp, st, err
-}
-
-// withBudget bounds ctx by the call's time budget, if there is one.
-func (c *Client) withBudget(ctx context.Context, st *call) (context.Context, context.CancelFunc) {
-	if c.maxCallDuration <= 0 {
-		return ctx, func() {}
-	}
-	st.budget = true
-	return context.WithTimeoutCause(ctx, c.maxCallDuration, ErrCallBudget)
 }
 
 // budgetError says that a call ran out of its time budget: how long it
