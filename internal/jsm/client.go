@@ -116,6 +116,7 @@ type Client struct {
 	hc        *http.Client
 
 	// The retrying, paced stack (transport.go, pacer.go).
+	inner           *http.Client // hc's copy that follows no redirect; under each call's retrying client
 	rc              *retryablehttp.Client
 	pacer           *Pacing
 	log             Logger
@@ -248,17 +249,17 @@ func New(cfg Config) (*Client, error) {
 	if c.hc == nil {
 		c.hc = NewHTTPClient()
 	}
+	c.initTransport(cfg)
 	if clientCreds {
 		tokenURL := cmp.Or(cfg.TokenURL, DefaultTokenURL)
 		if err := ValidateTokenURL(tokenURL); err != nil {
 			return nil, fmt.Errorf("token URL: %w", err)
 		}
-		c.tokens = newTokens(cfg.ClientID, cfg.ClientSecret, tokenURL, c.hc, c.secrets, !cfg.NoRetries)
+		c.tokens = newTokens(c, cfg.ClientID, cfg.ClientSecret, tokenURL)
 	}
 	if clientCreds || cfg.AccessToken != "" {
 		c.gateway = &gatewayState{}
 	}
-	c.initTransport(cfg)
 	c.initAccountReads()
 	return c, nil
 }
@@ -275,10 +276,10 @@ type request struct {
 	query  url.Values
 	body   any
 	header http.Header
-	// lookFirst: a write that may duplicate its object when sent twice is
-	// not retried once an attempt may have been applied: the caller's
-	// Settle looks for the object instead (doWrite).
-	lookFirst bool
+	// noResendIfMaybeApplied: a write that may duplicate its object when
+	// sent twice is not retried once an attempt may have been applied: the
+	// caller's Settle looks for the object instead (doWrite).
+	noResendIfMaybeApplied bool
 }
 
 // do performs r and decodes a 2xx JSON answer into out (when non-nil).
@@ -309,43 +310,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			return err
 		}
 	}
-	authz := c.authz
-	if c.gateway != nil && r.ep == epTenantInfo {
-		authz = "" // tenant_info is public: a bearer token stays home
-	}
-	if c.tokens != nil && r.ep != epTenantInfo {
-		tok, err := c.tokens.tokenFor(ctx)
-		if err != nil {
-			return &Error{Method: r.method, Path: r.path, Cause: err}
-		}
-		authz = "Bearer " + tok
-	}
-	req, err := c.newRequest(ctx, base, r, payload, authz)
+	req, err := c.newRequest(ctx, base, r, payload)
 	if err != nil {
 		return err
 	}
 	resp, st, err := c.send(req, r, payload)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil && authz != "" {
-		// The token may have expired on the way, or been revoked: renew it
-		// once and send the call once more (a 401 applied nothing). A second
-		// 401 is the answer.
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		mayHaveApplied := st.mayHaveApplied
-		c.log.Debug(ctx, "the service account's access token was refused (401): renewing it and sending the call once more",
-			map[string]any{"http_method": r.method, "http_path": r.path})
-		tok, terr := c.tokens.renew(ctx, strings.TrimPrefix(authz, "Bearer "))
-		if terr != nil {
-			return &Error{Method: r.method, Path: r.path, Cause: terr, Attempts: st.attempts}
-		}
-		if req, err = c.newRequest(ctx, base, r, payload, "Bearer "+tok); err != nil {
-			return err
-		}
-		attempts := st.attempts
-		resp, st, err = c.send(req, r, payload)
-		st.attempts += attempts
-		st.mayHaveApplied = st.mayHaveApplied || mayHaveApplied
-	}
 	if err != nil {
 		return &Error{Method: r.method, Path: r.path, Cause: c.secrets.cleanErr(scrubURLError(err)),
 			Attempts: st.attempts, MayHaveApplied: st.mayHaveApplied, GaveUp: st.gaveUp}
@@ -373,8 +342,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	return nil
 }
 
-// newRequest builds the HTTP request of r against base.
-func (c *Client) newRequest(ctx context.Context, base *url.URL, r request, payload []byte, authz string) (*http.Request, error) {
+// newRequest builds the HTTP request of r against base; its credential is
+// added under the retrying client (authTransport).
+func (c *Client) newRequest(ctx context.Context, base *url.URL, r request, payload []byte) (*http.Request, error) {
 	// r.path is escaped already: join it to the escaped base, so nothing
 	// escapes it a second time.
 	target := base.Scheme + "://" + base.Host + base.EscapedPath() + r.path
@@ -397,9 +367,6 @@ func (c *Client) newRequest(ctx context.Context, base *url.URL, r request, paylo
 		// Several CSM operations are experimental; the header is harmless
 		// on the others (Atlassian's CSM API reference).
 		req.Header.Set("X-ExperimentalApi", "opt-in")
-	}
-	if authz != "" {
-		req.Header.Set("Authorization", authz)
 	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)

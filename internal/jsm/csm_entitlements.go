@@ -83,7 +83,7 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 	var err error
 	for attempt := 0; ; attempt++ {
 		notApplied := false
-		err = c.doWrite(ctx, ep.at(id).withBody(entitlementCreateBody(productID)).lookingFirst(), &raw, func(ctx context.Context, _ *Error) (bool, error) {
+		err = c.doWrite(ctx, ep.at(id).withBody(entitlementCreateBody(productID)).withNoResendIfMaybeApplied(), &raw, func(ctx context.Context, _ *Error) (bool, error) {
 			e, err := c.findEntitlement(ctx, kind, id, productID)
 			if errors.Is(err, errNoEntitlement) {
 				notApplied = true
@@ -95,7 +95,7 @@ func (c *Client) CreateEntitlement(ctx context.Context, kind, id, productID stri
 		if !notApplied || attempt >= c.rc.RetryMax {
 			break
 		}
-		if werr := sleepCtx(ctx, c.backoff(c.rc.RetryWaitMin, c.rc.RetryWaitMax, attempt, nil)); werr != nil {
+		if werr := sleepCtx(ctx, c.rc.Backoff(c.rc.RetryWaitMin, c.rc.RetryWaitMax, attempt, nil)); werr != nil {
 			return nil, werr
 		}
 	}

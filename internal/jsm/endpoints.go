@@ -368,9 +368,9 @@ func (r request) withBody(b any) request           { r.body = b; return r }
 func (r request) withQuery(q url.Values) request   { r.query = q; return r }
 func (r request) withHeader(h http.Header) request { r.header = h; return r }
 
-// lookingFirst marks a write that must not be sent again once an attempt
-// may have been applied (request.lookFirst).
-func (r request) lookingFirst() request { r.lookFirst = true; return r }
+// withNoResendIfMaybeApplied marks a write that must not be sent again
+// once an attempt may have been applied (request.noResendIfMaybeApplied).
+func (r request) withNoResendIfMaybeApplied() request { r.noResendIfMaybeApplied = true; return r }
 
 // maxAccountID is the longest account ID the platform spec allows.
 const maxAccountID = 128

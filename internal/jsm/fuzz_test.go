@@ -142,7 +142,7 @@ func FuzzServerWait(f *testing.F) {
 			t.Fatalf("negative wait %v", d)
 		}
 		c := &Client{maxRetryWait: DefaultMaxRetryWait, log: nopLogger{}}
-		if w := c.backoff(time.Second, 30*time.Second, 3, &http.Response{StatusCode: 429, Header: h}); w < 0 || w > DefaultMaxRetryWait {
+		if w := c.backoff(nil, time.Second, 30*time.Second, 3, &http.Response{StatusCode: 429, Header: h}); w < 0 || w > DefaultMaxRetryWait {
 			t.Fatalf("wait %v out of bounds", w)
 		}
 	})

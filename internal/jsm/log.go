@@ -52,13 +52,13 @@ func (c *Client) logging() bool {
 }
 
 // logWait logs a wait before a retry: at DEBUG, and at WARN when long.
-func (c *Client) logWait(resp *http.Response, wait time.Duration, source string) {
+func (c *Client) logWait(st *call, resp *http.Response, wait time.Duration, source string) {
 	if !c.logging() {
 		return
 	}
 	ctx := resp.Request.Context()
 	fields := map[string]any{"wait_ms": wait.Milliseconds(), "wait_source": source, "http_status": resp.StatusCode}
-	if st := callFrom(ctx); st != nil {
+	if st != nil {
 		fields["http_method"], fields["http_path"], fields["attempt"] = st.method, st.path, st.attempts
 	}
 	reason := "HTTP " + strconv.Itoa(resp.StatusCode)

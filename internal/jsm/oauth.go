@@ -52,11 +52,10 @@ func ValidateTokenURL(raw string) error {
 }
 
 // tokens obtains and keeps the access token of a service account: one for
-// the whole process, renewed shortly before it expires and, once, after a
-// 401 (renew).
+// the whole process, renewed shortly before it expires and, once a call,
+// after a 401 (renew, authTransport).
 type tokens struct {
-	fetch   oauth2.TokenSource // one token endpoint request per Token call
-	secrets masker             // learns every token obtained
+	fetch oauth2.TokenSource // one token request (with its retries) per Token call
 
 	mu    sync.Mutex
 	reuse oauth2.TokenSource // the current token until shortly before its expiry
@@ -74,28 +73,7 @@ func renewBefore(lifetime time.Duration) time.Duration {
 	return min(time.Minute, lifetime/10)
 }
 
-// tokenRetries is how often a token request that met a transient failure
-// (no answer, 429 or 5xx) is sent again, after tokenRetryWait, then twice
-// that.
-const tokenRetries = 2
-
-var tokenRetryWait = 500 * time.Millisecond
-
-// transientTokenFailure reports whether a failed token request is worth
-// sending again: the endpoint gave no answer, or one that says "later".
-func transientTokenFailure(err error) bool {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		return true
-	}
-	if re.Response == nil {
-		return true
-	}
-	st := re.Response.StatusCode
-	return st == http.StatusTooManyRequests || st >= 500
-}
-
-func newTokens(clientID, clientSecret, tokenURL string, hc *http.Client, secrets masker, retry bool) *tokens {
+func newTokens(c *Client, clientID, clientSecret, tokenURL string) *tokens {
 	cc := &clientcredentials.Config{
 		ClientID: clientID, ClientSecret: clientSecret, TokenURL: tokenURL,
 		// The ID and secret go in the form body, as Atlassian documents the
@@ -105,25 +83,14 @@ func newTokens(clientID, clientSecret, tokenURL string, hc *http.Client, secrets
 		// answer's reason would be lost.
 		AuthStyle: oauth2.AuthStyleInParams,
 	}
-	// The client's own http.Client, never following redirects: a redirect
-	// would carry the secret wherever it points.
-	inner := *hc
-	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &inner)
-	t := &tokens{secrets: secrets}
-	firstWait := tokenRetryWait
+	t := &tokens{}
 	t.fetch = tokenFunc(func() (*oauth2.Token, error) {
 		start := time.Now()
-		tok, err := cc.Token(ctx)
-		for i, wait := 0, firstWait; err != nil && retry && i < tokenRetries && transientTokenFailure(err); i, wait = i+1, wait*2 {
-			time.Sleep(wait)
-			start = time.Now()
-			tok, err = cc.Token(ctx)
-		}
+		tok, err := c.requestToken(cc)
 		if err != nil {
-			return nil, tokenError(err, secrets)
+			return nil, err
 		}
-		secrets.learn(tok.AccessToken)
+		c.secrets.learn(tok.AccessToken)
 		if !tok.Expiry.IsZero() {
 			tok.Expiry = tok.Expiry.Add(reuseMargin - renewBefore(tok.Expiry.Sub(start)))
 		}
@@ -131,6 +98,30 @@ func newTokens(clientID, clientSecret, tokenURL string, hc *http.Client, secrets
 	})
 	t.reuse = oauth2.ReuseTokenSourceWithExpiry(nil, t.fetch, reuseMargin)
 	return t
+}
+
+// requestToken asks the token endpoint for a token through a retrying
+// client of its own, with the calls' retry policy and backoff (a 429's
+// Retry-After honoured, a refusal never retried) and time budget. It is
+// neither paced nor logged (its bodies hold the secret and the token), and
+// never follows a redirect (which would carry the secret wherever it
+// points). It runs apart from the context of the call that needs it: the
+// token serves the calls after it too.
+func (c *Client) requestToken(cc *clientcredentials.Config) (*oauth2.Token, error) {
+	st := &call{method: http.MethodPost, path: "token", endpoint: "POST token", started: time.Now()}
+	ctx, cancel := c.withBudget(context.Background(), st)
+	defer cancel() // oauth2 has read the answer
+	hc := c.retrying(st, c.inner.Transport).StandardClient()
+	hc.CheckRedirect = c.inner.CheckRedirect // the retrying client hands a redirect up as an answer
+	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
+	if err != nil {
+		err = tokenError(err, c.secrets)
+		if st.gaveUp != "" {
+			err = fmt.Errorf("%w; %s", err, st.gaveUp)
+		}
+		return nil, err
+	}
+	return tok, nil
 }
 
 type tokenFunc func() (*oauth2.Token, error)

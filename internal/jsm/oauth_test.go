@@ -26,10 +26,12 @@ const (
 // or with the status refuse decides for the token sent.
 type tokenServer struct {
 	*httptest.Server
-	issued   atomic.Int64
-	lifetime int // expires_in, seconds
-	forms    chan string
-	fail503  atomic.Int32 // token requests still to answer 503
+	issued     atomic.Int64
+	lifetime   int // expires_in, seconds
+	forms      chan string
+	fail503    atomic.Int32 // token requests still to answer 503
+	fail429    atomic.Int32 // token requests still to answer 429 with Retry-After: retryAfter
+	retryAfter string
 
 	mu     sync.Mutex
 	refuse func(token string) int // 0: answer the user
@@ -42,6 +44,11 @@ func newTokenServer(t *testing.T) *tokenServer {
 	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
 		if ts.fail503.Add(-1) >= 0 {
 			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		if ts.fail429.Add(-1) >= 0 {
+			w.Header().Set("Retry-After", ts.retryAfter)
+			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
 		_ = r.ParseForm()
@@ -344,12 +351,10 @@ func TestClientCredentials_hungTokenEndpointHonoursContext(t *testing.T) {
 // A token endpoint that answers 503 once is asked again; a refusal (401)
 // is not.
 func TestClientCredentials_transientTokenFailureRetried(t *testing.T) {
-	defer func(w time.Duration) { tokenRetryWait = w }(tokenRetryWait)
-	tokenRetryWait = time.Millisecond
 	ts := newTokenServer(t)
 	ts.fail503.Store(1)
 	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
-		TokenURL: ts.URL + "/oauth/token"})
+		TokenURL: ts.URL + "/oauth/token", waitFunc: func(time.Duration) time.Duration { return time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +362,7 @@ func TestClientCredentials_transientTokenFailureRetried(t *testing.T) {
 		t.Fatalf("a 503 of the token endpoint was not retried: %v", err)
 	}
 	wrong, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: "wrong-secret-1234",
-		TokenURL: ts.URL + "/oauth/token"})
+		TokenURL: ts.URL + "/oauth/token", waitFunc: func(time.Duration) time.Duration { return time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,5 +374,132 @@ func TestClientCredentials_transientTokenFailureRetried(t *testing.T) {
 	}
 	if n := len(ts.forms); n != 1 {
 		t.Errorf("a refused secret was sent %d times", n)
+	}
+}
+
+// A token request answered 429 waits as the server asks, through the
+// calls' backoff (Retry-After, plus at most 20 %), then is sent again.
+func TestClientCredentials_tokenRequestHonoursRetryAfter(t *testing.T) {
+	ts := newTokenServer(t)
+	ts.fail429.Store(1)
+	ts.retryAfter = "7"
+	waits := &rtWaits{}
+	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: ts.URL + "/oauth/token", waitFunc: waits.hook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.issued.Load(); n != 1 {
+		t.Errorf("%d tokens issued, want 1", n)
+	}
+	if ws := waits.all(); len(ws) != 1 || ws[0] < 7*time.Second || ws[0] > 8400*time.Millisecond {
+		t.Errorf("waits %v, want one of 7 s to 8.4 s", ws)
+	}
+}
+
+// A token request whose 429 asks for a wait longer than the client makes
+// fails at once, saying so, as a call's would.
+func TestClientCredentials_tokenRequestGivesUpOnLongWait(t *testing.T) {
+	ts := newTokenServer(t)
+	ts.fail429.Store(1)
+	ts.retryAfter = "3600"
+	waits := &rtWaits{}
+	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: ts.URL + "/oauth/token", waitFunc: waits.hook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetUser(context.Background(), "qm:1")
+	if err == nil || !strings.Contains(err.Error(), "429") || !strings.Contains(err.Error(), "not retried: the server asks to wait 1h0m0s") {
+		t.Fatalf("error %v, want the 429 and the wait not made", err)
+	}
+	if ws := waits.all(); len(ws) != 0 {
+		t.Errorf("waits %v, want none", ws)
+	}
+}
+
+// The call a 401 refused is sent again with a renewed token under the
+// retrying client: a 503 to that resend is retried like any answer, and
+// the token is not renewed a second time.
+func TestClientCredentials_resendAfter401IsRetried(t *testing.T) {
+	ts := newTokenServer(t)
+	var tok2 atomic.Int32
+	ts.refuse = func(tok string) int {
+		switch {
+		case strings.HasPrefix(tok, "tok-1-"):
+			return http.StatusUnauthorized
+		case tok2.Add(1) == 1:
+			return http.StatusServiceUnavailable
+		}
+		return 0
+	}
+	waits := &rtWaits{}
+	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: ts.URL + "/oauth/token", waitFunc: waits.hook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetUser(context.Background(), "qm:1"); err != nil {
+		t.Fatalf("the call failed: %v", err)
+	}
+	want := []string{"Bearer tok-1-abcdefgh", "Bearer tok-2-abcdefgh", "Bearer tok-2-abcdefgh"}
+	if got := ts.callLog(); !slices.Equal(got, want) {
+		t.Errorf("calls %q, want %q", got, want)
+	}
+	if n := ts.issued.Load(); n != 2 {
+		t.Errorf("%d tokens, want 2", n)
+	}
+	if ws := waits.all(); len(ws) != 1 {
+		t.Errorf("waits %v, want one (the backoff before retrying the 503)", ws)
+	}
+}
+
+// With retries on, a second 401 is the answer still: one renewal a call,
+// and a 401 is never retried.
+func TestClientCredentials_second401WithRetries(t *testing.T) {
+	ts := newTokenServer(t)
+	ts.refuse = func(string) int { return http.StatusUnauthorized }
+	c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: ts.URL + "/oauth/token", waitFunc: func(time.Duration) time.Duration { return 0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetUser(context.Background(), "qm:9")
+	if StatusCode(err) != http.StatusUnauthorized {
+		t.Fatalf("error %v, want the 401", err)
+	}
+	if n := len(ts.callLog()); n != 2 {
+		t.Errorf("%d calls, want 2 (one renewal, no retry)", n)
+	}
+}
+
+// A token endpoint answering a redirect is never followed: it would carry
+// the secret wherever it points.
+func TestClientCredentials_tokenRedirectNotFollowed(t *testing.T) {
+	var followed atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/elsewhere", http.StatusTemporaryRedirect)
+	})
+	mux.HandleFunc("/elsewhere", func(w http.ResponseWriter, r *http.Request) {
+		followed.Add(1)
+		fmt.Fprint(w, `{"access_token":"tok-x","token_type":"Bearer","expires_in":3600}`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+		TokenURL: srv.URL + "/oauth/token", NoRetries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetUser(context.Background(), "qm:1")
+	if err == nil || !strings.Contains(err.Error(), "redirect") {
+		t.Errorf("error %v, want one naming the redirect", err)
+	}
+	if n := followed.Load(); n != 0 {
+		t.Errorf("the redirect was followed %d times", n)
 	}
 }

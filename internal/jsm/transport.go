@@ -41,11 +41,13 @@ const (
 // time budget (Config.MaxCallDuration).
 var ErrCallBudget = errors.New("the call's time budget ran out")
 
-type callKey struct{}
-
-// call follows one logical API call across its attempts. The attempts of a
-// call run one after another on the caller's goroutine, so it needs no lock.
+// call is the record of one logical API call across its attempts, made
+// once by send (or by a token request) and handed to every layer under the
+// retrying client: the retry policy, the backoff, authTransport and
+// attemptTransport. The attempts of a call run one after another, so it
+// needs no lock.
 type call struct {
+	ep                  *Endpoint // nil for a token request
 	method, path, query string
 	endpoint            string // the pacing key: method and path pattern
 	write               bool   // the server may change state (anything but GET/HEAD)
@@ -63,13 +65,15 @@ type call struct {
 	gaveUp string
 	// tooLarge: the last answer's body went on past maxBody.
 	tooLarge bool
-	// lookFirst: stop retrying once mayHaveApplied (request.lookFirst).
-	lookFirst bool
-}
-
-func callFrom(ctx context.Context) *call {
-	c, _ := ctx.Value(callKey{}).(*call)
-	return c
+	// noResendIfMaybeApplied: stop retrying once mayHaveApplied
+	// (request.noResendIfMaybeApplied).
+	noResendIfMaybeApplied bool
+	// renewed: the service account's token was renewed after a 401, which
+	// happens once a call (authTransport).
+	renewed bool
+	// noToken: obtaining a token failed, after its own retries: the call
+	// is not retried for it.
+	noToken bool
 }
 
 // initTransport builds the retrying, paced HTTP stack of a client. There is
@@ -93,11 +97,10 @@ func (c *Client) initTransport(cfg Config) {
 	// and turn a POST or DELETE into a GET whose 200 looks like success.
 	// The 3xx answer itself becomes an *Error (decodeResponse).
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	base := inner.Transport
-	if base == nil {
-		base = http.DefaultTransport
+	if inner.Transport == nil {
+		inner.Transport = http.DefaultTransport
 	}
-	inner.Transport = &attemptTransport{base: base, c: c}
+	c.inner = &inner
 
 	retries := cmp.Or(max(cfg.MaxRetries, 0), DefaultMaxRetries)
 	if cfg.NoRetries {
@@ -105,30 +108,91 @@ func (c *Client) initTransport(cfg Config) {
 	}
 	waitMin := cmp.Or(max(cfg.RetryWaitMin, 0), DefaultRetryWaitMin)
 	waitMax := max(cmp.Or(max(cfg.RetryWaitMax, 0), DefaultRetryWaitMax), waitMin)
+	// rc holds the retry settings; each call runs its own copy, bound to
+	// the call's record (retrying). Its Backoff, with no record, serves
+	// the waits between re-reads of an unreliable answer.
 	c.rc = &retryablehttp.Client{
-		HTTPClient:   &inner,
-		Logger:       nil, // attemptTransport logs, through Logger, without the query
 		RetryWaitMin: waitMin,
 		RetryWaitMax: waitMax,
 		RetryMax:     retries,
-		CheckRetry:   c.checkRetry,
-		Backoff:      c.backoff,
+		Backoff: func(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+			return c.backoff(nil, waitMin, waitMax, attempt, resp)
+		},
+	}
+}
+
+// retrying is the retrying client of one call: go-retryablehttp's loop,
+// with this client's retry policy and backoff reading the call's record
+// st, over next (one attempt).
+func (c *Client) retrying(st *call, next http.RoundTripper) *retryablehttp.Client {
+	hc := *c.inner // each attempt bounded by its Timeout, no redirects
+	hc.Transport = next
+	return &retryablehttp.Client{
+		HTTPClient:   &hc,
+		Logger:       nil, // attemptTransport logs, through Logger, without the query
+		RetryWaitMin: c.rc.RetryWaitMin,
+		RetryWaitMax: c.rc.RetryWaitMax,
+		RetryMax:     c.rc.RetryMax,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			return c.checkRetry(ctx, st, resp, err)
+		},
+		Backoff: func(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+			return c.backoff(st, waitMin, waitMax, attempt, resp)
+		},
 		// Hand back the last answer (a 429 or 503 after the last retry) so it
 		// is decoded like any other error, status and server message included.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 }
 
+// send performs one logical call with retries and pacing, within the
+// call's time budget. The answer's body is already read into memory. st,
+// the call's record, tells how many attempts were made, whether a write
+// may have been applied and why retrying stopped early, if it did.
+func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
+	st := &call{ep: r.ep, method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
+		started: time.Now(), endpoint: r.ep.Name(), noResendIfMaybeApplied: r.noResendIfMaybeApplied}
+	parent := req.Context()
+	ctx, cancel := c.withBudget(parent, st)
+	defer cancel() // the body is already in memory
+	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
+	if err != nil {
+		return nil, st, err
+	}
+	attempt := &attemptTransport{base: c.inner.Transport, c: c, call: st}
+	resp, err := c.retrying(st, &authTransport{c: c, call: st, next: attempt}).Do(rreq)
+	if err != nil && resp != nil {
+		resp.Body.Close()
+		resp = nil
+	}
+	if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), ErrCallBudget) {
+		err = c.budgetError(st)
+	}
+	return resp, st, err
+}
+
+// withBudget bounds ctx by the call's time budget, if there is one.
+func (c *Client) withBudget(ctx context.Context, st *call) (context.Context, context.CancelFunc) {
+	if c.maxCallDuration <= 0 {
+		return ctx, func() {}
+	}
+	st.budget = true
+	return context.WithTimeoutCause(ctx, c.maxCallDuration, ErrCallBudget)
+}
+
 // checkRetry retries 429, 502, 503, 504, any 5xx that names a wait
 // (Retry-After), and transport failures (connection errors, timeouts), but
 // never once the caller's context is done, nor when the server asks for a
 // wait the client will not make (see giveUpWaiting).
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+func (c *Client) checkRetry(ctx context.Context, st *call, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	if st := callFrom(ctx); st != nil && st.lookFirst && st.mayHaveApplied {
+	switch {
+	case st.noResendIfMaybeApplied && st.mayHaveApplied:
 		return false, nil // the caller looks for the object rather than send it twice
+	case st.noToken:
+		return false, nil // the token request had its own retries
 	}
 	if err != nil {
 		// The library knows which transport errors are permanent (bad TLS
@@ -143,7 +207,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	default:
 		return false, nil
 	}
-	if source != "" && c.giveUpWaiting(ctx, resp, wait) {
+	if source != "" && c.giveUpWaiting(ctx, st, resp, wait) {
 		return false, nil // the answer itself is the call's error
 	}
 	return true, nil
@@ -153,11 +217,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // the client waits for one answer (maxRetryWait) or ends after the call's
 // time budget; then it records why in the call, so the call fails at once
 // with the reason and the reset time rather than sleeping first.
-func (c *Client) giveUpWaiting(ctx context.Context, resp *http.Response, wait time.Duration) bool {
-	st := callFrom(ctx)
-	if st == nil {
-		return false
-	}
+func (c *Client) giveUpWaiting(ctx context.Context, st *call, resp *http.Response, wait time.Duration) bool {
 	now := time.Now()
 	var limit, remedy string
 	switch deadline, ok := ctx.Deadline(); {
@@ -210,7 +270,7 @@ func (c *Client) rateLimitReason(resp *http.Response) string {
 // (checkRetry has already failed a longer one). Otherwise it is
 // exponential from waitMin, doubling to waitMax, with the 0.7 to 1.3
 // jitter Atlassian advises. Waits of warnWait or more are logged at WARN.
-func (c *Client) backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+func (c *Client) backoff(st *call, waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
 	wait, source := serverWait(resp, time.Now())
 	if source != "" {
 		wait = min(wait, c.maxRetryWait)
@@ -220,7 +280,7 @@ func (c *Client) backoff(waitMin, waitMax time.Duration, attempt int, resp *http
 		wait = expBackoff(waitMin, waitMax, attempt, rand.Float64())
 	}
 	if resp != nil && resp.Request != nil {
-		c.logWait(resp, wait, source)
+		c.logWait(st, resp, wait, source)
 	}
 	if c.waitFunc != nil {
 		wait = c.waitFunc(wait)
@@ -295,21 +355,76 @@ func parseISOTime(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// attemptTransport runs under the retrying client: it paces every attempt,
-// reads the whole answer (so a connection lost mid-body is a retryable
-// transport error rather than a decoding error), records whether a write
-// may have been applied, and logs the attempt.
+// authTransport, under the retrying client, puts the call's credential on
+// each attempt: the fixed header (basic auth or an access token), or the
+// service account's current token (oauth.go). A token refused with a 401
+// may have expired on the way, or been revoked: it is renewed once a call
+// and the attempt sent once more (a 401 applied nothing). What that
+// answers is the attempt's answer, which the retry policy judges like any
+// other; a second 401 is the call's answer.
+type authTransport struct {
+	c    *Client
+	call *call
+	next http.RoundTripper
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c, st := t.c, t.call
+	switch {
+	case c.gateway != nil && st.ep == epTenantInfo:
+		return t.next.RoundTrip(req) // tenant_info is public: a bearer token stays home
+	case c.tokens == nil:
+		return t.next.RoundTrip(withAuthz(req, c.authz))
+	}
+	tok, err := c.tokens.tokenFor(req.Context())
+	if err != nil {
+		st.noToken = true
+		return nil, err
+	}
+	resp, err := t.next.RoundTrip(withAuthz(req, "Bearer "+tok))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || st.renewed {
+		return resp, err
+	}
+	st.renewed = true
+	resp.Body.Close() // already in memory (attemptTransport)
+	c.log.Debug(req.Context(), "the service account's access token was refused (401): renewing it and sending the call once more",
+		map[string]any{"http_method": st.method, "http_path": st.path})
+	if tok, err = c.tokens.renew(req.Context(), tok); err != nil {
+		st.noToken = true
+		return nil, err
+	}
+	again := withAuthz(req, "Bearer "+tok)
+	if req.GetBody != nil {
+		if again.Body, err = req.GetBody(); err != nil {
+			return nil, err
+		}
+	}
+	return t.next.RoundTrip(again)
+}
+
+// withAuthz is req with the Authorization header authz (none when empty);
+// a RoundTripper must not change the request it is given.
+func withAuthz(req *http.Request, authz string) *http.Request {
+	if authz == "" {
+		return req
+	}
+	out := req.Clone(req.Context())
+	out.Header.Set("Authorization", authz)
+	return out
+}
+
+// attemptTransport, under authTransport, paces every attempt, reads the
+// whole answer (so a connection lost mid-body is a retryable transport
+// error rather than a decoding error), records whether a write may have
+// been applied, and logs the attempt.
 type attemptTransport struct {
 	base http.RoundTripper
 	c    *Client
+	call *call
 }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	st := callFrom(ctx)
-	if st == nil { // not sent by Client.do; keep the bookkeeping local
-		st = &call{method: req.Method, path: req.URL.Path, write: isWrite(req.Method), endpoint: req.Method + " " + req.URL.Path}
-	}
+	ctx, st := req.Context(), t.call
 	if err := t.c.pacer.Wait(ctx, st.endpoint); err != nil {
 		return nil, err // not sent: the context ended while paced
 	}
@@ -354,37 +469,6 @@ func neverSent(err error) bool {
 	}
 	var dns *net.DNSError
 	return errors.As(err, &dns)
-}
-
-// send performs one logical call with retries and pacing, within the
-// call's time budget. The answer's body is already read into memory. st
-// tells how many attempts were made, whether a write may have been applied
-// and why retrying stopped early, if it did.
-func (c *Client) send(req *http.Request, r request, payload []byte) (*http.Response, *call, error) {
-	st := &call{method: r.method, path: r.path, query: req.URL.RawQuery, write: isWrite(r.method), reqBody: payload,
-		started: time.Now(), endpoint: r.ep.Name()}
-	st.lookFirst = r.lookFirst
-	parent := req.Context()
-	ctx := context.WithValue(parent, callKey{}, st)
-	if c.maxCallDuration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, c.maxCallDuration, ErrCallBudget)
-		defer cancel() // the body is already in memory
-		st.budget = true
-	}
-	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
-	if err != nil {
-		return nil, st, err
-	}
-	resp, err := c.rc.Do(rreq)
-	if err != nil && resp != nil {
-		resp.Body.Close()
-		resp = nil
-	}
-	if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), ErrCallBudget) {
-		err = c.budgetError(st)
-	}
-	return resp, st, err
 }
 
 // budgetError says that a call ran out of its time budget: how long it

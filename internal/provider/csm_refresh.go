@@ -50,6 +50,22 @@ func addUnconfirmed(diags *diag.Diagnostics, what, listing string, err, lerr err
 			"it is gone, failed: %v. It stays in the state; run the plan again.", what, err, listing, lerr))
 }
 
+// confirmGone decides a delete the CSM API answered 404 (err): the object
+// is gone already, unless the feature's listing (list) answers 404 too, as
+// every path of a feature that is off does; then whatever is left on the
+// site must not silently leave the state, and the delete fails naming the
+// feature. It returns what is left to report: err when it is not a CSM
+// 404, else nil (gone, or the error already in diags).
+func confirmGone(diags *diag.Diagnostics, err error, list func() error, feature, what, listing string) error {
+	if !jsm.IsCSMNotFound(err) {
+		return err
+	}
+	if jsm.IsCSMNotFound(list()) {
+		addFeatureOffDoing(diags, "Deleting", feature, what, listing, err)
+	}
+	return nil
+}
+
 // The rule of the CSM API on who can hold details, entitlements and
 // profiles, in Atlassian's words of the "Supported customer IDs" page.
 const eligibilityRule = "The Customer Service Management API holds details, entitlements and profiles only for " +

@@ -73,9 +73,9 @@ type customerResourceModel struct {
 	CSMLifecycle     types.Bool   `tfsdk:"csm_lifecycle"`
 }
 
-// renames reports whether a change of display_name renames the account
+// csmLifecycle reports whether a change of display_name renames the account
 // through the CSM API (csm_lifecycle = true).
-func (m customerResourceModel) renames() bool { return m.CSMLifecycle.ValueBool() }
+func (m customerResourceModel) csmLifecycle() bool { return m.CSMLifecycle.ValueBool() }
 
 // keepsSiteName reports whether the site's display name wins over the
 // configured one (on_name_mismatch = "keep_site_name").
@@ -271,7 +271,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 				"%q): no API renames one, the CSM API included (it renames customer accounts only); the person changes their "+
 				"name in their Atlassian profile. Set display_name back to %q, or add lifecycle { ignore_changes = [display_name] }.",
 				id, email, old, name, state.AccountType.ValueString(), old))
-	case !plan.CSMLifecycle.IsUnknown() && !plan.renames():
+	case !plan.CSMLifecycle.IsUnknown() && !plan.csmLifecycle():
 		resp.Diagnostics.AddAttributeError(path.Root("display_name"), "A customer's display name cannot be changed",
 			fmt.Sprintf("The customer %s (%s) is named %q in JSM, and the configuration says %q. "+
 				"JSM's own API has no call that renames a customer, so Terraform cannot apply this change. To proceed, either:\n"+
@@ -280,7 +280,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 				"  - rename the customer in Atlassian Administration (or set display_name back to %q), or\n"+
 				"  - stop managing the name: add lifecycle { ignore_changes = [display_name] } to the resource.",
 				id, email, old, name, attrCSMLifecycle, old))
-	case plan.renames():
+	case plan.csmLifecycle():
 		r.probeAccountAPI(ctx, id, path.Root("display_name"), "rename "+id+" ("+email+") from "+fmt.Sprintf("%q to %q", old, name),
 			"a change of display_name is an error at plan time, as for any customer without the CSM API", &resp.Diagnostics)
 	}
@@ -471,7 +471,7 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	case err != nil:
 		// No visible account: the apply creates one, unless the credential
 		// sees no account at all.
-		if r.run.firstBlind(ctx, func() (bool, error) { return r.client.CanBrowseUsers(ctx) }) {
+		if r.run.cannotBrowseUsersOnce(ctx, func() (bool, error) { return r.client.CanBrowseUsers(ctx) }) {
 			diags.AddWarning("The plan cannot see whether new customers already have JSM accounts",
 				"The credential lacks Jira's Browse users and groups global permission (the site says so), so user search answers "+
 					"nothing: the plan looked "+email+" up and saw no account, which proves nothing, and so for every new customer "+
@@ -784,7 +784,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.DisplayName.Equal(state.DisplayName) && plan.renames() && !plan.keepsSiteName() {
+	if !plan.DisplayName.Equal(state.DisplayName) && plan.csmLifecycle() && !plan.keepsSiteName() {
 		if !r.rename(ctx, state, plan.DisplayName.ValueString(), &resp.Diagnostics) {
 			// The state keeps the old name; the next plan reads the site.
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

@@ -372,15 +372,8 @@ func (r *detailFieldResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	err := r.client.DeleteDetailField(ctx, r.api.details, state.Name.ValueString())
-	if jsm.IsCSMNotFound(err) {
-		// Already gone, or the feature is off (the listing says which).
-		if _, lerr := r.client.ListDetailFields(ctx, r.api.details); jsm.IsCSMNotFound(lerr) {
-			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()),
-				"the listing of "+r.api.kind+" detail fields", err)
-			return
-		}
-		err = nil
-	}
+	err = confirmGone(&resp.Diagnostics, err, func() error { _, err := r.client.ListDetailFields(ctx, r.api.details); return err },
+		r.api.feature, fmt.Sprintf("the %s detail field %q", r.api.kind, state.Name.ValueString()), "the listing of "+r.api.kind+" detail fields")
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete the %s detail field %q", r.api.kind, state.Name.ValueString()), errorDetail(err))
 	}

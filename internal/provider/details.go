@@ -597,17 +597,10 @@ func (r *detailsResource) Delete(ctx context.Context, req resource.DeleteRequest
 	for _, w := range warnings {
 		resp.Diagnostics.AddWarning("Detail value not cleared", w)
 	}
-	if jsm.IsCSMNotFound(err) {
-		// The object is gone or refused (nothing to clear), or the feature
-		// is off (the field listing says which): values left on the site
-		// must not silently leave the state.
-		if _, ferr := r.client.ListDetailFields(ctx, r.api.details); jsm.IsCSMNotFound(ferr) {
-			addFeatureOffDoing(&resp.Diagnostics, "Deleting", r.api.feature, fmt.Sprintf("the details of %s %s", r.api.kind, state.OwnerID.ValueString()),
-				"the listing of "+r.api.kind+" detail fields", err)
-			return
-		}
-		err = nil
-	}
+	// A 404: the object is gone or refused (nothing to clear), or the
+	// feature is off (the field listing says which).
+	err = confirmGone(&resp.Diagnostics, err, func() error { _, err := r.client.ListDetailFields(ctx, r.api.details); return err },
+		r.api.feature, fmt.Sprintf("the details of %s %s", r.api.kind, state.OwnerID.ValueString()), "the listing of "+r.api.kind+" detail fields")
 	if err != nil && !jsm.IsNotFound(err) {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not clear the details of %s %s", r.api.kind, state.OwnerID.ValueString()), errorDetail(err))
 	}

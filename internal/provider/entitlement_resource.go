@@ -349,17 +349,8 @@ func (r *entitlementResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	err := r.client.DeleteEntitlement(ctx, state.ID.ValueString())
-	if jsm.IsCSMNotFound(err) {
-		// Already gone, or the feature is off (a listing of the feature
-		// says which): an entitlement left on the site must not leave the
-		// state.
-		if perr := r.client.ProductsFeatureOn(ctx); jsm.IsCSMNotFound(perr) {
-			addFeatureOffDoing(&resp.Diagnostics, "Deleting", jsm.FeatureProducts, "entitlement "+state.ID.ValueString(),
-				"the listing of products", err)
-			return
-		}
-		err = nil
-	}
+	err = confirmGone(&resp.Diagnostics, err, func() error { return r.client.ProductsFeatureOn(ctx) },
+		jsm.FeatureProducts, "entitlement "+state.ID.ValueString(), "the listing of products")
 	if err != nil {
 		resp.Diagnostics.AddError("Could not delete entitlement "+state.ID.ValueString(), errorDetail(err))
 	}

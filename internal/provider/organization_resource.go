@@ -368,7 +368,7 @@ func (r *organizationResource) predictCreate(ctx context.Context, req resource.M
 		if !strings.EqualFold(o.Name, name) {
 			continue
 		}
-		refreshed, leftover := st.inState(o.ID)
+		refreshed, leftover := st.refreshedThisRun(o.ID)
 		if o.ID == replaces || leftover {
 			// The one this create replaces, deleted first; unless the
 			// configuration creates first, which the plan cannot see.

@@ -183,16 +183,8 @@ func (r *productResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	err := r.client.DeleteProduct(ctx, state.ID.ValueString())
-	if jsm.IsCSMNotFound(err) {
-		// Already gone, or the feature is off (the listing says which):
-		// a product left on the site must not leave the state.
-		if _, lerr := r.client.ListProducts(ctx); jsm.IsCSMNotFound(lerr) {
-			addFeatureOffDoing(&resp.Diagnostics, "Deleting", jsm.FeatureProducts, "product "+state.ID.ValueString(),
-				"the listing of products (GET /product)", err)
-			return
-		}
-		err = nil
-	}
+	err = confirmGone(&resp.Diagnostics, err, func() error { _, err := r.client.ListProducts(ctx); return err },
+		jsm.FeatureProducts, "product "+state.ID.ValueString(), "the listing of products (GET /product)")
 	if err != nil {
 		resp.Diagnostics.AddError("Could not delete product "+state.ID.ValueString(), errorDetail(err))
 	}

@@ -194,15 +194,15 @@ func (s *runState) takeLookup() (ok, firstRefusal bool) {
 	return s.lookups <= planLookupLimit, s.lookups == planLookupLimit+1
 }
 
-// firstBlind reports whether the credential cannot see accounts, the first
-// time only: the plan says it once. Without Browse users and groups, user
+// cannotBrowseUsersOnce reports whether the credential cannot see
+// accounts, the first time only: the plan says it once. Without Browse users and groups, user
 // search answers nothing rather than an error, so an empty look-up proves
 // nothing; the plan asks once (canBrowse: GET /rest/api/3/mypermissions),
 // the first time a look-up finds no account. A failed check (a token
 // without the permission-read scope, say) is logged and counts as seeing:
 // the plan then behaves as it did before it asked. (The caller makes the
 // call, so that the types declaring their client calls see whose it is.)
-func (s *runState) firstBlind(ctx context.Context, canBrowse func() (bool, error)) bool {
+func (s *runState) cannotBrowseUsersOnce(ctx context.Context, canBrowse func() (bool, error)) bool {
 	s.browseOnce.Do(func() {
 		can, err := canBrowse()
 		if err != nil {
@@ -310,9 +310,9 @@ func (s *runState) refreshedOrg(id string, leftover bool) {
 	s.stateOrgs[id] = leftover
 }
 
-// inState reports whether this run refreshed the organization id, and
-// whether a create that failed half-way left it.
-func (s *runState) inState(id string) (refreshed, leftover bool) {
+// refreshedThisRun reports whether this run refreshed the organization id
+// (the state holds it), and whether a create that failed half-way left it.
+func (s *runState) refreshedThisRun(id string) (refreshed, leftover bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	leftover, refreshed = s.stateOrgs[id]
