@@ -112,12 +112,12 @@ var (
 	// A granular token needs every scope of the user reads: read:user:jira
 	// alone is refused.
 	epGetUser = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "RenameCustomerAccount")
 	// Reads that overlap go out together (bulk.go). Not in the vendored
 	// spec: the permission is the one SDKs generated from Atlassian's full
 	// platform spec state; the scopes are assumed to be GET /user's.
 	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permAccessJira, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "RenameCustomerAccount")
 	// Whether the credential may browse users: without that permission,
 	// user search answers nothing rather than an error, so the plan asks
 	// once before it trusts an empty answer. Atlassian's reference ("Get my
@@ -144,7 +144,7 @@ var (
 			by("ListOrganizations", "FindOrganizationByName", "EachOrganization")
 	epCreateOrg = ep(http.MethodPost, pOrg, permAgent, scopeCustomers,
 		"read:organization:jira-service-management", "write:organization:jira-service-management").by("CreateOrganization")
-	epGetOrg    = ep(http.MethodGet, pOrgID, permAny, scopeCustomers, "read:organization:jira-service-management").by("GetOrganization")
+	epGetOrg    = ep(http.MethodGet, pOrgID, permAny, scopeCustomers, "read:organization:jira-service-management").by("GetOrganization", "RenameOrganization")
 	epDeleteOrg = ep(http.MethodDelete, pOrgID, permJiraAdmin, scopeCustomers,
 		"read:organization:jira-service-management", "delete:organization:jira-service-management").by("DeleteOrganization")
 	epListOrgUsers = ep(http.MethodGet, pOrgID+"/user", permAgent, scopeCustomers,

@@ -61,6 +61,13 @@ type CSMAnswers struct {
 	// organization is made, but answered with JSON of another shape than
 	// the one assumed (the answers are not documented).
 	AccountAnswersOther bool
+	// RenameAnswersNoContent: a rename of a customer account or an
+	// organization is made and answered 204 with no body; Atlassian
+	// documents the paths, not the answers.
+	RenameAnswersNoContent bool
+	// RenameNotApplied: a rename is answered success but the name stays as
+	// it was (a fault: a site that drops the write, or reads that lag).
+	RenameNotApplied bool
 }
 
 // Shapes of CSMAnswers.EntitlementCreateAnswer.
