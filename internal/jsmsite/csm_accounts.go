@@ -95,7 +95,7 @@ func (s *Site) handleRenameCustomerAccount(w http.ResponseWriter, r *http.Reques
 	if !decodeJSONBody(w, r, &body) {
 		return
 	}
-	if strings.TrimSpace(body.DisplayName) == "" || len(body.DisplayName) > 255 {
+	if strings.TrimSpace(body.DisplayName) == "" || len([]rune(body.DisplayName)) > 255 {
 		writeCSMError(w, http.StatusBadRequest, "displayName is required (1 to 255 characters).")
 		return
 	}
