@@ -329,7 +329,7 @@ func (e *Endpoint) authHint(status int, generic string) string {
 	case http.StatusUnauthorized:
 		return generic + ". " + needs
 	case http.StatusForbidden:
-		return "The account or token lacks a grant: " + needs
+		return "The account or token lacks a grant: " + needs + e.appAccessHint()
 	}
 	return generic
 }

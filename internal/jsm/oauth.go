@@ -276,7 +276,7 @@ func (e *Endpoint) clientCredsHint(status int, generic string) string {
 	case http.StatusForbidden:
 		return "Refused for the " + CredentialClientCredentials + ": the credential lacks a scope, or the service account " +
 			"lacks the permission (" + e.Permission + "). " + needs + "; an admin grants them in Atlassian Administration → " +
-			"Directory → Service accounts"
+			"Directory → Service accounts" + e.appAccessHint()
 	}
 	return generic
 }
