@@ -127,7 +127,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The customer's name as shown in the portal: 1 to 255 characters, not blank; leading or " +
 					"trailing spaces get a warning. A change renames a customer account in place when `csm_lifecycle = true`; " +
 					"otherwise (and always for an Atlassian account) it is an error at plan time.",
-				Required:   true,
+				Required: true,
 				// Jira's user directory keeps 255 characters (runes, as
 				// UTF8LengthAtMost counts; LengthAtMost counts bytes).
 				Validators: []validator.String{displayNameValidator{}, stringvalidator.UTF8LengthAtMost(maxDisplayName)},
