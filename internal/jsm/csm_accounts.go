@@ -15,8 +15,8 @@ import (
 // January 2026 (its CSM API changelog and reference), names their paths and
 // permissions, and says what each changes, but shows neither their request
 // bodies nor their answers. Every shape the client assumes is below, in one
-// place: a site that answers in another shape gets an error that says the
-// write may have happened, and the caller reads the object back to settle.
+// place. A rename's answer is not read at all: JSM's own read of the object
+// says whether it happened. A read answered in another shape gets an error.
 
 // FeatureAccounts names what the account and organization operations need,
 // for their 404 and 403 hints.
@@ -52,23 +52,15 @@ type CustomerAccount struct {
 	DisplayName string `json:"displayName"`
 }
 
-// csmOrganization is an organization as PUT /organization/{id} is assumed
-// to answer it: {"id", "name"}, the id a string (Atlassian's Organization
-// schema).
-type csmOrganization struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
 // AssumedAccountShapes lists the shapes above with their confidence (as
 // Markdown); a test holds the resources' docs to it.
 var AssumedAccountShapes = []AssumedShape{
 	{"PUT /customer/account/{customerId}", "request", "`{\"displayName\": \"<new name>\"}`", "Low"},
-	{"PUT /customer/account/{customerId}", "answer", "the account: `{\"id\": \"<customerId>\", \"email\", \"displayName\": \"<new name>\"}`", "Low"},
+	{"PUT /customer/account/{customerId}", "answer", "any 2xx, not read: JSM's read of the account (`GET /rest/api/3/user`) must then show the new name", "Low"},
 	{"GET /customer/account/{customerId}", "answer", "`{\"id\": \"<customerId>\", \"email\", \"displayName\"}`", "Low"},
 	{"DELETE /customer/account/{customerId}", "answer", "any 2xx without a body, or with JSON", "Low"},
 	{"PUT /organization/{organizationId}", "request", "`{\"name\": \"<new name>\"}`", "Medium-Low"},
-	{"PUT /organization/{organizationId}", "answer", "the organization: `{\"id\": \"<organizationId>\", \"name\": \"<new name>\"}`", "Low"},
+	{"PUT /organization/{organizationId}", "answer", "any 2xx, not read: JSM's read of the organization (`GET /rest/servicedeskapi/organization/{organizationId}`) must then show the new name", "Low"},
 }
 
 // AssumedShape is one assumption about an undocumented body.
@@ -143,20 +135,23 @@ func (c *Client) CustomerAccount(ctx context.Context, id string) (*CustomerAccou
 	return &a, nil
 }
 
-// RenameCustomerAccount sets a customer account's display name. An
-// answer that is not the renamed account is an error of Kind
-// ErrAnswerShape: the rename may have happened.
+// RenameCustomerAccount sets a customer account's display name. The
+// answer is not documented, so it is not read: any 2xx is followed by
+// JSM's own read of the account, which decides. A name other than the one
+// asked is an error of Kind ErrRenameNotShown.
 func (c *Client) RenameCustomerAccount(ctx context.Context, id, displayName string) (*CustomerAccount, error) {
 	r := epRenameCustAccount.at(id).withBody(customerAccountRename{DisplayName: displayName})
-	var raw json.RawMessage
-	if err := c.do(ctx, r, &raw); err != nil {
+	if err := c.do(ctx, r, nil); err != nil {
 		return nil, accountsHint(epRenameCustAccount, err)
 	}
-	var a CustomerAccount
-	if json.Unmarshal(raw, &a) != nil || a.ID != id || a.DisplayName != displayName {
-		return nil, c.shapeError(r, "not as the renamed account", raw)
+	u, err := c.GetUser(ctx, id)
+	if err != nil {
+		return nil, renameUnconfirmed(r, "account", err)
 	}
-	return &a, nil
+	if u.DisplayName != displayName {
+		return nil, c.renameNotShown(r, "customer account", u.DisplayName, displayName)
+	}
+	return &CustomerAccount{ID: id, Email: u.Email, DisplayName: u.DisplayName}, nil
 }
 
 // DeleteCustomerAccount deletes a customer account, for good: Atlassian
@@ -167,19 +162,39 @@ func (c *Client) DeleteCustomerAccount(ctx context.Context, id string) error {
 }
 
 // RenameOrganization renames an organization in place, keeping its ID,
-// its members and its service desks. An answer that is not the renamed
-// organization is an error of Kind ErrAnswerShape.
+// its members and its service desks. As for RenameCustomerAccount, JSM's
+// own read of the organization decides, not the rename's answer.
 func (c *Client) RenameOrganization(ctx context.Context, id, name string) error {
 	r := epRenameOrgCSM.at(id).withBody(organizationRename{Name: name})
-	var raw json.RawMessage
-	if err := c.do(ctx, r, &raw); err != nil {
+	if err := c.do(ctx, r, nil); err != nil {
 		return accountsHint(epRenameOrgCSM, err)
 	}
-	var o csmOrganization
-	if json.Unmarshal(raw, &o) != nil || o.ID != id || o.Name != name {
-		return c.shapeError(r, "not as the renamed organization", raw)
+	o, err := c.GetOrganization(ctx, id)
+	if err != nil {
+		return renameUnconfirmed(r, "organization", err)
+	}
+	if o.Name != name {
+		return c.renameNotShown(r, "organization", o.Name, name)
 	}
 	return nil
+}
+
+// ErrRenameNotShown is the Kind of an *Error whose rename was answered
+// success while JSM's read still shows another name.
+var ErrRenameNotShown = errors.New("the site answered success, but JSM still shows another name")
+
+func (c *Client) renameNotShown(r request, what, shown, asked string) *Error {
+	return &Error{Method: r.method, Path: r.path, Kind: ErrRenameNotShown,
+		Cause: fmt.Errorf("the site answered success, but JSM's read of the %s still shows %s, not %q. If JSM only lags, "+
+			"the next plan finds the new name and plans nothing; if it still shows the old name, the site did not make the "+
+			"rename: rename it in JSM instead, or keep the old name in the configuration", what, c.secrets.quote(shown), asked)}
+}
+
+// renameUnconfirmed is a rename answered success whose read-back failed:
+// it has probably happened, and the next plan reads it.
+func renameUnconfirmed(r request, what string, err error) *Error {
+	return &Error{Method: r.method, Path: r.path, MayHaveApplied: true,
+		Cause: fmt.Errorf("the site answered success, but reading the %s back through JSM failed: %w", what, err)}
 }
 
 // IsAccountAPIUnavailable reports whether err is an answer of the CSM

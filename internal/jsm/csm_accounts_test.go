@@ -2,7 +2,9 @@ package jsm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -12,12 +14,16 @@ import (
 
 // accountServer answers the CSM account and organization operations with a
 // fixed status and body, recording each request's method, path, header and
-// body.
+// body. JSM's reads of the account and the organization answer the name
+// the last successful rename asked for (or "Old"), unless dropRenames.
 type accountServer struct {
-	mu     sync.Mutex
-	status int
-	body   string
-	seen   []string
+	mu          sync.Mutex
+	status      int
+	body        string
+	dropRenames bool
+	readFails   bool
+	name        string
+	seen        []string
 }
 
 func (s *accountServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -29,10 +35,32 @@ func (s *accountServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	s.seen = append(s.seen, r.Method+" "+r.URL.EscapedPath()+" "+r.Header.Get("X-ExperimentalApi")+" "+string(b))
-	status, body := s.status, s.body
-	s.mu.Unlock()
+	status, body, name, readFails := s.status, s.body, s.name, s.readFails
+	if name == "" {
+		name = "Old"
+	}
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if r.Method == http.MethodPut && status < 300 && !s.dropRenames {
+		var asked struct{ DisplayName, Name string }
+		_ = json.Unmarshal(b, &asked)
+		s.name = asked.DisplayName + asked.Name
+	}
+	s.mu.Unlock()
+	isRead := r.URL.Path == "/rest/api/3/user" || strings.HasPrefix(r.URL.Path, "/rest/servicedeskapi/organization/")
+	switch {
+	case isRead && readFails:
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	case r.URL.Path == "/rest/api/3/user":
+		_ = json.NewEncoder(w).Encode(map[string]any{"accountId": r.URL.Query().Get("accountId"),
+			"accountType": "customer", "displayName": name, "active": true})
+		return
+	case strings.HasPrefix(r.URL.Path, "/rest/servicedeskapi/organization/"):
+		_ = json.NewEncoder(w).Encode(map[string]any{"id": strings.TrimPrefix(r.URL.Path, "/rest/servicedeskapi/organization/"),
+			"name": name})
+		return
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
@@ -69,52 +97,76 @@ func TestAccounts_requests(t *testing.T) {
 	}
 	want := []string{
 		`PUT /jsm/csm/cloudid/c1/api/v1/customer/account/qm:1:a opt-in {"displayName":"New"}`,
+		`GET /rest/api/3/user  `,
 		`GET /jsm/csm/cloudid/c1/api/v1/customer/account/qm:1:a opt-in `,
 		`DELETE /jsm/csm/cloudid/c1/api/v1/customer/account/qm:1:a opt-in `,
 		`PUT /jsm/csm/cloudid/c1/api/v1/organization/7 opt-in {"name":"Acme"}`,
+		`GET /rest/servicedeskapi/organization/7  `,
 	}
 	if strings.Join(s.seen, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(s.seen, "\n"), strings.Join(want, "\n"))
 	}
 }
 
-// A success answer in another shape is an error that says the write may
-// have happened, of Kind ErrAnswerShape, and shows what was assumed.
-func TestAccounts_answerInAnotherShape(t *testing.T) {
+// A rename answered success whose read-back fails may have happened, and
+// the error says the site answered success.
+func TestAccounts_renameReadBackFails(t *testing.T) {
 	ctx := context.Background()
-	for name, call := range map[string]func(c *Client) error{
-		"customer rename, wrapped": func(c *Client) error {
-			_, err := c.RenameCustomerAccount(ctx, "qm:1:a", "New")
-			return err
-		},
-		"organization rename, wrapped": func(c *Client) error { return c.RenameOrganization(ctx, "7", "Acme") },
+	c := newAccountClient(t, &accountServer{status: http.StatusNoContent, readFails: true})
+	_, errAccount := c.RenameCustomerAccount(ctx, "qm:1:a", "New")
+	errOrg := c.RenameOrganization(ctx, "7", "New")
+	for what, err := range map[string]error{"customer": errAccount, "organization": errOrg} {
+		if !MayHaveApplied(err) || !strings.Contains(fmt.Sprint(err), "answered success, but reading the") {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+}
+
+// Any 2xx to a rename is settled by JSM's read, whatever its body: a 204
+// without one, a numeric ID, a wrapped object, another account's answer.
+func TestAccounts_renameTrustsTheRead(t *testing.T) {
+	ctx := context.Background()
+	for name, answer := range map[string]struct {
+		status int
+		body   string
+	}{
+		"204 without body": {http.StatusNoContent, ""},
+		"numeric id":       {http.StatusOK, `{"id":7,"name":"New"}`},
+		"wrapped":          {http.StatusOK, `{"result":{"id":"7","name":"New"},"status":"UPDATED"}`},
+		"empty 200":        {http.StatusOK, ""},
+		"a JSON string":    {http.StatusOK, `"UPDATED"`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := newAccountClient(t, &accountServer{body: `{"result":{"id":"7","name":"Acme"},"status":"UPDATED"}`})
-			err := call(c)
-			if !errors.Is(err, ErrAnswerShape) || !MayHaveApplied(err) {
-				t.Fatalf("err = %v, want ErrAnswerShape and MayHaveApplied", err)
+			s := &accountServer{status: answer.status, body: answer.body}
+			c := newAccountClient(t, s)
+			a, err := c.RenameCustomerAccount(ctx, "qm:1:a", "New")
+			if err != nil || a.ID != "qm:1:a" || a.DisplayName != "New" {
+				t.Errorf("customer rename = %+v, %v", a, err)
 			}
-			for _, want := range []string{"may have happened", "assumes", "UPDATED", "settles"} {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("error lacks %q: %v", want, err)
-				}
+			if err := c.RenameOrganization(ctx, "7", "New"); err != nil {
+				t.Errorf("organization rename: %v", err)
 			}
 		})
 	}
-	// The answer of another account, or with another name, is no proof either.
-	c := newAccountClient(t, &accountServer{body: `{"id":"qm:2:b","displayName":"New"}`})
-	if _, err := c.RenameCustomerAccount(ctx, "qm:1:a", "New"); !errors.Is(err, ErrAnswerShape) {
-		t.Errorf("another account's answer: %v", err)
-	}
-	c = newAccountClient(t, &accountServer{body: `{"id":"qm:1:a","displayName":"Old"}`})
-	if _, err := c.RenameCustomerAccount(ctx, "qm:1:a", "New"); !errors.Is(err, ErrAnswerShape) {
-		t.Errorf("the old name's answer: %v", err)
-	}
-	// An empty 200 to a rename is not the account either: it may have happened.
-	c = newAccountClient(t, &accountServer{})
-	if _, err := c.RenameCustomerAccount(ctx, "qm:1:a", "New"); !MayHaveApplied(err) {
-		t.Errorf("empty answer: %v", err)
+}
+
+// A 2xx to a rename after which JSM still shows the old name is an error
+// that says so, and what to do; it is not an answer-shape error.
+func TestAccounts_renameSuccessButOldName(t *testing.T) {
+	ctx := context.Background()
+	s := &accountServer{status: http.StatusNoContent, dropRenames: true}
+	c := newAccountClient(t, s)
+	_, errAccount := c.RenameCustomerAccount(ctx, "qm:1:a", "New")
+	errOrg := c.RenameOrganization(ctx, "7", "New")
+	for what, err := range map[string]error{"customer": errAccount, "organization": errOrg} {
+		if err == nil || errors.Is(err, ErrAnswerShape) {
+			t.Fatalf("%s: err = %v", what, err)
+		}
+		for _, want := range []string{"answered success", `still shows "Old"`, `"New"`, "plan"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error lacks %q: %v", what, want, err)
+			}
+		}
 	}
 }
 

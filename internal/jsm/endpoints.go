@@ -112,10 +112,10 @@ var (
 	// A granular token needs every scope of the user reads: read:user:jira
 	// alone is refused.
 	epGetUser = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "RenameCustomerAccount")
 	// Reads that overlap go out together (bulk.go).
 	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permAccessJira, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "RenameCustomerAccount")
 	// Whether the credential may browse users: without that permission,
 	// user search answers nothing rather than an error, so the plan asks
 	// once before it trusts an empty answer.
@@ -139,7 +139,7 @@ var (
 			by("ListOrganizations", "FindOrganizationByName", "EachOrganization")
 	epCreateOrg = ep(http.MethodPost, pOrg, permAgent, scopeCustomers,
 		"read:organization:jira-service-management", "write:organization:jira-service-management").by("CreateOrganization")
-	epGetOrg    = ep(http.MethodGet, pOrgID, permAny, scopeCustomers, "read:organization:jira-service-management").by("GetOrganization")
+	epGetOrg    = ep(http.MethodGet, pOrgID, permAny, scopeCustomers, "read:organization:jira-service-management").by("GetOrganization", "RenameOrganization")
 	epDeleteOrg = ep(http.MethodDelete, pOrgID, permJiraAdmin, scopeCustomers,
 		"read:organization:jira-service-management", "delete:organization:jira-service-management").by("DeleteOrganization")
 	epListOrgUsers = ep(http.MethodGet, pOrgID+"/user", permAgent, scopeCustomers,
@@ -324,7 +324,7 @@ func (e *Endpoint) authHint(status int, generic string) string {
 	case http.StatusUnauthorized:
 		return generic + ". " + needs
 	case http.StatusForbidden:
-		return "The account or token lacks a grant: " + needs
+		return "The account or token lacks a grant: " + needs + e.appAccessHint()
 	}
 	return generic
 }

@@ -27,10 +27,13 @@ func (nopLogger) Debug(context.Context, string, map[string]any) {}
 func (nopLogger) Trace(context.Context, string, map[string]any) {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
 
-// Rate-limit headers logged with every answer that carries them.
+// Rate-limit headers logged with every answer that carries them. The Beta-
+// ones are the points-based quota's advisory headers (Atlassian's
+// rate-limiting page, 2026): logged, never waited on (serverWait).
 var rateLimitHeaders = []string{
 	"Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
 	"X-RateLimit-NearLimit", "RateLimit-Reason",
+	"Beta-RateLimit", "Beta-RateLimit-Policy", "Beta-Retry-After",
 }
 
 // Bounds of the texts of a TRACE record, as JSON-escaped in the log: the

@@ -24,6 +24,10 @@ import (
 // DefaultTokenURL is Atlassian's token endpoint.
 const DefaultTokenURL = "https://auth.atlassian.com/oauth/token"
 
+// UsesServiceAccount reports whether the client authenticates with a
+// service account's OAuth 2.0 client credentials.
+func (c *Client) UsesServiceAccount() bool { return c.tokens != nil }
+
 // CredentialClientCredentials names the credential kind in errors.
 const CredentialClientCredentials = "OAuth 2.0 client credentials (service account)"
 
@@ -258,6 +262,9 @@ func (c *Client) gatewayBase(ctx context.Context) (*url.URL, error) {
 // clientCredsHint explains a 401 or 403 to a service account's call.
 func (e *Endpoint) clientCredsHint(status int, generic string) string {
 	needs := fmt.Sprintf("%s needs the scopes %s", e.Name(), e.Scopes())
+	if e.CSM() && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
+		return csmServiceAccountHint(status) + needs
+	}
 	switch status {
 	case http.StatusUnauthorized:
 		return "The access token obtained with the " + CredentialClientCredentials + " was refused, even after a renewal: " +
@@ -267,7 +274,24 @@ func (e *Endpoint) clientCredsHint(status int, generic string) string {
 	case http.StatusForbidden:
 		return "Refused for the " + CredentialClientCredentials + ": the credential lacks a scope, or the service account " +
 			"lacks the permission (" + e.Permission + "). " + needs + "; an admin grants them in Atlassian Administration → " +
-			"Directory → Service accounts"
+			"Directory → Service accounts" + e.appAccessHint()
 	}
 	return generic
+}
+
+// csmServiceAccountHint is the start of the hint of a CSM call refused to a
+// service account's token. Atlassian's CSM pages name OAuth 2.0 (3LO),
+// basic auth and Forge; an earlier version gave service accounts "limited
+// support" and none documents their tokens, so a refusal may be the API's
+// rule rather than a missing grant.
+func csmServiceAccountHint(status int) string {
+	cause := "the token was refused even after a renewal"
+	if status == http.StatusForbidden {
+		cause = "the credential may lack a scope or the service account the permission"
+	}
+	return "The Customer Service Management API refused the access token of the " + CredentialClientCredentials + ": " +
+		cause + ", or the API does not take service-account tokens: Atlassian's CSM pages name OAuth 2.0 (3LO), basic " +
+		"auth and Forge, and service-account tokens are not documented there. The fallback: a scoped API token, with " +
+		"email and api_token (create it with the scopes below at https://id.atlassian.com/manage-profile/security/api-tokens, " +
+		"\"Create API token with scopes\") and a gateway url, https://api.atlassian.com/ex/jira/<cloudId>. "
 }

@@ -78,6 +78,20 @@ func newTokenServer(t *testing.T) *tokenServer {
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"accountId": r.URL.Query().Get("accountId"), "displayName": "A", "active": true, "accountType": "customer"})
 	})
+	mux.HandleFunc("GET /jsm/csm/cloudid/cloud-1/api/v1/product", func(w http.ResponseWriter, r *http.Request) {
+		ts.mu.Lock()
+		refuse := ts.refuse
+		ts.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if refuse != nil {
+			if st := refuse(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")); st != 0 {
+				w.WriteHeader(st)
+				fmt.Fprintf(w, `{"code":%d,"message":"%s"}`, st, http.StatusText(st))
+				return
+			}
+		}
+		fmt.Fprint(w, `{"results":[]}`)
+	})
 	mux.HandleFunc("GET /_edge/tenant_info", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" {
 			t.Error("tenant_info got credentials")
@@ -501,5 +515,39 @@ func TestClientCredentials_tokenRedirectNotFollowed(t *testing.T) {
 	}
 	if n := followed.Load(); n != 0 {
 		t.Errorf("the redirect was followed %d times", n)
+	}
+}
+
+// A 401 or 403 from the CSM API to a service account's token says that
+// Atlassian does not document service-account tokens there, and names the
+// fallback, a scoped API token through the gateway URL; JSM calls' 403s do
+// not.
+func TestClientCredentials_CSMRefusalNamesFallback(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		ts := newTokenServer(t)
+		ts.refuse = func(string) int { return status }
+		c, err := New(Config{BaseURL: ts.URL + "/ex/jira/cloud-1", ClientID: testClientID, ClientSecret: testClientSecret,
+			TokenURL: ts.URL + "/oauth/token", CSMURL: ts.URL + "/jsm/csm/cloudid/{cloudId}/api/v1", NoRetries: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.UsesServiceAccount() {
+			t.Error("the client does not know it uses a service account")
+		}
+		_, err = c.ListProducts(context.Background())
+		for _, want := range []string{fmt.Sprint(status), "service account", "not documented", "scoped API token", "email",
+			"api_token", "https://api.atlassian.com/ex/jira/<cloudId>", "read:product:jira-service-management"} {
+			if !strings.Contains(fmt.Sprint(err), want) {
+				t.Errorf("%d: error lacks %q: %v", status, want, err)
+			}
+		}
+		_, err = c.GetUser(context.Background(), "qm:1")
+		if strings.Contains(fmt.Sprint(err), "not documented") {
+			t.Errorf("%d: a JSM call's refusal speaks of the CSM API: %v", status, err)
+		}
+	}
+	basic, err := New(Config{BaseURL: "https://x.atlassian.net", Email: "e@example.com", APIToken: "t"})
+	if err != nil || basic.UsesServiceAccount() {
+		t.Errorf("basic auth taken for a service account: %v", err)
 	}
 }

@@ -61,6 +61,20 @@ type CSMAnswers struct {
 	// organization is made, but answered with JSON of another shape than
 	// the one assumed (the answers are not documented).
 	AccountAnswersOther bool
+	// RenameAnswersNoContent: a rename of a customer account or an
+	// organization is made and answered 204 with no body; Atlassian
+	// documents the paths, not the answers.
+	RenameAnswersNoContent bool
+	// RenameNotApplied: a rename is answered success but the name stays as
+	// it was (a fault: a site that drops the write, or reads that lag).
+	RenameNotApplied bool
+	// ServiceAccountRefusal: the gateway refuses a service account's token
+	// (one issued at TokenPath) on every CSM path with this status, 401 or
+	// 403; 0 takes it, as JSM's API does. Atlassian's CSM pages name OAuth
+	// 2.0 (3LO), basic auth and Forge, and said once that service accounts
+	// have "limited support": whether and how they are refused is unknown,
+	// and no page says they are, so the default takes them.
+	ServiceAccountRefusal int
 }
 
 // Shapes of CSMAnswers.EntitlementCreateAnswer.
@@ -297,12 +311,24 @@ func (s *Site) csmHandler(feature string, h http.HandlerFunc) http.HandlerFunc {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized; scope does not match"})
 			return
 		}
+		if a.ServiceAccountRefusal != 0 && s.serviceAccountToken(r) {
+			writeJSON(w, a.ServiceAccountRefusal, map[string]any{"code": a.ServiceAccountRefusal,
+				"message": http.StatusText(a.ServiceAccountRefusal)})
+			return
+		}
 		if r.PathValue("cloudId") != s.cloudID || a.off(feature) {
 			writeCSMError(w, http.StatusNotFound, "Not Found")
 			return
 		}
 		h(w, r)
 	}
+}
+
+// serviceAccountToken reports whether r carries a token the site issued to
+// its service account.
+func (s *Site) serviceAccountToken(r *http.Request) bool {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") && s.tokens.valid(strings.TrimSpace(token), s.now())
 }
 
 // writeCSMError answers in the shape an open-source app calling the live API

@@ -15,7 +15,9 @@ import (
 // not documented, and the ones served here are the provider's assumptions
 // (internal/jsm/csm_accounts.go): {"displayName"} and {"name"} in, the
 // account {"id", "email", "displayName"} and the organization {"id",
-// "name"} out. CSMAnswers.AccountAnswersOther answers another shape.
+// "name"} out. CSMAnswers.AccountAnswersOther answers another shape,
+// CSMAnswers.RenameAnswersNoContent 204 with no body, and
+// CSMAnswers.RenameNotApplied success without the rename.
 //
 // As documented: an experimental operation called without the header
 // X-ExperimentalApi: opt-in answers 412; the account operations take
@@ -93,7 +95,7 @@ func (s *Site) handleRenameCustomerAccount(w http.ResponseWriter, r *http.Reques
 	if !decodeJSONBody(w, r, &body) {
 		return
 	}
-	if strings.TrimSpace(body.DisplayName) == "" || len(body.DisplayName) > 255 {
+	if strings.TrimSpace(body.DisplayName) == "" || len([]rune(body.DisplayName)) > 255 {
 		writeCSMError(w, http.StatusBadRequest, "displayName is required (1 to 255 characters).")
 		return
 	}
@@ -105,10 +107,16 @@ func (s *Site) handleRenameCustomerAccount(w http.ResponseWriter, r *http.Reques
 		notACustomerAccount(w, id)
 		return
 	}
-	rec.DisplayName = body.DisplayName
-	s.saveOrLog()
-	out := customerAccountDTO{ID: rec.AccountID, Email: rec.Email, DisplayName: rec.DisplayName}
-	if s.csm.answers.AccountAnswersOther {
+	out := customerAccountDTO{ID: rec.AccountID, Email: rec.Email, DisplayName: body.DisplayName}
+	if !s.csm.answers.RenameNotApplied {
+		rec.DisplayName = body.DisplayName
+		s.saveOrLog()
+	}
+	switch {
+	case s.csm.answers.RenameAnswersNoContent:
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case s.csm.answers.AccountAnswersOther:
 		writeJSON(w, http.StatusOK, map[string]any{"customer": out, "status": "UPDATED"})
 		return
 	}
@@ -159,10 +167,16 @@ func (s *Site) handleRenameOrganization(w http.ResponseWriter, r *http.Request) 
 		writeCSMError(w, http.StatusBadRequest, fmt.Sprintf("An organization named %q already exists.", other.Name))
 		return
 	}
-	o.Name = name
-	s.saveOrLog()
-	out := map[string]string{"id": strconv.FormatInt(o.ID, 10), "name": o.Name}
-	if s.csm.answers.AccountAnswersOther {
+	if !s.csm.answers.RenameNotApplied {
+		o.Name = name
+		s.saveOrLog()
+	}
+	out := map[string]string{"id": strconv.FormatInt(o.ID, 10), "name": name}
+	switch {
+	case s.csm.answers.RenameAnswersNoContent:
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case s.csm.answers.AccountAnswersOther:
 		writeJSON(w, http.StatusOK, map[string]any{"organization": out})
 		return
 	}

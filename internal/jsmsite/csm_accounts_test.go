@@ -108,6 +108,42 @@ func TestCSMOrganizationRename(t *testing.T) {
 	}
 }
 
+// RenameAnswersNoContent answers both renames 204 with no body, the rename
+// made; RenameNotApplied answers success and keeps the old name.
+func TestCSMRenameAnswers(t *testing.T) {
+	f := newFixture(t, Config{})
+	cust, err := f.site.AddCustomer("Fred", "fred@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := f.site.AddOrganization("Acme")
+	orgID := strconv.FormatInt(org.ID, 10)
+	rename := func(name string) (int, string, int, string) {
+		st1, raw1 := f.doAuth("PUT", f.csm("/customer/account/"+cust.AccountID), map[string]string{"displayName": name}, nil, optIn)
+		st2, raw2 := f.doAuth("PUT", f.csm("/organization/"+orgID), map[string]string{"name": name}, nil, optIn)
+		return st1, raw1, st2, raw2
+	}
+	names := func() (string, string) {
+		a, _ := f.site.Account(cust.AccountID)
+		o, _ := f.site.Organization(orgID)
+		return a.DisplayName, o.Name
+	}
+	f.site.SetCSMAnswers(CSMAnswers{RenameAnswersNoContent: true})
+	if st1, raw1, st2, raw2 := rename("Renamed"); st1 != 204 || raw1 != "" || st2 != 204 || raw2 != "" {
+		t.Errorf("204 answers: %d %q, %d %q", st1, raw1, st2, raw2)
+	}
+	if a, o := names(); a != "Renamed" || o != "Renamed" {
+		t.Errorf("a rename answered 204 is made: %q, %q", a, o)
+	}
+	f.site.SetCSMAnswers(CSMAnswers{RenameNotApplied: true})
+	if st1, raw1, st2, raw2 := rename("Dropped"); st1 != 200 || st2 != 200 {
+		t.Errorf("success answers: %d %s, %d %s", st1, raw1, st2, raw2)
+	}
+	if a, o := names(); a != "Renamed" || o != "Renamed" {
+		t.Errorf("a rename not applied keeps the names: %q, %q", a, o)
+	}
+}
+
 // The shared patterns answer only their own routes: a path that is
 // neither answers 404, not the listing or the details write.
 func TestCSMSharedPatternsRefuseOtherPaths(t *testing.T) {

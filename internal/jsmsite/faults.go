@@ -33,10 +33,13 @@ type Faults struct {
 	// the 429 itself.
 	RateLimit float64
 	Burst     int
-	// CostBasedHeaders makes RateLimit answer as Atlassian's cost-based
-	// limiting does instead: every answer carries X-RateLimit-Limit,
-	// -Remaining and -NearLimit (true under 20 % left), and the 429's
-	// RateLimit-Reason is jira-cost-based.
+	// CostBasedHeaders makes RateLimit answer as the points-based quota
+	// of OAuth 2.0 apps does instead (Atlassian's rate-limiting page, 2026):
+	// every answer carries X-RateLimit-Limit, -Remaining and -NearLimit
+	// (true under 20 % left) and the advisory Beta-RateLimit,
+	// Beta-RateLimit-Policy and Beta-Retry-After (betaHeaders), and the
+	// 429's RateLimit-Reason is jira-quota-tenant-based (jira-cost-based is
+	// no longer one of Atlassian's reasons).
 	CostBasedHeaders bool
 	// Fail429, Fail502 and Fail503 are the fractions of requests answered
 	// 429, 502 (an HTML proxy page) and 503 without running the handler.
@@ -396,7 +399,8 @@ func admit(w *countingWriter, bucket *rate.Limiter, costBased bool, now time.Tim
 		h.Set("X-RateLimit-Limit", strconv.Itoa(burst))
 		h.Set("X-RateLimit-Remaining", strconv.Itoa(left))
 		h.Set("X-RateLimit-NearLimit", strconv.FormatBool(float64(left) < 0.2*float64(burst)))
-		reason = "jira-cost-based"
+		betaHeaders(h, bucket, now)
+		reason = "jira-quota-tenant-based"
 	}
 	if ok {
 		return true
@@ -411,6 +415,23 @@ func admit(w *countingWriter, bucket *rate.Limiter, costBased bool, now time.Tim
 	w.WriteHeader(http.StatusTooManyRequests)
 	_, _ = w.Write([]byte(`{"errorMessages":["Rate limit exceeded."],"errors":{}}` + "\n"))
 	return false
+}
+
+// betaHeaders adds the advisory headers of the points-based quota to an
+// answer: Beta-RateLimit-Policy (the quota q and its window w, seconds),
+// Beta-RateLimit (what is left r, and t, seconds until the quota is full
+// again), and, once nothing is left, Beta-Retry-After. Atlassian's
+// rate-limiting page names them; their form is the one a developer logged
+// from Jira Cloud in March 2026 (Atlassian's developer community, "2026
+// point-based rate limits"): "tenant-app-quota";q=100100;w=3600.
+func betaHeaders(h http.Header, bucket *rate.Limiter, now time.Time) {
+	burst, perSec, tokens := float64(bucket.Burst()), float64(bucket.Limit()), max(0, bucket.TokensAt(now))
+	secs := func(tokens float64) int { return int(math.Ceil(tokens / perSec)) }
+	h.Set("Beta-RateLimit-Policy", fmt.Sprintf(`"tenant-app-quota";q=%d;w=%d`, int(burst), secs(burst)))
+	h.Set("Beta-RateLimit", fmt.Sprintf(`"tenant-app-quota";r=%d;t=%d`, int(tokens), secs(burst-tokens)))
+	if tokens < 1 {
+		h.Set("Beta-Retry-After", strconv.Itoa(max(1, secs(1-tokens))))
+	}
 }
 
 // quotaExhausted answers 429 as Atlassian does for a spent hourly quota,

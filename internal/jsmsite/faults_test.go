@@ -137,7 +137,8 @@ func TestFaults_commitThenFail(t *testing.T) {
 // By default the bucket answers as Atlassian's burst limits do for API-token
 // traffic: nothing warns before the 429, which carries Retry-After,
 // X-RateLimit-Reset and RateLimit-Reason jira-burst-based. CostBasedHeaders
-// adds the budget headers of cost-based limiting to every answer.
+// answers as the points-based quota of OAuth apps does: budget and Beta-
+// headers on every answer, and a 429 naming the tenant's quota.
 func TestFaults_rateLimit(t *testing.T) {
 	for _, costBased := range []bool{false, true} {
 		t.Run(fmt.Sprintf("costBased=%v", costBased), func(t *testing.T) {
@@ -163,14 +164,29 @@ func TestFaults_rateLimit(t *testing.T) {
 			budget := func(h http.Header) string {
 				return h.Get("X-RateLimit-Limit") + "/" + h.Get("X-RateLimit-Remaining") + "/" + h.Get("X-RateLimit-NearLimit")
 			}
+			beta := func(h http.Header) string {
+				return h.Get("Beta-RateLimit-Policy") + " | " + h.Get("Beta-RateLimit") + " | " + h.Get("Beta-Retry-After")
+			}
 			if costBased {
 				if budget(first.Header) != "2/1/false" || budget(second.Header) != "2/0/true" {
 					t.Errorf("budget headers: %q, %q", budget(first.Header), budget(second.Header))
+				}
+				// The advisory headers of the points-based quota: the
+				// policy, what is left and when it is full again, and,
+				// once nothing is left, when the next request may go.
+				if b := beta(first.Header); b != `"tenant-app-quota";q=2;w=4 | "tenant-app-quota";r=1;t=2 | ` {
+					t.Errorf("Beta- headers of the first answer: %q", b)
+				}
+				if b := beta(second.Header); b != `"tenant-app-quota";q=2;w=4 | "tenant-app-quota";r=0;t=4 | 2` {
+					t.Errorf("Beta- headers of the second answer: %q", b)
 				}
 			} else {
 				for _, h := range []http.Header{first.Header, second.Header, third.Header} {
 					if b := budget(h); b != "//" {
 						t.Errorf("budget headers under a burst limit: %q", b)
+					}
+					if b := beta(h); b != " |  | " {
+						t.Errorf("Beta- headers under a burst limit: %q", b)
 					}
 				}
 			}
@@ -184,7 +200,8 @@ func TestFaults_rateLimit(t *testing.T) {
 			if reset, want := third.Header.Get("X-RateLimit-Reset"), clock.Now().Add(2*time.Second).Format(time.RFC3339); reset != want {
 				t.Errorf("X-RateLimit-Reset %q, want %q", reset, want)
 			}
-			want := map[bool]string{false: "jira-burst-based", true: "jira-cost-based"}[costBased]
+			// Atlassian's current reasons: jira-cost-based is no longer one.
+			want := map[bool]string{false: "jira-burst-based", true: "jira-quota-tenant-based"}[costBased]
 			if got := third.Header.Get("RateLimit-Reason"); got != want {
 				t.Errorf("RateLimit-Reason %q, want %q", got, want)
 			}

@@ -75,3 +75,51 @@ func TestTokenEndpoint(t *testing.T) {
 		t.Errorf("%d tokens issued", n)
 	}
 }
+
+// The CSM gateway takes a service account's token by default; with
+// CSMAnswers.ServiceAccountRefusal it answers 401 or 403 to it, and still
+// takes an OAuth access token. JSM's own API takes the token throughout.
+func TestCSMServiceAccountRefusal(t *testing.T) {
+	site, err := New(Config{Email: "admin@example.com", APIToken: "tok", ClientID: "cid", ClientSecret: "csecret", AccessToken: "oauth-3lo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site.Gateway(site.CloudID()))
+	defer srv.Close()
+	resp, err := http.PostForm(srv.URL+"/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"csecret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	get := func(path, tok string) int {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	csm := strings.Replace(CSMPrefix, "{cloudId}", site.CloudID(), 1) + "/product"
+	jsm := "/ex/jira/" + site.CloudID() + "/rest/servicedeskapi/servicedesk"
+	if st := get(csm, out.AccessToken); st != http.StatusOK {
+		t.Errorf("by default: %d", st)
+	}
+	for _, refusal := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		site.SetCSMAnswers(CSMAnswers{ServiceAccountRefusal: refusal})
+		if st := get(csm, out.AccessToken); st != refusal {
+			t.Errorf("refusal %d: the service account's token got %d", refusal, st)
+		}
+		if st := get(csm, "oauth-3lo"); st != http.StatusOK {
+			t.Errorf("refusal %d: an OAuth access token got %d", refusal, st)
+		}
+		if st := get(jsm, out.AccessToken); st != http.StatusOK {
+			t.Errorf("refusal %d: JSM's API refused the token: %d", refusal, st)
+		}
+	}
+}

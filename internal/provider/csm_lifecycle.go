@@ -64,8 +64,9 @@ func csmLifecycleNeeds(calls ...string) string {
 		"(since January 2026) and not offered by every site. They need: a site with Customer Service Management (they act " +
 		"on the customer accounts of its customer directory, and Atlassian does not say whether sites with JSM alone " +
 		"have them); the Jira Administrator global permission (an organization rename: a JSM agent, unless organization " +
-		"management is restricted to administrators); credentials the CSM API takes (a service account, an OAuth 2.0 " +
-		"access token, or a scoped API token with a gateway url) holding the scopes " + strings.Join(list, ", ") +
+		"management is restricted to administrators); credentials the CSM API takes (an OAuth 2.0 access token, or a " +
+		"scoped API token with a gateway url; Atlassian does not document a service account's token there) holding the " +
+		"scopes " + strings.Join(list, ", ") +
 		"; and the header X-ExperimentalApi: opt-in, which the provider sends (a 412 means something in between dropped it)."
 }
 

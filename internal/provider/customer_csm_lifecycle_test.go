@@ -325,9 +325,9 @@ resource "jsm_customer" "test" {
 	}
 }
 
-// A rename answered in another shape than the one assumed is an error that
-// says the write may have happened; the next plan reads the account back,
-// finds the rename made, and plans nothing: no second account, no lost one.
+// A rename answered in another shape than the one assumed applies green:
+// JSM's read of the account, not the answer, says it happened; the next
+// plan is empty, and the account is the same one.
 func TestAccCustomerResource_csmAnswerInAnotherShape(t *testing.T) {
 	s := newTestSite(t)
 	site := s.local(t)
@@ -343,14 +343,9 @@ func TestAccCustomerResource_csmAnswerInAnotherShape(t *testing.T) {
 			{
 				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{AccountAnswersOther: true}) },
 				Config:    csmCustomerConfig(t, s, email, "Shape New", "  csm_lifecycle = true"),
-				ExpectError: regexp.MustCompile(`(?s)Could not rename the JSM customer account.*` + wrapped("not as the renamed account") +
-					`.*` + wrapped("Atlassian does not document this answer") + `.*` + wrapped("The write may have happened") +
-					`.*` + wrapped("the next plan reads the object back")),
-			},
-			{
-				PreConfig:         func() { site.SetCSMAnswers(jsmsite.CSMAnswers{}) },
-				Config:            csmCustomerConfig(t, s, email, "Shape New", "  csm_lifecycle = true"),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(customerAddr, tfjsonpath.New("account_id"))},
 			},
 		},
@@ -358,9 +353,45 @@ func TestAccCustomerResource_csmAnswerInAnotherShape(t *testing.T) {
 	if n := countRequests(site, routeRenameAccount); n != 1 {
 		t.Errorf("%d renames sent, want 1", n)
 	}
-	if a := site.Accounts(); len(a) != 1 || a[0].DisplayName != "Shape New" {
-		t.Errorf("the site's accounts: %+v", a)
-	}
+}
+
+// A rename answered 204 with no body is read back through JSM and applies
+// green; the next plan is empty. A rename answered success that JSM does not
+// show fails, saying the site still shows the old name; the state keeps it.
+func TestAccCustomerResource_csmRenameReadBack(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("csm-204")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: csmCustomerConfig(t, s, email, "First Name", "  csm_lifecycle = true")},
+			{
+				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{RenameAnswersNoContent: true}) },
+				Config:    csmCustomerConfig(t, s, email, "Second Name", "  csm_lifecycle = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{RenameAnswersNoContent: true, RenameNotApplied: true}) },
+				Config:    csmCustomerConfig(t, s, email, "Third Name", "  csm_lifecycle = true"),
+				ExpectError: regexp.MustCompile(`(?s)Could not rename the JSM customer account.*` +
+					wrapped(`the site answered success, but JSM's read of the customer account still shows "Second Name"`) +
+					`.*` + wrapped("rename it in JSM instead")),
+			},
+			{
+				PreConfig: func() {
+					site.SetCSMAnswers(jsmsite.CSMAnswers{})
+					if a := site.Accounts(); len(a) != 1 || a[0].DisplayName != "Second Name" {
+						t.Errorf("the site's accounts: %+v", a)
+					}
+				},
+				Config:   csmCustomerConfig(t, s, email, "Second Name", "  csm_lifecycle = true"),
+				PlanOnly: true,
+			},
+		},
+	})
 }
 
 // on_name_mismatch = "rename" adopts the email's customer account and

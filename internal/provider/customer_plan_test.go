@@ -307,3 +307,29 @@ func TestAccCustomerResource_refusedSecretFailsThePlan(t *testing.T) {
 		}},
 	})
 }
+
+// A display_name over 255 characters fails the plan, naming the attribute;
+// characters are counted, not bytes: 255 two-byte letters plan.
+func TestAccCustomerResource_displayNameLimit(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	email := randomEmail("long-name")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      customerConfig(s, email, strings.Repeat("é", 256), ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)display_name.*at most 255.*got: 256`),
+			},
+			{
+				Config:             customerConfig(s, email, strings.Repeat("é", 255), ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+	if n := site.RequestCount(routeCreateCustomer, -1); n != 0 {
+		t.Errorf("a plan sent %d creates", n)
+	}
+}

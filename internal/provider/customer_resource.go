@@ -93,6 +93,9 @@ func (*customerResource) apiCalls() apiCalls {
 		withOptIn("CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")
 }
 
+// maxDisplayName is the longest display name Jira's user directory keeps.
+const maxDisplayName = 255
+
 func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
@@ -121,11 +124,13 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfNotEqualFold()},
 			},
 			"display_name": schema.StringAttribute{
-				MarkdownDescription: "The customer's name as shown in the portal. Must not be blank; leading or trailing " +
-					"spaces get a warning. A change renames a customer account in place when `csm_lifecycle = true`; " +
+				MarkdownDescription: "The customer's name as shown in the portal: 1 to 255 characters, not blank; leading or " +
+					"trailing spaces get a warning. A change renames a customer account in place when `csm_lifecycle = true`; " +
 					"otherwise (and always for an Atlassian account) it is an error at plan time.",
-				Required:   true,
-				Validators: []validator.String{displayNameValidator{}},
+				Required: true,
+				// Jira's user directory keeps 255 characters (runes, as
+				// UTF8LengthAtMost counts; LengthAtMost counts bytes).
+				Validators: []validator.String{displayNameValidator{}, stringvalidator.UTF8LengthAtMost(maxDisplayName)},
 			},
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does to an account **it created**: `forget` (default) only " +

@@ -194,6 +194,13 @@ func (r *detailFieldResource) ModifyPlan(ctx context.Context, req resource.Modif
 				optionsUnknown: plan.Type.IsUnknown() || plan.Options.IsUnknown() || err != nil})
 		}
 	}
+	listFields := func(ctx context.Context) error {
+		_, err := r.client.ListDetailFields(ctx, r.api.details)
+		return err
+	}
+	if !checkCSMServiceAccount(ctx, r.client, r.run, listFields, &resp.Diagnostics) {
+		return
+	}
 	if !req.State.Raw.IsNull() || r.client == nil || plan.Name.IsUnknown() {
 		return
 	}

@@ -192,6 +192,12 @@ func (r *detailsResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
+	if !checkCSMServiceAccount(ctx, r.client, r.run, func(ctx context.Context) error {
+		_, err := r.client.ListDetailFields(ctx, r.api.details)
+		return err
+	}, &resp.Diagnostics) {
+		return
+	}
 	r.predictValues(ctx, req, resp)
 	// A change of owner replaces, and Terraform plans a replacement's
 	// create half as a create: without state.

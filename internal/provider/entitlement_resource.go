@@ -112,6 +112,9 @@ func (r *entitlementResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
+	if !checkCSMServiceAccount(ctx, r.client, r.run, listProducts(r.client), &resp.Diagnostics) {
+		return
+	}
 	// Its details attribute is the details resources' own.
 	(&detailsResource{api: entitlementDetailsAPI, client: r.client, run: r.run}).predictValues(ctx, req, resp)
 	if !req.State.Raw.IsNull() {

@@ -102,6 +102,49 @@ func TestAccOrganizationResource_csmRenameInPlace(t *testing.T) {
 	})
 }
 
+// A rename answered 204 with no body is read back through JSM and applies
+// green; the next plan is empty. A rename answered success that JSM does not
+// show fails, saying the site still shows the old name.
+func TestAccOrganizationResource_csmRenameReadBack(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	first, second, third := randomName("First"), randomName("Second"), randomName("Third")
+	cfg := func(n string) string {
+		return s.csmProvider(t, "") + fmt.Sprintf("resource \"jsm_organization\" \"test\" {\n  name = %q\n  csm_lifecycle = true\n}\n", n)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg(first)},
+			{
+				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{RenameAnswersNoContent: true}) },
+				Config:    cfg(second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() { site.SetCSMAnswers(jsmsite.CSMAnswers{RenameNotApplied: true}) },
+				Config:    cfg(third),
+				ExpectError: regexp.MustCompile(`(?s)Could not rename the JSM organization.*` +
+					wrapped(fmt.Sprintf(`the site answered success, but JSM's read of the organization still shows %q`, second)) +
+					`.*` + wrapped("rename it in JSM instead")),
+			},
+			{
+				PreConfig: func() {
+					site.SetCSMAnswers(jsmsite.CSMAnswers{})
+					if o := site.Organizations(); len(o) != 1 || o[0].Name != second {
+						t.Errorf("the site's organizations: %+v", o)
+					}
+				},
+				Config:   cfg(second),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
 // A site without the CSM organization operations (404) fails the rename at
 // apply with what they need; the organization and the state keep the old
 // name, and the old configuration plans nothing.

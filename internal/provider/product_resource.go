@@ -78,6 +78,9 @@ func (r *productResource) Configure(_ context.Context, req resource.ConfigureReq
 // apply. One listing a run, by the first product to create (its answer
 // holds for the others); none for products that stay.
 func (r *productResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() && !checkCSMServiceAccount(ctx, r.client, r.run, listProducts(r.client), &resp.Diagnostics) {
+		return
+	}
 	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.client == nil || !r.run.once("products listed") {
 		return
 	}
@@ -205,4 +208,12 @@ func (r *productResource) ImportState(ctx context.Context, req resource.ImportSt
 // IdentitySchema: a product is its ID.
 func (r *productResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identitySchema(map[string]string{"id": "The product's ID, a UUID."})
+}
+
+// listProducts is the product listing as a plan-time read.
+func listProducts(c *jsm.Client) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := c.ListProducts(ctx)
+		return err
+	}
 }

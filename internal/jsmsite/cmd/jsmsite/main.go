@@ -51,8 +51,9 @@ func run() error {
 	flag.DurationVar(&faults.Latency, "latency", 0, "delay every API answer by this `duration`")
 	flag.DurationVar(&faults.LatencyJitter, "latency-jitter", 0, "add a random delay of up to this `duration`")
 	flag.Float64Var(&faults.RateLimit, "rate-limit", 0, "token-bucket limit in `requests per second` (0: none); excess requests get 429")
-	flag.BoolVar(&faults.CostBasedHeaders, "cost-based-headers", false, "with -rate-limit: send X-RateLimit-Limit, -Remaining and -NearLimit on every answer, "+
-		"as Atlassian's cost-based limiting does (default: the 429 is the first sign, as for API-token traffic)")
+	flag.BoolVar(&faults.CostBasedHeaders, "cost-based-headers", false, "with -rate-limit: send X-RateLimit-Limit, -Remaining, -NearLimit and the Beta-RateLimit headers on every answer, "+
+		"and name the tenant's quota in the 429, as Atlassian's points-based quota of OAuth apps does "+
+		"(default: the 429 is the first sign, as for API-token traffic)")
 	flag.IntVar(&faults.Burst, "burst", 0, "token-bucket size (default: one second's worth of -rate-limit)")
 	flag.DurationVar(&faults.RetryAfter, "retry-after", time.Second, "Retry-After of injected 429 and 503 answers")
 	flag.Float64Var(&faults.Fail429, "fail-429", 0, "`fraction` of API requests answered 429")
