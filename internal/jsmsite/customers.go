@@ -401,17 +401,9 @@ func (s *Site) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
 		writePlatformError(w, http.StatusBadRequest, "One of 'query', 'accountId' or 'property' query parameters must be provided.")
 		return
 	}
-	startAt, ok := intParam(w, q, "startAt", 0)
+	startAt, maxResults, ok := userPage(w, r)
 	if !ok {
 		return
-	}
-	maxResults, ok := intParam(w, q, "maxResults", defaultMaxResults)
-	if !ok {
-		return
-	}
-	maxResults = min(maxResults, maxMaxResults)
-	if stuckPaging(r) != "" {
-		startAt = 0
 	}
 
 	var matches []Account
@@ -456,18 +448,9 @@ const searchCap = 1000
 // maxResults, with no filter: the one listing that shows inactive
 // accounts. Without Browse users and groups it answers nothing.
 func (s *Site) handleAllUsers(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	startAt, ok := intParam(w, q, "startAt", 0)
+	startAt, maxResults, ok := userPage(w, r)
 	if !ok {
 		return
-	}
-	maxResults, ok := intParam(w, q, "maxResults", defaultMaxResults)
-	if !ok {
-		return
-	}
-	maxResults = min(maxResults, maxMaxResults)
-	if stuckPaging(r) != "" {
-		startAt = 0
 	}
 	out := []platformUser{} // never null: the answer is a plain array
 	base, ans := baseURL(r), s.accountAnswers()
@@ -482,6 +465,24 @@ func (s *Site) handleAllUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	markDeparting(r, out...)
 	writeJSON(w, http.StatusOK, out)
+}
+
+// userPage reads the startAt and maxResults of a platform user listing (a
+// plain array): maxResults defaults to 50 and is capped at 1,000, and a
+// stuck-paging fault restarts every page at 0. ok is false once it has
+// answered a bad parameter.
+func userPage(w http.ResponseWriter, r *http.Request) (startAt, maxResults int, ok bool) {
+	q := r.URL.Query()
+	if startAt, ok = intParam(w, q, "startAt", 0); !ok {
+		return 0, 0, false
+	}
+	if maxResults, ok = intParam(w, q, "maxResults", defaultMaxResults); !ok {
+		return 0, 0, false
+	}
+	if stuckPaging(r) != "" {
+		startAt = 0
+	}
+	return startAt, min(maxResults, maxMaxResults), true
 }
 
 func matchesQuery(a Account, lq string) bool {
