@@ -771,8 +771,13 @@ func (s *Site) handleCreateEntitlement(kind, idName string) http.HandlerFunc {
 		s.saveOrLog()
 		switch s.csm.answers.EntitlementCreateAnswer {
 		case EntitlementAnswerNoID:
+			// The other shapes an undocumented answer may take: the
+			// client handles them, and contract.Needed describes the
+			// default one.
+			MarkFault(r)
 			writeJSON(w, http.StatusOK, map[string]string{"productId": e.ProductID, "entityType": e.EntityType, "entityId": e.EntityID})
 		case EntitlementAnswerArray:
+			MarkFault(r)
 			writeJSON(w, http.StatusOK, []*Entitlement{e})
 		default:
 			writeJSON(w, http.StatusOK, e)

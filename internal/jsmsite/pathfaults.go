@@ -83,6 +83,7 @@ func (s *Site) DotSegmentRequests() int {
 func (s *Site) answerWrongOrganization(w http.ResponseWriter, r *http.Request, o Organization) bool {
 	switch s.Faults().WrongIdentity {
 	case WrongIdentityEmpty:
+		MarkFault(r) // no id, no name: a departure the contract leaves alone
 		writeJSON(w, http.StatusOK, map[string]any{})
 		return true
 	case WrongIdentityOther:
@@ -104,6 +105,7 @@ func (s *Site) answerWrongOrganization(w http.ResponseWriter, r *http.Request, o
 func (s *Site) answerWrongServiceDesk(w http.ResponseWriter, r *http.Request, d ServiceDesk) bool {
 	switch s.Faults().WrongIdentity {
 	case WrongIdentityEmpty:
+		MarkFault(r) // no id, no name: a departure the contract leaves alone
 		writeJSON(w, http.StatusOK, map[string]any{})
 		return true
 	case WrongIdentityOther:

@@ -104,6 +104,9 @@ func (s *Site) requireScopes(route string, next http.Handler) http.Handler {
 			scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 			if ok && strings.EqualFold(scheme, "Bearer") && s.tokens.valid(strings.TrimSpace(token), s.now()) {
 				if missing := missingScopes(route, s.cfg.ClientScopes); len(missing) > 0 {
+					// The gateway refuses any operation so; the documents
+					// do not list that 403 on each one.
+					MarkFault(r)
 					writeError(w, r, http.StatusForbidden, "rest.oauth.scope.missing",
 						"The access token lacks the scopes this operation requires: "+strings.Join(missing, ", "))
 					return

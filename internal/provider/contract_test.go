@@ -41,7 +41,9 @@ func TestAccContract_catchesAForbiddenAnswer(t *testing.T) {
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"accountId": 42, "accountType": "customer", "active": true}`)
+			// Every field the client needs is there (contract.Needed); one has the wrong type.
+			_, _ = io.WriteString(w, `{"accountId": 42, "accountType": "customer", "active": true, "displayName": "X", `+
+				`"self": "https://example.atlassian.net/rest/api/3/user?accountId=42"}`)
 		})
 	})
 	_, _ = s.client.GetUser(context.Background(), "qm:someone")

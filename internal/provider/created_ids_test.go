@@ -36,6 +36,7 @@ func TestAccCreate_badReturnedIDNeverReachesTheState(t *testing.T) {
 				next.ServeHTTP(w, r)
 				return
 			}
+			jsmsite.MarkFault(r) // a bad answer on purpose: the contract leaves it alone
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusCreated)
 			fmt.Fprint(w, body)

@@ -54,7 +54,7 @@ func (r *entitlementResource) Metadata(_ context.Context, req resource.MetadataR
 // apiCalls declares the client calls it makes (permissions.go).
 func (*entitlementResource) apiCalls() apiCalls {
 	return apiCalls{details: jsm.EntitlementDetails, methods: []string{"CreateEntitlement", "GetEntitlement",
-		"DeleteEntitlement", "ListDetailFields", "SetDetail", "Details", "ListEntitlements", "ProductsFeatureOn", "GetUser", "GetOrganization"}}
+		"DeleteEntitlement", "ListDetailFields", "SetDetail", "Details", "ListEntitlements", "ProductsFeatureOn", "GetUser", "GetOrganization", "ListProducts"}}
 }
 
 func (r *entitlementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
