@@ -74,10 +74,7 @@ func (c *Client) searchUsers(ctx context.Context, query string, maxPages int, vi
 		if err := c.readPage(ctx, r, budget, &page); err != nil {
 			return false, err
 		}
-		ids := make([]string, len(page))
-		for i, p := range page {
-			ids[i] = p.AccountID
-		}
+		ids := pageIDs(page)
 		if len(page) == userSearchPageSize && slices.Equal(ids, prev) {
 			return false, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
 				"the search stopped because it would not advance (a proxy or server that ignores startAt)", epSearchUser.Pattern, n*userSearchPageSize)
@@ -120,10 +117,7 @@ func (c *Client) EachAccount(ctx context.Context, maxPages int, visit func(User)
 		if len(page) == 0 {
 			return false, nil
 		}
-		ids := make([]string, len(page))
-		for i, p := range page {
-			ids[i] = p.AccountID
-		}
+		ids := pageIDs(page)
 		if slices.Equal(ids, prev) {
 			return false, fmt.Errorf("GET %s: the page at startAt=%d repeats the previous page; "+
 				"the listing stopped because it would not advance (a proxy or server that ignores startAt)", epAllUsers.Pattern, start)
@@ -152,4 +146,14 @@ func (e *SearchCapError) Error() string {
 	return fmt.Sprintf("GET %s: %d accounts match %q, the most user search lists (Atlassian's cap), so more may match "+
 		"and the listing would be incomplete. Narrow it: list by service_desk_id or organization_id instead, or use a longer query",
 		epSearchUser.Pattern, UserSearchCap, e.Query)
+}
+
+// pageIDs are the IDs of a page of user answers, in order: a page that
+// repeats the previous one is a server that ignores startAt.
+func pageIDs(page []platformUser) []string {
+	ids := make([]string, len(page))
+	for i, p := range page {
+		ids[i] = p.AccountID
+	}
+	return ids
 }

@@ -103,10 +103,10 @@ func (r *customerResource) addRefusal(why refusal, email, name string, user *jsm
 // inactiveHolders are the inactive accounts that hold email, as far as the
 // run's one listing of every account tells (runState.inactiveAccounts).
 func (r *customerResource) inactiveHolders(ctx context.Context, email string) []jsm.User {
-	idx := r.run.inactiveAccounts(ctx, func(maxPages int, visit func(jsm.User) bool) (bool, error) {
+	byEmail := r.run.inactiveAccounts(ctx, func(maxPages int, visit func(jsm.User) bool) (bool, error) {
 		return r.client.EachAccount(ctx, maxPages, visit)
 	})
-	return idx.byEmail[strings.ToLower(email)]
+	return byEmail[strings.ToLower(email)]
 }
 
 // inactiveEmailDetail says why a create of email fails when only inactive

@@ -53,7 +53,7 @@ type runState struct {
 	// inactive: the site's inactive accounts by email, read once a run
 	// (inactiveAccounts).
 	inactiveOnce sync.Once
-	inactive     inactiveIndex
+	inactive     map[string][]jsm.User // by email, letter case aside; nil when unread
 }
 
 // claimCreate records that a resource plans to create the object of this
@@ -220,13 +220,6 @@ func (s *runState) cannotBrowseUsersOnce(ctx context.Context, canBrowse func() (
 	return first
 }
 
-// inactiveIndex is the site's inactive accounts whose email shows, by
-// email, letter case aside; ok is false when they could not all be read.
-type inactiveIndex struct {
-	byEmail map[string][]jsm.User
-	ok      bool
-}
-
 // inactiveAccountPages bounds the one listing of every account a run
 // makes: 20 pages of 1,000, the accounts of all but the largest sites. A
 // larger site gets no prediction, as before there was one.
@@ -240,7 +233,7 @@ const inactiveAccountPages = 20
 // caller makes the call, so that the types declaring their client calls
 // see whose it is). A failed or incomplete listing is logged, and
 // predicts nothing.
-func (s *runState) inactiveAccounts(ctx context.Context, each func(maxPages int, visit func(jsm.User) bool) (bool, error)) inactiveIndex {
+func (s *runState) inactiveAccounts(ctx context.Context, each func(maxPages int, visit func(jsm.User) bool) (bool, error)) map[string][]jsm.User {
 	s.inactiveOnce.Do(func() {
 		byEmail := map[string][]jsm.User{}
 		more, err := each(inactiveAccountPages, func(u jsm.User) bool {
@@ -256,7 +249,7 @@ func (s *runState) inactiveAccounts(ctx context.Context, each func(maxPages int,
 		case more:
 			tflog.Debug(ctx, "the site has more accounts than one plan lists; inactive accounts are not predicted", map[string]any{"pages": inactiveAccountPages})
 		default:
-			s.inactive = inactiveIndex{byEmail: byEmail, ok: true}
+			s.inactive = byEmail
 		}
 	})
 	return s.inactive
