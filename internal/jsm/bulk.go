@@ -17,16 +17,12 @@ const (
 	// in the URL, and very long lists fail with 400 or 414 (JRACLOUD-78790).
 	// Forty portal-customer IDs make a URL of about 4 KB.
 	DefaultMaxBatchedReads = 40
-	// gatherWindow is how long a batch waits for another read before it
-	// goes out, when no reader is expected back; a lone read waits that
-	// long, a few percent of a round trip to Atlassian. gatherGap is the
-	// wait between reads while readers answered earlier are expected back:
-	// Terraform's own work for a wave of -parallelism reads, on two busy
-	// cores, spreads their next reads a few milliseconds apart, with gaps
-	// of more than 10 ms. gatherMax bounds a gather: a wave of ten takes
-	// about 50 ms of Terraform's work there. BENCHMARKS.md measures them.
+	// gatherWindow is how long a batch waits for another read when no
+	// reader is expected back (returns.go learns when they are): a lone
+	// read waits that long, a few percent of a round trip to Atlassian.
+	// gatherMax bounds a gather that waits for readers, unless the run has
+	// shown that they take longer to come back. BENCHMARKS.md measures them.
 	gatherWindow = 5 * time.Millisecond
-	gatherGap    = 25 * time.Millisecond
 	gatherMax    = 100 * time.Millisecond
 	// bulkGone is how many bulk reads answered 404 in a row mean a proxy or
 	// gateway without the bulk read: every read goes alone, at once, from
@@ -47,7 +43,7 @@ func (r *accountReads) noBulk() bool { return r.notFound.Load() >= bulkGone }
 func (c *Client) initAccountReads() {
 	r := &accountReads{}
 	r.coalescer = &coalescer[*User]{
-		maxBatch: DefaultMaxBatchedReads, window: gatherWindow, gap: gatherGap, maxGather: gatherMax,
+		maxBatch: DefaultMaxBatchedReads, window: gatherWindow, maxGather: gatherMax,
 		// While the account endpoints are paced, the batch waits for its
 		// turn before it forms, so the reads arriving meanwhile go with it.
 		gather: func() time.Duration {

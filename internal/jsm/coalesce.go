@@ -7,24 +7,22 @@ import (
 )
 
 // coalescer turns overlapping reads by ID into few requests. A read joins
-// a queue; the first read of an empty queue waits gather() for others,
-// and as long as others keep coming within window of each other, then the
-// queue goes out as one request: one when it holds a single ID, many for
-// two or more. A queue that reaches maxBatch goes at once.
+// a queue; the first read of an empty queue starts a gather, and the queue
+// goes out as one request when the gather ends: one when it holds a single
+// ID, many for two or more. A queue that reaches maxBatch goes at once.
 //
-// Readers come back: Terraform reads in waves of -parallelism, and each
-// slot a batch answers starts its next read once Terraform has done its
-// own work for the last one, which on a busy machine spreads a wave over
-// tens of milliseconds. So while reads answered earlier have not come back
-// (expect), the gather waits up to gap between reads instead of window,
-// and goes at once when the last of them is back; at most maxGather.
+// When a gather ends is gatherUntil's decision: readers a batch answered
+// come back (Terraform reads in waves of -parallelism), so a gather waits
+// for the readers answered before it started, as long as returns says they
+// take, and goes at once when the last is back; with none expected, it
+// waits window after the last read.
 //
 // The batch's request runs on a context of its own, which ends when every
 // read in it has given up: a read whose context ends leaves the queue (or
 // stops waiting for its batch) without cancelling the others.
 type coalescer[T any] struct {
-	maxBatch               int
-	window, gap, maxGather time.Duration
+	maxBatch          int
+	window, maxGather time.Duration
 	// gather is how long the first read of a batch waits for others at
 	// least (the window, or the pacer's wait).
 	gather func() time.Duration
@@ -33,12 +31,11 @@ type coalescer[T any] struct {
 	// many reads a batch of two or more distinct IDs and answers each.
 	many func(ctx context.Context, ids []string) map[string]outcome[T]
 
-	mu    sync.Mutex
-	queue []*pendingRead[T]
-	last  time.Time // the last read queued
-	// expect counts the reads answered whose readers have not read again.
-	expect int
-	back   chan struct{} // signalled when expect falls to 0
+	mu      sync.Mutex
+	queue   []*pendingRead[T]
+	last    time.Time // the last read queued
+	returns *returns
+	arrived chan struct{} // signalled when a read is queued
 	// gaveUp is non-nil while a batch gathers; it is closed when every read
 	// queued for it has given up, so that the wait ends with them.
 	gaveUp chan struct{}
@@ -67,23 +64,18 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	p := &pendingRead[T]{ctx: ctx, id: id, done: make(chan struct{})}
 	c.mu.Lock()
 	c.queue, c.last = append(c.queue, p), time.Now()
-	if c.expect > 0 {
-		if c.expect--; c.expect == 0 && c.back != nil {
-			select {
-			case c.back <- struct{}{}:
-			default:
-			}
-		}
-	}
+	c.returnsLocked().arrived(c.last)
 	switch {
 	case len(c.queue) >= c.maxBatch:
 		go c.send(c.takeLocked())
 	case c.gaveUp == nil:
 		c.gaveUp = make(chan struct{})
-		if c.back == nil {
-			c.back = make(chan struct{}, 1)
+		go c.gatherThenSend(c.gaveUp, c.last)
+	default:
+		select {
+		case c.arrived <- struct{}{}:
+		default:
 		}
-		go c.gatherThenSend(c.gaveUp)
 	}
 	c.mu.Unlock()
 	select {
@@ -107,42 +99,53 @@ func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
 	}
 }
 
-// gatherThenSend waits gather(), then window after the last read queued
-// (gap while reads are expected back, none once they all are), up to
-// maxGather, or until every queued read has given up; then it sends what
-// is queued.
-func (c *coalescer[T]) gatherThenSend(gaveUp chan struct{}) {
-	start := time.Now()
+// returnsLocked is the coalescer's returns and its arrival signal, made
+// on first use.
+func (c *coalescer[T]) returnsLocked() *returns {
+	if c.returns == nil {
+		c.returns, c.arrived = newReturns(), make(chan struct{}, 1)
+	}
+	return c.returns
+}
+
+// gatherThenSend waits until gatherUntil says the batch goes, deciding
+// again as reads arrive, or until every queued read has given up; then it
+// sends what is queued.
+func (c *coalescer[T]) gatherThenSend(gaveUp chan struct{}, start time.Time) {
+	floor := c.gather()
 	c.mu.Lock()
-	back := c.back
+	arrived := c.arrived
 	select {
-	case <-back: // said for an earlier gather
+	case <-arrived: // said for an earlier gather
 	default:
 	}
+	waitingFor, _ := c.returns.awaited(start)
 	c.mu.Unlock()
-	for wait := c.gather(); wait > 0; {
+	for {
+		c.mu.Lock()
+		now := time.Now()
+		c.returns.expire(now)
+		n, until := c.returns.awaited(start)
+		wait := gatherUntil(gatherPlan{
+			now: now, start: start, last: c.last, floor: floor,
+			queued: len(c.queue), maxBatch: c.maxBatch,
+			awaited: n, awaitedUntil: until, wasAwaiting: waitingFor > 0,
+			window: c.window, maxGather: max(c.maxGather, c.returns.delay()),
+		}).Sub(now)
+		if c.gaveUp != gaveUp || len(c.queue) == 0 {
+			wait = 0
+		}
+		c.mu.Unlock()
+		if wait <= 0 {
+			break
+		}
 		t := time.NewTimer(wait)
-		allBack := false
 		select {
 		case <-t.C:
 		case <-gaveUp:
-		case <-back:
-			allBack = true
+		case <-arrived:
 		}
 		t.Stop()
-		c.mu.Lock()
-		quiet := c.window
-		if c.expect > 0 {
-			quiet = c.gap
-		}
-		wait = min(time.Until(c.last.Add(quiet)), time.Until(start.Add(c.maxGather)))
-		if allBack || c.gaveUp != gaveUp || len(c.queue) == 0 {
-			wait = 0
-		}
-		if wait <= 0 {
-			c.expect = 0 // those not back by now are not reading
-		}
-		c.mu.Unlock()
 	}
 	c.mu.Lock()
 	if c.gaveUp == gaveUp {
@@ -175,12 +178,6 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 		}
 		byID[p.id] = append(byID[p.id], p)
 	}
-	// Their readers may read again as soon as they are answered: count
-	// them before answering, or a quick reader's next read would not count
-	// as back.
-	c.mu.Lock()
-	c.expect += len(batch)
-	c.mu.Unlock()
 	answer := func(id string, o outcome[T]) {
 		for _, p := range byID[id] {
 			p.out = o
@@ -189,10 +186,12 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 	}
 	if len(ids) == 1 {
 		v, err := c.one(ctx, ids[0])
+		c.answered(len(batch))
 		answer(ids[0], outcome[T]{val: v, err: err})
 		return
 	}
 	got := c.many(ctx, ids)
+	c.answered(len(batch))
 	for _, id := range ids {
 		o, ok := got[id]
 		if !ok {
@@ -200,6 +199,14 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 		}
 		answer(id, o)
 	}
+}
+
+// answered records k readers about to be answered: they may read again at
+// once, so before they are.
+func (c *coalescer[T]) answered(k int) {
+	c.mu.Lock()
+	c.returnsLocked().answered(time.Now(), k)
+	c.mu.Unlock()
 }
 
 // batchContext is the context of a batch's request: the values (loggers)

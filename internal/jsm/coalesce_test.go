@@ -322,72 +322,17 @@ func TestCoalescerGatherEndsWhenItsReadsGiveUp(t *testing.T) {
 	}
 }
 
-// Readers a batch answered are expected back: the next gather waits for
-// them (up to gap between reads), and goes at once when the last is back.
-func TestCoalescerWaitsForTheReadersItAnswered(t *testing.T) {
-	turn := make(chan struct{})
-	f := newFakeReads(40, nil, nil)
-	f.c.window, f.c.gap, f.c.maxGather = time.Millisecond, time.Hour, time.Hour
-	var first atomic.Bool
-	f.c.gather = func() time.Duration {
-		if first.CompareAndSwap(false, true) {
-			<-turn
-		}
-		return time.Millisecond
-	}
-	out := make(chan readResult, 6)
-	for _, id := range []string{"a", "b", "c"} {
-		f.readAsync(context.Background(), id, out)
-	}
-	f.queued(t, 3)
-	close(turn)
-	for range 3 {
-		<-out
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
-		f.c.mu.Lock()
-		expect := f.c.expect
-		f.c.mu.Unlock()
-		if expect == 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("expecting %d readers back, want 3", expect)
-		}
-	}
-	f.readAsync(context.Background(), "d", out)
-	f.readAsync(context.Background(), "e", out)
-	f.queued(t, 2)
-	time.Sleep(20 * time.Millisecond) // far past the window: still gathering
-	if n := len(f.requests()); n != 1 {
-		t.Fatalf("%d requests before the last reader is back, want 1: %v", n, f.requests())
-	}
-	f.readAsync(context.Background(), "f", out)
-	for range 3 {
-		select {
-		case r := <-out:
-			if r.o.val != "user "+r.id {
-				t.Errorf("%s: %+v", r.id, r.o)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("the last reader back did not send the batch")
-		}
-	}
-	if reqs := f.requests(); len(reqs) != 2 || len(reqs[1]) != 3 {
-		t.Errorf("requests %v, want [a b c] then [d e f]", reqs)
-	}
-}
-
 // The gather's own clock, in fake time (testing/synctest: time moves only
-// when every goroutine of the test waits), so the windows are exact
+// when every goroutine of the test waits), so that the decisions are exact
 // whatever the machine's speed: reads within window of each other go
-// together; a read later than that starts the next batch, which, while
-// the readers answered are not back, gathers up to gap between reads, and
-// at most maxGather.
+// together; readers a batch answered are waited for, as long as a return
+// takes (50 ms before the run has shown how long), and the last of them
+// back sends the batch at once; readers that do not come back hold a
+// gather no longer than that.
 func TestCoalescerWindowInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeReads(40, nil, nil)
-		f.c.window, f.c.gap, f.c.maxGather = 5*time.Millisecond, 25*time.Millisecond, 100*time.Millisecond
+		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
 		f.c.gather = func() time.Duration { return f.c.window }
 		out := make(chan readResult, 10)
 		sent := func() [][]string {
@@ -406,60 +351,169 @@ func TestCoalescerWindowInFakeTime(t *testing.T) {
 		if got := sent(); len(got) != 0 {
 			t.Fatalf("sent %v at 7 ms, within the window of c", got)
 		}
-		at(6 * time.Millisecond) // 13 ms: c's window ended at 12 ms
+		at(5 * time.Millisecond) // 12 ms: c's window ended at 12 ms
 		if got := sent(); len(got) != 1 || !slices.Equal(got[0], []string{"a", "b", "c"}) {
-			t.Fatalf("requests %v at 13 ms, want [a b c]", got)
+			t.Fatalf("requests %v at 12 ms, want [a b c]", got)
 		}
 		for range 3 {
 			<-out
 		}
-		// Three readers answered, none back: d waits up to gap for them.
-		at(7*time.Millisecond, "d") // 20 ms
-		at(20 * time.Millisecond)   // 40 ms: within 25 ms of d
+		// Three readers answered at 12 ms: expected back by 62 ms.
+		at(10*time.Millisecond, "d") // 22 ms
+		at(2*time.Millisecond, "e")  // 24 ms
+		at(30 * time.Millisecond)    // 54 ms: far past the window, c not back
 		if got := sent(); len(got) != 1 {
-			t.Fatalf("requests %v at 40 ms, want d still gathering", got)
+			t.Fatalf("requests %v at 54 ms, want d and e waiting for the third reader", got)
 		}
-		at(2*time.Millisecond, "e") // 42 ms: within 25 ms of d, so e joins
-		at(26 * time.Millisecond)   // 68 ms: e's gap ended at 67 ms
-		if got := sent(); len(got) != 2 || !slices.Equal(got[1], []string{"d", "e"}) {
-			t.Fatalf("requests %v at 68 ms, want [d e] second", got)
+		at(time.Millisecond, "f") // 55 ms: the third is back
+		if got := sent(); len(got) != 2 || !slices.Equal(got[1], []string{"d", "e", "f"}) {
+			t.Fatalf("requests %v at 55 ms, want [d e f] at once", got)
 		}
-		for range 2 {
+		for range 3 {
 			<-out
 		}
-		// A gather that ends forgets the readers not back (the third of the
-		// first batch): the two just answered are expected, and the second
-		// of them back sends the batch at once, before f's window ends.
-		at(2*time.Millisecond, "f") // 70 ms
+		// Three answered at 55 ms, and only g comes back: it waits until
+		// they were expected (105 ms), not longer.
+		at(5*time.Millisecond, "g") // 60 ms
+		at(44 * time.Millisecond)   // 104 ms
 		if got := sent(); len(got) != 2 {
-			t.Fatalf("requests %v at 70 ms, want f gathering", got)
+			t.Fatalf("requests %v at 104 ms, want g waiting", got)
 		}
-		at(time.Millisecond, "g") // 71 ms
-		if got := sent(); len(got) != 3 || !slices.Equal(got[2], []string{"f", "g"}) {
-			t.Fatalf("requests %v at 71 ms, want [f g] third", got)
+		at(time.Millisecond) // 105 ms
+		if got := sent(); len(got) != 3 || !slices.Equal(got[2], []string{"g"}) {
+			t.Fatalf("requests %v at 105 ms, want [g] third", got)
+		}
+		<-out
+		// Long after, nobody is awaited (the two not back gave up): reads
+		// go window after the last.
+		at(300*time.Millisecond, "h") // 405 ms: the two not back gave up
+		at(4*time.Millisecond, "j")   // 409 ms
+		at(8 * time.Millisecond)      // 417 ms
+		if got := sent(); len(got) != 4 || !slices.Equal(got[3], []string{"h", "j"}) {
+			t.Fatalf("requests %v at 417 ms, want [h j] window after j", got)
 		}
 		for range 2 {
 			<-out
 		}
-		// Readers that keep coming within gap of each other, never all
-		// back: the batch goes at maxGather after its first read.
+	})
+}
+
+// slotReader reads like one of Terraform's -parallelism slots: n reads,
+// each after work once the last was answered, and records how long each
+// waited in the coalescer.
+func slotReader(c *coalescer[string], slot, n int, work func(i int) time.Duration, waits chan<- time.Duration, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for i := range n {
+		start := time.Now()
+		c.read(context.Background(), fmt.Sprintf("s%d-%d", slot, i))
+		waits <- time.Since(start)
+		time.Sleep(work(i))
+	}
+}
+
+// Readers that take longer to come back than the first guess (100 to 172 ms
+// of Terraform's work between reads, as in a plan of thousands of
+// resources) travel in whole waves once the run has shown how long they
+// take: the gather learns it, rather than relying on a fixed gap.
+func TestCoalescerLearnsHowLongReadersTake(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeReads(40, nil, nil)
+		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
+		f.c.gather = func() time.Duration { return f.c.window }
+		const slots, reads = 10, 30
+		waits := make(chan time.Duration, slots*reads)
+		var wg sync.WaitGroup
+		for s := range slots {
+			wg.Add(1)
+			go slotReader(f.c, s, reads, func(int) time.Duration { return 100*time.Millisecond + time.Duration(s)*8*time.Millisecond }, waits, &wg)
+		}
+		wg.Wait()
+		// The first waves split (the first guess is 50 ms); once the run
+		// has shown how long readers take, every wave travels whole (the
+		// cut between waves may fall anywhere: the ten readers of one
+		// request are ten slots, not one round): 30 waves, and the three
+		// fragments of the first two. A fixed 50 ms sends 105 requests.
+		reqs := f.requests()
+		if len(reqs) > reads+3 {
+			sizes := make([]int, len(reqs))
+			for i, b := range reqs {
+				sizes[i] = len(b)
+			}
+			t.Errorf("%d requests for %d waves of %d, want at most %d: %v", len(reqs), reads, slots, reads+3, sizes)
+		}
+	})
+}
+
+// Readers that mostly do not come back are not waited for once the run
+// has shown it: of each wave of ten, two read again after 100 ms of work,
+// and the other eight never do (as when a slot's next step is something
+// other than this read). The two wait the window, not the 125 ms the run
+// has learned a return takes.
+func TestCoalescerStopsWaitingForReadersThatDoNotComeBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeReads(40, nil, nil)
+		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
+		f.c.gather = func() time.Duration { return f.c.window }
+		const rounds = 12
+		waits := make([]time.Duration, rounds)
+		for round := range rounds {
+			var wg sync.WaitGroup
+			for i := range 10 {
+				wg.Go(func() {
+					f.c.read(context.Background(), fmt.Sprintf("r%d-%d", round, i))
+					if i >= 2 {
+						return // never back
+					}
+					time.Sleep(100 * time.Millisecond)
+					start := time.Now()
+					f.c.read(context.Background(), fmt.Sprintf("r%d-%d-again", round, i))
+					if i == 0 {
+						waits[round] = time.Since(start)
+					}
+				})
+			}
+			wg.Wait()
+			time.Sleep(time.Second) // the eight are given up for
+		}
+		for round, w := range waits[rounds-4:] {
+			if w > 5*time.Millisecond {
+				t.Errorf("round %d: a reader that came back waited %v, want at most the window (5ms)", rounds-4+round, w)
+			}
+		}
 		f.c.mu.Lock()
-		f.c.expect = 100
+		rate := f.c.returns.rate
 		f.c.mu.Unlock()
-		at(time.Millisecond, "k0") // 72 ms
-		for i := 1; i < 5; i++ {
-			at(20*time.Millisecond, fmt.Sprint("k", i)) // 92 ... 152 ms
+		if rate >= minReturnRate {
+			t.Errorf("return rate %.2f, want below %.2f", rate, minReturnRate)
 		}
-		at(19 * time.Millisecond) // 171 ms
-		if got := sent(); len(got) != 3 {
-			t.Fatalf("requests %v at 171 ms, want k0 to k4 gathering", got)
+	})
+}
+
+// Waves that arrive while the readers of another wave are out (a slot per
+// resource, readers that mostly come back, one that does not) never hold
+// a read longer than the learned return takes after its batch's answer.
+func TestCoalescerWaitIsBoundedByTheReturn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeReads(40, nil, nil)
+		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
+		f.c.gather = func() time.Duration { return f.c.window }
+		const slots, reads = 10, 20
+		waits := make(chan time.Duration, slots*reads)
+		var wg sync.WaitGroup
+		for s := range slots {
+			wg.Add(1)
+			n := reads
+			if s == 0 {
+				n = 1 // gone after its first read
+			}
+			go slotReader(f.c, s, n, func(i int) time.Duration { return time.Duration(10+(i*7+s*3)%20) * time.Millisecond }, waits, &wg)
 		}
-		at(time.Millisecond) // 172 ms: 100 ms after k0
-		if got := sent(); len(got) != 4 || len(got[3]) != 5 {
-			t.Fatalf("requests %v at 172 ms, want k0 to k4 fourth", got)
-		}
-		for range 5 {
-			<-out
+		wg.Wait()
+		close(waits)
+		for w := range waits {
+			if w > 100*time.Millisecond {
+				t.Errorf("a read waited %v, more than the longest gather", w)
+			}
 		}
 	})
 }

@@ -285,3 +285,50 @@ func TestAccCustomerResource_refreshBatchedWithinBudget(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
 }
+
+// Terraform reads every object right after importing it, and the import
+// has just read the account (it tells a wrong ID from a missing account):
+// adopting customers by import {} blocks reads each account once, not
+// twice.
+func TestAccCustomerResource_importReadsEachAccountOnce(t *testing.T) {
+	s := newTestSite(t)
+	site := s.local(t)
+	reads := countReads(site)
+	const n = 6
+	var hcl strings.Builder
+	hcl.WriteString(s.provider())
+	for i := range n {
+		email, name := randomEmail("adopted"), fmt.Sprintf("Adopted Person %d", i)
+		u, err := s.client.CreateCustomer(context.Background(), name, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&hcl, `
+import {
+  to = jsm_customer.c%d
+  id = %q
+}
+
+resource "jsm_customer" "c%d" {
+  email        = %q
+  display_name = %q
+}
+`, i, u.AccountID, i, email, name)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { site.ResetRequests(); reads.ids.Store(0) },
+			Config:    hcl.String(),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("jsm_customer.c0", plancheck.ResourceActionNoop),
+				planCheckFunc(func() error {
+					if got := reads.ids.Load(); got != n {
+						return fmt.Errorf("the plan importing %d customers read %d accounts, want each once: %v", n, got, site.Requests())
+					}
+					return nil
+				}),
+			}},
+		}},
+	})
+}

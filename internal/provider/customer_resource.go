@@ -677,7 +677,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// The identity is the state's IDs, set first: the framework wants one
 	// even for a resource the read removes (a CLI before 1.12 stores none).
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, "account_id", id)
-	user, err := r.client.GetUser(ctx, id)
+	user, err := r.readAccount(ctx, id)
 	knownName := state.DisplayName.ValueString()
 	if state.keepsSiteName() {
 		knownName = siteName(ctx, req.Private, knownName)
@@ -718,6 +718,16 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readAccount reads the account, or takes the one its import just read.
+func (r *customerResource) readAccount(ctx context.Context, id string) (*jsm.User, error) {
+	if r.run != nil {
+		if u, ok := r.run.takeImported(id); ok {
+			return u, nil
+		}
+	}
+	return r.client.GetUser(ctx, id)
 }
 
 // privateState is what the request and response private states share.
@@ -957,7 +967,9 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	} else if msg := jsm.CheckAccountID(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import a customer by account ID or by email: the account ID %q %s.", req.ID, msg))
 		return
-	} else if _, err := r.client.GetUser(ctx, req.ID); jsm.IsNotFound(err) {
+	} else if user, err := r.client.GetUser(ctx, req.ID); err == nil && r.run != nil {
+		r.run.rememberImported(user)
+	} else if jsm.IsNotFound(err) {
 		// Terraform's own "non-existent remote object" says nothing of
 		// what to import by instead.
 		resp.Diagnostics.AddError("No JSM account has this ID", fmt.Sprintf("No account answers to the ID %q. Account IDs are "+

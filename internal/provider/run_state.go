@@ -54,6 +54,33 @@ type runState struct {
 	// (inactiveAccounts).
 	inactiveOnce sync.Once
 	inactive     map[string][]jsm.User // by email, letter case aside; nil when unread
+	// imported: the accounts ImportState just read, by ID, for the read
+	// Terraform makes of each right after (takeImported).
+	imported map[string]*jsm.User
+}
+
+// rememberImported keeps the account an import read, for the read that
+// follows it.
+func (s *runState) rememberImported(u *jsm.User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.imported == nil {
+		s.imported = map[string]*jsm.User{}
+	}
+	s.imported[u.AccountID] = u
+}
+
+// takeImported is the account an import of id read in this run, once:
+// Terraform reads every object it imports right after importing it, and
+// the import's own read (which tells a wrong ID from a missing account)
+// has just answered what that read would. Importing 2,000 customers reads
+// each account once, not twice.
+func (s *runState) takeImported(id string) (*jsm.User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.imported[id]
+	delete(s.imported, id)
+	return u, ok
 }
 
 // claimCreate records that a resource plans to create the object of this
