@@ -11,8 +11,8 @@
 // other (alternating which goes first), so each ratio is taken within the
 // same run; the table shows medians over -runs runs.
 //
-//	make bench          # N=1000, 3 runs, every scenario
-//	make bench-short    # N=50, 1 run, for CI
+//	make bench          # N=1000, 3 runs, every scenario but adoption
+//	make bench-short    # N=50 (adoption N=20), 1 run, for CI
 //	go -C tools/bench build -o ../../bin/bench ./cmd/bench && bin/bench -h
 //
 // It is a module of its own (tools/bench), outside the provider's: it
