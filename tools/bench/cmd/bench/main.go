@@ -117,7 +117,7 @@ func run() error {
 	flag.StringVar(&e.queryTerraform, "query-terraform", "", "Terraform CLI of 1.14 or newer (`path`) for the adoption scenario: its terraform query -generate-config-out, "+
 		"and the import apply and plan of what it wrote (e.g. ~/.cache/terraform-provider-jsm/cli/terraform-1.16.4/terraform, make build-clis); "+
 		"empty: no query step, the benchmark writes the import configuration and terraform on PATH runs it")
-	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50, 1 run; fails on broken invariants, never on targets (counts or walls)")
+	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50 (adoption N=20, unless -scenarios), 1 run; fails on broken invariants, never on targets (counts or walls)")
 	out := flag.String("out", "", "also write the results (machine, versions, table) as markdown to `file`")
 	strict := flag.Bool("strict", false, "fail when a target is missed, not only when an invariant breaks")
 	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states, terraform and site logs)")
@@ -179,8 +179,13 @@ func run() error {
 	if selected["adoption"] {
 		if e.queryTerraform != "" {
 			var err error
-			if e.queryTerraform, err = filepath.Abs(e.queryTerraform); err != nil {
-				return err
+			if !strings.ContainsRune(e.queryTerraform, filepath.Separator) {
+				e.queryTerraform, err = exec.LookPath(e.queryTerraform)
+			} else {
+				e.queryTerraform, err = filepath.Abs(e.queryTerraform)
+			}
+			if err != nil {
+				return fmt.Errorf("-query-terraform: %w", err)
 			}
 			if e.adoptionCLI, err = queryCapable(e.queryTerraform); err != nil {
 				return err
