@@ -11,8 +11,8 @@
 // other (alternating which goes first), so each ratio is taken within the
 // same run; the table shows medians over -runs runs.
 //
-//	make bench          # N=1000, 3 runs, every scenario
-//	make bench-short    # N=50, 1 run, for CI
+//	make bench          # N=1000, 3 runs, every scenario but adoption
+//	make bench-short    # N=50 (adoption N=20), 1 run, for CI
 //	go -C tools/bench build -o ../../bin/bench ./cmd/bench && bin/bench -h
 //
 // It is a module of its own (tools/bench), outside the provider's: it
@@ -37,6 +37,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -60,8 +61,14 @@ type env struct {
 	latencies   []time.Duration
 	rateLimit   float64
 	budgetRate  float64
-	short       bool
-	verbose     bool
+	// The adoption scenario: its customer counts, the latency of its site
+	// once seeded, and the CLI of its query (empty: no query step).
+	adoptionNs      []int
+	adoptionLatency time.Duration
+	queryTerraform  string
+	adoptionCLI     string // the version of the CLI the adoption runs with
+	short           bool
+	verbose         bool
 
 	violations []string // broken hard invariants
 }
@@ -87,18 +94,30 @@ func main() {
 	}
 }
 
-var allScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget"}
+var allScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget", "adoption"}
+
+// defaultScenarios are what a run without -scenarios measures. Adoption is
+// not among them: at its N of 2,000 and 10,000 it would take longer than
+// all the others together (make bench, three runs); -short runs it at a
+// tiny N, so that CI exercises its harness and invariants.
+var defaultScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget"}
 
 func run() error {
 	e := &env{}
-	scenarios := flag.String("scenarios", strings.Join(allScenarios, ","), "comma-separated `list` of scenarios: "+strings.Join(allScenarios, ", "))
+	scenarios := flag.String("scenarios", strings.Join(defaultScenarios, ","), "comma-separated `list` of scenarios: "+strings.Join(allScenarios, ", ")+
+		" (adoption only when named, or with -short)")
 	flag.IntVar(&e.n, "n", 1000, "number of customers")
 	flag.IntVar(&e.runs, "runs", 3, "measured runs per scenario; the table shows medians")
 	flag.IntVar(&e.parallelism, "parallelism", 10, "terraform -parallelism")
 	latencies := flag.String("latency", "50ms,100ms", "comma-separated `list` of latencies per request of the latency scenario")
 	flag.Float64Var(&e.rateLimit, "rate", 50, "server rate limit of the ratelimit scenario, in requests per second")
 	flag.Float64Var(&e.budgetRate, "budget-rate", 20, "server rate limit of the budget scenario's plans, in requests per second")
-	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50, 1 run; fails on broken invariants, never on targets (counts or walls)")
+	adoptionNs := flag.String("adoption-n", "2000,10000", "comma-separated `list` of customer counts of the adoption scenario (-short: 20)")
+	flag.DurationVar(&e.adoptionLatency, "adoption-latency", 50*time.Millisecond, "latency per request of the adoption scenario's site, once seeded")
+	flag.StringVar(&e.queryTerraform, "query-terraform", "", "Terraform CLI of 1.14 or newer (`path`) for the adoption scenario: its terraform query -generate-config-out, "+
+		"and the import apply and plan of what it wrote (e.g. ~/.cache/terraform-provider-jsm/cli/terraform-1.16.4/terraform, make build-clis); "+
+		"empty: no query step, the benchmark writes the import configuration and terraform on PATH runs it")
+	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50 (adoption N=20, unless -scenarios), 1 run; fails on broken invariants, never on targets (counts or walls)")
 	out := flag.String("out", "", "also write the results (machine, versions, table) as markdown to `file`")
 	strict := flag.Bool("strict", false, "fail when a target is missed, not only when an invariant breaks")
 	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states, terraform and site logs)")
@@ -118,6 +137,12 @@ func run() error {
 		if !setFlags["runs"] {
 			e.runs = 1
 		}
+		if !setFlags["adoption-n"] {
+			*adoptionNs = "20"
+		}
+		if !setFlags["scenarios"] {
+			*scenarios += ",adoption"
+		}
 	}
 	for _, l := range strings.Split(*latencies, ",") {
 		d, err := time.ParseDuration(strings.TrimSpace(l))
@@ -125,6 +150,16 @@ func run() error {
 			return fmt.Errorf("-latency: %q is not a positive duration", l)
 		}
 		e.latencies = append(e.latencies, d)
+	}
+	for _, v := range strings.Split(*adoptionNs, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || k < 10 {
+			return fmt.Errorf("-adoption-n: %q is not a count of at least 10", v)
+		}
+		e.adoptionNs = append(e.adoptionNs, k)
+	}
+	if e.adoptionLatency < 0 {
+		return errors.New("-adoption-latency must not be negative")
 	}
 	if e.n < 10 || e.runs < 1 || e.parallelism < 1 || e.rateLimit <= 0 || e.budgetRate <= 0 {
 		return errors.New("-n must be at least 10, -runs and -parallelism at least 1, -rate and -budget-rate positive")
@@ -141,8 +176,27 @@ func run() error {
 		selected[s] = true
 	}
 
+	if selected["adoption"] {
+		if e.queryTerraform != "" {
+			var err error
+			if !strings.ContainsRune(e.queryTerraform, filepath.Separator) {
+				e.queryTerraform, err = exec.LookPath(e.queryTerraform)
+			} else {
+				e.queryTerraform, err = filepath.Abs(e.queryTerraform)
+			}
+			if err != nil {
+				return fmt.Errorf("-query-terraform: %w", err)
+			}
+			if e.adoptionCLI, err = queryCapable(e.queryTerraform); err != nil {
+				return err
+			}
+		}
+	}
 	if err := e.setup(*profile); err != nil {
 		return err
+	}
+	if selected["adoption"] && e.adoptionCLI == "" {
+		e.adoptionCLI = terraformVersion(e.terraformBin)
 	}
 	if *keep {
 		fmt.Fprintln(os.Stderr, "bench: scratch directory kept:", e.work)
@@ -170,6 +224,8 @@ func run() error {
 			err = e.scale(rep)
 		case "budget":
 			err = e.budget(rep)
+		case "adoption":
+			err = e.adoption(rep)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", s, err)

@@ -27,6 +27,12 @@ const (
 	targetPeakMiB     = 150  // provider peak RSS at N = 1000
 	targetLinear      = 1.5  // marginal cost per customer, top segment ÷ bottom segment
 	targetBudget      = 1.2  // × (F + requests / budget)
+	// The adoption scenario's, reported and never fatal but with -strict.
+	targetImportVsAlone = 1.05 // × the same import apply reading each account alone
+	targetImportReqs    = 4    // an import apply of N customers in at most N / this many requests
+	targetNextVsAlone   = 1.25 // × the same next plan reading each account alone
+	targetAdoptionN     = 10000
+	targetAdoptionWall  = 5 * time.Minute // query + import apply at targetAdoptionN
 )
 
 type report struct {
@@ -35,7 +41,8 @@ type report struct {
 	loadStart, loadEnd string
 	order              []string
 	data               map[string]samples
-	routes             map[string]counts // memberships, by step (last run)
+	routes             map[string]counts         // memberships, by step (last run)
+	adoptionRoutes     map[int]map[string]counts // adoption, by N and step (last run)
 	rows               []row
 	missedTargets      []string
 	missedCounts       []string // the missed targets whose counts were off
@@ -212,6 +219,9 @@ func (r *report) build() {
 			}
 		case "budget":
 			r.budgetRows(sm)
+		case "adoption":
+			n, _ := strconv.Atoi(arg)
+			r.adoptionRows(sm, n)
 		case "scale":
 			sizes := e.scaleSizes()
 			walls := make([]float64, len(sizes))
@@ -275,8 +285,16 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "## Results %s\n\n", r.started.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "- Machine: %s\n", machine())
 	fmt.Fprintf(&b, "- Terraform %s, %s, provider built from this tree\n", terraformVersion(e.terraformBin), goVersion())
-	fmt.Fprintf(&b, "- N=%d, %d run(s) per scenario (medians; ratios taken within each run), -parallelism=%d; took %s; load average %s at the start, %s at the end\n\n",
-		e.n, e.runs, e.parallelism, r.finished.Sub(r.started).Round(time.Second), r.loadStart, r.loadEnd)
+	adoption := ""
+	if r.adoptionRoutes != nil {
+		ns := make([]string, len(e.adoptionNs))
+		for i, n := range e.adoptionNs {
+			ns[i] = strconv.Itoa(n)
+		}
+		adoption = fmt.Sprintf(" (adoption: N=%s, %s per request, Terraform %s)", strings.Join(ns, ", "), e.adoptionLatency, e.adoptionCLI)
+	}
+	fmt.Fprintf(&b, "- N=%d%s, %d run(s) per scenario (medians; ratios taken within each run), -parallelism=%d; took %s; load average %s at the start, %s at the end\n\n",
+		e.n, adoption, e.runs, e.parallelism, r.finished.Sub(r.started).Round(time.Second), r.loadStart, r.loadEnd)
 
 	b.WriteString("| Scenario | Step | Wall (s) | Floor F (s) | Ideal (s) | Ratio | Target | Met | Plugin floor P (s) | Ratio to P-ideal | API requests | Notes |\n")
 	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |\n")
@@ -285,37 +303,63 @@ func (r *report) markdown() string {
 			rw.scenario, rw.step, rw.wall, rw.floor, rw.ideal, rw.ratio, rw.target, rw.met, rw.plugin, rw.pluginRatio, rw.reqs, rw.notes)
 	}
 	if len(r.routes) > 0 {
-		b.WriteString("\nMemberships, API requests by route and status (last run):\n\n")
-		b.WriteString("| Route | apply | plan | destroy |\n| --- | ---: | ---: | ---: |\n")
-		keys := map[string]bool{}
-		for _, c := range r.routes {
-			for route, byStatus := range c {
-				for st := range byStatus {
-					keys[fmt.Sprintf("%s → %d", route, st)] = true
+		writeRoutes(&b, "Memberships, API requests by route and status (last run):", []string{"apply", "plan", "destroy"}, r.routes)
+	}
+	for _, n := range e.adoptionNs {
+		if routes := r.adoptionRoutes[n]; routes != nil {
+			var cols []string
+			for _, c := range adoptionRouteColumns {
+				if _, ok := routes[c]; ok {
+					cols = append(cols, c)
 				}
 			}
-		}
-		var sorted []string
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		sort.Strings(sorted)
-		for _, k := range sorted {
-			route, stStr, _ := strings.Cut(k, " → ")
-			st, _ := strconv.Atoi(stStr)
-			cell := func(step string) string {
-				if n := r.routes[step][route][st]; n > 0 {
-					return strconv.Itoa(n)
-				}
-				return ""
-			}
-			fmt.Fprintf(&b, "| `%s` → %d | %s | %s | %s |\n", route, st, cell("apply"), cell("plan"), cell("destroy"))
+			writeRoutes(&b, fmt.Sprintf("Adoption, N=%d, API requests by route and status (last run):", n), cols, routes)
 		}
 	}
 	if len(e.violations) > 0 {
 		fmt.Fprintf(&b, "\n**%d invariant(s) broken**: %s\n", len(e.violations), strings.Join(e.violations, "; "))
 	}
 	return b.String()
+}
+
+// writeRoutes writes a table of API requests by route and status, a
+// column per step.
+func writeRoutes(b *strings.Builder, title string, cols []string, data map[string]counts) {
+	fmt.Fprintf(b, "\n%s\n\n| Route |", title)
+	for _, c := range cols {
+		fmt.Fprintf(b, " %s |", c)
+	}
+	b.WriteString("\n| --- |")
+	for range cols {
+		b.WriteString(" ---: |")
+	}
+	b.WriteString("\n")
+	keys := map[string]bool{}
+	for _, c := range data {
+		for route, byStatus := range c {
+			for st := range byStatus {
+				keys[fmt.Sprintf("%s → %d", route, st)] = true
+			}
+		}
+	}
+	var sorted []string
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		route, stStr, _ := strings.Cut(k, " → ")
+		st, _ := strconv.Atoi(stStr)
+		fmt.Fprintf(b, "| `%s` → %d |", route, st)
+		for _, c := range cols {
+			cell := ""
+			if n := data[c][route][st]; n > 0 {
+				cell = strconv.Itoa(n)
+			}
+			fmt.Fprintf(b, " %s |", cell)
+		}
+		b.WriteString("\n")
+	}
 }
 
 func machine() string {
@@ -405,4 +449,88 @@ func (r *report) budgetRows(sm samples) {
 		}
 		r.rows = append(r.rows, rw)
 	}
+}
+
+// adoptionRouteColumns are the adoption's steps in the route tables.
+var adoptionRouteColumns = []string{"query", "import apply", "import apply alone", "next plan", "next plan alone"}
+
+// adoptionRows are the rows of the adoption scenario at one N: the query
+// (or that it was skipped), the import apply and the next plan, each
+// batched (where the targets are judged, against reading alone) and with
+// every read alone, and the adoption's whole time.
+func (r *report) adoptionRows(sm samples, n int) {
+	e := r.env
+	scenario := fmt.Sprintf("7 adoption, N=%d, %s", n, e.adoptionLatency)
+	cli := "Terraform " + e.adoptionCLI
+	note := func(k string) string {
+		return fmt.Sprintf("provider peak %.0f MiB; CPU s: provider %.1f + terraform %.1f", mib(maxOf(sm[k+".rss"])),
+			sm.median(k+".pcpu"), sm.median(k+".tcpu"))
+	}
+	reqs := func(k string) string {
+		return fmt.Sprintf("%s (%s account: %s bulk + %s alone)", count(sm.median(k+".req")), count(sm.median(k+".acct")),
+			count(sm.median(k+".bulk")), count(sm.median(k+".single")))
+	}
+	bulkNote := func(k string) string {
+		if bulk := sm.median(k + ".bulk"); bulk > 0 {
+			return fmt.Sprintf("; bulk reads carried %.1f accounts on average", sm.median(k+".bulkids")/bulk)
+		}
+		return ""
+	}
+	none := row{scenario: scenario, floor: "–", ideal: "–", ratio: "–", plugin: "–", pluginRatio: "–"}
+
+	q := none
+	q.step = "query"
+	if e.queryTerraform == "" {
+		q.wall, q.reqs = "–", "–"
+		q.notes = "skipped: no -query-terraform (terraform query needs 1.14 or newer); the benchmark wrote the import configuration " +
+			"(import blocks by account ID through for_each)"
+	} else {
+		q.wall, q.reqs = secs(sm.median("query.wall")), count(sm.median("query.req"))
+		q.notes = fmt.Sprintf("terraform query -generate-config-out of desk IT's customers (list limit %d), %s; %s", n, cli, note("query"))
+	}
+	r.rows = append(r.rows, q)
+
+	for _, st := range []struct{ key, name string }{{"import", "import apply"}, {"plan", "next plan"}} {
+		k := st.key
+		va, req, acct := sm.median(k+".vsalone"), sm.median(k+".req"), sm.median(k+".acct")
+		b := none
+		b.step, b.wall, b.ratio, b.reqs = st.name+", reads batched", secs(sm.median(k+".wall")), ratio(va), reqs(k)
+		b.notes = fmt.Sprintf("ratio = batched ÷ reading alone; reading alone: %.1f s in %s requests (%.2f× the batched requests); "+
+			"account requests per customer: batched %.2f, alone %.2f%s; %s; %s",
+			sm.median(k+".alone.wall"), count(sm.median(k+".alone.req")), 1/sm.median(k+".reqvsalone"),
+			sm.median(k+".perres"), sm.median(k+".alone.perres"), bulkNote(k), note(k), cli)
+		where := fmt.Sprintf("adoption N=%d %s", n, st.name)
+		if k == "import" {
+			b.target = fmt.Sprintf("≤ %.2f× alone, ≤ N/%d requests", targetImportVsAlone, targetImportReqs)
+			b.met = r.judge(va <= targetImportVsAlone && req <= float64(n/targetImportReqs), true, where)
+		} else {
+			b.target = fmt.Sprintf("≤ N/%d account requests, ≤ %.2f× alone", targetPlanReqs, targetNextVsAlone)
+			b.met = r.judge(va <= targetNextVsAlone && acct <= float64(n/targetPlanReqs), true, where)
+		}
+		a := none
+		a.step, a.wall, a.reqs = st.name+", reads alone", secs(sm.median(k+".alone.wall")), reqs(k+".alone")
+		a.notes = "labprovider, BENCH_READS_ALONE=1; " + note(k+".alone")
+		r.rows = append(r.rows, b, a)
+	}
+
+	peak := mib(math.Max(maxOf(sm["import.rss"]), maxOf(sm["plan.rss"])))
+	if v := maxOf(sm["query.rss"]); !math.IsNaN(v) {
+		peak = math.Max(peak, mib(v))
+	}
+	wall := sm.median("adopt.wall")
+	t := none
+	t.step, t.wall = "adoption: query + import apply", secs(wall)
+	if e.queryTerraform == "" {
+		t.step = "adoption: import apply (no query)"
+	}
+	t.reqs = "–"
+	t.target = fmt.Sprintf("< %.0f min at N=%d; provider peak < %d MiB", targetAdoptionWall.Minutes(), targetAdoptionN, targetPeakMiB)
+	t.notes = fmt.Sprintf("%.1f ms per customer; provider peak %.0f MiB (batched steps)", 1000*wall/float64(n), peak)
+	if n == targetAdoptionN {
+		t.met = r.judge(wall < targetAdoptionWall.Seconds() && peak < targetPeakMiB, true, fmt.Sprintf("adoption N=%d", n))
+	} else {
+		t.notes += fmt.Sprintf("; the %.0f minutes are judged at N=%d only", targetAdoptionWall.Minutes(), targetAdoptionN)
+		t.met = r.judge(peak < targetPeakMiB, true, fmt.Sprintf("adoption N=%d provider peak", n))
+	}
+	r.rows = append(r.rows, t)
 }

@@ -50,6 +50,12 @@ var errorLine = regexp.MustCompile(`(?m)^[│|]?\s*Error: `)
 // and collects the provider's peak memory. It fails only when terraform
 // cannot be started; a non-zero exit is in tfRun.exit.
 func (e *env) terraform(dir, label string, siteEnv []string, args ...string) (tfRun, error) {
+	return e.terraformWith(e.terraformBin, dir, label, siteEnv, args...)
+}
+
+// terraformWith is terraform with another CLI binary (the adoption
+// scenario's -query-terraform).
+func (e *env) terraformWith(bin, dir, label string, siteEnv []string, args ...string) (tfRun, error) {
 	logPath := filepath.Join(dir, label+".log")
 	rssPath := filepath.Join(dir, label+".rss")
 	_ = os.Remove(rssPath)
@@ -59,7 +65,7 @@ func (e *env) terraform(dir, label string, siteEnv []string, args ...string) (tf
 	}
 	defer logf.Close()
 
-	cmd := exec.Command(e.terraformBin, args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = append(cleanEnviron(),
