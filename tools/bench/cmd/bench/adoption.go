@@ -245,10 +245,10 @@ func (e *env) countedRun(s *site, bin, dir, label string, extraEnv []string, wan
 func isWrite(route string) bool { return !strings.HasPrefix(route, "GET ") }
 
 // expectAdoptionRequests checks the hard invariants of an adoption step: no
-// error answers and no writes; an import apply reads each account at most
-// twice (ImportState may read it, and the Read after it does), so at most
-// 2N account requests, batched or not; the next plan at most N (one read
-// per customer at most: how many fewer is the report's to judge).
+// error answers and no writes; an import apply reads each account once
+// (ImportState reads it, and the Read after it takes that answer), so at
+// most N account requests, batched or not; the next plan at most N too.
+// How many fewer is the report's to judge.
 func (e *env) expectAdoptionRequests(where, step string, c counts, n int) {
 	if bad := c.failed(); bad > 0 {
 		e.violate("%s: the site answered %d requests with an error: %v", where, bad, c)
@@ -256,12 +256,8 @@ func (e *env) expectAdoptionRequests(where, step string, c counts, n int) {
 	if w := c.total(isWrite, -1); w > 0 {
 		e.violate("%s: %d writes, want none: %v", where, w, c)
 	}
-	limit := n
-	if step == "import" {
-		limit = 2 * n
-	}
-	if got := c.total(accountRoutes, -1); got > limit {
-		e.violate("%s: %d account requests, want at most %d: %v", where, got, limit, c)
+	if got := c.total(accountRoutes, -1); got > n {
+		e.violate("%s: %d account requests, want at most %d: %v", where, got, n, c)
 	}
 }
 
