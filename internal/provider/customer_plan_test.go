@@ -248,6 +248,11 @@ func TestCustomerPredictCreate_blindCredential(t *testing.T) {
 	if n := site.RequestCount("GET /rest/api/3/mypermissions", 200); n != 1 {
 		t.Errorf("%d permission checks, want 1", n)
 	}
+	// Get all users needs Browse users and groups too: the plan does not
+	// list the accounts of a site it cannot see.
+	if n := site.RequestCount("GET /rest/api/3/users/search", -1); n != 0 {
+		t.Errorf("%d account listing pages, want none", n)
+	}
 }
 
 // Two resources declaring one email (in any letter case) fail the plan:

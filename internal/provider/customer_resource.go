@@ -506,6 +506,9 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 					"Global permissions), or to a group it belongs to.")
 			return
 		}
+		if r.run.cannotBrowseUsers() {
+			return // said once; Get all users needs the same permission, and would list no one
+		}
 		if inactive := r.inactiveHolders(ctx, email); len(inactive) > 0 {
 			diags.AddAttributeError(path.Root("email"), "The email belongs to an inactive JSM account",
 				r.inactiveEmailDetail(email, inactive))
