@@ -121,7 +121,7 @@ func TestCustomerPredictCreate(t *testing.T) {
 			run.seen = nil
 		}()
 		var d diag.Diagnostics
-		(&customerResource{client: c, run: run}).predictCreate(context.Background(), m, true, &d)
+		(&customerResource{client: c, run: run}).predictCreate(context.Background(), m, true, true, &d)
 		return d
 	}
 	text := func(d diag.Diagnostics) string {
@@ -198,7 +198,7 @@ func TestCustomerPredictCreateStopsAtTheLimit(t *testing.T) {
 		r.predictCreate(context.Background(), customerResourceModel{
 			customerAccount: customerAccount{Email: types.StringValue(fmt.Sprintf("p%d@example.com", i)), DisplayName: types.StringValue("P")},
 			AdoptExisting:   types.BoolValue(true), OnNameMismatch: types.StringValue(nameMismatchFail),
-		}, true, &d)
+		}, true, true, &d)
 		if d.WarningsCount() > 0 {
 			warnings++
 			if i != planLookupLimit || !strings.Contains(diagText(d), "stopped looking up") {
@@ -234,7 +234,7 @@ func TestCustomerPredictCreate_blindCredential(t *testing.T) {
 		r.predictCreate(context.Background(), customerResourceModel{
 			customerAccount: customerAccount{Email: types.StringValue(email), DisplayName: types.StringValue("Known Person")},
 			AdoptExisting:   types.BoolValue(false), OnNameMismatch: types.StringValue(nameMismatchFail),
-		}, true, &d)
+		}, true, true, &d)
 		if d.HasError() {
 			t.Errorf("%s: %s", email, diagText(d))
 		}
@@ -247,6 +247,11 @@ func TestCustomerPredictCreate_blindCredential(t *testing.T) {
 	}
 	if n := site.RequestCount("GET /rest/api/3/mypermissions", 200); n != 1 {
 		t.Errorf("%d permission checks, want 1", n)
+	}
+	// Get all users needs Browse users and groups too: the plan does not
+	// list the accounts of a site it cannot see.
+	if n := site.RequestCount("GET /rest/api/3/users/search", -1); n != 0 {
+		t.Errorf("%d account listing pages, want none", n)
 	}
 }
 

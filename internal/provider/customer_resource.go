@@ -241,7 +241,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		if !plan.Email.IsUnknown() && r.run != nil && r.checkKeeper(req, plan.Email.ValueString(), &resp.Diagnostics) {
 			return
 		}
-		r.predictCreate(ctx, plan, true, &resp.Diagnostics)
+		r.predictCreate(ctx, plan, true, !applyWalk(req.ClientCapabilities), &resp.Diagnostics)
 		return
 	}
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -256,7 +256,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if plan.Email.IsUnknown() || (!state.Email.IsNull() && !strings.EqualFold(state.Email.ValueString(), plan.Email.ValueString())) {
 		// The customer is replaced by a create, which Terraform plans
 		// again with no prior state: that plan claims the email.
-		r.predictCreate(ctx, plan, false, &resp.Diagnostics)
+		r.predictCreate(ctx, plan, false, !applyWalk(req.ClientCapabilities), &resp.Diagnostics)
 		return
 	}
 	if plan.OnDestroy.ValueString() == onDestroyDelete && notCustomerAccount(state.AccountType) {
@@ -405,6 +405,19 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 		fmt.Sprintf("apply on_destroy = %q first, and destroying only forgets the account", onDestroyForget), &resp.Diagnostics)
 }
 
+// applyWalk reports whether a plan request comes from the apply's walk,
+// which plans each change again just before applying it, rather than from
+// the plan that was shown. Terraform 1.9 and later allow deferrals in
+// every apply walk (terraform's Context.Apply walks with DeferralAllowed
+// true), and in a plan only when asked to (-allow-deferral, experimental;
+// Stacks). Nothing else tells the two apart: the apply walk's request for
+// a create carries no prior state and no private data, and the plan walk's
+// planned private data, which Terraform 1.16 forwards, is not decoded by
+// terraform-plugin-go (BENCHMARKS.md, "Look-ups run twice per apply").
+// OpenTofu and older Terraform allow no deferral: their apply walks look
+// up again, as before.
+func applyWalk(caps resource.ModifyPlanClientCapabilities) bool { return caps.DeferralAllowed }
+
 // predictCreate looks the email up, as the create will if JSM answers that
 // it is taken, and says what the apply will do: adopt an account (named),
 // or fail (adopt_existing false, another display name, several accounts).
@@ -413,7 +426,11 @@ func (r *customerResource) predictDelete(ctx context.Context, req resource.Modif
 // answer that privacy settings make unsure, is a warning: the apply
 // decides then. claim: this is the create's own plan (no prior state),
 // which Terraform makes once a run, so it records the email (claimCreate).
-func (r *customerResource) predictCreate(ctx context.Context, plan customerResourceModel, claim bool, diags *diag.Diagnostics) {
+// lookUp false (the apply's walk, applyWalk) keeps the checks that cost no
+// request and sends none: the plan that was shown looked the email up,
+// and the create, a moment later, adopts or refuses whatever holds the
+// email then, as the look-up would have said.
+func (r *customerResource) predictCreate(ctx context.Context, plan customerResourceModel, claim, lookUp bool, diags *diag.Diagnostics) {
 	if r.client == nil || plan.Email.IsUnknown() || plan.Email.IsNull() || plan.DisplayName.IsUnknown() ||
 		plan.AdoptExisting.IsUnknown() || plan.OnNameMismatch.IsUnknown() {
 		return // known only at apply: the apply decides
@@ -434,6 +451,9 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 	if claim && r.run.createDestroyed("customer", email) {
 		diags.AddAttributeError(path.Root("email"), "A destroyed customer's email is declared again",
 			declaredElsewhereDetail("", email, ""))
+		return
+	}
+	if !lookUp {
 		return
 	}
 	if ok, first := r.run.takeLookup(); !ok {
@@ -485,6 +505,9 @@ func (r *customerResource) predictCreate(ctx context.Context, plan customerResou
 					"with 403 as well. Grant Browse users and groups to the credential's account (Jira settings → System → "+
 					"Global permissions), or to a group it belongs to.")
 			return
+		}
+		if r.run.cannotBrowseUsers() {
+			return // said once; Get all users needs the same permission, and would list no one
 		}
 		if inactive := r.inactiveHolders(ctx, email); len(inactive) > 0 {
 			diags.AddAttributeError(path.Root("email"), "The email belongs to an inactive JSM account",

@@ -207,8 +207,8 @@ func (s *runState) first(key string) bool {
 // planLookupLimit bounds the user searches one plan sends to predict
 // customer creates. A pull request adds a few customers and gets each one
 // checked; a first import of thousands would otherwise double or triple its
-// requests (Terraform plans again while applying), against user search's
-// tenant-wide rate limit. Past the limit the apply decides, as it always
+// requests (on OpenTofu and Terraform before 1.9, the apply's walk looks up
+// again: applyWalk), against user search's tenant-wide rate limit. Past the limit the apply decides, as it always
 // can, and the plan says once that it stopped checking.
 const planLookupLimit = 100
 
@@ -245,6 +245,16 @@ func (s *runState) cannotBrowseUsersOnce(ctx context.Context, canBrowse func() (
 	first := s.blind && !s.warnedBlind
 	s.warnedBlind = s.warnedBlind || s.blind
 	return first
+}
+
+// cannotBrowseUsers reports whether the run has found that the credential
+// cannot see accounts (cannotBrowseUsersOnce asked): its user search and
+// its listing of every account answer nothing, so neither is worth a
+// request.
+func (s *runState) cannotBrowseUsers() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.blind
 }
 
 // inactiveAccountPages bounds the one listing of every account a run

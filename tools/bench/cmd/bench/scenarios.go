@@ -69,10 +69,10 @@ func (e *env) runDir(scenario string, n, run int) string {
 // expectCustomerRequests checks the hard invariants of a jsm_customer step
 // on a site without faults: one create per customer on apply, and at most
 // two user searches (the plan-time look-up of each email to create, which
-// Terraform plans again while applying) and two permission checks (once a
-// look-up finds no one, the plan asks whether the credential can see
-// accounts at all: once per Terraform command), and one listing of every
-// account per command (to find an inactive account a create would collide
+// OpenTofu and Terraform before 1.9 make again in the apply's walk; newer
+// Terraform, once) and two permission checks (once a look-up finds no one,
+// the plan asks whether the credential can see accounts at all: once per
+// walk), and one listing of every account per walk (to find an inactive account a create would collide
 // with: a page per 1,000 accounts and the empty page that ends it); on plan and
 // on destroy's refresh, account reads only: on plan at most planMax
 // requests (never more requests than reads: how many fewer is the
