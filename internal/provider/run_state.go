@@ -208,8 +208,9 @@ func (s *runState) first(key string) bool {
 // customer creates. A pull request adds a few customers and gets each one
 // checked; a first import of thousands would otherwise double or triple its
 // requests (on OpenTofu and Terraform before 1.9, the apply's walk looks up
-// again: applyWalk), against user search's tenant-wide rate limit. Past the limit the apply decides, as it always
-// can, and the plan says once that it stopped checking.
+// again: applyWalk), against user search's tenant-wide rate limit. Past the
+// limit the apply decides, as it always can, and the plan says once that it
+// stopped checking.
 const planLookupLimit = 100
 
 // takeLookup reports whether the plan may look one more customer up, and
