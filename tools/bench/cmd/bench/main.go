@@ -11,8 +11,8 @@
 // other (alternating which goes first), so each ratio is taken within the
 // same run; the table shows medians over -runs runs.
 //
-//	make bench          # N=1000, 3 runs, every scenario but adoption
-//	make bench-short    # N=50 (adoption N=20), 1 run, for CI
+//	make bench          # N=1000 (onboard N=500), 3 runs, every scenario but adoption
+//	make bench-short    # N=50 (adoption and onboard N=20), 1 run, for CI
 //	go -C tools/bench build -o ../../bin/bench ./cmd/bench && bin/bench -h
 //
 // It is a module of its own (tools/bench), outside the provider's: it
@@ -67,8 +67,14 @@ type env struct {
 	adoptionLatency time.Duration
 	queryTerraform  string
 	adoptionCLI     string // the version of the CLI the adoption runs with
-	short           bool
-	verbose         bool
+	// The onboard scenario: its customer count, its site's latency (and
+	// the minimal provider's wait per create), and whether the apply of a
+	// saved plan may look the emails up again (Terraform before 1.9).
+	onboardN            int
+	onboardLatency      time.Duration
+	onboardApplyLooksUp bool
+	short               bool
+	verbose             bool
 
 	violations []string // broken hard invariants
 }
@@ -94,13 +100,14 @@ func main() {
 	}
 }
 
-var allScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget", "adoption"}
+var allScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget", "adoption", "onboard"}
 
 // defaultScenarios are what a run without -scenarios measures. Adoption is
 // not among them: at its N of 2,000 and 10,000 it would take longer than
 // all the others together (make bench, three runs); -short runs it at a
-// tiny N, so that CI exercises its harness and invariants.
-var defaultScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget"}
+// tiny N, so that CI exercises its harness and invariants. Onboard is: at
+// its N of 500 a run takes well under a minute.
+var defaultScenarios = []string{"overhead", "latency", "ratelimit", "memberships", "scale", "budget", "onboard"}
 
 func run() error {
 	e := &env{}
@@ -114,10 +121,12 @@ func run() error {
 	flag.Float64Var(&e.budgetRate, "budget-rate", 20, "server rate limit of the budget scenario's plans, in requests per second")
 	adoptionNs := flag.String("adoption-n", "2000,10000", "comma-separated `list` of customer counts of the adoption scenario (-short: 20)")
 	flag.DurationVar(&e.adoptionLatency, "adoption-latency", 50*time.Millisecond, "latency per request of the adoption scenario's site, once seeded")
+	flag.IntVar(&e.onboardN, "onboard-n", 500, "number of new customers of the onboard scenario's plan and apply (-short: 20)")
+	flag.DurationVar(&e.onboardLatency, "onboard-latency", 50*time.Millisecond, "latency per request of the onboard scenario's site, and the minimal provider's wait per create")
 	flag.StringVar(&e.queryTerraform, "query-terraform", "", "Terraform CLI of 1.14 or newer (`path`) for the adoption scenario: its terraform query -generate-config-out, "+
 		"and the import apply and plan of what it wrote (e.g. ~/.cache/terraform-provider-jsm/cli/terraform-1.16.4/terraform, make build-clis); "+
 		"empty: no query step, the benchmark writes the import configuration and terraform on PATH runs it")
-	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50 (adoption N=20, unless -scenarios), 1 run; fails on broken invariants, never on targets (counts or walls)")
+	flag.BoolVar(&e.short, "short", false, "quick check for CI: N=50 (adoption and onboard N=20; adoption unless -scenarios), 1 run; fails on broken invariants, never on targets (counts or walls)")
 	out := flag.String("out", "", "also write the results (machine, versions, table) as markdown to `file`")
 	strict := flag.Bool("strict", false, "fail when a target is missed, not only when an invariant breaks")
 	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states, terraform and site logs)")
@@ -140,6 +149,9 @@ func run() error {
 		if !setFlags["adoption-n"] {
 			*adoptionNs = "20"
 		}
+		if !setFlags["onboard-n"] {
+			e.onboardN = 20
+		}
 		if !setFlags["scenarios"] {
 			*scenarios += ",adoption"
 		}
@@ -160,6 +172,9 @@ func run() error {
 	}
 	if e.adoptionLatency < 0 {
 		return errors.New("-adoption-latency must not be negative")
+	}
+	if e.onboardN < 10 || e.onboardLatency < 0 {
+		return errors.New("-onboard-n must be at least 10, -onboard-latency not negative")
 	}
 	if e.n < 10 || e.runs < 1 || e.parallelism < 1 || e.rateLimit <= 0 || e.budgetRate <= 0 {
 		return errors.New("-n must be at least 10, -runs and -parallelism at least 1, -rate and -budget-rate positive")
@@ -226,6 +241,8 @@ func run() error {
 			err = e.budget(rep)
 		case "adoption":
 			err = e.adoption(rep)
+		case "onboard":
+			err = e.onboard(rep)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", s, err)

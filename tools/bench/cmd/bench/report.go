@@ -33,6 +33,8 @@ const (
 	targetNextVsAlone   = 1.25 // × the same next plan reading each account alone
 	targetAdoptionN     = 10000
 	targetAdoptionWall  = 5 * time.Minute // query + import apply at targetAdoptionN
+	// The onboard scenario's, reported and never fatal but with -strict.
+	targetOnboard = 1.15 // plan + apply of N new customers, × the minimal provider's
 )
 
 type report struct {
@@ -43,6 +45,7 @@ type report struct {
 	data               map[string]samples
 	routes             map[string]counts         // memberships, by step (last run)
 	adoptionRoutes     map[int]map[string]counts // adoption, by N and step (last run)
+	onboardRoutes      map[string]counts         // onboard, by step (last run)
 	rows               []row
 	missedTargets      []string
 	missedCounts       []string // the missed targets whose counts were off
@@ -222,6 +225,8 @@ func (r *report) build() {
 		case "adoption":
 			n, _ := strconv.Atoi(arg)
 			r.adoptionRows(sm, n)
+		case "onboard":
+			r.onboardRows(sm)
 		case "scale":
 			sizes := e.scaleSizes()
 			walls := make([]float64, len(sizes))
@@ -293,6 +298,9 @@ func (r *report) markdown() string {
 		}
 		adoption = fmt.Sprintf(" (adoption: N=%s, %s per request, Terraform %s)", strings.Join(ns, ", "), e.adoptionLatency, e.adoptionCLI)
 	}
+	if r.onboardRoutes != nil {
+		adoption += fmt.Sprintf(" (onboard: N=%d, %s per request)", e.onboardN, e.onboardLatency)
+	}
 	fmt.Fprintf(&b, "- N=%d%s, %d run(s) per scenario (medians; ratios taken within each run), -parallelism=%d; took %s; load average %s at the start, %s at the end\n\n",
 		e.n, adoption, e.runs, e.parallelism, r.finished.Sub(r.started).Round(time.Second), r.loadStart, r.loadEnd)
 
@@ -315,6 +323,9 @@ func (r *report) markdown() string {
 			}
 			writeRoutes(&b, fmt.Sprintf("Adoption, N=%d, API requests by route and status (last run):", n), cols, routes)
 		}
+	}
+	if r.onboardRoutes != nil {
+		writeRoutes(&b, fmt.Sprintf("Onboard, N=%d, API requests by route and status (last run):", e.onboardN), []string{"plan", "apply"}, r.onboardRoutes)
 	}
 	if len(e.violations) > 0 {
 		fmt.Fprintf(&b, "\n**%d invariant(s) broken**: %s\n", len(e.violations), strings.Join(e.violations, "; "))

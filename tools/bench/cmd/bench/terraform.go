@@ -29,13 +29,14 @@ type tfRun struct {
 
 // Terraform's own environment variables that must not leak in from the
 // caller (a debug log would change the timings; a real site's credentials
-// must never be used).
+// must never be used), nor the benchmark's own (BENCHNULL_CREATE_DELAY
+// would slow the plugin floor P of every scenario).
 func cleanEnviron() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch {
-		case strings.HasPrefix(k, "JSM_"), strings.HasPrefix(k, "TF_"), strings.HasPrefix(k, "BENCH_"),
+		case strings.HasPrefix(k, "JSM_"), strings.HasPrefix(k, "TF_"), strings.HasPrefix(k, "BENCH_"), strings.HasPrefix(k, "BENCHNULL_"),
 			k == "CHECKPOINT_DISABLE":
 			continue
 		}

@@ -11,6 +11,12 @@
 // walks and the larger state. The schema is jsm_customer's own, taken from
 // the resource, so the floor cannot drift from what it measures; it is
 // served and logs as the real provider is (internal/serve).
+//
+// BENCHNULL_CREATE_DELAY (a Go duration, e.g. 50ms) makes benchnull_customer's
+// Create wait that long first, honouring its context: the minimal provider of
+// the onboard scenario, which pays one round trip per create, as any provider
+// must to create a customer, and sends nothing else. Unset (every other
+// scenario), Create does not wait.
 package main
 
 import (
@@ -21,7 +27,9 @@ import (
 	"log"
 	"math/big"
 	"net/url"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -36,6 +44,13 @@ import (
 )
 
 func main() {
+	if v := os.Getenv("BENCHNULL_CREATE_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			log.Fatalf("BENCHNULL_CREATE_DELAY: %q is not a duration of zero or more", v)
+		}
+		createDelay = d
+	}
 	if err := serve.Run("benchnull", func() provider.Provider { return nullProvider{} }, false); err != nil {
 		log.Fatal(err.Error())
 	}
@@ -152,6 +167,10 @@ func known(t tftypes.Type) tftypes.Value {
 	return tftypes.NewValue(t, []tftypes.Value{}) // list, set
 }
 
+// createDelay is how long benchnull_customer's Create waits
+// (BENCHNULL_CREATE_DELAY): the site's round trip of one create request.
+var createDelay time.Duration
+
 type customer struct{}
 
 type customerModel struct {
@@ -185,10 +204,21 @@ func (customer) Schema(ctx context.Context, req resource.SchemaRequest, resp *re
 	jsmprovider.NewCustomerResource().Schema(ctx, req, resp)
 }
 
-// Create makes up what the local JSM site would answer, in the same shapes
+// Create waits createDelay (the onboard scenario's round trip; none
+// otherwise), then makes up what the local JSM site would answer, in the same shapes
 // and sizes (account ID, links, avatar URLs), so that the state is as large
 // as jsm_customer's.
 func (customer) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if createDelay > 0 {
+		t := time.NewTimer(createDelay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			resp.Diagnostics.AddError("Create cancelled", ctx.Err().Error())
+			return
+		case <-t.C:
+		}
+	}
 	var m customerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
