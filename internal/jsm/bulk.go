@@ -30,6 +30,17 @@ const (
 	// unknown ID (not documented either way), and costs only that batch's
 	// reads going alone.
 	bulkGone = 3
+	// readBudget is the share of a read's cycle (its request, and
+	// Terraform's work before its slot reads again) a refresh's read may
+	// lose waiting for others: the whole of it, so that the waves of
+	// -parallelism travel whole, about one request a wave (the gather's
+	// own bounds, the readers' return and maxGather, end it first).
+	// importBudget is an import's: the time of an import of thousands is
+	// Terraform's work per resource, and a wave of ten readers waits for
+	// the last of them (BENCHMARKS.md), so its reads wait at most a
+	// twentieth of their cycle on average, in batches of a few.
+	readBudget   = 1.0
+	importBudget = 0.05
 )
 
 // accountReads is the client's coalescer of GetUser.
@@ -60,12 +71,12 @@ func (c *Client) initAccountReads() {
 	c.accounts = r
 }
 
-// readUser answers GetUser through the coalescer.
-func (c *Client) readUser(ctx context.Context, accountID string) (*User, error) {
+// readUser answers GetUser through the coalescer, with the read's budget.
+func (c *Client) readUser(ctx context.Context, accountID string, budget float64) (*User, error) {
 	if c.accounts.noBulk() {
 		return c.getUser(ctx, accountID, 0) // nothing to gather for
 	}
-	o := c.accounts.read(ctx, accountID)
+	o := c.accounts.read(ctx, accountID, budget)
 	if !o.settle {
 		return o.val, o.err
 	}

@@ -53,17 +53,23 @@ type outcome[T any] struct {
 }
 
 type pendingRead[T any] struct {
-	ctx  context.Context
-	id   string
-	done chan struct{}
-	out  outcome[T]
+	ctx context.Context
+	id  string
+	// budget is the share of its own time this read may lose waiting for
+	// others (readBudget, importBudget).
+	budget float64
+	at     time.Time // when it was queued
+	done   chan struct{}
+	out    outcome[T]
 }
 
-// read answers the read of id, in a batch (of one, if no other came).
-func (c *coalescer[T]) read(ctx context.Context, id string) outcome[T] {
-	p := &pendingRead[T]{ctx: ctx, id: id, done: make(chan struct{})}
+// read answers the read of id, in a batch (of one, if no other came),
+// losing at most about budget of its time waiting for the others.
+func (c *coalescer[T]) read(ctx context.Context, id string, budget float64) outcome[T] {
+	p := &pendingRead[T]{ctx: ctx, id: id, budget: budget, done: make(chan struct{})}
 	c.mu.Lock()
-	c.queue, c.last = append(c.queue, p), time.Now()
+	p.at = time.Now()
+	c.queue, c.last = append(c.queue, p), p.at
 	c.returnsLocked().arrived(c.last)
 	switch {
 	case len(c.queue) >= c.maxBatch:
@@ -126,11 +132,13 @@ func (c *coalescer[T]) gatherThenSend(gaveUp chan struct{}, start time.Time) {
 		now := time.Now()
 		c.returns.expire(now)
 		n, until := c.returns.awaited(start)
+		budget, mean := c.queuedLocked()
 		wait := gatherUntil(gatherPlan{
-			now: now, start: start, last: c.last, floor: floor,
+			now: now, start: start, last: c.last, meanArrival: mean, floor: floor,
 			queued: len(c.queue), maxBatch: c.maxBatch,
 			awaited: n, awaitedUntil: until, wasAwaiting: waitingFor > 0,
 			window: c.window, maxGather: max(c.maxGather, c.returns.delay()),
+			budgetWait: c.returns.budgetWait(budget),
 		}).Sub(now)
 		if c.gaveUp != gaveUp || len(c.queue) == 0 {
 			wait = 0
@@ -156,6 +164,22 @@ func (c *coalescer[T]) gatherThenSend(gaveUp chan struct{}, start time.Time) {
 	if len(batch) > 0 {
 		c.send(batch)
 	}
+}
+
+// queuedLocked is the smallest budget of the queued reads (1, the whole
+// cycle, for none) and the mean of their arrivals.
+func (c *coalescer[T]) queuedLocked() (least float64, mean time.Time) {
+	least = 1.0
+	if len(c.queue) == 0 {
+		return least, c.last
+	}
+	var sum time.Duration
+	first := c.queue[0].at
+	for _, p := range c.queue {
+		least = min(least, p.budget)
+		sum += p.at.Sub(first)
+	}
+	return least, first.Add(sum / time.Duration(len(c.queue)))
 }
 
 // takeLocked takes the next batch off the queue.
@@ -184,14 +208,15 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 			close(p.done)
 		}
 	}
+	sent := time.Now()
 	if len(ids) == 1 {
 		v, err := c.one(ctx, ids[0])
-		c.answered(len(batch))
+		c.answered(len(batch), time.Since(sent))
 		answer(ids[0], outcome[T]{val: v, err: err})
 		return
 	}
 	got := c.many(ctx, ids)
-	c.answered(len(batch))
+	c.answered(len(batch), time.Since(sent))
 	for _, id := range ids {
 		o, ok := got[id]
 		if !ok {
@@ -201,11 +226,13 @@ func (c *coalescer[T]) send(batch []*pendingRead[T]) {
 	}
 }
 
-// answered records k readers about to be answered: they may read again at
-// once, so before they are.
-func (c *coalescer[T]) answered(k int) {
+// answered records k readers about to be answered, by a request that
+// took took: they may read again at once, so before they are.
+func (c *coalescer[T]) answered(k int, took time.Duration) {
 	c.mu.Lock()
-	c.returnsLocked().answered(time.Now(), k)
+	r := c.returnsLocked()
+	r.requested(took)
+	r.answered(time.Now(), k)
 	c.mu.Unlock()
 }
 

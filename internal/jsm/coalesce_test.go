@@ -23,6 +23,8 @@ type fakeReads struct {
 	gate        chan struct{} // requests wait for it when non-nil
 	manyCtx     []context.Context
 	manyErrs    []error // each batch's context error as its request ended
+	latency     time.Duration // how long each request takes
+	readBudget  float64       // the reads' budget (0: 1)
 }
 
 // newFakeReads is a coalescer whose batches gather until turn is closed
@@ -67,11 +69,12 @@ func (f *fakeReads) enter(ids []string, ctx context.Context) {
 	if ctx != nil {
 		f.manyCtx = append(f.manyCtx, ctx)
 	}
-	gate := f.gate
+	gate, latency := f.gate, f.latency
 	f.mu.Unlock()
 	if gate != nil {
 		<-gate
 	}
+	time.Sleep(latency)
 }
 
 func (f *fakeReads) leave() {
@@ -128,13 +131,22 @@ type readResult struct {
 }
 
 func (f *fakeReads) readAsync(ctx context.Context, id string, out chan<- readResult) {
-	go func() { out <- readResult{id, f.c.read(ctx, id)} }()
+	go func() { out <- readResult{id, f.c.read(ctx, id, f.budget())} }()
+}
+
+// budget is the budget of the fake's reads: 1 (the whole cycle, so that
+// no budget bounds a gather) unless a test sets one.
+func (f *fakeReads) budget() float64 {
+	if f.readBudget == 0 {
+		return 1
+	}
+	return f.readBudget
 }
 
 // A read that finds no other goes out alone (one), after the gather.
 func TestCoalescerLoneReadGoesAlone(t *testing.T) {
 	f := newFakeReads(40, nil, nil)
-	o := f.c.read(context.Background(), "a")
+	o := f.c.read(context.Background(), "a", readBudget)
 	if o.val != "user a" || o.err != nil || len(f.requests()) != 1 || !slices.Equal(f.requests()[0], []string{"a"}) {
 		t.Fatalf("lone read: %+v, requests %v", o, f.requests())
 	}
@@ -401,11 +413,11 @@ func TestCoalescerWindowInFakeTime(t *testing.T) {
 // slotReader reads like one of Terraform's -parallelism slots: n reads,
 // each after work once the last was answered, and records how long each
 // waited in the coalescer.
-func slotReader(c *coalescer[string], slot, n int, work func(i int) time.Duration, waits chan<- time.Duration, wg *sync.WaitGroup) {
+func slotReader(c *coalescer[string], slot, n int, budget float64, work func(i int) time.Duration, waits chan<- time.Duration, wg *sync.WaitGroup) {
 	defer wg.Done()
 	for i := range n {
 		start := time.Now()
-		c.read(context.Background(), fmt.Sprintf("s%d-%d", slot, i))
+		c.read(context.Background(), fmt.Sprintf("s%d-%d", slot, i), budget)
 		waits <- time.Since(start)
 		time.Sleep(work(i))
 	}
@@ -425,7 +437,7 @@ func TestCoalescerLearnsHowLongReadersTake(t *testing.T) {
 		var wg sync.WaitGroup
 		for s := range slots {
 			wg.Add(1)
-			go slotReader(f.c, s, reads, func(int) time.Duration { return 100*time.Millisecond + time.Duration(s)*8*time.Millisecond }, waits, &wg)
+			go slotReader(f.c, s, reads, 1, func(int) time.Duration { return 100*time.Millisecond + time.Duration(s)*8*time.Millisecond }, waits, &wg)
 		}
 		wg.Wait()
 		// The first waves split (the first guess is 50 ms); once the run
@@ -460,13 +472,13 @@ func TestCoalescerStopsWaitingForReadersThatDoNotComeBack(t *testing.T) {
 			var wg sync.WaitGroup
 			for i := range 10 {
 				wg.Go(func() {
-					f.c.read(context.Background(), fmt.Sprintf("r%d-%d", round, i))
+					f.c.read(context.Background(), fmt.Sprintf("r%d-%d", round, i), 1)
 					if i >= 2 {
 						return // never back
 					}
 					time.Sleep(100 * time.Millisecond)
 					start := time.Now()
-					f.c.read(context.Background(), fmt.Sprintf("r%d-%d-again", round, i))
+					f.c.read(context.Background(), fmt.Sprintf("r%d-%d-again", round, i), 1)
 					if i == 0 {
 						waits[round] = time.Since(start)
 					}
@@ -506,7 +518,7 @@ func TestCoalescerWaitIsBoundedByTheReturn(t *testing.T) {
 			if s == 0 {
 				n = 1 // gone after its first read
 			}
-			go slotReader(f.c, s, n, func(i int) time.Duration { return time.Duration(10+(i*7+s*3)%20) * time.Millisecond }, waits, &wg)
+			go slotReader(f.c, s, n, 1, func(i int) time.Duration { return time.Duration(10+(i*7+s*3)%20) * time.Millisecond }, waits, &wg)
 		}
 		wg.Wait()
 		close(waits)
@@ -516,4 +528,60 @@ func TestCoalescerWaitIsBoundedByTheReturn(t *testing.T) {
 			}
 		}
 	})
+}
+
+// What a read's budget buys, in fake time, with ten slots and requests of
+// 50 ms. A refresh at scale (readers back 100 to 172 ms after their
+// answer): at readBudget the waves travel whole once the run has learned
+// the returns, about one request a wave, for at most a quarter of the
+// cycle. An import of thousands (back 100 to 136 ms after, 4 ms apart as
+// on two busy cores): at importBudget a read waits no more than a
+// twentieth of its cycle on average, and batches carry two reads or more.
+func TestCoalescerBudgets(t *testing.T) {
+	for _, tt := range []struct {
+		name            string
+		budget          float64
+		spacing         time.Duration
+		maxReqs         int
+		maxMeanWaitPart float64
+	}{
+		{"refresh", readBudget, 8 * time.Millisecond, 40, 0.25},
+		{"import", importBudget, 4 * time.Millisecond, 150, importBudget},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFakeReads(40, nil, nil)
+				f.latency = 50 * time.Millisecond
+				f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
+				f.c.gather = func() time.Duration { return f.c.window }
+				const slots, reads = 10, 30
+				waits := make(chan time.Duration, slots*reads)
+				var wg sync.WaitGroup
+				for s := range slots {
+					wg.Add(1)
+					go slotReader(f.c, s, reads, tt.budget, func(int) time.Duration {
+						return 100*time.Millisecond + time.Duration(s)*tt.spacing
+					}, waits, &wg)
+				}
+				wg.Wait()
+				close(waits)
+				// A read's time in the coalescer is its wait and the
+				// request's 50 ms; its cycle adds the slots' mean work.
+				var waited time.Duration
+				for w := range waits {
+					waited += w - f.latency
+				}
+				mean := waited / (slots * reads)
+				cycle := 100*time.Millisecond + 9*tt.spacing/2 + f.latency
+				reqs := len(f.requests())
+				if reqs > tt.maxReqs {
+					t.Errorf("%d requests for %d reads, want at most %d", reqs, slots*reads, tt.maxReqs)
+				}
+				if part := float64(mean) / float64(cycle); part > tt.maxMeanWaitPart {
+					t.Errorf("reads waited %v on average, %.3f of a %v cycle, want at most %.3f", mean, part, cycle, tt.maxMeanWaitPart)
+				}
+				t.Logf("%d requests, mean wait %v (%.3f of the cycle)", reqs, mean, float64(mean)/float64(cycle))
+			})
+		})
+	}
 }

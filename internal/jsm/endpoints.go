@@ -112,10 +112,10 @@ var (
 	// A granular token needs every scope of the user reads: read:user:jira
 	// alone is refused.
 	epGetUser = ep(http.MethodGet, "/rest/api/3/user", permBrowseUsers, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "RenameCustomerAccount")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "GetUserForImport", "RenameCustomerAccount")
 	// Reads that overlap go out together (bulk.go).
 	epBulkUsers = ep(http.MethodGet, "/rest/api/3/user/bulk", permAccessJira, scopeUsers,
-		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "RenameCustomerAccount")
+		"read:application-role:jira", "read:group:jira", "read:user:jira", "read:avatar:jira").by("GetUser", "GetUserForImport", "RenameCustomerAccount")
 	// Whether the credential may browse users: without that permission,
 	// user search answers nothing rather than an error, so the plan asks
 	// once before it trusts an empty answer.

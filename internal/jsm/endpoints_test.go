@@ -49,6 +49,10 @@ func TestEndpoints_coverEveryCall(t *testing.T) {
 			_, _ = c.GetUser(ctx, "qm:1")
 			_ = c.bulkUsers(ctx, []string{"qm:1", "qm:2"}, new(atomic.Int32)) // what overlapping reads send
 		},
+		"GetUserForImport": func(c *Client) {
+			_, _ = c.GetUserForImport(ctx, "qm:1")
+			_ = c.bulkUsers(ctx, []string{"qm:1", "qm:2"}, new(atomic.Int32))
+		},
 		"FindUserByEmail":            func(c *Client) { _, _ = c.FindUserByEmail(ctx, "a@example.com") },
 		"SearchByEmail":              func(c *Client) { _, _ = c.SearchByEmail(ctx, "a@example.com") },
 		"EachAccount":                func(c *Client) { _, _ = c.EachAccount(ctx, 1, func(User) bool { return true }) },

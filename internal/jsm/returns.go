@@ -46,6 +46,8 @@ type returns struct {
 	next    int
 	// rate is the share of answered readers that came back.
 	rate float64
+	// request is an average of how long a batch's request takes.
+	request time.Duration
 }
 
 func newReturns() *returns {
@@ -75,6 +77,32 @@ func (r *returns) arrived(t time.Time) {
 	}
 	r.next = (r.next + 1) % returnSamples
 	r.seen(1)
+}
+
+// requested records how long a batch's request took.
+func (r *returns) requested(d time.Duration) {
+	if r.request == 0 {
+		r.request = d
+		return
+	}
+	r.request += (d - r.request) / 8
+}
+
+// cycle is how long a reader takes from one read to the next when it
+// reads alone: the request and the typical return.
+func (r *returns) cycle() time.Duration {
+	typical := defaultReturnDelay
+	if len(r.delays) >= minReturnSamples {
+		sorted := slices.Sorted(slices.Values(r.delays))
+		typical = sorted[len(sorted)/2]
+	}
+	return typical + r.request
+}
+
+// budgetWait is how long the reads of a batch may wait on average: budget
+// (a share) of their cycle.
+func (r *returns) budgetWait(budget float64) time.Duration {
+	return time.Duration(budget * float64(r.cycle()))
 }
 
 // expire drops the readers answered too long before now to be coming back.
@@ -126,6 +154,7 @@ func (r *returns) awaited(start time.Time) (n int, until time.Time) {
 // gatherPlan is what decides when a gathering batch goes out.
 type gatherPlan struct {
 	now, start, last time.Time // the decision, the gather's start, the last read queued
+	meanArrival      time.Time // the mean of the queued reads' arrivals
 	floor            time.Duration
 	queued, maxBatch int
 	// awaited readers answered before start are not back, and expected by
@@ -134,15 +163,19 @@ type gatherPlan struct {
 	awaitedUntil time.Time
 	wasAwaiting  bool
 	// window: reads this close go together; maxGather bounds a gather that
-	// waits for readers (at least as long as one return).
-	window, maxGather time.Duration
+	// waits for readers (at least as long as one return); budgetWait
+	// bounds it by what its reads may lose on average (returns.budgetWait,
+	// for the most hurried of them): a batch sent budgetWait after their
+	// mean arrival makes them wait that long on average.
+	window, maxGather, budgetWait time.Duration
 }
 
 // gatherUntil is when a gathering batch goes out (now or earlier: at
 // once). At least floor after its start (the window, or the pacer's wait);
 // a full batch at once; once every reader it waited for is back, at once;
 // while some are not, until the last of them is expected; and window
-// after the last read; at most maxGather after its start.
+// after the last read; at most maxGather after its start, and budgetWait
+// after its reads' mean arrival.
 func gatherUntil(p gatherPlan) time.Time {
 	floor := p.start.Add(p.floor)
 	switch {
@@ -155,7 +188,8 @@ func gatherUntil(p gatherPlan) time.Time {
 	if p.awaited > 0 {
 		until = later(until, p.awaitedUntil)
 	}
-	return later(earlier(until, p.start.Add(p.maxGather)), floor)
+	until = earlier(until, earlier(p.start.Add(p.maxGather), p.meanArrival.Add(p.budgetWait)))
+	return later(until, floor)
 }
 
 func later(a, b time.Time) time.Time {

@@ -9,8 +9,9 @@ func TestGatherUntil(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
 	base := gatherPlan{
-		now: ms(10), start: ms(0), last: ms(10), floor: 5 * time.Millisecond,
+		now: ms(10), start: ms(0), last: ms(10), meanArrival: ms(5), floor: 5 * time.Millisecond,
 		queued: 3, maxBatch: 40, window: 5 * time.Millisecond, maxGather: 100 * time.Millisecond,
+		budgetWait: time.Hour,
 	}
 	tests := []struct {
 		name string
@@ -33,6 +34,11 @@ func TestGatherUntil(t *testing.T) {
 		}, ms(100)},
 		{"reads that keep coming: at most maxGather", func(p *gatherPlan) { p.last, p.now = ms(98), ms(98) }, ms(100)},
 		{"the floor beats maxGather", func(p *gatherPlan) { p.floor = 300 * time.Millisecond }, ms(300)},
+		{"awaited, but the budget ends the gather first", func(p *gatherPlan) {
+			p.awaited, p.awaitedUntil, p.wasAwaiting, p.budgetWait = 3, ms(60), true, 20*time.Millisecond
+		}, ms(25)},
+		{"the budget bounds the window too", func(p *gatherPlan) { p.budgetWait = 7 * time.Millisecond }, ms(12)},
+		{"the floor beats the budget", func(p *gatherPlan) { p.budgetWait, p.floor = 0, 5*time.Millisecond }, ms(5)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,5 +110,20 @@ func TestReturns(t *testing.T) {
 	}
 	if d, want := r.delay(), time.Duration(float64(10*time.Millisecond)*returnMargin); d != want {
 		t.Fatalf("delay = %v after %d returns of 10ms, want %v", d, returnSamples, want)
+	}
+	// A cycle is the typical return and the request; a budget is a share
+	// of it.
+	r.requested(50 * time.Millisecond)
+	if c := r.cycle(); c != 60*time.Millisecond {
+		t.Fatalf("cycle = %v, want 60ms (10ms back, 50ms request)", c)
+	}
+	if w := r.budgetWait(0.05); w != 3*time.Millisecond {
+		t.Fatalf("budgetWait(0.05) = %v, want 3ms", w)
+	}
+	for range 100 {
+		r.requested(90 * time.Millisecond)
+	}
+	if c := r.cycle(); c < 99*time.Millisecond || c > 100*time.Millisecond {
+		t.Fatalf("cycle = %v after requests of 90ms, want about 100ms", c)
 	}
 }

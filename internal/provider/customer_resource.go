@@ -89,7 +89,7 @@ func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 // apiCalls declares the client calls it makes (permissions.go).
 func (*customerResource) apiCalls() apiCalls {
-	return calls("CreateCustomer", "GetUser", "FindUserByEmail", "SearchByEmail", "EachAccount", "RevokePortalAccess", "CanBrowseUsers").
+	return calls("CreateCustomer", "GetUser", "GetUserForImport", "FindUserByEmail", "SearchByEmail", "EachAccount", "RevokePortalAccess", "CanBrowseUsers").
 		withOptIn("CustomerAccount", "RenameCustomerAccount", "DeleteCustomerAccount")
 }
 
@@ -990,7 +990,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	} else if msg := jsm.CheckAccountID(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import a customer by account ID or by email: the account ID %q %s.", req.ID, msg))
 		return
-	} else if user, err := r.client.GetUser(ctx, req.ID); err == nil && r.run != nil {
+	} else if user, err := r.client.GetUserForImport(ctx, req.ID); err == nil && r.run != nil {
 		r.run.rememberImported(user)
 	} else if jsm.IsNotFound(err) {
 		// Terraform's own "non-existent remote object" says nothing of
