@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -39,10 +40,11 @@ func siteAnswering(t *testing.T, a jsmsite.AccountAnswers) (*testSite, *jsmsite.
 	return s, site
 }
 
-// readCounter counts the account IDs the site was asked to read, alone or
-// in bulk, so a test can compare them with the requests that carried them,
-// and the most one request carried.
-type readCounter struct{ ids, largest atomic.Int64 }
+// readCounter counts the customers Terraform read (ReadResource and
+// ReadDataSource of jsm_customer, at the provider's protocol server: each
+// is one GetUser), so a test can compare them with the account requests
+// the site answered, and the most account IDs one request carried.
+type readCounter struct{ reads, largest atomic.Int64 }
 
 func countReads(site *jsmsite.Site) *readCounter {
 	rc := &readCounter{}
@@ -51,11 +53,8 @@ func countReads(site *jsmsite.Site) *readCounter {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Query().Get("startAt") == "" || r.URL.Query().Get("startAt") == "0" {
-				n := int64(len(r.URL.Query()["accountId"]))
-				rc.ids.Add(n)
-				for old := rc.largest.Load(); n > old && !rc.largest.CompareAndSwap(old, n); old = rc.largest.Load() {
-				}
+			n := int64(len(r.URL.Query()["accountId"]))
+			for old := rc.largest.Load(); n > old && !rc.largest.CompareAndSwap(old, n); old = rc.largest.Load() {
 			}
 			next.ServeHTTP(w, r)
 		})
@@ -63,26 +62,85 @@ func countReads(site *jsmsite.Site) *readCounter {
 	return rc
 }
 
+func (rc *readCounter) reset() { rc.reads.Store(0); rc.largest.Store(0) }
+
+// providers is testAccProviders with the customer reads counted.
+func (rc *readCounter) providers() map[string]func() (tfprotov6.ProviderServer, error) {
+	inner := testAccProviders["jsm"]
+	return map[string]func() (tfprotov6.ProviderServer, error){"jsm": func() (tfprotov6.ProviderServer, error) {
+		s, err := inner()
+		if err != nil {
+			return nil, err
+		}
+		full, ok := s.(fullProviderServer)
+		if !ok {
+			return nil, fmt.Errorf("%T lacks an optional server interface: it cannot be wrapped", s)
+		}
+		return readCountingServer{full, rc}, nil
+	}}
+}
+
+// fullProviderServer is every interface terraform-plugin-go looks for on a
+// server (the optional ones by type assertion), so that the wrapper hides
+// none of them.
+type fullProviderServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
+type readCountingServer struct {
+	fullProviderServer
+	rc *readCounter
+}
+
+func (s readCountingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if req.TypeName == "jsm_customer" {
+		s.rc.reads.Add(1)
+	}
+	return s.fullProviderServer.ReadResource(ctx, req)
+}
+
+func (s readCountingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	if req.TypeName == "jsm_customer" {
+		s.rc.reads.Add(1)
+	}
+	return s.fullProviderServer.ReadDataSource(ctx, req)
+}
+
 // noMoreRequestsThanReads is a plan check of what batching guarantees
-// whatever the machine's speed: the refresh took no more account requests
-// (counted by the site, answered 200) than accounts read, and every bulk
-// request carried at most the batch's cap. How many fewer depends on how
-// Terraform's reads arrive, so on how busy the machine is: internal/jsm's
-// tests count batches with the arrival of reads under their control, and
-// the benchmark measures the ratio (BENCHMARKS.md).
+// whatever the machine's speed: the plan read every customer once (want:
+// the resources' instances, and the data source unless it waits for the
+// apply), and the account requests
+// the site answered 200 were no more than those reads (each read is one
+// request alone, or shares one with others; the requests a read retried
+// after a 429 or 503 were not answered 200), and every bulk request carried
+// at most the batch's cap. How many fewer depends on how Terraform's reads
+// arrive, so on how busy the machine is: internal/jsm's tests count
+// batches with the arrival of reads under their control
+// (TestGetUserBatchesOverlappingReadsByDefault), and the benchmark
+// measures the ratio (BENCHMARKS.md). The reads are Terraform's, counted
+// apart from the requests: a provider that asked for an account twice per
+// read fails.
 type noMoreRequestsThanReads struct {
 	site  *jsmsite.Site
 	reads *readCounter
+	want  int64
 }
 
 func (c noMoreRequestsThanReads) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	requests := c.site.RequestCount(routeGetUser, 200) + c.site.RequestCount(routeBulkUsers, 200)
-	ids := c.reads.ids.Load()
+	requests := int64(c.site.RequestCount(routeGetUser, 200) + c.site.RequestCount(routeBulkUsers, 200))
+	reads := c.reads.reads.Load()
 	switch {
-	case ids == 0:
-		resp.Error = fmt.Errorf("no account was read: %v", c.site.Requests())
-	case int64(requests) > ids:
-		resp.Error = fmt.Errorf("%d account reads took %d requests, more than one each: %v", ids, requests, c.site.Requests())
+	case reads != c.want:
+		resp.Error = fmt.Errorf("the plan read %d customers, want %d (each instance and the data source once): %v",
+			reads, c.want, c.site.Requests())
+	case requests == 0:
+		resp.Error = fmt.Errorf("no account request was answered 200: %v", c.site.Requests())
+	case requests > reads:
+		resp.Error = fmt.Errorf("%d customer reads took %d account requests answered 200, more than one each: %v",
+			reads, requests, c.site.Requests())
 	case c.reads.largest.Load() > jsm.DefaultMaxBatchedReads:
 		resp.Error = fmt.Errorf("a bulk read carried %d accounts, more than %d", c.reads.largest.Load(), jsm.DefaultMaxBatchedReads)
 	}
@@ -127,7 +185,7 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 						// Terraform's reads overlap.
 						_ = site.SetFaults(jsmsite.Faults{Latency: 100 * time.Millisecond})
 						site.ResetRequests()
-						reads.ids.Store(0)
+						reads.reset()
 						gone, _ := site.AccountByEmail(email(0))
 						site.DeleteAccount(gone.AccountID)
 						inactive, _ := site.AccountByEmail(email(1))
@@ -137,7 +195,9 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("jsm_customer.c[0]", plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction("jsm_customer.c[1]", plancheck.ResourceActionNoop),
-						noMoreRequestsThanReads{site: site, reads: reads},
+						// The data source waits for the apply: it depends on
+						// jsm_customer.c, which has a change planned.
+						noMoreRequestsThanReads{site: site, reads: reads, want: n},
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("jsm_customer.c[1]", tfjsonpath.New("active"), knownvalue.Bool(false)),
@@ -157,7 +217,7 @@ func TestAccCustomerResource_refreshCoalesced(t *testing.T) {
 					ExpectError: regexp.MustCompile(`(?s)Could not read the JSM customer.*accountId\s+is\s+"unknown"`),
 				})
 			}
-			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: reads.providers(), Steps: steps})
 		})
 	}
 }
@@ -239,7 +299,7 @@ func planUnder(t *testing.T, site *jsmsite.Site, reads *readCounter, cfg string,
 				t.Fatal(err)
 			}
 			site.ResetRequests()
-			reads.ids.Store(0)
+			reads.reset()
 		},
 		Config:           cfg,
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}, checks...)},
@@ -250,15 +310,16 @@ func planUnder(t *testing.T, site *jsmsite.Site, reads *readCounter, cfg string,
 // with slow answers and no limit, and under a burst limit (5 requests/s),
 // the plan refreshes with no more requests than reads, and no 429 fails it.
 func TestAccCustomerResource_refreshBatchedByDefault(t *testing.T) {
-	site, reads, cfg := manyCustomersSite(t, "limited", 40)
+	const n = 40
+	site, reads, cfg := manyCustomersSite(t, "limited", n)
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
+		ProtoV6ProviderFactories: reads.providers(),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			planUnder(t, site, reads, cfg, jsmsite.Faults{Latency: 100 * time.Millisecond},
-				noMoreRequestsThanReads{site: site, reads: reads}),
+				noMoreRequestsThanReads{site: site, reads: reads, want: n + 1}),
 			planUnder(t, site, reads, cfg, jsmsite.Faults{RateLimit: 5, Burst: 5, Latency: 20 * time.Millisecond},
-				noMoreRequestsThanReads{site: site, reads: reads}),
+				noMoreRequestsThanReads{site: site, reads: reads, want: n + 1}),
 		},
 	})
 }
@@ -271,7 +332,8 @@ func TestAccCustomerResource_refreshBatchedByDefault(t *testing.T) {
 // depends on how the reads arrive: the benchmark's budget scenario
 // measures that.
 func TestAccCustomerResource_refreshBatchedWithinBudget(t *testing.T) {
-	site, reads, cfg := manyCustomersSite(t, "low", 40)
+	const n = 40
+	site, reads, cfg := manyCustomersSite(t, "low", n)
 	liftLimit := planCheckFunc(func() error {
 		// Lift the limit, or the step's later refreshes would wait on a
 		// bucket that refills once a second.
@@ -281,9 +343,9 @@ func TestAccCustomerResource_refreshBatchedWithinBudget(t *testing.T) {
 	for _, costBased := range []bool{true, false} {
 		steps = append(steps, planUnder(t, site, reads, cfg,
 			jsmsite.Faults{RateLimit: 1, Burst: 30, Latency: 100 * time.Millisecond, CostBasedHeaders: costBased},
-			noMoreRequestsThanReads{site: site, reads: reads}, liftLimit))
+			noMoreRequestsThanReads{site: site, reads: reads, want: n + 1}, liftLimit))
 	}
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: reads.providers(), Steps: steps})
 }
 
 // Terraform reads every object right after importing it, and the import
