@@ -15,7 +15,9 @@ import (
 // come back (Terraform reads in waves of -parallelism), so a gather waits
 // for the readers answered before it started, as long as returns says they
 // take, and goes at once when the last is back; with none expected, it
-// waits window after the last read.
+// waits window after the last read. No read waits on average more than its
+// budget allows: the share of its cycle it may lose (readBudget for a
+// refresh, importBudget for an import).
 //
 // The batch's request runs on a context of its own, which ends when every
 // read in it has given up: a read whose context ends leaves the queue (or
