@@ -102,25 +102,7 @@ func (s *site) stop() {
 
 // setFaults replaces the running site's faults (PUT /__site/faults).
 func (s *site) setFaults(faults map[string]any) error {
-	body, err := json.Marshal(faults)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequest(http.MethodPut, s.url+"/__site/faults", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.SetBasicAuth(s.email, s.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("PUT /__site/faults: %s", resp.Status)
-	}
-	return nil
+	return s.send(http.MethodPut, "/__site/faults", faults, nil)
 }
 
 // get GETs a /__site/ route and decodes the JSON answer.
@@ -144,11 +126,17 @@ func (s *site) get(path string, out any) error {
 // post POSTs a JSON body to the site (out-of-band /__site/ routes, or the
 // API while seeding) and decodes the answer into out unless out is nil.
 func (s *site) post(path string, body, out any) error {
+	return s.send(http.MethodPost, path, body, out)
+}
+
+// send sends a JSON body to the site and decodes the answer into out
+// unless out is nil.
+func (s *site) send(method, path string, body, out any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequest(http.MethodPost, s.url+path, bytes.NewReader(b))
+	req, err := http.NewRequest(method, s.url+path, bytes.NewReader(b))
 	if err != nil {
 		return err
 	}
@@ -161,7 +149,7 @@ func (s *site) post(path string, body, out any) error {
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
-		return fmt.Errorf("POST %s: %s: %s", path, resp.Status, msg)
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, msg)
 	}
 	if out == nil {
 		return nil
