@@ -343,9 +343,7 @@ func TestCoalescerGatherEndsWhenItsReadsGiveUp(t *testing.T) {
 // gather no longer than that.
 func TestCoalescerWindowInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeReads(40, nil, nil)
-		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
-		f.c.gather = func() time.Duration { return f.c.window }
+		f := newTimedFakeReads()
 		out := make(chan readResult, 10)
 		sent := func() [][]string {
 			synctest.Wait()
@@ -410,17 +408,36 @@ func TestCoalescerWindowInFakeTime(t *testing.T) {
 	})
 }
 
-// slotReader reads like one of Terraform's -parallelism slots: n reads,
-// each after work once the last was answered, and records how long each
-// waited in the coalescer.
-func slotReader(c *coalescer[string], slot, n int, budget float64, work func(i int) time.Duration, waits chan<- time.Duration, wg *sync.WaitGroup) {
-	defer wg.Done()
-	for i := range n {
-		start := time.Now()
-		c.read(context.Background(), fmt.Sprintf("s%d-%d", slot, i), budget)
-		waits <- time.Since(start)
-		time.Sleep(work(i))
+// newTimedFakeReads is a fake with the client's window (5 ms) and bound
+// (100 ms) on gathers, for tests in fake time.
+func newTimedFakeReads() *fakeReads {
+	f := newFakeReads(40, nil, nil)
+	f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
+	f.c.gather = func() time.Duration { return f.c.window }
+	return f
+}
+
+// runSlots reads like Terraform's -parallelism slots: slot s makes reads(s)
+// reads, each after work(s, i) once the last was answered, with budget;
+// it returns how long each read took in the coalescer.
+func runSlots(c *coalescer[string], slots int, reads func(s int) int, budget float64, work func(s, i int) time.Duration) []time.Duration {
+	var mu sync.Mutex
+	var waits []time.Duration
+	var wg sync.WaitGroup
+	for s := range slots {
+		wg.Go(func() {
+			for i := range reads(s) {
+				start := time.Now()
+				c.read(context.Background(), fmt.Sprintf("s%d-%d", s, i), budget)
+				mu.Lock()
+				waits = append(waits, time.Since(start))
+				mu.Unlock()
+				time.Sleep(work(s, i))
+			}
+		})
 	}
+	wg.Wait()
+	return waits
 }
 
 // Readers that take longer to come back than the first guess (100 to 172 ms
@@ -429,17 +446,11 @@ func slotReader(c *coalescer[string], slot, n int, budget float64, work func(i i
 // take: the gather learns it, rather than relying on a fixed gap.
 func TestCoalescerLearnsHowLongReadersTake(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeReads(40, nil, nil)
-		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
-		f.c.gather = func() time.Duration { return f.c.window }
+		f := newTimedFakeReads()
 		const slots, reads = 10, 30
-		waits := make(chan time.Duration, slots*reads)
-		var wg sync.WaitGroup
-		for s := range slots {
-			wg.Add(1)
-			go slotReader(f.c, s, reads, 1, func(int) time.Duration { return 100*time.Millisecond + time.Duration(s)*8*time.Millisecond }, waits, &wg)
-		}
-		wg.Wait()
+		runSlots(f.c, slots, func(int) int { return reads }, 1, func(s, _ int) time.Duration {
+			return 100*time.Millisecond + time.Duration(s)*8*time.Millisecond
+		})
 		// The first waves split (the first guess is 50 ms); once the run
 		// has shown how long readers take, every wave travels whole (the
 		// cut between waves may fall anywhere: the ten readers of one
@@ -463,9 +474,7 @@ func TestCoalescerLearnsHowLongReadersTake(t *testing.T) {
 // has learned a return takes.
 func TestCoalescerStopsWaitingForReadersThatDoNotComeBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeReads(40, nil, nil)
-		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
-		f.c.gather = func() time.Duration { return f.c.window }
+		f := newTimedFakeReads()
 		const rounds = 12
 		waits := make([]time.Duration, rounds)
 		for round := range rounds {
@@ -506,23 +515,15 @@ func TestCoalescerStopsWaitingForReadersThatDoNotComeBack(t *testing.T) {
 // a read longer than the learned return takes after its batch's answer.
 func TestCoalescerWaitIsBoundedByTheReturn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeReads(40, nil, nil)
-		f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
-		f.c.gather = func() time.Duration { return f.c.window }
-		const slots, reads = 10, 20
-		waits := make(chan time.Duration, slots*reads)
-		var wg sync.WaitGroup
-		for s := range slots {
-			wg.Add(1)
-			n := reads
+		f := newTimedFakeReads()
+		reads := func(s int) int {
 			if s == 0 {
-				n = 1 // gone after its first read
+				return 1 // gone after its first read
 			}
-			go slotReader(f.c, s, n, 1, func(i int) time.Duration { return time.Duration(10+(i*7+s*3)%20) * time.Millisecond }, waits, &wg)
+			return 20
 		}
-		wg.Wait()
-		close(waits)
-		for w := range waits {
+		waits := runSlots(f.c, 10, reads, 1, func(s, i int) time.Duration { return time.Duration(10+(i*7+s*3)%20) * time.Millisecond })
+		for _, w := range waits {
 			if w > 100*time.Millisecond {
 				t.Errorf("a read waited %v, more than the longest gather", w)
 			}
@@ -555,20 +556,13 @@ func TestCoalescerBudgets(t *testing.T) {
 				f.c.window, f.c.maxGather = 5*time.Millisecond, 100*time.Millisecond
 				f.c.gather = func() time.Duration { return f.c.window }
 				const slots, reads = 10, 30
-				waits := make(chan time.Duration, slots*reads)
-				var wg sync.WaitGroup
-				for s := range slots {
-					wg.Add(1)
-					go slotReader(f.c, s, reads, tt.budget, func(int) time.Duration {
-						return 100*time.Millisecond + time.Duration(s)*tt.spacing
-					}, waits, &wg)
-				}
-				wg.Wait()
-				close(waits)
+				waits := runSlots(f.c, slots, func(int) int { return reads }, tt.budget, func(s, _ int) time.Duration {
+					return 100*time.Millisecond + time.Duration(s)*tt.spacing
+				})
 				// A read's time in the coalescer is its wait and the
 				// request's 50 ms; its cycle adds the slots' mean work.
 				var waited time.Duration
-				for w := range waits {
+				for _, w := range waits {
 					waited += w - f.latency
 				}
 				mean := waited / (slots * reads)
