@@ -22,7 +22,7 @@ type fakeReads struct {
 	maxInFlight int
 	gate        chan struct{} // requests wait for it when non-nil
 	manyCtx     []context.Context
-	manyErrs    []error // each batch's context error as its request ended
+	manyErrs    []error       // each batch's context error as its request ended
 	latency     time.Duration // how long each request takes
 	readBudget  float64       // the reads' budget (0: 1)
 }
