@@ -44,6 +44,12 @@ type returns struct {
 	pending []time.Time
 	delays  []time.Duration // the last returnSamples delays, a ring
 	next    int
+	// expected and typical are the delays' returnQuantile (with
+	// returnMargin) and median, made when a delay is recorded: reads ask
+	// for them far more often than returns change them. Set (learned)
+	// from minReturnSamples on.
+	expected, typical time.Duration
+	learned           bool
 	// rate is the share of answered readers that came back.
 	rate float64
 	// request is an average of how long a batch's request takes.
@@ -77,6 +83,11 @@ func (r *returns) arrived(t time.Time) {
 	}
 	r.next = (r.next + 1) % returnSamples
 	r.seen(1)
+	if r.learned = len(r.delays) >= minReturnSamples; r.learned {
+		sorted := slices.Sorted(slices.Values(r.delays))
+		r.typical = sorted[len(sorted)/2]
+		r.expected = time.Duration(float64(sorted[min(len(sorted)-1, int(returnQuantile*float64(len(sorted))))]) * returnMargin)
+	}
 }
 
 // requested records how long a batch's request took.
@@ -91,12 +102,10 @@ func (r *returns) requested(d time.Duration) {
 // cycle is how long a reader takes from one read to the next when it
 // reads alone: the request and the typical return.
 func (r *returns) cycle() time.Duration {
-	typical := defaultReturnDelay
-	if len(r.delays) >= minReturnSamples {
-		sorted := slices.Sorted(slices.Values(r.delays))
-		typical = sorted[len(sorted)/2]
+	if !r.learned {
+		return defaultReturnDelay + r.request
 	}
-	return typical + r.request
+	return r.typical + r.request
 }
 
 // budgetWait is how long the reads of a batch may wait on average: budget
@@ -124,12 +133,10 @@ func (r *returns) seen(back float64) {
 
 // delay is how long after its answer a reader is expected back.
 func (r *returns) delay() time.Duration {
-	if len(r.delays) < minReturnSamples {
+	if !r.learned {
 		return defaultReturnDelay
 	}
-	sorted := slices.Sorted(slices.Values(r.delays))
-	q := sorted[min(len(sorted)-1, int(returnQuantile*float64(len(sorted))))]
-	return time.Duration(float64(q) * returnMargin)
+	return r.expected
 }
 
 // awaited is what a gather that started at start waits for: how many

@@ -215,6 +215,17 @@ func readsAlone(e *env, alone bool) []string {
 	return []string{"BENCH_BIN_TERRAFORM_PROVIDER_JSM=" + e.labBin, "BENCH_READS_ALONE=1"}
 }
 
+// bulkDelta is the bulk account reads by size made between two snapshots.
+func bulkDelta(before, after map[int]int) map[int]int {
+	bulk := map[int]int{}
+	for size, n := range after {
+		if d := n - before[size]; d > 0 {
+			bulk[size] = d
+		}
+	}
+	return bulk
+}
+
 // countedRun runs `bin args...` in dir against s, fails unless it exits
 // want, and returns the API requests the site counted during it and its bulk
 // account reads by size.
@@ -231,13 +242,7 @@ func (e *env) countedRun(s *site, bin, dir, label string, extraEnv []string, wan
 	if err != nil {
 		return r, nil, nil, err
 	}
-	bulk := map[int]int{}
-	for size, k := range bulkAfter {
-		if d := k - bulkBefore[size]; d > 0 {
-			bulk[size] = d
-		}
-	}
-	return r, after.minus(before), bulk, nil
+	return r, after.minus(before), bulkDelta(bulkBefore, bulkAfter), nil
 }
 
 // isWrite selects the routes that change something on the site: every

@@ -134,13 +134,10 @@ func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts,
 	if err != nil {
 		return tfRun{}, nil, nil, err
 	}
-	env := s.env()
-	if alone {
-		// The provider has no such switch: labprovider, the provider
-		// built with it, stands in for this plan (and, with -profile,
-		// profiles it as it does every step).
-		env = append(env, "BENCH_BIN_TERRAFORM_PROVIDER_JSM="+e.labBin, "BENCH_READS_ALONE=1")
-	}
+	// The provider has no such switch: labprovider, the provider built
+	// with it, stands in for this plan (and, with -profile, profiles it as
+	// it does every step).
+	env := append(s.env(), readsAlone(e, alone)...)
 	r, err := e.terraform(dir, label, env, "plan", "-detailed-exitcode", "-input=false", "-no-color",
 		"-parallelism="+strconv.Itoa(e.parallelism))
 	if err != nil {
@@ -154,12 +151,7 @@ func (e *env) budgetPlan(s *site, dir, label string, alone bool) (tfRun, counts,
 	if err != nil {
 		return r, nil, nil, err
 	}
-	bulk := map[int]int{}
-	for size, n := range bulkAfter {
-		if d := n - bulkBefore[size]; d > 0 {
-			bulk[size] = d
-		}
-	}
+	bulk := bulkDelta(bulkBefore, bulkAfter)
 	if alone && len(bulk) > 0 {
 		e.violate("%s: bulk account reads %v: labprovider did not send each account read alone", label, bulk)
 	}
